@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libfedcred: workload identity federation between clouds, as a stable C ABI.
+ *
+ * One request turns the identity a machine already has (a subject token from a
+ * "source") into another cloud's short-lived credentials and renders them as
+ * the document the consumer expects (AWS credential_process JSON, or a Google
+ * executable-source response).
+ *
+ *   fedcred_request *req = NULL;
+ *   int rc = fedcred_request_new("aws", &req);
+ *   if (rc == FEDCRED_OK) rc = fedcred_request_set(req, "role_arn", "arn:aws:iam::...");
+ *   char *doc = NULL;
+ *   if (rc == FEDCRED_OK) rc = fedcred_request_run(req, &doc);
+ *   if (rc == FEDCRED_OK) { puts(doc); fedcred_string_free(doc); }
+ *   else fprintf(stderr, "%s\n", fedcred_request_error(req));
+ *   fedcred_request_free(req);
+ *
+ * Ownership: every string the library returns through an out-parameter is
+ * owned by the caller and released with fedcred_string_free(), which wipes it
+ * first (documents hold secrets). Strings returned directly (error text,
+ * strerror, version) are owned by the library.
+ *
+ * Thread safety: a fedcred_request is not thread-safe; distinct requests may be
+ * used from distinct threads concurrently.
+ *
+ * Status codes are stable, never reused, and are also the exit codes of the
+ * fedcred(1) helper.
+ */
+#ifndef FEDCRED_FEDCRED_H
+#define FEDCRED_FEDCRED_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The ABI generation of this header; fedcred_abi_version() returns the
+ * library's. They match for every libfedcred.so.1. */
+#define FEDCRED_ABI_VERSION 1
+
+#define FEDCRED_OK 0
+/* An unexpected internal failure (out of memory, a bug). */
+#define FEDCRED_E_INTERNAL 1
+/* Bad command line, bad argument, or bad configuration; nothing was sent. */
+#define FEDCRED_E_USAGE 2
+/* The subject-token source (metadata server, token file, ...) is unavailable
+ * or answered with something that is not a usable token. */
+#define FEDCRED_E_SOURCE 3
+/* The token exchange was refused (STS AccessDenied, InvalidIdentityToken, ...);
+ * retrying with the same inputs will not help. */
+#define FEDCRED_E_DENIED 4
+/* A transient failure persisted through every retry within the deadline
+ * (throttling, 5xx, timeouts, unreachable endpoint). */
+#define FEDCRED_E_TRANSIENT 5
+/* The exchange service answered with a document fedcred cannot use
+ * (malformed, incomplete, or already expired credentials). */
+#define FEDCRED_E_RESPONSE 6
+/* A local file could not be read or written (output file, cache). */
+#define FEDCRED_E_IO 7
+
+typedef struct fedcred_request fedcred_request;
+
+/* Creates a request for a command: "aws" (credential_process JSON).
+ * Returns FEDCRED_E_USAGE for an unknown command. */
+int fedcred_request_new(const char *command, fedcred_request **out);
+
+/* Sets one input. Keys are the fedcred.conf(5) profile keys ("role_arn",
+ * "audience", "region", "session_name", "duration", "source",
+ * "use_fips_endpoint", "timeout", "cache") plus "profile" (a profile name
+ * from the configuration) and "config" (a configuration file replacing the
+ * default search list). Values set here override the environment and the
+ * configuration. Unknown keys and invalid values return FEDCRED_E_USAGE. */
+int fedcred_request_set(fedcred_request *req, const char *key, const char *value);
+
+/* Receives diagnostic lines (level: 0 error, 1 warning, 2 info, 3 debug).
+ * Lines never contain a token, secret key or session token. Without a
+ * callback, diagnostics are dropped. */
+typedef void (*fedcred_log_fn)(void *user, int level, const char *message);
+void fedcred_request_set_log(fedcred_request *req, fedcred_log_fn fn, void *user);
+
+/* Runs the request. On FEDCRED_OK, *document receives the output document
+ * (release it with fedcred_string_free). On failure *document is NULL and
+ * fedcred_request_error() describes what failed and what to check. */
+int fedcred_request_run(fedcred_request *req, char **document);
+
+/* The message of the last failure on this request, or "" if none. Owned by
+ * the request; valid until the next call on it. Never contains a secret. */
+const char *fedcred_request_error(const fedcred_request *req);
+
+void fedcred_request_free(fedcred_request *req);
+
+/* Wipes and frees a string returned by this library. NULL is allowed. */
+void fedcred_string_free(char *s);
+
+/* A short, static description of a status code. */
+const char *fedcred_strerror(int status);
+
+/* The library version ("0.1.0") and its ABI generation. */
+const char *fedcred_version(void);
+int fedcred_abi_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FEDCRED_FEDCRED_H */
