@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// AWS session credentials as fedcred hands them to the AWS tools, and the
+// credential_process document (PROTOCOLS.md section 1.1): Version is the JSON
+// number 1, Expiration is RFC 3339 UTC with "Z".
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "module_runner.h"
+#include "result.h"
+#include "secret.h"
+
+namespace fedcred {
+
+struct AwsCredentials {
+  Secret access_key_id;
+  Secret secret_access_key;
+  Secret session_token;
+  std::int64_t expiration = 0;  // unix seconds
+  std::string assumed_role_arn;
+  std::string request_id;
+};
+
+// Builds credentials from the sts module's results. Missing fields, an
+// unparseable expiration, or credentials already expired at `now_unix` are
+// Status::response: never printed, never cached.
+Result<AwsCredentials> aws_credentials_from_exchange(Values const& results, std::int64_t now_unix,
+                                                     std::string const& endpoint_host);
+
+Secret render_credential_process(AwsCredentials const& creds);
+
+}  // namespace fedcred

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// The GCP -> AWS flow: subject token from the source module, then STS
+// AssumeRoleWithWebIdentity through the sts module, within one deadline.
+#pragma once
+
+#include <string>
+
+#include "aws_credentials.h"
+#include "clock.h"
+#include "jwt_claims.h"
+#include "logger.h"
+#include "module_runner.h"
+#include "profile.h"
+#include "result.h"
+
+namespace fedcred {
+
+struct FlowDeps {
+  Clock& clock;
+  ModuleRunner& modules;
+  Logger const& log;
+};
+
+// Fetches fresh credentials (no cache involved).
+Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps const& deps);
+
+// The session name when none is configured: the VM's instance name from the
+// token (format=full), else "fedcred-" + the token's subject, else
+// "fedcred-<unix time>" (botocore's own fallback shape).
+std::string default_session_name(JwtClaims const& claims, std::int64_t now_unix);
+
+}  // namespace fedcred

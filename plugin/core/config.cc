@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+namespace fedcred {
+namespace {
+
+// Config files are small; a cap keeps a runaway file (or /dev/zero) from
+// costing memory on the hit path.
+constexpr std::size_t kMaxConfigBytes = 1 << 20;
+// Feeds inih one line at a time from a string so that we know the current
+// line number (Debian's inih is built without INI_HANDLER_LINENO) and can
+// notice lines that do not fit inih's buffer.
+struct LineReader {
+  std::string const* text = nullptr;
+  std::size_t pos = 0;
+  int line = 0;
+  int overlong_line = 0;
+  int line_buffer = 0;
+  // Section headers seen, so that a profile without keys still exists.
+  std::vector<std::string> sections;
+};
+
+std::string_view trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '\r')) {
+    v.remove_suffix(1);
+  }
+  return v;
+}
+
+char* read_line(char* buf, int size, void* stream) {
+  auto* r = static_cast<LineReader*>(stream);
+  if (r->pos >= r->text->size()) return nullptr;
+  auto end = r->text->find('\n', r->pos);
+  std::size_t next = end == std::string::npos ? r->text->size() : end + 1;
+  std::size_t len = next - r->pos;
+  ++r->line;
+  r->line_buffer = size;
+  auto trimmed = trim(std::string_view(*r->text).substr(r->pos, len));
+  if (trimmed.size() > 2 && trimmed.front() == '[' && trimmed.back() == ']') {
+    r->sections.emplace_back(trim(trimmed.substr(1, trimmed.size() - 2)));
+  }
+  // inih needs room for the line, its newline and a terminator.
+  if (len + 1 > static_cast<std::size_t>(size)) {
+    if (r->overlong_line == 0) r->overlong_line = r->line;
+    len = 0;  // hand inih an empty line; the error is reported afterwards
+  }
+  std::memcpy(buf, r->text->data() + r->pos, len);
+  buf[len] = '\0';
+  r->pos = next;
+  return buf;
+}
+
+struct ParseState {
+  std::string const* name = nullptr;
+  LineReader* reader = nullptr;
+  ConfigSet* into = nullptr;
+  std::optional<Error> first_error;
+};
+
+std::string location(ParseState const& s) { return *s.name + ":" + std::to_string(s.reader->line); }
+
+// "default" -> "default"; "profile NAME" -> "NAME"; anything else is an error.
+std::optional<std::string> section_profile(std::string_view section) {
+  if (section == "default") return std::string("default");
+  constexpr std::string_view kProfile = "profile ";
+  if (section.substr(0, kProfile.size()) != kProfile) return std::nullopt;
+  auto name = section.substr(kProfile.size());
+  while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+  if (name.empty() || name == "default") return std::nullopt;
+  for (char c : name) {
+    if (c <= ' ' || c >= 0x7f) return std::nullopt;
+  }
+  return std::string(name);
+}
+
+int on_value(void* user, char const* section, char const* key, char const* value) {
+  auto& s = *static_cast<ParseState*>(user);
+  if (s.first_error) return 1;
+  auto profile = section_profile(section);
+  if (!profile) {
+    std::string what = *section == '\0' ? "key '" + std::string(key) + "' outside any section"
+                                        : "unknown section [" + std::string(section) + "]";
+    s.first_error = make_error(Status::usage, location(s) + ": " + what +
+                                                  " (use [default] or [profile NAME])");
+    return 1;
+  }
+  auto valid = validate_setting(key, value);
+  if (!valid) {
+    s.first_error = make_error(Status::usage, location(s) + ": " + valid.error().message);
+    return 1;
+  }
+  s.into->sections[*profile][key] = Setting{value, location(s)};
+  return 1;
+}
+
+Result<std::string> read_file(std::string const& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return make_error(Status::io, "cannot open " + path + ": " + std::strerror(errno));
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      return make_error(Status::io, "cannot read " + path + ": " + std::strerror(err));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > kMaxConfigBytes) {
+      close(fd);
+      return make_error(Status::usage, path + ": larger than " + std::to_string(kMaxConfigBytes) + " bytes");
+    }
+  }
+  close(fd);
+  return text;
+}
+
+std::vector<std::string> conf_d_files(std::string const& dir) {
+  std::vector<std::string> names;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (dirent* e = readdir(d)) {
+    std::string_view n = e->d_name;
+    if (n.size() > 5 && n.substr(n.size() - 5) == ".conf" && n.front() != '.') names.emplace_back(n);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  for (auto& n : names) n = dir + "/" + n;
+  return names;
+}
+
+}  // namespace
+
+std::vector<ConfigFile> config_search_list(Env const& env, std::string const& explicit_file,
+                                           std::string const& sysconfdir) {
+  if (!explicit_file.empty()) return {{explicit_file, true}};
+  if (auto f = env.get("FEDCRED_CONFIG")) return {{*f, true}};
+  std::vector<ConfigFile> files{{sysconfdir + "/fedcred.conf", false}};
+  for (auto& f : conf_d_files(sysconfdir + "/conf.d")) files.push_back({f, false});
+  if (auto xdg = env.get("XDG_CONFIG_HOME")) {
+    files.push_back({*xdg + "/fedcred/fedcred.conf", false});
+  } else if (auto home = env.get("HOME")) {
+    files.push_back({*home + "/.config/fedcred/fedcred.conf", false});
+  }
+  return files;
+}
+
+Result<void> parse_config_text(std::string const& name, std::string const& text, ConfigSet& into) {
+  LineReader reader{&text, 0, 0, 0, 0, {}};
+  ParseState state{&name, &reader, &into, std::nullopt};
+  int rc = ini_parse_stream(read_line, &reader, on_value, &state);
+  if (state.first_error) return *state.first_error;
+  if (reader.overlong_line != 0) {
+    return make_error(Status::usage, name + ":" + std::to_string(reader.overlong_line) +
+                                         ": line longer than " +
+                                         std::to_string(reader.line_buffer - 2) + " characters");
+  }
+  for (auto const& section : reader.sections) {
+    if (auto profile = section_profile(section)) into.sections[*profile];
+  }
+  if (rc > 0) {
+    return make_error(Status::usage, name + ":" + std::to_string(rc) +
+                                         ": syntax error (expected [section] or key = value)");
+  }
+  if (rc != 0) return make_error(Status::internal, name + ": the INI parser failed");
+  return {};
+}
+
+Result<ConfigSet> load_config(std::vector<ConfigFile> const& files) {
+  ConfigSet set;
+  for (auto const& file : files) {
+    struct stat st {};
+    if (stat(file.path.c_str(), &st) != 0) {
+      if (!file.required && errno == ENOENT) continue;
+      return make_error(Status::usage, "cannot read config file " + file.path + ": " + std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+      return make_error(Status::usage, "config file " + file.path + " is not a regular file");
+    }
+    auto text = read_file(file.path);
+    if (!text) return std::move(text).error();
+    auto parsed = parse_config_text(file.path, *text, set);
+    if (!parsed) return std::move(parsed).error();
+    set.files_read.push_back(file.path);
+  }
+  return set;
+}
+
+}  // namespace fedcred

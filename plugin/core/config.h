@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// The configuration files: which files are read, in which order, and their
+// parsed, validated content. Profile resolution (which section wins, flags and
+// environment on top) lives in profile.h.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "env.h"
+#include "result.h"
+#include "settings.h"
+
+namespace fedcred {
+
+struct ConfigFile {
+  std::string path;
+  // A default location may be absent; a file the user named must exist.
+  bool required = false;
+};
+
+// Every section found, keyed "default" or the profile name of "[profile NAME]".
+struct ConfigSet {
+  std::vector<std::string> files_read;
+  std::map<std::string, Settings> sections;
+};
+
+// The files to read, lowest precedence first: an explicit file (the "config"
+// request key, else FEDCRED_CONFIG) replaces the list; otherwise
+// SYSCONFDIR/fedcred.conf, SYSCONFDIR/conf.d/*.conf in name order, then
+// $XDG_CONFIG_HOME/fedcred/fedcred.conf (or ~/.config/fedcred/fedcred.conf).
+std::vector<ConfigFile> config_search_list(Env const& env, std::string const& explicit_file,
+                                           std::string const& sysconfdir);
+
+// Reads the files in order; later files override earlier ones key by key.
+// Unknown sections, unknown keys, bad values, syntax errors and over-long lines
+// are errors naming file:line. Status::usage for content, Status::io for a
+// required file that cannot be read.
+Result<ConfigSet> load_config(std::vector<ConfigFile> const& files);
+
+// Parses one file's text (exposed for tests and the fuzzer). `name` is used in
+// error messages.
+Result<void> parse_config_text(std::string const& name, std::string const& text, ConfigSet& into);
+
+}  // namespace fedcred

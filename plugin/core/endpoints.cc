@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "endpoints.h"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <string>
+#include <utility>
+
+namespace fedcred {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
+}
+
+// Splits "scheme://authority/path" and returns the host part of the authority.
+std::string_view url_host(std::string_view url, std::string_view scheme) {
+  auto authority = url.substr(scheme.size());
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (!authority.empty() && authority.front() == '[') return authority.substr(0, authority.find(']') + 1);
+  return authority.substr(0, authority.find(':'));
+}
+
+Result<Endpoint> checked_override(std::string const& url, std::string const& origin) {
+  for (char c : url) {
+    if (c <= ' ' || c >= 0x7f) {
+      return make_error(Status::usage, origin + ": the endpoint URL contains spaces or control characters");
+    }
+  }
+  constexpr std::string_view kHttps = "https://", kHttp = "http://";
+  if (starts_with(url, kHttps) && !url_host(url, kHttps).empty()) return Endpoint{url, origin};
+  if (starts_with(url, kHttp)) {
+    auto host = url_host(url, kHttp);
+    if (is_loopback_host(host)) return Endpoint{url, origin};
+    return make_error(Status::usage, origin + "=" + url +
+                                         ": plain http is allowed only to a loopback address; "
+                                         "use https so the identity token is not sent in clear text");
+  }
+  return make_error(Status::usage, origin + "=" + url + ": not an http(s) URL");
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "[::1]" || host == "::1") return true;
+  // A real dotted quad in 127.0.0.0/8, not a name such as 127.0.0.1.example.com.
+  in_addr addr{};
+  std::string h(host);
+  return inet_pton(AF_INET, h.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+std::string_view partition_dns_suffix(std::string_view region) {
+  // Ordered so that the longer prefixes win (us-isob- before us-iso-).
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kSuffixes{{
+      {"cn-", "amazonaws.com.cn"},
+      {"us-isob-", "sc2s.sgov.gov"},
+      {"us-isof-", "csp.hci.ic.gov"},
+      {"us-iso-", "c2s.ic.gov"},
+      {"eu-isoe-", "cloud.adc-e.uk"},
+      {"eusc-", "amazonaws.eu"},
+  }};
+  for (auto const& [prefix, suffix] : kSuffixes) {
+    if (starts_with(region, prefix)) return suffix;
+  }
+  return "amazonaws.com";
+}
+
+Result<Endpoint> sts_endpoint(std::string_view region, bool use_fips, Env const& env) {
+  if (auto url = env.get("AWS_ENDPOINT_URL_STS")) return checked_override(*url, "AWS_ENDPOINT_URL_STS");
+  if (auto url = env.get("AWS_ENDPOINT_URL")) return checked_override(*url, "AWS_ENDPOINT_URL");
+  // In aws-us-gov the regular regional endpoint is already FIPS validated and
+  // there is no sts-fips host (botocore's endpoint rules).
+  bool fips_host = use_fips && !starts_with(region, "us-gov-");
+  std::string host = std::string(fips_host ? "sts-fips." : "sts.") + std::string(region) + "." +
+                     std::string(partition_dns_suffix(region));
+  return Endpoint{"https://" + host, "region " + std::string(region)};
+}
+
+Result<Endpoint> gce_metadata_host(Env const& env) {
+  std::string origin = "GCE_METADATA_HOST";
+  auto host = env.get(origin);
+  if (!host) {
+    origin = "GCE_METADATA_ROOT";
+    host = env.get(origin);
+  }
+  if (!host) return Endpoint{"metadata.google.internal", "default"};
+  bool valid = !host->empty() && host->size() <= 255;
+  for (char c : *host) valid = valid && is_host_char(c);
+  if (!valid) {
+    return make_error(Status::usage, origin + ": '" + *host + "' is not a host[:port]");
+  }
+  return Endpoint{*host, origin};
+}
+
+}  // namespace fedcred

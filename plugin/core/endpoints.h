@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// Where fedcred's network calls go: the STS endpoint for a region (with the
+// partition DNS suffixes and FIPS variants of botocore's endpoint rules), the
+// GCE metadata host, and the ecosystem's override variables, so the overrides
+// that steer the AWS CLI and google-auth steer fedcred too.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "env.h"
+#include "result.h"
+
+namespace fedcred {
+
+struct Endpoint {
+  std::string url;     // scheme://host[:port][/path]
+  std::string origin;  // "AWS_ENDPOINT_URL_STS", or "region us-east-1"
+};
+
+// AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else https://sts[-fips].REGION.SUFFIX.
+// An override must be an https URL, or http to a loopback address (tests and
+// local proxies): a web identity token must not cross a network in clear text.
+Result<Endpoint> sts_endpoint(std::string_view region, bool use_fips, Env const& env);
+
+// The DNS suffix of the partition a region belongs to ("amazonaws.com.cn" for cn-*).
+std::string_view partition_dns_suffix(std::string_view region);
+
+// GCE_METADATA_HOST (host[:port]), else the legacy GCE_METADATA_ROOT, else
+// metadata.google.internal.
+Result<Endpoint> gce_metadata_host(Env const& env);
+
+// True for 127.0.0.0/8, ::1 and localhost.
+bool is_loopback_host(std::string_view host);
+
+}  // namespace fedcred

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+// Logger: where diagnostics go is the caller's choice (the helper prints them
+// on stderr in aws mode, drops them in gcp mode). Call sites build messages
+// from non-secret values only; scrub_secrets() is a last net, not the plan.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+
+#include "fedcred/module.h"
+
+namespace fedcred {
+
+// Replaces JWT-shaped substrings ("eyJ...x.y.z") with "[redacted]".
+std::string scrub_secrets(std::string text);
+
+class Logger {
+ public:
+  using Sink = std::function<void(int level, std::string const& message)>;
+  Logger() = default;
+  explicit Logger(Sink sink) : sink_(std::move(sink)) {}
+
+  void log(int level, std::string const& message) const {
+    if (sink_) sink_(level, scrub_secrets(message));
+  }
+  void warning(std::string const& m) const { log(FEDCRED_LOG_WARNING, m); }
+  void info(std::string const& m) const { log(FEDCRED_LOG_INFO, m); }
+  void debug(std::string const& m) const { log(FEDCRED_LOG_DEBUG, m); }
+
+ private:
+  Sink sink_;
+};
+
+}  // namespace fedcred

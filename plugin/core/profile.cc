@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "profile.h"
+
+#include <array>
+#include <utility>
+
+namespace fedcred {
+namespace {
+
+// Environment variables the AWS tools already honour, and the profile key each
+// one stands for. The first one set wins.
+struct EnvKey {
+  char const* variable;
+  char const* key;
+};
+constexpr std::array<EnvKey, 3> kEnvKeys{{
+    {"AWS_REGION", "region"},
+    {"AWS_DEFAULT_REGION", "region"},
+    {"AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"},
+}};
+
+void overlay(Settings& into, Settings const& from) {
+  for (auto const& [key, setting] : from) into[key] = setting;
+}
+
+std::string const* value_of(Settings const& s, char const* key) {
+  auto it = s.find(key);
+  return it == s.end() ? nullptr : &it->second.value;
+}
+
+}  // namespace
+
+Result<Settings> effective_settings(ConfigSet const& config, std::string const& profile,
+                                    Settings const& explicit_settings, Env const& env) {
+  Settings merged;
+  if (auto it = config.sections.find("default"); it != config.sections.end()) overlay(merged, it->second);
+  if (!profile.empty() && profile != "default") {
+    auto it = config.sections.find(profile);
+    if (it == config.sections.end()) {
+      std::string files;
+      for (auto const& f : config.files_read) files += (files.empty() ? "" : ", ") + f;
+      return make_error(Status::usage, "profile '" + profile + "' is not defined in the configuration (" +
+                                           (files.empty() ? std::string("no config file found") : "read: " + files) +
+                                           ")");
+    }
+    overlay(merged, it->second);
+  }
+  Settings from_env;
+  for (auto const& [variable, key] : kEnvKeys) {
+    if (from_env.count(key) != 0) continue;
+    auto value = env.get(variable);
+    if (!value) continue;
+    auto valid = validate_setting(key, *value);
+    if (!valid) return make_error(Status::usage, std::string(variable) + ": " + valid.error().message);
+    from_env[key] = Setting{*value, variable};
+  }
+  overlay(merged, from_env);
+  overlay(merged, explicit_settings);
+  return merged;
+}
+
+Result<AwsRequest> resolve_aws_request(ConfigSet const& config, std::string const& profile,
+                                       Settings const& explicit_settings, Env const& env,
+                                       std::int64_t default_timeout_seconds) {
+  auto settings = effective_settings(config, profile, explicit_settings, env);
+  if (!settings) return std::move(settings).error();
+  Settings const& s = *settings;
+
+  AwsRequest req;
+  req.profile = profile;
+  req.timeout_seconds = default_timeout_seconds;
+  if (auto v = value_of(s, "source")) req.source = *v;
+  if (auto v = value_of(s, "role_arn")) req.role_arn = *v;
+  if (auto v = value_of(s, "audience")) req.audience = *v;
+  if (auto v = value_of(s, "region")) req.region = *v;
+  if (auto v = value_of(s, "session_name")) req.session_name = *v;
+  if (auto v = value_of(s, "duration")) req.duration_seconds = parse_int(*v);
+  if (auto v = value_of(s, "use_fips_endpoint")) req.use_fips_endpoint = parse_bool(*v);
+  if (auto v = value_of(s, "timeout")) req.timeout_seconds = parse_int(*v);
+  if (auto v = value_of(s, "cache")) req.cache = parse_bool(*v);
+  if (auto v = value_of(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
+
+  if (req.role_arn.empty()) {
+    return make_error(Status::usage,
+                      "no role ARN: pass --role-arn or set role_arn in the profile" +
+                          (profile.empty() ? std::string() : " '" + profile + "'"));
+  }
+  auto sts = sts_endpoint(req.region, req.use_fips_endpoint, env);
+  if (!sts) return std::move(sts).error();
+  req.sts = std::move(*sts);
+  auto metadata = gce_metadata_host(env);
+  if (!metadata) return std::move(metadata).error();
+  req.metadata_host = std::move(*metadata);
+  return req;
+}
+
+}  // namespace fedcred

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "settings.h"
+
+#include <array>
+
+namespace fedcred {
+namespace {
+
+using Validator = Result<void> (*)(std::string_view);
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// STS RoleSessionName: [\w+=,.@-], 2..64 (PROTOCOLS.md, fact 10).
+bool is_session_name_char(char c) {
+  return is_word_char(c) || c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-';
+}
+
+std::optional<std::int64_t> to_int(std::string_view v) {
+  if (v.empty() || v.size() > 18) return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+Result<void> int_in_range(std::string_view v, std::int64_t lo, std::int64_t hi, char const* unit) {
+  auto n = to_int(v);
+  if (!n || *n < lo || *n > hi) {
+    return make_error(Status::usage, "'" + std::string(v) + "' is not a whole number of " + unit +
+                                         " between " + std::to_string(lo) + " and " +
+                                         std::to_string(hi));
+  }
+  return {};
+}
+
+std::optional<bool> to_bool(std::string_view v) {
+  if (v == "true" || v == "yes" || v == "on" || v == "1") return true;
+  if (v == "false" || v == "no" || v == "off" || v == "0") return false;
+  return std::nullopt;
+}
+
+Result<void> check_bool(std::string_view v) {
+  if (!to_bool(v)) {
+    return make_error(Status::usage, "'" + std::string(v) + "' is not a boolean (true/false, yes/no, on/off, 1/0)");
+  }
+  return {};
+}
+
+Result<void> check_role_arn(std::string_view v) {
+  if (!is_valid_role_arn(v)) {
+    return make_error(Status::usage, "'" + std::string(v) +
+                                         "' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)");
+  }
+  return {};
+}
+
+Result<void> check_session_name(std::string_view v) {
+  if (!is_valid_session_name(v)) {
+    return make_error(Status::usage, "'" + std::string(v) +
+                                         "' is not a valid session name (2 to 64 characters of "
+                                         "letters, digits and _+=,.@-)");
+  }
+  return {};
+}
+
+Result<void> check_region(std::string_view v) {
+  if (!is_valid_region(v)) {
+    return make_error(Status::usage, "'" + std::string(v) + "' is not an AWS region name (e.g. us-east-1)");
+  }
+  return {};
+}
+
+Result<void> check_audience(std::string_view v) {
+  bool printable = !v.empty() && v.size() <= 1000;
+  for (char c : v) printable = printable && c > ' ' && c < 0x7f;
+  if (!printable) {
+    return make_error(Status::usage, "the audience must be 1 to 1000 printable characters without spaces");
+  }
+  return {};
+}
+
+Result<void> check_module_name(std::string_view v) {
+  bool ok = !v.empty() && v.size() <= 32;
+  for (char c : v) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
+  if (!ok) {
+    return make_error(Status::usage, "'" + std::string(v) +
+                                         "' is not a source name (lower-case letters, digits, _ and -)");
+  }
+  return {};
+}
+
+Result<void> check_duration(std::string_view v) { return int_in_range(v, 900, 43200, "seconds"); }
+Result<void> check_timeout(std::string_view v) { return int_in_range(v, 1, 300, "seconds"); }
+Result<void> check_refresh_margin(std::string_view v) { return int_in_range(v, 0, 43200, "seconds"); }
+
+struct KeySpec {
+  std::string_view key;
+  Validator validate;
+};
+
+constexpr std::array<KeySpec, 10> kKeys{{
+    {"source", check_module_name},
+    {"role_arn", check_role_arn},
+    {"audience", check_audience},
+    {"region", check_region},
+    {"session_name", check_session_name},
+    {"duration", check_duration},
+    {"use_fips_endpoint", check_bool},
+    {"timeout", check_timeout},
+    {"cache", check_bool},
+    {"refresh_margin", check_refresh_margin},
+}};
+
+KeySpec const* find_key(std::string_view key) {
+  for (auto const& spec : kKeys) {
+    if (spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool is_profile_key(std::string_view key) { return find_key(key) != nullptr; }
+
+Result<void> validate_setting(std::string_view key, std::string_view value) {
+  KeySpec const* spec = find_key(key);
+  if (spec == nullptr) {
+    return make_error(Status::usage, "unknown key '" + std::string(key) + "'");
+  }
+  auto r = spec->validate(value);
+  if (!r) return make_error(Status::usage, std::string(key) + ": " + r.error().message);
+  return {};
+}
+
+bool parse_bool(std::string_view value) { return to_bool(value).value_or(false); }
+
+std::int64_t parse_int(std::string_view value) { return to_int(value).value_or(0); }
+
+bool is_valid_role_arn(std::string_view v) {
+  // arn:PARTITION:iam::ACCOUNT:role/PATH/NAME; STS allows 20..2048 characters.
+  if (v.size() < 20 || v.size() > 2048) return false;
+  constexpr std::string_view kPrefix = "arn:aws";
+  if (v.substr(0, kPrefix.size()) != kPrefix) return false;
+  auto iam = v.find(":iam::");
+  if (iam == std::string_view::npos) return false;
+  for (char c : v.substr(kPrefix.size(), iam - kPrefix.size())) {
+    if (!((c >= 'a' && c <= 'z') || c == '-')) return false;
+  }
+  auto account = v.substr(iam + 6);
+  if (account.size() < 13 || account[12] != ':') return false;
+  for (char c : account.substr(0, 12)) {
+    if (c < '0' || c > '9') return false;
+  }
+  auto resource = account.substr(13);
+  constexpr std::string_view kRole = "role/";
+  if (resource.substr(0, kRole.size()) != kRole || resource.size() == kRole.size()) return false;
+  for (char c : resource.substr(kRole.size())) {
+    if (!(is_session_name_char(c) || c == '/')) return false;
+  }
+  return resource.back() != '/';
+}
+
+bool is_valid_session_name(std::string_view v) {
+  if (v.size() < 2 || v.size() > 64) return false;
+  for (char c : v) {
+    if (!is_session_name_char(c)) return false;
+  }
+  return true;
+}
+
+bool is_valid_region(std::string_view v) {
+  // Region names are lower-case words and a number joined by '-': us-east-1,
+  // us-gov-west-1, cn-north-1, eu-isoe-west-1.
+  if (v.size() < 4 || v.size() > 32) return false;
+  if (!(v.front() >= 'a' && v.front() <= 'z')) return false;
+  if (!(v.back() >= '0' && v.back() <= '9')) return false;
+  char prev = '\0';
+  for (char c : v) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok || (c == '-' && prev == '-')) return false;
+    prev = c;
+  }
+  return v.find('-') != std::string_view::npos;
+}
+
+std::optional<std::string> sanitize_session_name(std::string_view raw) {
+  std::string out;
+  for (char c : raw) {
+    if (out.size() == 64) break;
+    out.push_back(is_session_name_char(c) ? c : '-');
+  }
+  if (!is_valid_session_name(out)) return std::nullopt;
+  return out;
+}
+
+}  // namespace fedcred
