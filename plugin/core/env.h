@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdlib>
+#include <initializer_list>
+#include <utility>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +34,7 @@ class ProcessEnv final : public Env {
 class MapEnv final : public Env {
  public:
   MapEnv() = default;
+  MapEnv(std::initializer_list<std::pair<std::string const, std::string>> vars) : vars_(vars) {}
   explicit MapEnv(std::map<std::string, std::string> vars) : vars_(std::move(vars)) {}
   void set(std::string const& k, std::string const& v) { vars_[k] = v; }
   std::optional<std::string> get(std::string const& name) const override {

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// When a cached entry may still be served, and the jitter that keeps a fleet
+// from refreshing in lockstep.
+#pragma once
+
+#include <cstdint>
+
+#include "cache_entry.h"
+
+namespace fedcred {
+
+// The randomness seam: tests inject a scripted source.
+class RandomSource {
+ public:
+  virtual ~RandomSource() = default;
+  // Uniformly distributed 64-bit values.
+  virtual std::uint64_t next_u64() = 0;
+};
+
+// getrandom(2); jitter needs no cryptographic quality, so if the kernel
+// cannot deliver (very early boot, seccomp) it falls back to time and pid.
+class SystemRandom final : public RandomSource {
+ public:
+  std::uint64_t next_u64() override;
+};
+
+// The longest jitter: a fleet spreads its refreshes over up to two minutes,
+// and a short margin (minimum lifetime left) loses at most an eighth to it.
+inline constexpr std::int64_t kMaxRefreshJitterSeconds = 120;
+
+// Uniform in [0, min(kMaxRefreshJitterSeconds, margin_seconds / 8)]; 0 for a
+// margin below 8 s. Draw it once when writing an entry and store it in
+// CacheEntry::refresh_jitter (see there why not per invocation).
+std::int64_t refresh_jitter_seconds(std::int64_t margin_seconds, RandomSource& random);
+
+// Whether `entry` may be served at now_unix: its remaining lifetime must
+// exceed margin + jitter (strictly: at exactly that much it is refreshed).
+// Negative margin or jitter count as 0. Callers normally pass
+// entry.refresh_jitter as jitter_seconds. An entry that is not fresh may still
+// be valid (expiration > now) and served when a refresh fails.
+bool is_fresh(CacheEntry const& entry, std::int64_t now_unix, std::int64_t margin_seconds,
+              std::int64_t jitter_seconds);
+
+}  // namespace fedcred
