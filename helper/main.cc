@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,8 +38,14 @@ constexpr Flag kAwsFlags[] = {
     {"no-cache", "cache", false, "neither read nor write the credential cache"},
 };
 
+constexpr Flag kCacheClearFlags[] = {
+    {"profile", "profile", true, "remove only this profile's entries"},
+};
+
 constexpr char kUsage[] =
-    "usage: fedcred aws [options]      print AWS credential_process JSON\n"
+    "usage: fedcred aws [options]                 print AWS credential_process JSON\n"
+    "       fedcred cache list                    show cached entries (never a secret)\n"
+    "       fedcred cache clear [--profile P]     remove cached entries\n"
     "       fedcred version | help | <command> --help\n";
 
 bool write_all(int fd, std::string_view s) {
@@ -72,6 +79,15 @@ void print_aws_help() {
   write_all(STDOUT_FILENO, text);
 }
 
+void print_cache_help() {
+  write_all(STDOUT_FILENO,
+            "usage: fedcred cache list\n"
+            "       fedcred cache clear [--profile P]\n\n"
+            "The cache directory is $FEDCRED_CACHE_DIR, else $XDG_RUNTIME_DIR/fedcred,\n"
+            "else $XDG_CACHE_HOME/fedcred (~/.cache/fedcred). 'list' prints profile,\n"
+            "role and expiry of each entry as JSON; 'clear' removes entries.\n");
+}
+
 struct Verbosity {
   int max_level;
 };
@@ -97,9 +113,11 @@ class Request {
   fedcred_request* r_;
 };
 
-int run_aws(std::vector<std::string_view> const& args) {
+// Runs one library request: `flags` are the options this command accepts.
+int run_request(char const* command, std::span<Flag const> flags, void (*print_help)(),
+                std::vector<std::string_view> const& args) {
   fedcred_request* raw = nullptr;
-  int rc = fedcred_request_new("aws", &raw);
+  int rc = fedcred_request_new(command, &raw);
   if (rc != FEDCRED_OK) {
     print_error(std::string("cannot create a request: ") + fedcred_strerror(rc));
     return rc;
@@ -109,7 +127,7 @@ int run_aws(std::vector<std::string_view> const& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {
-      print_aws_help();
+      print_help();
       return FEDCRED_OK;
     }
     if (arg == "-v" || arg == "--verbose") {
@@ -126,7 +144,7 @@ int run_aws(std::vector<std::string_view> const& args) {
       inline_value = true;
     }
     Flag const* flag = nullptr;
-    for (auto const& f : kAwsFlags) {
+    for (auto const& f : flags) {
       if (name == f.name) flag = &f;
     }
     if (flag == nullptr) return usage_error("unknown option --" + std::string(name));
@@ -171,7 +189,18 @@ int main(int argc, char** argv) {
   }
   std::string_view command = args.front();
   args.erase(args.begin());
-  if (command == "aws") return run_aws(args);
+  if (command == "aws") return run_request("aws", kAwsFlags, print_aws_help, args);
+  if (command == "cache") {
+    std::string_view sub = args.empty() ? std::string_view() : args.front();
+    if (!args.empty()) args.erase(args.begin());
+    if (sub == "list") return run_request("cache-list", {}, print_cache_help, args);
+    if (sub == "clear") return run_request("cache-clear", kCacheClearFlags, print_cache_help, args);
+    if (sub == "--help" || sub == "-h") {
+      print_cache_help();
+      return FEDCRED_OK;
+    }
+    return usage_error("'fedcred cache' needs 'list' or 'clear'");
+  }
   if (command == "version" || command == "--version") {
     write_all(STDOUT_FILENO, std::string("fedcred ") + fedcred_version() + "\n");
     return FEDCRED_OK;

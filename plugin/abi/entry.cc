@@ -5,9 +5,13 @@
 #include <string.h>
 
 #include <new>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "aws_command.h"
+#include "cache_command.h"
+#include "cache_freshness.h"
 #include "clock.h"
 #include "env.h"
 #include "fedcred/fedcred.h"
@@ -41,6 +45,20 @@ int guarded(fedcred_request* req, Fn&& fn) noexcept {
   }
 }
 
+fedcred::Result<fedcred::Secret> run_command(fedcred_request const& req, fedcred::Env const& env,
+                                            fedcred::Logger const& log) {
+  if (req.command == "cache-list") return fedcred::run_cache_list(env);
+  if (req.command == "cache-clear") {
+    return fedcred::run_cache_clear(env, req.inputs.profile.empty() ? std::nullopt
+                                                                    : std::optional<std::string>(req.inputs.profile));
+  }
+  fedcred::SystemClock clock;
+  fedcred::SystemRandom random;
+  auto modules = fedcred::make_dlopen_module_runner(fedcred::module_directory(env));
+  fedcred::CommandDeps deps{env, clock, random, *modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS};
+  return fedcred::run_aws_command(req.inputs, deps);
+}
+
 char* copy_out(std::string const& s) {
   char* out = static_cast<char*>(malloc(s.size() + 1));
   if (out != nullptr) memcpy(out, s.c_str(), s.size() + 1);
@@ -54,7 +72,9 @@ extern "C" {
 __attribute__((visibility("default"))) int fedcred_request_new(char const* command, fedcred_request** out) {
   if (out == nullptr) return FEDCRED_E_USAGE;
   *out = nullptr;
-  if (command == nullptr || strcmp(command, "aws") != 0) return FEDCRED_E_USAGE;
+  if (command == nullptr) return FEDCRED_E_USAGE;
+  std::string_view c(command);
+  if (c != "aws" && c != "cache-list" && c != "cache-clear") return FEDCRED_E_USAGE;
   return guarded(nullptr, [&] {
     auto* req = new fedcred_request;
     req->command = command;
@@ -100,10 +120,7 @@ __attribute__((visibility("default"))) int fedcred_request_run(fedcred_request* 
       log = fedcred::Logger([req](int level, std::string const& m) { req->log_fn(req->log_user, level, m.c_str()); });
     }
     fedcred::ProcessEnv env;
-    fedcred::SystemClock clock;
-    auto modules = fedcred::make_dlopen_module_runner(fedcred::module_directory(env));
-    fedcred::CommandDeps deps{env, clock, *modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS};
-    auto doc = fedcred::run_aws_command(req->inputs, deps);
+    auto doc = run_command(*req, env, log);
     if (!doc) return fail(req, doc.error());
     *document = copy_out(doc->reveal());
     if (*document == nullptr) return fail(req, fedcred::make_error(fedcred::Status::internal, "out of memory"));

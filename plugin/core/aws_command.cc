@@ -1,20 +1,103 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "aws_command.h"
 
+#include <optional>
+#include <utility>
+
+#include "cache_dir.h"
+#include "cached_fetch.h"
 #include "config.h"
 #include "profile.h"
+#include "time_format.h"
 
 namespace fedcred {
+namespace {
+
+constexpr char kAccessKeyId[] = "AccessKeyId";
+constexpr char kSecretAccessKey[] = "SecretAccessKey";
+constexpr char kSessionToken[] = "SessionToken";
+
+CacheEntry to_cache_entry(AwsRequest const& req, AwsCredentials const& creds) {
+  CacheEntry e;
+  e.profile = req.profile;
+  e.label = req.role_arn;
+  e.expiration = creds.expiration;
+  e.values[kAccessKeyId] = creds.access_key_id;
+  e.values[kSecretAccessKey] = creds.secret_access_key;
+  e.values[kSessionToken] = creds.session_token;
+  return e;
+}
+
+std::optional<AwsCredentials> from_cache_entry(CacheEntry const& e) {
+  auto get = [&](char const* k) -> Secret const* {
+    auto it = e.values.find(k);
+    return it == e.values.end() || it->second.empty() ? nullptr : &it->second;
+  };
+  auto const *akid = get(kAccessKeyId), *secret = get(kSecretAccessKey), *token = get(kSessionToken);
+  if (akid == nullptr || secret == nullptr || token == nullptr) return std::nullopt;
+  AwsCredentials c;
+  c.access_key_id = *akid;
+  c.secret_access_key = *secret;
+  c.session_token = *token;
+  c.expiration = e.expiration;
+  return c;
+}
+
+// The cache directory, or nullptr (with a warning) when caching is off or
+// the directory is unsafe: fedcred then runs uncached rather than failing.
+std::optional<CacheDir> open_cache(AwsRequest const& req, CommandDeps const& deps) {
+  if (!req.cache) return std::nullopt;
+  auto dir = CacheDir::open(deps.env);
+  if (!dir) {
+    deps.log.warning("running without the cache: " + dir.error().message);
+    return std::nullopt;
+  }
+  return std::move(*dir);
+}
+
+}  // namespace
+
+CacheKey aws_cache_key(AwsRequest const& req) {
+  std::string k = "fedcred-cache-key-v1\n";
+  auto add = [&k](char const* name, std::string const& value) { k += std::string(name) + "=" + value + "\n"; };
+  add("command", "aws");
+  add("source", req.source);
+  add("metadata_host", req.metadata_host.url);
+  add("audience", req.audience);
+  add("role_arn", req.role_arn);
+  add("region", req.region);
+  add("sts_endpoint", req.sts.url);
+  add("session_name", req.session_name ? "=" + *req.session_name : std::string("(derived)"));
+  add("duration", std::to_string(req.duration_seconds));
+  return CacheKey{k};
+}
 
 Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps) {
   auto config = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
   if (!config) return std::move(config).error();
   auto req = resolve_aws_request(*config, in.profile, in.explicit_settings, deps.env, deps.default_timeout_seconds);
   if (!req) return std::move(req).error();
-  auto creds = fetch_aws_credentials(*req, FlowDeps{deps.clock, deps.modules, deps.log});
-  if (!creds) return std::move(creds).error();
-  deps.log.info("issued credentials for " + (creds->assumed_role_arn.empty() ? req->role_arn : creds->assumed_role_arn) +
-                " until " + std::to_string(creds->expiration));
+
+  auto fetch = [&]() -> Result<CacheEntry> {
+    auto creds = fetch_aws_credentials(*req, FlowDeps{deps.clock, deps.modules, deps.log});
+    if (!creds) return std::move(creds).error();
+    deps.log.info("issued credentials for " +
+                  (creds->assumed_role_arn.empty() ? req->role_arn : creds->assumed_role_arn) + " until " +
+                  format_rfc3339_utc(creds->expiration) +
+                  (creds->request_id.empty() ? std::string() : " (STS request id " + creds->request_id + ")"));
+    return to_cache_entry(*req, *creds);
+  };
+  auto cache = open_cache(*req, deps);
+  // Half the deadline at most goes to waiting for another process's fetch,
+  // so a stuck holder still leaves time to fetch ourselves.
+  CachedFetchPolicy policy{req->refresh_margin_seconds,
+                           deps.clock.monotonic_ms() + req->timeout_seconds * 1000 / 2};
+  auto usable = [](CacheEntry const& e) { return from_cache_entry(e).has_value(); };
+  auto entry = cached_fetch(aws_cache_key(*req), policy, fetch, usable,
+                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log});
+  if (!entry) return std::move(entry).error();
+  auto creds = from_cache_entry(*entry);
+  if (!creds) return make_error(Status::internal, "credentials without their fields");
   return render_credential_process(*creds);
 }
 

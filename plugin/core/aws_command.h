@@ -7,6 +7,8 @@
 #include <string>
 
 #include "aws_flow.h"
+#include "cache_freshness.h"
+#include "cache_key.h"
 #include "env.h"
 #include "settings.h"
 
@@ -21,6 +23,7 @@ struct CommandInputs {
 struct CommandDeps {
   Env const& env;
   Clock& clock;
+  RandomSource& random;
   ModuleRunner& modules;
   Logger const& log;
   std::string sysconfdir;
@@ -28,5 +31,11 @@ struct CommandDeps {
 };
 
 Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps);
+
+// Everything that changes the credentials an "aws" request gets, so two
+// requests share a cache entry only when they would get the same role
+// session. A derived session name is recorded as such: it depends only on the
+// VM, which the cache directory (per user, per machine) already pins.
+CacheKey aws_cache_key(AwsRequest const& req);
 
 }  // namespace fedcred

@@ -28,8 +28,9 @@ struct LineReader {
   int line = 0;
   int overlong_line = 0;
   int line_buffer = 0;
-  // Section headers seen, so that a profile without keys still exists.
-  std::vector<std::string> sections;
+  // Section headers seen (name, line), so that a profile without keys still
+  // exists and a misspelt empty section is still reported.
+  std::vector<std::pair<std::string, int>> sections;
 };
 
 std::string_view trim(std::string_view v) {
@@ -50,7 +51,7 @@ char* read_line(char* buf, int size, void* stream) {
   r->line_buffer = size;
   auto trimmed = trim(std::string_view(*r->text).substr(r->pos, len));
   if (trimmed.size() > 2 && trimmed.front() == '[' && trimmed.back() == ']') {
-    r->sections.emplace_back(trim(trimmed.substr(1, trimmed.size() - 2)));
+    r->sections.emplace_back(trim(trimmed.substr(1, trimmed.size() - 2)), r->line);
   }
   // inih needs room for the line, its newline and a terminator.
   if (len + 1 > static_cast<std::size_t>(size)) {
@@ -68,6 +69,7 @@ struct ParseState {
   LineReader* reader = nullptr;
   ConfigSet* into = nullptr;
   std::optional<Error> first_error;
+  int first_error_line = 0;
 };
 
 std::string location(ParseState const& s) { return *s.name + ":" + std::to_string(s.reader->line); }
@@ -95,11 +97,13 @@ int on_value(void* user, char const* section, char const* key, char const* value
                                         : "unknown section [" + std::string(section) + "]";
     s.first_error = make_error(Status::usage, location(s) + ": " + what +
                                                   " (use [default] or [profile NAME])");
+    s.first_error_line = s.reader->line;
     return 1;
   }
   auto valid = validate_setting(key, value);
   if (!valid) {
     s.first_error = make_error(Status::usage, location(s) + ": " + valid.error().message);
+    s.first_error_line = s.reader->line;
     return 1;
   }
   s.into->sections[*profile][key] = Setting{value, location(s)};
@@ -108,7 +112,7 @@ int on_value(void* user, char const* section, char const* key, char const* value
 
 Result<std::string> read_file(std::string const& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return make_error(Status::io, "cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0) return make_error(Status::usage, "cannot open " + path + ": " + std::strerror(errno));
   std::string text;
   char buf[4096];
   for (;;) {
@@ -117,7 +121,7 @@ Result<std::string> read_file(std::string const& path) {
     if (n < 0) {
       int err = errno;
       close(fd);
-      return make_error(Status::io, "cannot read " + path + ": " + std::strerror(err));
+      return make_error(Status::usage, "cannot read " + path + ": " + std::strerror(err));
     }
     if (n == 0) break;
     text.append(buf, static_cast<std::size_t>(n));
@@ -164,18 +168,33 @@ Result<void> parse_config_text(std::string const& name, std::string const& text,
   LineReader reader{&text, 0, 0, 0, 0, {}};
   ParseState state{&name, &reader, &into, std::nullopt};
   int rc = ini_parse_stream(read_line, &reader, on_value, &state);
-  if (state.first_error) return *state.first_error;
+  // Report the error on the earliest line, whoever found it.
+  int first_line = 0;
+  std::optional<Error> first;
+  auto consider = [&](int line, Error e) {
+    if (line > 0 && (first_line == 0 || line < first_line)) {
+      first_line = line;
+      first = std::move(e);
+    }
+  };
+  if (state.first_error) consider(state.first_error_line, *state.first_error);
   if (reader.overlong_line != 0) {
-    return make_error(Status::usage, name + ":" + std::to_string(reader.overlong_line) +
-                                         ": line longer than " +
-                                         std::to_string(reader.line_buffer - 2) + " characters");
-  }
-  for (auto const& section : reader.sections) {
-    if (auto profile = section_profile(section)) into.sections[*profile];
+    consider(reader.overlong_line,
+             make_error(Status::usage, name + ":" + std::to_string(reader.overlong_line) + ": line longer than " +
+                                           std::to_string(reader.line_buffer - 2) + " characters"));
   }
   if (rc > 0) {
-    return make_error(Status::usage, name + ":" + std::to_string(rc) +
-                                         ": syntax error (expected [section] or key = value)");
+    consider(rc, make_error(Status::usage,
+                            name + ":" + std::to_string(rc) + ": syntax error (expected [section] or key = value)"));
+  }
+  for (auto const& [section, line] : reader.sections) {
+    if (section_profile(section)) continue;
+    consider(line, make_error(Status::usage, name + ":" + std::to_string(line) + ": unknown section [" + section +
+                                                 "] (use [default] or [profile NAME])"));
+  }
+  if (first) return *first;
+  for (auto const& [section, line] : reader.sections) {
+    into.sections[*section_profile(section)];
   }
   if (rc != 0) return make_error(Status::internal, name + ": the INI parser failed");
   return {};

@@ -35,8 +35,9 @@ std::vector<ConfigFile> config_search_list(Env const& env, std::string const& ex
 
 // Reads the files in order; later files override earlier ones key by key.
 // Unknown sections, unknown keys, bad values, syntax errors and over-long lines
-// are errors naming file:line. Status::usage for content, Status::io for a
-// required file that cannot be read.
+// are errors naming file:line. All are Status::usage, including a file the
+// user named that cannot be read: it is a mistake in the command line or
+// environment, not a transient I/O problem.
 Result<ConfigSet> load_config(std::vector<ConfigFile> const& files);
 
 // Parses one file's text (exposed for tests and the fuzzer). `name` is used in

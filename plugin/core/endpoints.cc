@@ -31,6 +31,13 @@ Result<Endpoint> checked_override(std::string const& url, std::string const& ori
       return make_error(Status::usage, origin + ": the endpoint URL contains spaces or control characters");
     }
   }
+  // "http://127.0.0.1@evil.example/" connects to evil.example: user info would
+  // defeat the loopback rule below, and an STS endpoint never needs it.
+  auto scheme_end = url.find("://");
+  auto authority = scheme_end == std::string::npos ? std::string_view() : std::string_view(url).substr(scheme_end + 3);
+  if (authority.substr(0, authority.find_first_of("/?#")).find('@') != std::string_view::npos) {
+    return make_error(Status::usage, origin + ": the endpoint URL must not contain user information ('@')");
+  }
   constexpr std::string_view kHttps = "https://", kHttp = "http://";
   if (starts_with(url, kHttps) && !url_host(url, kHttps).empty()) return Endpoint{url, origin};
   if (starts_with(url, kHttp)) {

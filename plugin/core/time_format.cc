@@ -66,7 +66,13 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   t.tm_hour = *hour;
   t.tm_min = *minute;
   t.tm_sec = *second;
-  return static_cast<std::int64_t>(timegm(&t)) - offset;
+  time_t since_epoch = timegm(&t);
+  // timegm normalises impossible dates (February 31st becomes March 3rd);
+  // such a date is malformed input, not a time.
+  tm check{};
+  gmtime_r(&since_epoch, &check);
+  if (check.tm_mday != *day || check.tm_mon != *month - 1) return std::nullopt;
+  return static_cast<std::int64_t>(since_epoch) - offset;
 }
 
 }  // namespace fedcred

@@ -60,7 +60,12 @@ extern "C" {
 
 typedef struct fedcred_request fedcred_request;
 
-/* Creates a request for a command: "aws" (credential_process JSON).
+/* Creates a request for a command:
+ *   "aws"          AWS credential_process JSON
+ *   "cache-list"   {"directory":..,"entries":[{"profile","role","expiration","file"}]}
+ *                  (never a secret)
+ *   "cache-clear"  {"directory":..,"removed":N}; only the entries of the
+ *                  "profile" key when it is set
  * Returns FEDCRED_E_USAGE for an unknown command. */
 int fedcred_request_new(const char *command, fedcred_request **out);
 

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// Single-flight, cache-first fetching (DESIGN.md "Cache rules"): serve a
+// fresh entry without touching the network; otherwise take the per-key lock,
+// look again (another process may just have refreshed it), fetch, store.
+// When the fetch fails but the cached credentials are still valid, serve
+// them and warn. The cache is an optimisation: when it is unusable the fetch
+// still happens and the caller still gets credentials.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "cache_dir.h"
+#include "cache_freshness.h"
+#include "clock.h"
+#include "logger.h"
+#include "result.h"
+
+namespace fedcred {
+
+struct CachedFetchDeps {
+  CacheDir* dir;  // nullptr: uncached
+  Clock& clock;
+  RandomSource& random;
+  Logger const& log;
+};
+
+struct CachedFetchPolicy {
+  std::int64_t margin_seconds;       // serve only while more than this remains
+  std::int64_t lock_deadline_ms;     // monotonic: stop waiting for another fetcher
+  std::int64_t stale_minimum_seconds = 60;  // stale-on-error needs at least this much left
+};
+
+// `fetch` returns a new entry (expiration and values filled in); `key` names
+// it. `usable` says whether a decoded entry holds what the caller needs; an
+// entry that does not is a miss like any corrupt one.
+Result<CacheEntry> cached_fetch(CacheKey const& key, CachedFetchPolicy const& policy,
+                                std::function<Result<CacheEntry>()> const& fetch,
+                                std::function<bool(CacheEntry const&)> const& usable,
+                                CachedFetchDeps const& deps);
+
+}  // namespace fedcred

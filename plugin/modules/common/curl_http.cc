@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "curl_http.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+
+#include "ascii.h"
+#include "fedcred_build_config.h"
+#include "url.h"
+
+namespace fedcred::modules {
+namespace {
+
+struct CurlEasyDeleter {
+  void operator()(CURL* h) const noexcept { curl_easy_cleanup(h); }
+};
+struct CurlSlistDeleter {
+  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+};
+using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
+using CurlSlist = std::unique_ptr<curl_slist, CurlSlistDeleter>;
+
+// curl_slist_append returns the (possibly new) head, or NULL leaving the list
+// untouched; ownership stays with `list` either way.
+bool append_header(CurlSlist& list, std::string const& line) {
+  curl_slist* head = curl_slist_append(list.get(), line.c_str());
+  if (head == nullptr) return false;
+  if (!list) list.reset(head);  // otherwise head is the list we already own
+  return true;
+}
+
+constexpr std::int64_t kMaxConnectTimeoutMs = 2000;
+
+CURLcode global_init() {
+  static std::once_flag once;
+  static CURLcode rc = CURLE_OK;
+  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return rc;
+}
+
+// Everything a transfer writes into; curl calls back with a pointer to it.
+struct Transfer {
+  std::size_t max_body = 0;
+  bool too_large = false;
+  std::string body;
+  HeaderList headers;
+};
+
+// Grows the body without leaving copies of it in freed memory: a plain
+// std::string reallocation would free the old buffer unwiped, and bodies carry
+// credentials.
+void append_wiping(std::string& body, char const* data, std::size_t n) {
+  if (body.size() + n > body.capacity()) {
+    std::string bigger;
+    bigger.reserve(std::max(body.size() + n, body.capacity() * 2));
+    bigger.append(body);
+    wipe(body);
+    body.swap(bigger);
+  }
+  body.append(data, n);
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t nmemb, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::size_t n = size * nmemb;
+  if (t->body.size() + n > t->max_body) {
+    t->too_large = true;
+    return 0;  // a short count aborts the transfer with CURLE_WRITE_ERROR
+  }
+  append_wiping(t->body, data, n);
+  return n;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && ascii::is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && ascii::is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t nitems, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * nitems);
+  // A new status line starts a new header block (a proxy's CONNECT answer,
+  // a 100 Continue): only the final response's headers count.
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->headers.clear();
+    return line.size();
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return line.size();
+  std::string name = trim(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(), ascii::to_lower);
+  t->headers.emplace_back(std::move(name), trim(line.substr(colon + 1)));
+  return line.size();
+}
+
+Error transport_error(std::string const& host, CURLcode rc, char const* errbuf) {
+  std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+  return make_error(Status::transient, "cannot reach " + host + ": " + detail);
+}
+
+// Collects setopt failures so configuration reads as a flat list; the first
+// failure is reported.
+class Options {
+ public:
+  explicit Options(CURL* h) : h_(h) {}
+  template <typename T>
+  Options& set(CURLoption opt, T value) {
+    if (rc_ == CURLE_OK) rc_ = curl_easy_setopt(h_, opt, value);
+    return *this;
+  }
+  CURLcode rc() const { return rc_; }
+
+ private:
+  CURL* h_;
+  CURLcode rc_ = CURLE_OK;
+};
+
+}  // namespace
+
+CurlOptions CurlOptions::from_environment() {
+  CurlOptions options;
+  for (char const* name : {"AWS_CA_BUNDLE", "CURL_CA_BUNDLE"}) {
+    char const* v = secure_getenv(name);
+    if (v != nullptr && *v != '\0') {
+      options.ca_bundle = v;
+      break;
+    }
+  }
+  return options;
+}
+
+CurlHttpClient::CurlHttpClient(CurlOptions options) : options_(std::move(options)) {}
+
+Result<HttpResponse> CurlHttpClient::send(HttpRequest const& request) {
+  std::string const host = url_authority(request.url);
+  if (global_init() != CURLE_OK) return make_error(Status::internal, "libcurl initialization failed");
+  CurlEasy easy(curl_easy_init());
+  if (!easy) return make_error(Status::internal, "libcurl could not create a handle");
+
+  CurlSlist headers;
+  for (auto const& [name, value] : request.headers) {
+    if (!append_header(headers, name + ": " + value)) {
+      return make_error(Status::internal, "out of memory building HTTP headers");
+    }
+  }
+  // curl would otherwise send "Expect: 100-continue" for larger POST bodies
+  // (an STS token form) and wait for a 100 the server may never send.
+  if (!append_header(headers, "Expect:")) return make_error(Status::internal, "out of memory building HTTP headers");
+
+  Transfer transfer;
+  transfer.max_body = request.max_body_bytes;
+  char errbuf[CURL_ERROR_SIZE] = {};
+  std::int64_t const timeout = std::max<std::int64_t>(1, request.timeout_ms);
+  std::string const& body = request.body.reveal();
+
+  Options opts(easy.get());
+  opts.set(CURLOPT_URL, request.url.c_str())
+      .set(CURLOPT_NOSIGNAL, 1L)
+      .set(CURLOPT_FOLLOWLOCATION, 0L)
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85.0 deprecated CURLOPT_PROTOCOLS
+      .set(CURLOPT_PROTOCOLS_STR, "http,https")
+#else
+      .set(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS))
+#endif
+      .set(CURLOPT_ERRORBUFFER, errbuf)
+      .set(CURLOPT_TIMEOUT_MS, static_cast<long>(timeout))
+      .set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(timeout, kMaxConnectTimeoutMs)))
+      .set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body_bytes))
+      .set(CURLOPT_USERAGENT, "fedcred/" FEDCRED_VERSION)
+      .set(CURLOPT_HTTPHEADER, headers.get())
+      .set(CURLOPT_WRITEFUNCTION, &on_body)
+      .set(CURLOPT_WRITEDATA, &transfer)
+      .set(CURLOPT_HEADERFUNCTION, &on_header)
+      .set(CURLOPT_HEADERDATA, &transfer);
+  if (request.direct) opts.set(CURLOPT_NOPROXY, "*");
+  if (options_.ca_bundle) opts.set(CURLOPT_CAINFO, options_.ca_bundle->c_str());
+  if (request.method == "GET") {
+    opts.set(CURLOPT_HTTPGET, 1L);
+  } else {
+    // POSTFIELDS points at the caller's buffer: the body is not copied.
+    if (request.method != "POST") opts.set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    opts.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()))
+        .set(CURLOPT_POSTFIELDS, body.c_str());
+  }
+  if (opts.rc() != CURLE_OK) {
+    return make_error(Status::internal, std::string("libcurl rejected an option: ") + curl_easy_strerror(opts.rc()));
+  }
+
+  CURLcode rc = curl_easy_perform(easy.get());
+  if (transfer.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    wipe(transfer.body);
+    return make_error(Status::response, "response from " + host + " exceeds " +
+                                            std::to_string(request.max_body_bytes) + " bytes");
+  }
+  if (rc != CURLE_OK) {
+    wipe(transfer.body);
+    return transport_error(host, rc, errbuf);
+  }
+  long code = 0;
+  curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &code);
+
+  HttpResponse response;
+  response.status = static_cast<int>(code);
+  response.headers = std::move(transfer.headers);
+  response.body = Secret(std::move(transfer.body));
+  return response;
+}
+
+}  // namespace fedcred::modules

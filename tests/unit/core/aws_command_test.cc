@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: Apache-2.0
+// run_aws_command end to end: config files, profile, flow, document, with a
+// fake module runner and a fake clock.
+#include "aws_command.h"
+
+#include <json-c/json.h>
+
+#include <string>
+
+#include "cache_freshness.h"
+#include "test_support.h"
+
+namespace fedcred {
+namespace {
+
+using test::FailsWith;
+using test::FakeClock;
+using test::FakeModuleRunner;
+using test::make_gce_jwt;
+using test::Succeeds;
+using test::TempDir;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr char kArn[] = "arn:aws:iam::123456789012:role/s3-reader";
+
+// Always the same draw, so cache jitter is deterministic.
+class FixedRandom final : public RandomSource {
+ public:
+  std::uint64_t next_u64() override { return 0; }
+};
+
+class AwsCommandTest : public ::testing::Test {
+ protected:
+  AwsCommandTest() {
+    // Keep the cache inside the test's own private directory.
+    env_.set("FEDCRED_CACHE_DIR", cache_.path());
+    modules_.answer("gce", {{"subject_token", make_gce_jwt("web-1")}});
+    modules_.answer("sts", {{"access_key_id", "ASIACOMMANDTEST"},
+                            {"secret_access_key", "command-secret"},
+                            {"session_token", "command-session"},
+                            {"expiration", "2026-01-01T01:00:00Z"}});
+  }
+
+  Result<Secret> run(CommandInputs const& in) {
+    CommandDeps deps{env_, clock_, random_, modules_, log_, sysconf_.path(), 15};
+    return run_aws_command(in, deps);
+  }
+
+  CommandInputs with_config(std::string const& text, std::string const& profile = "") {
+    CommandInputs in;
+    in.config_file = user_.write("fedcred.conf", text);
+    in.profile = profile;
+    return in;
+  }
+
+  static Settings flags(std::map<std::string, std::string> const& values) {
+    Settings s;
+    for (auto const& [k, v] : values) s[k] = Setting{v, "--" + k};
+    return s;
+  }
+
+  void expect_no_module_calls() { EXPECT_THAT(modules_.calls, IsEmpty()); }
+
+  TempDir sysconf_;  // an empty SYSCONFDIR unless a test writes into it
+  TempDir user_;
+  TempDir cache_;  // 0700, owned by the caller, as the cache requires
+  MapEnv env_;
+  FakeClock clock_;
+  FixedRandom random_;
+  FakeModuleRunner modules_;
+  Logger log_;
+};
+
+TEST_F(AwsCommandTest, ProfileFromConfigFileProducesTheDocument) {
+  auto in = with_config(std::string("[default]\naudience = custom-aud\n[profile s3]\nrole_arn = ") + kArn +
+                            "\nregion = cn-north-1\nduration = 1800\nsession_name = from-config\n",
+                        "s3");
+  auto doc = run(in);
+  ASSERT_TRUE(Succeeds(doc));
+
+  json_object* root = json_tokener_parse(doc->reveal().c_str());
+  ASSERT_NE(root, nullptr) << doc->reveal();
+  json_object* v = nullptr;
+  ASSERT_TRUE(json_object_object_get_ex(root, "Version", &v));
+  EXPECT_TRUE(json_object_is_type(v, json_type_int));
+  EXPECT_EQ(json_object_get_int(v), 1);
+  ASSERT_TRUE(json_object_object_get_ex(root, "AccessKeyId", &v));
+  EXPECT_STREQ(json_object_get_string(v), "ASIACOMMANDTEST");
+  ASSERT_TRUE(json_object_object_get_ex(root, "Expiration", &v));
+  EXPECT_STREQ(json_object_get_string(v), "2026-01-01T01:00:00Z");
+  json_object_put(root);
+
+  ASSERT_THAT(modules_.modules_called(), ElementsAre("gce", "sts"));
+  EXPECT_EQ(modules_.calls[0].param("audience"), "custom-aud");
+  EXPECT_EQ(modules_.calls[1].param("role_arn"), kArn);
+  EXPECT_EQ(modules_.calls[1].param("region"), "cn-north-1");
+  EXPECT_EQ(modules_.calls[1].param("endpoint"), "https://sts.cn-north-1.amazonaws.com.cn");
+  EXPECT_EQ(modules_.calls[1].param("duration"), "1800");
+  EXPECT_EQ(modules_.calls[1].param("session_name"), "from-config");
+}
+
+TEST_F(AwsCommandTest, FlagsOverrideTheProfile) {
+  auto in = with_config(std::string("[profile s3]\nrole_arn = ") + kArn + "\nregion = eu-west-1\n", "s3");
+  in.explicit_settings = flags({{"region", "eu-west-2"}, {"session_name", "flagged"}});
+  ASSERT_TRUE(Succeeds(run(in)));
+  EXPECT_EQ(modules_.calls.at(1).param("region"), "eu-west-2");
+  EXPECT_EQ(modules_.calls.at(1).param("session_name"), "flagged");
+}
+
+TEST_F(AwsCommandTest, CommandLineOnlyNeedsNoConfigFile) {
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  ASSERT_TRUE(Succeeds(run(in)));
+  EXPECT_EQ(modules_.calls.at(1).param("session_name"), "web-1");
+  EXPECT_EQ(modules_.calls.at(1).param("endpoint"), "https://sts.us-east-1.amazonaws.com");
+}
+
+TEST_F(AwsCommandTest, SysconfdirAndXdgFilesAreRead) {
+  sysconf_.write("fedcred.conf", std::string("[default]\nrole_arn = ") + kArn + "\nregion = eu-west-1\n");
+  sysconf_.write("conf.d/10-site.conf", "[default]\nregion = eu-west-2\n");
+  user_.write("fedcred/fedcred.conf", "[default]\nduration = 2000\n");
+  env_.set("XDG_CONFIG_HOME", user_.path());
+  ASSERT_TRUE(Succeeds(run(CommandInputs{})));
+  EXPECT_EQ(modules_.calls.at(1).param("region"), "eu-west-2");
+  EXPECT_EQ(modules_.calls.at(1).param("duration"), "2000");
+}
+
+TEST_F(AwsCommandTest, FedcredConfigVariableNamesTheFile) {
+  env_.set("FEDCRED_CONFIG", user_.write("env.conf", std::string("[default]\nrole_arn = ") + kArn + "\n"));
+  ASSERT_TRUE(Succeeds(run(CommandInputs{})));
+  EXPECT_EQ(modules_.calls.at(1).param("role_arn"), kArn);
+}
+
+TEST_F(AwsCommandTest, EnvironmentEndpointsReachTheModules) {
+  env_.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000");
+  env_.set("GCE_METADATA_HOST", "127.0.0.1:8080");
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  ASSERT_TRUE(Succeeds(run(in)));
+  EXPECT_EQ(modules_.calls.at(0).param("metadata_host"), "127.0.0.1:8080");
+  EXPECT_EQ(modules_.calls.at(1).param("endpoint"), "http://127.0.0.1:5000");
+}
+
+// ---- the cache in front of the flow ----
+
+TEST_F(AwsCommandTest, SecondRunIsServedFromTheCacheWithoutModuleCalls) {
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  auto first = run(in);
+  ASSERT_TRUE(Succeeds(first));
+  ASSERT_EQ(modules_.calls.size(), 2u);
+  clock_.unix_now += 600;  // 50 minutes left: more than the 15-minute margin
+  auto second = run(in);
+  ASSERT_TRUE(Succeeds(second));
+  EXPECT_EQ(modules_.calls.size(), 2u) << "the second run fetched again";
+  EXPECT_EQ(second->reveal(), first->reveal());
+}
+
+TEST_F(AwsCommandTest, CacheOffFetchesEveryTime) {
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}, {"cache", "false"}});
+  ASSERT_TRUE(Succeeds(run(in)));
+  ASSERT_TRUE(Succeeds(run(in)));
+  EXPECT_EQ(modules_.calls.size(), 4u);
+}
+
+TEST_F(AwsCommandTest, DifferentRoleIsNotServedFromAnotherRolesEntry) {
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  ASSERT_TRUE(Succeeds(run(in)));
+  in.explicit_settings = flags({{"role_arn", "arn:aws:iam::123456789012:role/other"}});
+  ASSERT_TRUE(Succeeds(run(in)));
+  EXPECT_EQ(modules_.calls.size(), 4u);
+  EXPECT_EQ(modules_.calls.at(3).param("role_arn"), "arn:aws:iam::123456789012:role/other");
+}
+
+// ---- usage errors happen before any module call ----
+
+TEST_F(AwsCommandTest, MissingExplicitConfigFileMakesNoModuleCall) {
+  CommandInputs in;
+  in.config_file = user_ / "does-not-exist.conf";
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  EXPECT_FALSE(run(in).ok());
+  expect_no_module_calls();
+}
+
+TEST_F(AwsCommandTest, UnknownConfigKeyMakesNoModuleCall) {
+  auto in = with_config("[default]\nrole_arn_typo = x\n");
+  EXPECT_TRUE(FailsWith(run(in), Status::usage, "fedcred.conf:2", "role_arn_typo"));
+  expect_no_module_calls();
+}
+
+TEST_F(AwsCommandTest, BadNumberInConfigMakesNoModuleCall) {
+  auto in = with_config(std::string("[default]\nrole_arn = ") + kArn + "\nduration = 60\n");
+  EXPECT_TRUE(FailsWith(run(in), Status::usage, "fedcred.conf:3", "duration"));
+  expect_no_module_calls();
+}
+
+TEST_F(AwsCommandTest, UnknownProfileMakesNoModuleCall) {
+  auto in = with_config(std::string("[default]\nrole_arn = ") + kArn + "\n", "nope");
+  EXPECT_TRUE(FailsWith(run(in), Status::usage, "'nope'", in.config_file));
+  expect_no_module_calls();
+}
+
+TEST_F(AwsCommandTest, MissingRoleArnMakesNoModuleCall) {
+  EXPECT_TRUE(FailsWith(run(with_config("[default]\nregion = eu-west-1\n")), Status::usage, "role ARN"));
+  expect_no_module_calls();
+}
+
+TEST_F(AwsCommandTest, InvalidEnvironmentMakesNoModuleCall) {
+  env_.set("AWS_REGION", "Mars");
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  EXPECT_TRUE(FailsWith(run(in), Status::usage, "AWS_REGION"));
+  expect_no_module_calls();
+}
+
+TEST_F(AwsCommandTest, PlainHttpToARemoteStsMakesNoModuleCall) {
+  env_.set("AWS_ENDPOINT_URL", "http://sts.example.com");
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  EXPECT_TRUE(FailsWith(run(in), Status::usage, "loopback"));
+  expect_no_module_calls();
+}
+
+// ---- failures after the config ----
+
+TEST_F(AwsCommandTest, SourceFailureIsReturnedAsIs) {
+  modules_.fail("gce", Status::source, "metadata.google.internal: connection refused");
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  EXPECT_TRUE(FailsWith(run(in), Status::source, "connection refused"));
+  EXPECT_THAT(modules_.modules_called(), ElementsAre("gce"));
+}
+
+TEST_F(AwsCommandTest, DeniedExchangeIsReturnedAsIs) {
+  modules_.fail("sts", Status::denied, "AccessDenied");
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  auto doc = run(in);
+  ASSERT_TRUE(FailsWith(doc, Status::denied, "AccessDenied"));
+  EXPECT_THAT(doc.error().message, ::testing::Not(HasSubstr("eyJ")));
+}
+
+}  // namespace
+}  // namespace fedcred

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+// CurlHttpClient against a tiny HTTP server on loopback: the rules that only
+// a real transfer can show (no redirects, the body cap, no proxy for direct).
+#include "curl_http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fedcred::modules {
+namespace {
+
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd = -1) : fd_(fd) {}
+  UniqueFd(UniqueFd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  UniqueFd& operator=(UniqueFd&&) = delete;
+  ~UniqueFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Serves one canned response per connection, on 127.0.0.1 and an ephemeral
+// port, and records each request's raw text.
+class LoopbackServer {
+ public:
+  explicit LoopbackServer(std::vector<std::string> responses, bool hang = false)
+      : responses_(std::move(responses)), hang_(hang), listener_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::listen(listener_.get(), 8) != 0 ||
+        ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "cannot listen on loopback";
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~LoopbackServer() {
+    stop_ = true;
+    ::shutdown(listener_.get(), SHUT_RDWR);
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<std::string> requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+
+ private:
+  void serve() {
+    for (std::string const& reply : responses_) {
+      UniqueFd conn(::accept(listener_.get(), nullptr, nullptr));
+      if (conn.get() < 0 || stop_) return;
+      std::string request = read_request(conn.get());
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        requests_.push_back(request);
+      }
+      if (hang_) {
+        while (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return;
+      }
+      std::size_t sent = 0;
+      while (sent < reply.size()) {
+        ssize_t n = ::send(conn.get(), reply.data() + sent, reply.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+      }
+    }
+  }
+
+  static std::string read_request(int fd) {
+    std::string data;
+    char buf[4096];
+    std::size_t want = std::string::npos;
+    while (want == std::string::npos || data.size() < want) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      data.append(buf, static_cast<std::size_t>(n));
+      auto end = data.find("\r\n\r\n");
+      if (end != std::string::npos && want == std::string::npos) {
+        std::size_t body = 0;
+        auto cl = data.find("Content-Length: ");
+        if (cl != std::string::npos && cl < end) body = std::stoul(data.substr(cl + 16));
+        want = end + 4 + body;
+      }
+    }
+    return data;
+  }
+
+  std::vector<std::string> responses_;
+  bool hang_;
+  UniqueFd listener_;
+  int port_ = 0;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<std::string> requests_;
+};
+
+// Environment proxies would change what these tests exercise.
+class CurlHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (char const* v : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+                          "no_proxy", "NO_PROXY"}) {
+      ::unsetenv(v);
+    }
+  }
+  CurlHttpClient client_{CurlOptions{}};
+};
+
+HttpRequest get(std::string url) {
+  HttpRequest r;
+  r.url = std::move(url);
+  r.timeout_ms = 5000;
+  r.max_body_bytes = 1000;
+  return r;
+}
+
+TEST_F(CurlHttpTest, ReturnsStatusHeadersAndBody) {
+  LoopbackServer server({"HTTP/1.1 200 OK\r\nMetadata-Flavor: Google\r\nContent-Length: 5\r\n\r\nhello"});
+  auto r = client_.send(get(server.base() + "/x?audience=a"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("metadata-flavor"), "Google");
+  EXPECT_EQ(r->body.reveal(), "hello");
+  auto seen = server.requests();
+  ASSERT_EQ(seen.size(), 1U);
+  EXPECT_EQ(seen[0].rfind("GET /x?audience=a HTTP/1.1\r\n", 0), 0U);
+}
+
+TEST_F(CurlHttpTest, DoesNotFollowRedirects) {
+  LoopbackServer server({"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n",
+                         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nno"});
+  auto r = client_.send(get(server.base() + "/start"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 302);
+  EXPECT_EQ(r->header("location"), "/elsewhere");
+  EXPECT_EQ(server.requests().size(), 1U);
+}
+
+TEST_F(CurlHttpTest, EnforcesTheBodyCapWhileReceiving) {
+  std::string big(100'000, 'x');
+  // No Content-Length: the cap must hold while streaming, not just up front.
+  LoopbackServer server({"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + big,
+                         "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + big});
+  for (int i = 0; i < 2; ++i) {
+    auto r = client_.send(get(server.base() + "/big?secret=QUERYMARKER"));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().status, Status::response);
+    EXPECT_EQ(r.error().message, "response from " + server.base().substr(7) + " exceeds 1000 bytes");
+  }
+}
+
+TEST_F(CurlHttpTest, PostsTheBodyWithoutExpectContinue) {
+  LoopbackServer server({"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"});
+  HttpRequest r = get(server.base() + "/");
+  r.method = "POST";
+  r.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  std::string body = "Action=AssumeRoleWithWebIdentity&WebIdentityToken=" + std::string(5000, 'T');
+  r.body = Secret(body);
+  auto resp = client_.send(r);
+  ASSERT_TRUE(resp.ok()) << resp.error().message;
+  auto seen = server.requests();
+  ASSERT_EQ(seen.size(), 1U);
+  EXPECT_EQ(seen[0].rfind("POST / HTTP/1.1\r\n", 0), 0U);
+  EXPECT_NE(seen[0].find("Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"), std::string::npos);
+  EXPECT_EQ(seen[0].find("Expect:"), std::string::npos);
+  EXPECT_EQ(seen[0].substr(seen[0].find("\r\n\r\n") + 4), body);
+}
+
+TEST_F(CurlHttpTest, ConnectionRefusedIsTransientAndNamesTheHost) {
+  std::string url;
+  {
+    LoopbackServer closed({});
+    url = closed.base() + "/path?audience=QUERYMARKER";
+  }
+  auto r = client_.send(get(url));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().status, Status::transient);
+  EXPECT_NE(r.error().message.find("cannot reach 127.0.0.1:"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("QUERYMARKER"), std::string::npos);
+  EXPECT_EQ(r.error().message.find("/path"), std::string::npos);
+}
+
+TEST_F(CurlHttpTest, TimeoutIsTransient) {
+  LoopbackServer server({"unused"}, /*hang=*/true);
+  HttpRequest r = get(server.base() + "/slow");
+  r.timeout_ms = 300;
+  auto resp = client_.send(r);
+  ASSERT_FALSE(resp.ok());
+  EXPECT_EQ(resp.error().status, Status::transient);
+}
+
+TEST_F(CurlHttpTest, DirectRequestsIgnoreTheProxy) {
+  LoopbackServer server({"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"});
+  std::string dead_proxy;
+  {
+    LoopbackServer closed({});
+    dead_proxy = closed.base();
+  }
+  ::setenv("http_proxy", dead_proxy.c_str(), 1);
+  HttpRequest r = get(server.base() + "/meta");
+  r.direct = true;
+  auto direct = client_.send(r);
+  r.direct = false;
+  auto proxied = client_.send(r);
+  ::unsetenv("http_proxy");
+  ASSERT_TRUE(direct.ok()) << direct.error().message;
+  EXPECT_EQ(direct->status, 200);
+  ASSERT_FALSE(proxied.ok());  // the dead proxy was used
+  EXPECT_EQ(proxied.error().status, Status::transient);
+}
+
+TEST_F(CurlHttpTest, OtherSchemesAreRefused) {
+  auto r = client_.send(get("file:///etc/passwd"));
+  ASSERT_FALSE(r.ok());
+}
+
+}  // namespace
+}  // namespace fedcred::modules
