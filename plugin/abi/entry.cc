@@ -12,6 +12,8 @@
 #include "aws_command.h"
 #include "cache_command.h"
 #include "cache_freshness.h"
+#include "gcp_command.h"
+#include "token_command.h"
 #include "clock.h"
 #include "env.h"
 #include "fedcred/fedcred.h"
@@ -22,6 +24,7 @@
 struct fedcred_request {
   std::string command;
   fedcred::CommandInputs inputs;
+  std::string output_file;  // "token" only
   fedcred_log_fn log_fn = nullptr;
   void* log_user = nullptr;
   std::string error;
@@ -56,6 +59,8 @@ fedcred::Result<fedcred::Secret> run_command(fedcred_request const& req, fedcred
   fedcred::SystemRandom random;
   auto modules = fedcred::make_dlopen_module_runner(fedcred::module_directory(env));
   fedcred::CommandDeps deps{env, clock, random, *modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS};
+  if (req.command == "gcp") return fedcred::run_gcp_command(req.inputs, deps);
+  if (req.command == "token") return fedcred::run_token_command(req.inputs, req.output_file, deps);
   return fedcred::run_aws_command(req.inputs, deps);
 }
 
@@ -74,7 +79,7 @@ __attribute__((visibility("default"))) int fedcred_request_new(char const* comma
   *out = nullptr;
   if (command == nullptr) return FEDCRED_E_USAGE;
   std::string_view c(command);
-  if (c != "aws" && c != "cache-list" && c != "cache-clear") return FEDCRED_E_USAGE;
+  if (c != "aws" && c != "gcp" && c != "token" && c != "cache-list" && c != "cache-clear") return FEDCRED_E_USAGE;
   return guarded(nullptr, [&] {
     auto* req = new fedcred_request;
     req->command = command;
@@ -94,6 +99,10 @@ __attribute__((visibility("default"))) int fedcred_request_set(fedcred_request* 
     }
     if (k == "config") {
       req->inputs.config_file = value;
+      return FEDCRED_OK;
+    }
+    if (k == "output" && req->command == "token") {
+      req->output_file = value;
       return FEDCRED_OK;
     }
     auto valid = fedcred::validate_setting(k, value);
@@ -121,7 +130,11 @@ __attribute__((visibility("default"))) int fedcred_request_run(fedcred_request* 
     }
     fedcred::ProcessEnv env;
     auto doc = run_command(*req, env, log);
-    if (!doc) return fail(req, doc.error());
+    if (!doc) {
+      // Google's libraries read the failure from stdout as a response document.
+      if (req->command == "gcp") *document = copy_out(fedcred::render_gcp_error(doc.error()).reveal());
+      return fail(req, doc.error());
+    }
     *document = copy_out(doc->reveal());
     if (*document == nullptr) return fail(req, fedcred::make_error(fedcred::Status::internal, "out of memory"));
     return FEDCRED_OK;

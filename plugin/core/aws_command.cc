@@ -43,18 +43,6 @@ std::optional<AwsCredentials> from_cache_entry(CacheEntry const& e) {
   return c;
 }
 
-// The cache directory, or nullptr (with a warning) when caching is off or
-// the directory is unsafe: fedcred then runs uncached rather than failing.
-std::optional<CacheDir> open_cache(AwsRequest const& req, CommandDeps const& deps) {
-  if (!req.cache) return std::nullopt;
-  auto dir = CacheDir::open(deps.env);
-  if (!dir) {
-    deps.log.warning("running without the cache: " + dir.error().message);
-    return std::nullopt;
-  }
-  return std::move(*dir);
-}
-
 }  // namespace
 
 CacheKey aws_cache_key(AwsRequest const& req) {
@@ -62,6 +50,7 @@ CacheKey aws_cache_key(AwsRequest const& req) {
   auto add = [&k](char const* name, std::string const& value) { k += std::string(name) + "=" + value + "\n"; };
   add("command", "aws");
   add("source", req.source);
+  add("token_file", req.token_file);
   add("metadata_host", req.metadata_host.url);
   add("audience", req.audience);
   add("role_arn", req.role_arn);
@@ -79,7 +68,7 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
   if (!req) return std::move(req).error();
 
   auto fetch = [&]() -> Result<CacheEntry> {
-    auto creds = fetch_aws_credentials(*req, FlowDeps{deps.clock, deps.modules, deps.log});
+    auto creds = fetch_aws_credentials(*req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log});
     if (!creds) return std::move(creds).error();
     deps.log.info("issued credentials for " +
                   (creds->assumed_role_arn.empty() ? req->role_arn : creds->assumed_role_arn) + " until " +
@@ -87,7 +76,7 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
                   (creds->request_id.empty() ? std::string() : " (STS request id " + creds->request_id + ")"));
     return to_cache_entry(*req, *creds);
   };
-  auto cache = open_cache(*req, deps);
+  auto cache = open_cache(req->cache, deps.env, deps.log);
   // Half the deadline at most goes to waiting for another process's fetch,
   // so a stuck holder still leaves time to fetch ourselves.
   CachedFetchPolicy policy{req->refresh_margin_seconds,

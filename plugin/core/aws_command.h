@@ -7,28 +7,10 @@
 #include <string>
 
 #include "aws_flow.h"
-#include "cache_freshness.h"
 #include "cache_key.h"
-#include "env.h"
-#include "settings.h"
+#include "command.h"
 
 namespace fedcred {
-
-struct CommandInputs {
-  std::string profile;      // --profile, may be empty
-  std::string config_file;  // --config, may be empty
-  Settings explicit_settings;
-};
-
-struct CommandDeps {
-  Env const& env;
-  Clock& clock;
-  RandomSource& random;
-  ModuleRunner& modules;
-  Logger const& log;
-  std::string sysconfdir;
-  std::int64_t default_timeout_seconds;
-};
 
 Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps);
 

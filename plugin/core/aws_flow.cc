@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "subject_token.h"
+
 namespace fedcred {
 namespace {
 
@@ -23,33 +25,26 @@ std::string default_session_name(JwtClaims const& claims, std::int64_t now_unix)
 }
 
 Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps const& deps) {
-  std::string const deadline = std::to_string(deps.clock.monotonic_ms() + req.timeout_seconds * 1000);
+  std::int64_t const deadline_ms = deps.clock.monotonic_ms() + req.timeout_seconds * 1000;
 
-  Values source_params;
-  source_params["audience"] = Secret(req.audience);
-  source_params["metadata_host"] = Secret(req.metadata_host.url);
-  source_params["deadline_ms"] = Secret(deadline);
-  deps.log.debug("getting a subject token from source '" + req.source + "' for audience " + req.audience);
-  auto source = deps.modules.run(req.source, "subject_token", source_params, deps.log);
-  if (!source) return std::move(source).error();
-  auto token = source->find("subject_token");
-  if (token == source->end() || token->second.empty()) {
-    return make_error(Status::source, "source '" + req.source + "' returned no subject token");
-  }
-  auto claims = decode_jwt_claims(token->second.reveal());
-  if (!claims) return Error(std::move(claims).error()).prefix("source '" + req.source + "'");
-  deps.log.debug("subject token: iss=" + claims->iss + " sub=" + claims->sub + " aud=" + claims->aud);
-
+  SubjectTokenRequest source_req;
+  source_req.source = req.source;
+  source_req.audience = req.audience;
+  source_req.token_file = req.token_file;
+  source_req.metadata_host = req.metadata_host.url;
+  source_req.deadline_ms = deadline_ms;
+  auto subject = fetch_subject_token(source_req, deps.env, deps.modules, deps.log);
+  if (!subject) return std::move(subject).error();
   std::string session_name =
-      req.session_name ? *req.session_name : default_session_name(*claims, deps.clock.unix_seconds());
+      req.session_name ? *req.session_name : default_session_name(subject->claims, deps.clock.unix_seconds());
   Values sts_params;
   sts_params["endpoint"] = Secret(req.sts.url);
   sts_params["region"] = Secret(req.region);
   sts_params["role_arn"] = Secret(req.role_arn);
   sts_params["session_name"] = Secret(session_name);
   sts_params["duration"] = Secret(std::to_string(req.duration_seconds));
-  sts_params["web_identity_token"] = token->second;
-  sts_params["deadline_ms"] = Secret(deadline);
+  sts_params["web_identity_token"] = subject->token;
+  sts_params["deadline_ms"] = Secret(std::to_string(deadline_ms));
   deps.log.debug("AssumeRoleWithWebIdentity at " + url_host(req.sts.url) + " (" + req.sts.origin + ") role " +
                  req.role_arn + " session " + session_name);
   auto exchanged = deps.modules.run("sts", "assume_role_with_web_identity", sts_params, deps.log);

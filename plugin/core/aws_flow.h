@@ -7,6 +7,7 @@
 
 #include "aws_credentials.h"
 #include "clock.h"
+#include "env.h"
 #include "jwt_claims.h"
 #include "logger.h"
 #include "module_runner.h"
@@ -16,6 +17,7 @@
 namespace fedcred {
 
 struct FlowDeps {
+  Env const& env;
   Clock& clock;
   ModuleRunner& modules;
   Logger const& log;

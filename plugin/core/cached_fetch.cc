@@ -27,6 +27,16 @@ bool fresh(std::optional<CacheEntry> const& e, std::int64_t now, std::int64_t ma
 
 }  // namespace
 
+std::optional<CacheDir> open_cache(bool enabled, Env const& env, Logger const& log) {
+  if (!enabled) return std::nullopt;
+  auto dir = CacheDir::open(env);
+  if (!dir) {
+    log.warning("running without the cache: " + dir.error().message);
+    return std::nullopt;
+  }
+  return std::move(*dir);
+}
+
 Result<CacheEntry> cached_fetch(CacheKey const& key, CachedFetchPolicy const& policy,
                                 std::function<Result<CacheEntry>()> const& fetch,
                                 std::function<bool(CacheEntry const&)> const& usable,

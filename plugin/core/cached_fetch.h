@@ -9,10 +9,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "cache_dir.h"
 #include "cache_freshness.h"
 #include "clock.h"
+#include "env.h"
 #include "logger.h"
 #include "result.h"
 
@@ -30,6 +32,10 @@ struct CachedFetchPolicy {
   std::int64_t lock_deadline_ms;     // monotonic: stop waiting for another fetcher
   std::int64_t stale_minimum_seconds = 60;  // stale-on-error needs at least this much left
 };
+
+// The cache directory, or nullopt when caching is off or the directory is
+// unsafe (with a warning): fedcred then runs uncached rather than failing.
+std::optional<CacheDir> open_cache(bool enabled, Env const& env, Logger const& log);
 
 // `fetch` returns a new entry (expiration and values filled in); `key` names
 // it. `usable` says whether a decoded entry holds what the caller needs; an

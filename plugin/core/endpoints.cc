@@ -3,9 +3,9 @@
 
 #include <arpa/inet.h>
 
-#include <array>
 #include <string>
-#include <utility>
+
+#include "aws_partition.h"
 
 namespace fedcred {
 namespace {
@@ -60,21 +60,7 @@ bool is_loopback_host(std::string_view host) {
   return inet_pton(AF_INET, h.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
 }
 
-std::string_view partition_dns_suffix(std::string_view region) {
-  // Ordered so that the longer prefixes win (us-isob- before us-iso-).
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kSuffixes{{
-      {"cn-", "amazonaws.com.cn"},
-      {"us-isob-", "sc2s.sgov.gov"},
-      {"us-isof-", "csp.hci.ic.gov"},
-      {"us-iso-", "c2s.ic.gov"},
-      {"eu-isoe-", "cloud.adc-e.uk"},
-      {"eusc-", "amazonaws.eu"},
-  }};
-  for (auto const& [prefix, suffix] : kSuffixes) {
-    if (starts_with(region, prefix)) return suffix;
-  }
-  return "amazonaws.com";
-}
+std::string_view partition_dns_suffix(std::string_view region) { return aws::partition_dns_suffix(region); }
 
 Result<Endpoint> sts_endpoint(std::string_view region, bool use_fips, Env const& env) {
   if (auto url = env.get("AWS_ENDPOINT_URL_STS")) return checked_override(*url, "AWS_ENDPOINT_URL_STS");

@@ -70,6 +70,7 @@ Result<AwsRequest> resolve_aws_request(ConfigSet const& config, std::string cons
   req.profile = profile;
   req.timeout_seconds = default_timeout_seconds;
   if (auto v = value_of(s, "source")) req.source = *v;
+  if (auto v = value_of(s, "token_file")) req.token_file = *v;
   if (auto v = value_of(s, "role_arn")) req.role_arn = *v;
   if (auto v = value_of(s, "audience")) req.audience = *v;
   if (auto v = value_of(s, "region")) req.region = *v;

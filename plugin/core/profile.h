@@ -21,6 +21,7 @@ namespace fedcred {
 struct AwsRequest {
   std::string profile;  // empty when no --profile was given
   std::string source = "gce";
+  std::string token_file;  // source "file"
   std::string role_arn;
   std::string audience = "sts.amazonaws.com";
   std::string region = "us-east-1";

@@ -94,6 +94,15 @@ Result<void> check_module_name(std::string_view v) {
 }
 
 Result<void> check_duration(std::string_view v) { return int_in_range(v, 900, 43200, "seconds"); }
+// GetWebIdentityToken accepts 60..3600 (PROTOCOLS.md section 3).
+Result<void> check_token_duration(std::string_view v) { return int_in_range(v, 60, 3600, "seconds"); }
+
+Result<void> check_token_file(std::string_view v) {
+  if (v.empty() || v.front() != '/' || v.size() > 4096) {
+    return make_error(Status::usage, "'" + std::string(v) + "' is not an absolute file path");
+  }
+  return {};
+}
 Result<void> check_timeout(std::string_view v) { return int_in_range(v, 1, 300, "seconds"); }
 Result<void> check_refresh_margin(std::string_view v) { return int_in_range(v, 0, 43200, "seconds"); }
 
@@ -102,7 +111,7 @@ struct KeySpec {
   Validator validate;
 };
 
-constexpr std::array<KeySpec, 10> kKeys{{
+constexpr std::array<KeySpec, 12> kKeys{{
     {"source", check_module_name},
     {"role_arn", check_role_arn},
     {"audience", check_audience},
@@ -113,6 +122,8 @@ constexpr std::array<KeySpec, 10> kKeys{{
     {"timeout", check_timeout},
     {"cache", check_bool},
     {"refresh_margin", check_refresh_margin},
+    {"token_duration", check_token_duration},
+    {"token_file", check_token_file},
 }};
 
 KeySpec const* find_key(std::string_view key) {

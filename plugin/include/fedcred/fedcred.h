@@ -62,6 +62,12 @@ typedef struct fedcred_request fedcred_request;
 
 /* Creates a request for a command:
  *   "aws"          AWS credential_process JSON
+ *   "gcp"          Google executable-sourced credential response JSON; honours
+ *                  GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE, _TOKEN_TYPE, _OUTPUT_FILE,
+ *                  _INTERACTIVE
+ *   "token"        the raw subject token (a JWT); with the "output" key set to
+ *                  a path, written there atomically (mode 0600) and the
+ *                  document is empty
  *   "cache-list"   {"directory":..,"entries":[{"profile","role","expiration","file"}]}
  *                  (never a secret)
  *   "cache-clear"  {"directory":..,"removed":N}; only the entries of the
@@ -71,7 +77,8 @@ int fedcred_request_new(const char *command, fedcred_request **out);
 
 /* Sets one input. Keys are the fedcred.conf(5) profile keys ("role_arn",
  * "audience", "region", "session_name", "duration", "source",
- * "use_fips_endpoint", "timeout", "cache") plus "profile" (a profile name
+ * "use_fips_endpoint", "timeout", "cache", "refresh_margin", "token_duration",
+ * "token_file") plus "output" for "token", "profile" (a profile name
  * from the configuration) and "config" (a configuration file replacing the
  * default search list). Values set here override the environment and the
  * configuration. Unknown keys and invalid values return FEDCRED_E_USAGE. */
@@ -84,8 +91,10 @@ typedef void (*fedcred_log_fn)(void *user, int level, const char *message);
 void fedcred_request_set_log(fedcred_request *req, fedcred_log_fn fn, void *user);
 
 /* Runs the request. On FEDCRED_OK, *document receives the output document
- * (release it with fedcred_string_free). On failure *document is NULL and
- * fedcred_request_error() describes what failed and what to check. */
+ * (release it with fedcred_string_free). On failure fedcred_request_error()
+ * describes what failed and what to check, and *document is NULL, except for
+ * "gcp", where it is the executable's error response
+ * {"version":1,"success":false,"code":...,"message":...}. */
 int fedcred_request_run(fedcred_request *req, char **document);
 
 /* The message of the last failure on this request, or "" if none. Owned by

@@ -2,34 +2,12 @@
 #include "assume_role.h"
 
 #include <algorithm>
-#include <array>
+
 #include "ascii.h"
 #include "url.h"
 
 namespace fedcred::modules {
 namespace {
-
-constexpr std::size_t kMaxResponseBytes = kMaxStsDocumentBytes;
-constexpr std::size_t kMaxMessageChars = 512;
-// Runs at least this long are treated as possible credentials or tokens.
-constexpr std::size_t kLongTokenRun = 100;
-
-bool is_token_char(char c) {
-  return ascii::is_alnum(c) || c == '-' || c == '_' || c == '+' || c == '/' || c == '=' || c == '.';
-}
-
-bool looks_like_jwt_run(std::string_view run) {
-  return run.rfind("eyJ", 0) == 0 && std::count(run.begin(), run.end(), '.') >= 2;
-}
-
-std::string sts_where(std::string const& host) { return "STS (" + host + ")"; }
-
-std::string describe(StsError const& e) {
-  std::string text = sanitize_sts_text(e.code);
-  if (!e.message.empty()) text += ": " + sanitize_sts_text(e.message);
-  if (!e.request_id.empty()) text += " (request id " + sanitize_sts_text(e.request_id) + ")";
-  return text;
-}
 
 std::string hint_for(std::string const& code, AssumeRoleRequest const& request) {
   if (code == "AccessDenied") {
@@ -52,97 +30,12 @@ std::string hint_for(std::string const& code, AssumeRoleRequest const& request) 
   return "";
 }
 
-class Attempt {
- public:
-  Attempt(HttpClient& http, Clock& clock, AssumeRoleRequest const& request, std::string host, Secret const& form)
-      : http_(http), clock_(clock), request_(request), host_(std::move(host)), form_(form) {}
-
-  Result<StsCredentials> operator()() {
-    HttpRequest http_request;
-    http_request.method = "POST";
-    http_request.url = request_.endpoint;
-    http_request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
-                            {"Accept", "text/xml"}};
-    http_request.body = form_;
-    http_request.timeout_ms = attempt_timeout_ms(clock_, request_.deadline_ms, StsExchange::kAttemptTimeoutMs);
-    http_request.max_body_bytes = kMaxResponseBytes;
-
-    auto response = http_.send(http_request);
-    if (!response) return std::move(response).error();
-    int const status = response->status;
-    std::string_view const body = response->body.reveal();
-    if (status >= 200 && status < 300) {
-      auto creds = parse_assume_role_response(body);
-      if (!creds) return unusable(status, creds.error());
-      return creds;
-    }
-    if (status >= 300 && status < 400) {
-      return make_error(Status::response, sts_where(host_) + " answered HTTP " + std::to_string(status) +
-                                              " (a redirect, not followed): check the STS endpoint URL");
-    }
-    auto error = parse_error_response(body);
-    if (!error) {
-      if (status >= 500 || status == 429) {
-        return make_error(Status::transient, sts_where(host_) + " answered HTTP " + std::to_string(status));
-      }
-      return unusable(status, error.error());
-    }
-    if (status >= 500 || status == 429 || is_retryable_sts_code(error->code)) {
-      return make_error(Status::transient, sts_where(host_) + " answered HTTP " + std::to_string(status) + ": " +
-                                               describe(*error));
-    }
-    return make_error(Status::denied, sts_where(host_) + " refused AssumeRoleWithWebIdentity for role " +
-                                          request_.role_arn + ": " + describe(*error) +
-                                          hint_for(error->code, request_));
-  }
-
- private:
-  Error unusable(int status, Error const& why) const {
-    return make_error(Status::response, sts_where(host_) + " answered HTTP " + std::to_string(status) +
-                                            " with a document fedcred cannot use: " + why.message);
-  }
-
-  HttpClient& http_;
-  Clock& clock_;
-  AssumeRoleRequest const& request_;
-  std::string host_;
-  Secret const& form_;
-};
-
 bool is_decimal(std::string_view s) {
   return !s.empty() && s.size() <= 9 &&
          std::all_of(s.begin(), s.end(), ascii::is_digit);
 }
 
 }  // namespace
-
-bool is_retryable_sts_code(std::string_view code) {
-  static constexpr std::array<std::string_view, 8> kRetryable = {
-      "IDPCommunicationError", "Throttling",  "ThrottlingException", "RequestLimitExceeded",
-      "TooManyRequestsException", "RequestTimeout", "ServiceUnavailable", "InternalFailure"};
-  return std::find(kRetryable.begin(), kRetryable.end(), code) != kRetryable.end();
-}
-
-std::string sanitize_sts_text(std::string_view text) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size() && out.size() < kMaxMessageChars) {
-    char const c = text[i];
-    if (is_token_char(c)) {
-      std::size_t end = i;
-      while (end < text.size() && is_token_char(text[end])) ++end;
-      std::string_view run = text.substr(i, end - i);
-      out += looks_like_jwt_run(run) || run.size() >= kLongTokenRun ? std::string_view("[redacted]") : run;
-      i = end;
-    } else {
-      out.push_back(ascii::is_control(c) ? ' ' : c);
-      ++i;
-    }
-  }
-  if (out.size() > kMaxMessageChars) out.resize(kMaxMessageChars);
-  if (i < text.size()) out += "...";
-  return out;
-}
 
 Secret assume_role_form(AssumeRoleRequest const& request) {
   return form_encode({{"Action", "AssumeRoleWithWebIdentity"},
@@ -167,21 +60,21 @@ Result<StsCredentials> StsExchange::assume_role_with_web_identity(AssumeRoleRequ
   }
   if (request.web_identity_token.empty()) return make_error(Status::usage, "missing web identity token for STS");
 
-  std::string const host = url->authority();
   Secret const form = assume_role_form(request);
-  Attempt attempt(http_, clock_, request, host, form);
-  Retrier retrier(policy_, clock_, request.deadline_ms, random_);
-  if (log_) {
-    retrier.set_observer([this](int n, Error const& error, std::int64_t delay) {
-      log_(FEDCRED_LOG_INFO, "attempt " + std::to_string(n) + " failed (" + error.message + "); retrying in " +
-                                 std::to_string(delay) + " ms");
-    });
-  }
-  auto result = retrier.run([&](int) { return attempt(); }, is_transient);
-  if (result || result.error().status != Status::transient) return result;
-  return make_error(Status::transient, "AssumeRoleWithWebIdentity for role " + request.role_arn + " failed after " +
-                                           std::to_string(retrier.attempts()) +
-                                           " attempt(s): " + result.error().message);
+  StsQuery query;
+  query.action = "AssumeRoleWithWebIdentity";
+  query.subject = "for role " + request.role_arn;
+  query.endpoint = request.endpoint;
+  query.form = &form;
+  query.hint = [&request](std::string const& code) { return hint_for(code, request); };
+  query.attempt_timeout_ms = kAttemptTimeoutMs;
+  query.deadline_ms = request.deadline_ms;
+  StsQueryClient client(http_, clock_, policy_, random_, log_);
+  auto response = client.post(query);
+  if (!response) return std::move(response).error();
+  auto creds = parse_assume_role_response(response->body.reveal());
+  if (!creds) return sts_unusable(url->authority(), response->status, creds.error());
+  return creds;
 }
 
 int run_sts_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // StsExchange: AWS STS AssumeRoleWithWebIdentity (PROTOCOLS.md section 2):
 // an unsigned form POST, XML back, retried within the deadline on throttling,
-// IdP hiccups, 5xx and connection errors.
+// IdP hiccups, 5xx and connection errors (the classification is
+// StsQueryClient's, shared with GetWebIdentityToken).
 //
 // Errors: Status::usage for bad inputs (nothing sent), Status::denied when STS
 // refuses (retrying the same inputs will not help), Status::transient when a
@@ -21,6 +22,7 @@
 #include "result.h"
 #include "retry.h"
 #include "secret.h"
+#include "sts_query.h"
 #include "sts_xml.h"
 
 namespace fedcred::modules {
@@ -59,14 +61,6 @@ class StsExchange {
 
 // The Query-protocol form body (exposed for tests).
 Secret assume_role_form(AssumeRoleRequest const& request);
-
-// STS error codes worth another attempt with the same inputs.
-bool is_retryable_sts_code(std::string_view code);
-
-// Text from STS made safe for a message: JWT-like and long token-like runs
-// replaced, control characters flattened, length capped. STS messages can
-// echo parts of the request.
-std::string sanitize_sts_text(std::string_view text);
 
 // The module's operation dispatch: "assume_role_with_web_identity" with its
 // parameters read from call; results as listed in fedcred/module.h.

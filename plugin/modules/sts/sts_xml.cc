@@ -152,6 +152,26 @@ Result<StsCredentials> parse_assume_role_response(std::string_view xml) {
   return creds;
 }
 
+Result<StsWebIdentityToken> parse_web_identity_token_response(std::string_view xml) {
+  std::vector<std::string> const wanted = {
+      "GetWebIdentityTokenResponse/GetWebIdentityTokenResult/WebIdentityToken",
+      "GetWebIdentityTokenResponse/GetWebIdentityTokenResult/Expiration",
+      "GetWebIdentityTokenResponse/ResponseMetadata/RequestId"};
+  LeafCollector collector(wanted, xml.size());
+  auto parsed = collector.parse(xml);
+  if (!parsed) return std::move(parsed).error();
+  if (collector.root() != "GetWebIdentityTokenResponse") {
+    return make_error(Status::response, "document is not a GetWebIdentityTokenResponse");
+  }
+  StsWebIdentityToken out;
+  out.token = Secret(collector.take(wanted[0]));
+  out.expiration = collector.take(wanted[1]);
+  out.request_id = collector.take(wanted[2]);
+  if (out.token.empty()) return make_error(Status::response, "response lacks GetWebIdentityTokenResult/WebIdentityToken");
+  if (out.expiration.empty()) return make_error(Status::response, "response lacks GetWebIdentityTokenResult/Expiration");
+  return out;
+}
+
 Result<StsError> parse_error_response(std::string_view xml) {
   std::vector<std::string> const wanted = {"ErrorResponse/Error/Type", "ErrorResponse/Error/Code",
                                            "ErrorResponse/Error/Message", "ErrorResponse/RequestId"};

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Parsers for STS AssumeRoleWithWebIdentity XML (PROTOCOLS.md 2.2, 2.4).
+// Parsers for STS XML: AssumeRoleWithWebIdentity (PROTOCOLS.md 2.2),
+// GetWebIdentityToken (section 3) and ErrorResponse (2.4).
 //
 // Element namespaces are ignored (matched by local name), a DOCTYPE is
 // rejected (STS never sends one; it is how entity bombs arrive), and errors
@@ -24,6 +25,13 @@ struct StsCredentials {
   std::string request_id;        // may be empty
 };
 
+// GetWebIdentityToken's result (PROTOCOLS.md section 3).
+struct StsWebIdentityToken {
+  Secret token;            // the JWT
+  std::string expiration;  // RFC 3339, as STS sent it
+  std::string request_id;  // may be empty
+};
+
 struct StsError {
   std::string type;  // Sender / Receiver; may be empty
   std::string code;
@@ -35,6 +43,9 @@ inline constexpr std::size_t kMaxStsDocumentBytes = 1024 * 1024;
 
 // An AssumeRoleWithWebIdentityResponse with all four Credentials fields.
 Result<StsCredentials> parse_assume_role_response(std::string_view xml);
+
+// A GetWebIdentityTokenResponse with WebIdentityToken and Expiration.
+Result<StsWebIdentityToken> parse_web_identity_token_response(std::string_view xml);
 
 // An ErrorResponse carrying Error/Code.
 Result<StsError> parse_error_response(std::string_view xml);

@@ -41,10 +41,11 @@ class AwsFlowTest : public ::testing::Test {
                             {"assumed_role_arn", "arn:aws:sts::123456789012:assumed-role/s3-reader/web-1"}});
   }
 
-  Result<AwsCredentials> fetch() { return fetch_aws_credentials(req_, FlowDeps{clock_, modules_, log_}); }
+  Result<AwsCredentials> fetch() { return fetch_aws_credentials(req_, FlowDeps{env_, clock_, modules_, log_}); }
 
   test::ModuleCall const& call(std::size_t i) const { return modules_.calls.at(i); }
 
+  MapEnv env_;
   FakeClock clock_;  // unix 2026-01-01T00:00:00Z
   FakeModuleRunner modules_;
   std::vector<std::string> log_lines_;

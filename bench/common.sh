@@ -1,0 +1,125 @@
+# Shared setup for the bench scripts (sourced, not run). Everything lives in a private temp
+# directory removed on exit; stand-ins listen on free loopback ports.
+#
+# Environment knobs:
+#   FEDCRED_BIN          binary under test (default: <repo>/build/helper/fedcred)
+#   FEDCRED_MODULE_DIR   passed through (a copied build tree needs it)
+#   RUNS, WARMUP         per-script defaults, see each script
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FEDCRED_BIN=${FEDCRED_BIN:-$REPO/build/helper/fedcred}
+ROLE_ARN=${ROLE_ARN:-arn:aws:iam::123456789012:role/s3-reader}
+# The real interpreter, not a pyenv shim (a shim is a shell script: ~50 ms of its own).
+PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+WORK=$(mktemp -d /tmp/fedcred-bench.XXXXXX)
+BG_PIDS=()
+
+cleanup() {
+  local pid
+  for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${BG_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ -x "$FEDCRED_BIN" ] || die "no fedcred binary at $FEDCRED_BIN (ninja -C build, or set FEDCRED_BIN)"
+
+machine_info() {
+  echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine: $(nproc) CPU ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)), $(uname -sr), $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo)"
+  echo "fedcred: $FEDCRED_BIN ($("$FEDCRED_BIN" version 2>/dev/null || echo '?'))"
+  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min load average before the run)"
+}
+
+# spawnbench: interleaved posix_spawn runner with per-child wall time and peak RSS.
+build_spawnbench() {
+  cc -O2 -Wall -o "$WORK/spawnbench" "$REPO/bench/spawnbench.c"
+}
+
+# A trivial C program that exits 0: the floor a process start can reach here.
+build_empty() {
+  printf 'int main(void) { return 0; }\n' | cc -O2 -x c - -o "$WORK/empty"
+}
+
+# The same, linked against libstdc++ (what any C++ binary pays just to load its runtime).
+build_empty_cxx() {
+  printf '#include <string>\nint main(int argc, char** argv) { std::string s(argv[argc - 1]); return s.empty() ? 1 : 0; }\n' \
+    | c++ -O2 -x c++ - -Wl,--no-as-needed -lstdc++ -o "$WORK/empty-cxx"
+}
+
+# A scrubbed environment and a private cache/config, as the integration tests use.
+setup_sandbox() {
+  mkdir -m 700 "$WORK/home" "$WORK/cache" "$WORK/xdg-config" "$WORK/xdg-cache" "$WORK/run"
+  : > "$WORK/fedcred.conf"
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL \
+        AWS_ENDPOINT_URL_STS HTTPS_PROXY HTTP_PROXY https_proxy http_proxy LD_DEBUG
+  export HOME="$WORK/home" LC_ALL=C.UTF-8 LANG=C.UTF-8 TMPDIR="$WORK"
+  export XDG_CONFIG_HOME="$WORK/xdg-config" XDG_CACHE_HOME="$WORK/xdg-cache" XDG_RUNTIME_DIR="$WORK/run"
+  export FEDCRED_CONFIG="$WORK/fedcred.conf" FEDCRED_CACHE_DIR="$WORK/cache"
+  export AWS_CONFIG_FILE="$WORK/aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/aws-credentials"
+  export AWS_EC2_METADATA_DISABLED=true AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+  : > "$AWS_SHARED_CREDENTIALS_FILE"
+  : > "$AWS_CONFIG_FILE"
+}
+
+wait_file() {  # wait_file PATH PID WHAT
+  local i
+  for i in $(seq 1 300); do
+    [ -s "$1" ] && return 0
+    kill -0 "$2" 2>/dev/null || die "$3 exited before it was ready"
+    sleep 0.1
+  done
+  die "$3 did not start"
+}
+
+# The GCE metadata stand-in (RS256 ID tokens): exports GCE_METADATA_HOST, MD_URL, MD_PEM.
+start_metadata() {
+  "$PYTHON" "$REPO/tests/standins/gce_metadata.py" --port-file "$WORK/md.port" \
+      --pubkey-file "$WORK/md.pem" >/dev/null 2>"$WORK/md.log" &
+  BG_PIDS+=($!)
+  wait_file "$WORK/md.port" $! "the metadata stand-in"
+  MD_URL="http://127.0.0.1:$(cat "$WORK/md.port")"
+  MD_PEM="$WORK/md.pem"
+  export GCE_METADATA_HOST="127.0.0.1:$(cat "$WORK/md.port")"
+}
+
+# The fake STS, verifying the stand-in's tokens: exports AWS_ENDPOINT_URL_STS, STS_URL.
+start_fake_sts() {
+  "$PYTHON" "$REPO/tests/standins/fake_sts.py" --port-file "$WORK/sts.port" \
+      --pubkey-file "$MD_PEM" >/dev/null 2>"$WORK/sts.log" &
+  BG_PIDS+=($!)
+  wait_file "$WORK/sts.port" $! "the fake STS"
+  STS_URL="http://127.0.0.1:$(cat "$WORK/sts.port")"
+  export AWS_ENDPOINT_URL_STS="$STS_URL"
+}
+
+# moto_server: exports MOTO_URL.
+start_moto() {
+  local port
+  port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  (unset AWS_ENDPOINT_URL_STS; exec "$PYTHON" -m moto.server -H 127.0.0.1 -p "$port") \
+      >"$WORK/moto.log" 2>&1 &
+  BG_PIDS+=($!)
+  MOTO_URL="http://127.0.0.1:$port"
+  local i
+  for i in $(seq 1 300); do
+    "$PYTHON" - "$MOTO_URL" <<'PY' && return 0
+import sys, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1] + "/moto-api/", timeout=1).read()
+except Exception:
+    sys.exit(1)
+PY
+    sleep 0.2
+  done
+  die "moto_server did not start (see $WORK/moto.log)"
+}
+
+# stat_of LINE KEY: one field of a spawnbench output line.
+stat_of() { tr '\t' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
+
+# ratio A B: A / B with 2 decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

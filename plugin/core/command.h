@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every command gets: the caller's inputs and the injected seams.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "cache_freshness.h"
+#include "clock.h"
+#include "env.h"
+#include "logger.h"
+#include "module_runner.h"
+#include "settings.h"
+
+namespace fedcred {
+
+struct CommandInputs {
+  std::string profile;      // --profile, may be empty
+  std::string config_file;  // --config, may be empty
+  Settings explicit_settings;
+};
+
+struct CommandDeps {
+  Env const& env;
+  Clock& clock;
+  RandomSource& random;
+  ModuleRunner& modules;
+  Logger const& log;
+  std::string sysconfdir;
+  std::int64_t default_timeout_seconds;
+};
+
+}  // namespace fedcred

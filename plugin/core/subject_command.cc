@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "subject_command.h"
+
+#include <utility>
+
+#include "cached_fetch.h"
+#include "profile.h"
+
+namespace fedcred {
+namespace {
+
+constexpr char kSubjectToken[] = "subject_token";
+
+std::string const* value_of(Settings const& s, char const* key) {
+  auto it = s.find(key);
+  return it == s.end() ? nullptr : &it->second.value;
+}
+
+bool is_resource_id(std::string_view v) {
+  if (v.empty() || v.size() > 63) return false;
+  for (char c : v) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> gcp_provider_audience(std::string_view audience) {
+  std::string_view rest = audience;
+  if (rest.substr(0, 6) == "https:") rest.remove_prefix(6);
+  constexpr std::string_view kPrefix = "//iam.googleapis.com/projects/";
+  bool ok = rest.substr(0, kPrefix.size()) == kPrefix;
+  if (ok) {
+    rest.remove_prefix(kPrefix.size());
+    auto slash = rest.find('/');
+    auto number = rest.substr(0, slash);
+    ok = slash != std::string_view::npos && !number.empty() &&
+         number.find_first_not_of("0123456789") == std::string_view::npos;
+    if (ok) rest.remove_prefix(slash);
+    constexpr std::string_view kPool = "/locations/global/workloadIdentityPools/";
+    ok = ok && rest.substr(0, kPool.size()) == kPool;
+    if (ok) {
+      rest.remove_prefix(kPool.size());
+      auto pool_end = rest.find("/providers/");
+      ok = pool_end != std::string_view::npos && is_resource_id(rest.substr(0, pool_end)) &&
+           is_resource_id(rest.substr(pool_end + 11));
+    }
+  }
+  if (!ok) {
+    return make_error(Status::usage,
+                      "audience '" + std::string(audience) +
+                          "' is not a workload identity provider (//iam.googleapis.com/projects/NUMBER/locations/"
+                          "global/workloadIdentityPools/POOL/providers/PROVIDER)");
+  }
+  std::string_view resource = audience.substr(0, 6) == "https:" ? audience.substr(6) : audience;
+  return "https:" + std::string(resource);
+}
+
+Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, ConfigSet const& config,
+                                                      CommandInputs const& in, Env const& env,
+                                                      std::int64_t default_timeout_seconds) {
+  Settings explicit_settings = in.explicit_settings;
+  // Google's libraries tell the executable which provider they exchange for;
+  // a flag still wins, the profile only fills in when neither says.
+  if (command == SubjectCommand::gcp && explicit_settings.count("audience") == 0) {
+    if (auto aud = env.get("GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE")) {
+      explicit_settings["audience"] = Setting{*aud, "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE"};
+    }
+  }
+  auto settings = effective_settings(config, in.profile, explicit_settings, env);
+  if (!settings) return std::move(settings).error();
+  Settings const& s = *settings;
+
+  SubjectCommandRequest req;
+  req.profile = in.profile;
+  req.timeout_seconds = default_timeout_seconds;
+  SubjectTokenRequest& t = req.token;
+  t.source = command == SubjectCommand::gcp ? "aws" : "gce";
+  if (auto v = value_of(s, "source")) t.source = *v;
+  if (auto v = value_of(s, "token_file")) t.token_file = *v;
+  if (auto v = value_of(s, "region")) t.region = *v;
+  if (auto v = value_of(s, "token_duration")) t.token_duration_seconds = parse_int(*v);
+  if (auto v = value_of(s, "timeout")) req.timeout_seconds = parse_int(*v);
+  if (auto v = value_of(s, "cache")) req.cache = parse_bool(*v);
+  if (auto v = value_of(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
+
+  auto const* audience = value_of(s, "audience");
+  if (command == SubjectCommand::gcp) {
+    if (audience == nullptr) {
+      return make_error(Status::usage,
+                        "no audience: Google's libraries set GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE; otherwise pass "
+                        "--audience //iam.googleapis.com/projects/NUMBER/locations/global/workloadIdentityPools/"
+                        "POOL/providers/PROVIDER or set audience in the profile");
+    }
+    auto provider = gcp_provider_audience(*audience);
+    if (!provider) return Error(std::move(provider).error()).prefix(s.at("audience").origin);
+    t.audience = std::move(*provider);
+  } else if (audience != nullptr) {
+    t.audience = *audience;
+  } else if (t.source == "gce") {
+    t.audience = "sts.amazonaws.com";
+  } else if (t.source != "file") {
+    return make_error(Status::usage, "source '" + t.source + "' needs an audience: pass --audience or set it in the profile");
+  }
+
+  if (t.source == "gce") {
+    auto host = gce_metadata_host(env);
+    if (!host) return std::move(host).error();
+    t.metadata_host = host->url;
+  } else if (t.source == "aws") {
+    auto imds = imds_endpoint(env);
+    if (!imds) return std::move(imds).error();
+    t.imds_endpoint = imds->url;
+    // An explicit STS endpoint is honoured as for every AWS tool; otherwise
+    // the module picks the regional endpoint once it knows the region.
+    if (env.get("AWS_ENDPOINT_URL_STS") || env.get("AWS_ENDPOINT_URL")) {
+      auto sts = sts_endpoint(t.region.empty() ? "us-east-1" : t.region, false, env);
+      if (!sts) return std::move(sts).error();
+      t.sts_endpoint_override = sts->url;
+    }
+  }
+  return req;
+}
+
+CacheKey subject_cache_key(SubjectTokenRequest const& t) {
+  std::string k = "fedcred-cache-key-v1\n";
+  auto add = [&k](char const* name, std::string const& value) { k += std::string(name) + "=" + value + "\n"; };
+  add("command", "subject-token");
+  add("source", t.source);
+  add("audience", t.audience);
+  add("metadata_host", t.metadata_host);
+  add("imds_endpoint", t.imds_endpoint);
+  add("region", t.region);
+  add("sts_endpoint", t.sts_endpoint_override);
+  add("token_duration", std::to_string(t.token_duration_seconds));
+  return CacheKey{k};
+}
+
+Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, CommandDeps const& deps) {
+  SubjectTokenRequest t = req.token;
+  t.deadline_ms = deps.clock.monotonic_ms() + req.timeout_seconds * 1000;
+  if (t.source == "file") return fetch_subject_token(t, deps.env, deps.modules, deps.log);
+
+  auto fetch = [&]() -> Result<CacheEntry> {
+    auto token = fetch_subject_token(t, deps.env, deps.modules, deps.log);
+    if (!token) return std::move(token).error();
+    if (token->expiration <= deps.clock.unix_seconds()) {
+      return make_error(Status::source, "source '" + t.source + "' returned a token that has already expired");
+    }
+    CacheEntry e;
+    e.profile = req.profile;
+    e.label = t.audience;
+    e.expiration = token->expiration;
+    e.values[kSubjectToken] = token->token;
+    return e;
+  };
+  auto usable = [](CacheEntry const& e) { return e.values.count(kSubjectToken) != 0; };
+  auto cache = open_cache(req.cache, deps.env, deps.log);
+  CachedFetchPolicy policy{req.refresh_margin_seconds, deps.clock.monotonic_ms() + req.timeout_seconds * 1000 / 2};
+  auto entry = cached_fetch(subject_cache_key(t), policy, fetch, usable,
+                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log});
+  if (!entry) return std::move(entry).error();
+  SubjectToken out;
+  out.token = entry->values.at(kSubjectToken);
+  out.expiration = entry->expiration;  // claims stay empty: no caller needs them on this path
+  return out;
+}
+
+}  // namespace fedcred

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// The subject token: the identity this machine already has, as a JWT, from a
+// source. "file" (a token file re-read on every call: Kubernetes projected
+// tokens, CI OIDC tokens) is built in; every other source is a network module
+// (gce: the GCE metadata server; aws: STS GetWebIdentityToken). Shared by the
+// aws, gcp and token commands.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "clock.h"
+#include "endpoints.h"
+#include "env.h"
+#include "jwt_claims.h"
+#include "logger.h"
+#include "module_runner.h"
+#include "result.h"
+#include "secret.h"
+
+namespace fedcred {
+
+struct SubjectTokenRequest {
+  std::string source;
+  std::string audience;
+  std::string token_file;             // source "file"
+  std::string metadata_host;          // source "gce"
+  std::string imds_endpoint;          // source "aws"
+  std::string region;                 // source "aws"; empty: discovered from IMDS
+  std::string sts_endpoint_override;  // source "aws"; empty: the regional endpoint
+  std::int64_t token_duration_seconds = 3600;
+  std::int64_t deadline_ms = 0;  // monotonic
+};
+
+struct SubjectToken {
+  Secret token;
+  JwtClaims claims;
+  std::int64_t expiration = 0;  // unix seconds: the source's word, else the JWT's exp
+};
+
+// Status::source when the source fails or returns something that is not a
+// JWT. Secrets the aws source needs from the environment
+// (AWS_ACCESS_KEY_ID, ...) are read from `env` here and passed on.
+Result<SubjectToken> fetch_subject_token(SubjectTokenRequest const& req, Env const& env, ModuleRunner& modules,
+                                         Logger const& log);
+
+// The endpoint the aws source's IMDS calls go to:
+// AWS_EC2_METADATA_SERVICE_ENDPOINT, else http://169.254.169.254.
+Result<Endpoint> imds_endpoint(Env const& env);
+
+}  // namespace fedcred

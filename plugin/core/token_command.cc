@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "token_command.h"
+
+#include <utility>
+
+#include "output_file.h"
+#include "subject_command.h"
+
+namespace fedcred {
+
+Result<Secret> run_token_command(CommandInputs const& in, std::string const& output_file, CommandDeps const& deps) {
+  auto config = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
+  if (!config) return std::move(config).error();
+  auto req = resolve_subject_request(SubjectCommand::token, *config, in, deps.env, deps.default_timeout_seconds);
+  if (!req) return std::move(req).error();
+  auto token = cached_subject_token(*req, deps);
+  if (!token) return std::move(token).error();
+  if (output_file.empty()) return std::move(token->token);
+  Secret line(token->token.reveal() + "\n");
+  auto written = write_file_atomically(output_file, line.reveal());
+  if (!written) return std::move(written).error();
+  return Secret();
+}
+
+}  // namespace fedcred

@@ -1,0 +1,158 @@
+"""Single flight across processes (DESIGN.md "Cache rules", issue 3): N concurrent cold
+invocations make one metadata request and one STS call; a lock holder killed with SIGKILL
+releases the lock; a holder that never lets go costs at most half the --timeout."""
+
+import os
+import time
+import unittest
+
+from test_cache_support import CacheTestCase, LockHolder, rfc3339_in  # noqa: E402
+
+PARALLEL = 32
+
+
+class TestSingleFlight(CacheTestCase):
+    def stampede(self, n):
+        argv = self.aws_argv(timeout_flag="30")
+        started = time.monotonic()
+        procs = [self.popen(argv) for _ in range(n)]  # all started before any is waited for
+        results = [self.finish(p, argv, started, timeout=90) for p in procs]
+        docs = []
+        for res in results:
+            docs.append(self.assert_credentials(res))
+            self.assertEqual(res.stderr, "", "no warning expected (lock wait, unsafe cache...)\n"
+                             + res.describe())
+        self.assertEqual(self.identity_requests(), 1,
+                         "%d cold processes made %d metadata identity requests"
+                         % (n, self.identity_requests()))
+        self.assertEqual(self.calls(), 1, "%d cold processes made %d STS calls"
+                         % (n, self.calls()))
+        for doc in docs[1:]:
+            self.assertEqual(doc, docs[0], "all processes print the same credentials")
+        issued = self.sts.stats()["issued"][0]
+        self.assertEqual(docs[0]["AccessKeyId"], issued["AccessKeyId"])
+        self.assertEqual(len(self.entry_files()), 1)
+        return docs[0]
+
+    def test_32_parallel_cold_invocations_slow_sts(self):
+        # every exchange takes a second: all 32 are certainly waiting on the one fetch
+        self.sts.set_fault({"hang": 1.0})
+        self.stampede(PARALLEL)
+
+    def test_32_parallel_cold_invocations_fast_sts(self):
+        # the natural race: no artificial delay anywhere
+        self.stampede(PARALLEL)
+
+    def test_32_parallel_refresh_of_an_expiring_entry(self):
+        # an entry inside the refresh margin: all 32 want to refresh it, one does
+        self.sts.set_fault({"expiration": rfc3339_in(600),
+                            "times": 1})
+        old = self.assert_credentials(self.cached())
+        self.md.reset()
+        self.sts.reset()
+        self.sts.set_fault({"hang": 0.5})
+        new = self.stampede(PARALLEL)
+        self.assertNotEqual(new["AccessKeyId"], old["AccessKeyId"])
+
+
+class TestLockHolder(CacheTestCase):
+    def prepare_miss(self):
+        """Fetches once, then removes the entry: the next call is a miss on a known key.
+        Returns the lock file path (the entry's name with .lock), found via `cache list`."""
+        self.assert_credentials(self.cached())
+        listed, _ = self.cache_list()
+        self.assertEqual(len(listed["entries"]), 1)
+        entry = os.path.join(listed["directory"], listed["entries"][0]["file"])
+        os.unlink(entry)
+        self.md.reset()
+        self.sts.reset()
+        return self.lock_path_of(entry)
+
+    def test_holder_killed_with_sigkill_releases_the_lock(self):
+        lock = self.prepare_miss()
+        holder = LockHolder(lock)
+        self.addCleanup(holder.kill)
+        argv = self.aws_argv(timeout_flag="30")  # would wait up to 15 s
+        started = time.monotonic()
+        proc = self.popen(argv)
+        time.sleep(1.0)
+        self.assertIsNone(proc.poll(), "fedcred did not wait for the lock holder")
+        self.assertEqual(self.calls(), 0, "fedcred fetched while another process held the lock")
+        killed_at = time.monotonic()
+        holder.kill()
+        res = self.finish(proc, argv, started, timeout=60)
+        self.assert_credentials(res)
+        after_kill = res.elapsed - (killed_at - started)
+        self.assertLess(after_kill, 5.0, "fedcred took %.1fs after the holder died: the lock "
+                        "was not released by SIGKILL\n%s" % (after_kill, res.describe()))
+        self.assertEqual(res.stderr, "", res.describe())
+        self.assertEqual(self.calls(), 1)
+        self.assertEqual(self.identity_requests(), 1)
+        self.assertEqual(len(self.entry_files()), 1, "the fresh credentials are cached")
+        self.assert_credentials(self.cached())
+        self.assertEqual(self.calls(), 1)
+
+    def test_holder_killed_while_many_wait(self):
+        lock = self.prepare_miss()
+        holder = LockHolder(lock)
+        self.addCleanup(holder.kill)
+        argv = self.aws_argv(timeout_flag="30")
+        started = time.monotonic()
+        procs = [self.popen(argv) for _ in range(8)]
+        time.sleep(1.0)
+        self.assertTrue(all(p.poll() is None for p in procs), "someone did not wait")
+        holder.kill()
+        docs = [self.assert_credentials(self.finish(p, argv, started)) for p in procs]
+        self.assertEqual(self.calls(), 1, "after the holder died, still one fetch")
+        for doc in docs[1:]:
+            self.assertEqual(doc, docs[0])
+
+    def test_holder_that_never_dies_costs_half_the_timeout(self):
+        lock = self.prepare_miss()
+        holder = LockHolder(lock)
+        self.addCleanup(holder.kill)
+        timeout = 4
+        argv = self.aws_argv(timeout_flag=str(timeout))
+        started = time.monotonic()
+        res = self.finish(self.popen(argv), argv, started, timeout=60)
+        self.assert_credentials(res)
+        self.assertGreaterEqual(res.elapsed, timeout / 2 - 0.2,
+                                "fedcred did not wait for the holder at all\n" + res.describe())
+        self.assertLess(res.elapsed, timeout + 0.5,
+                        "fedcred overran its --timeout %ds\n%s" % (timeout, res.describe()))
+        self.assertIn("warning", res.stderr, res.describe())
+        self.assertIn("lock", res.stderr.lower(), res.describe())
+        self.assert_stderr_clean(res)
+        self.assertEqual(self.calls(), 1)
+        self.assertIsNone(holder.proc.poll(), "the holder is still there")
+        # it still cached what it fetched: the next call is a hit despite the stuck lock
+        started = time.monotonic()
+        res = self.cached()
+        self.assert_credentials(res)
+        self.assertEqual(self.calls(), 1)
+        self.assertLess(time.monotonic() - started, 1.0, "a hit never waits for the lock")
+
+    def test_held_lock_does_not_delay_a_hit(self):
+        self.assert_credentials(self.cached())
+        entry = self.only_entry()
+        holder = LockHolder(self.lock_path_of(entry))
+        self.addCleanup(holder.kill)
+        res = self.cached(timeout_flag="10")
+        self.assert_credentials(res)
+        self.assertLess(res.elapsed, 1.0, res.describe())
+        self.assertEqual(self.calls(), 1)
+
+    def test_clear_keeps_a_held_lock(self):
+        lock = self.prepare_miss()
+        holder = LockHolder(lock)
+        self.addCleanup(holder.kill)
+        result, _ = self.cache_clear()
+        self.assertTrue(os.path.exists(lock), "clear removed a lock file someone holds")
+        holder.kill()
+        result, _ = self.cache_clear()
+        self.assertFalse(os.path.exists(lock), "an idle lock file is removed by clear")
+        self.assertEqual(result["removed"], 0, "there was no entry, only the lock file")
+
+
+if __name__ == "__main__":
+    unittest.main()

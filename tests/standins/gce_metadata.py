@@ -1,0 +1,416 @@
+#!/usr/bin/env python3
+"""Stand-in for the GCE metadata server, for fedcred's integration, e2e and demo runs.
+
+It issues real RS256-signed Google-style ID tokens (PROTOCOLS.md section 6) from
+  GET /computeMetadata/v1/instance/service-accounts/default/identity?audience=AUD[&format=full]
+and answers a few plain metadata keys (instance/name, instance/id, instance/zone,
+project/project-id, project/numeric-project-id, instance/service-accounts/default/email).
+Every /computeMetadata request must carry `Metadata-Flavor: Google` (403 otherwise) and every
+answer carries it back, as the real server does.
+
+Test-only endpoints (no Metadata-Flavor needed):
+  GET  /_stats            JSON: request counters, the tokens issued, the requests received
+  POST /_control          JSON: arm a fault (see Fault below); {} clears it
+  POST /_reset            clear counters, records and faults
+  GET  /.well-known/jwks  the public key as a JWKS (kid, n, e)
+  GET  /_pubkey.pem       the public key as PEM
+
+Use it in-process (`MetadataServer().start()`, then `.set_fault(...)`, `.stats()`), or as a
+process: `gce_metadata.py [--port 0] [--port-file F] [--pubkey-file F]` prints the port on
+stdout once it listens, then serves until SIGTERM/SIGINT.
+"""
+
+import argparse
+import base64
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+METADATA_PREFIX = "/computeMetadata/v1/"
+IDENTITY_PATH = METADATA_PREFIX + "instance/service-accounts/default/identity"
+
+# Defaults describing the pretend VM and its service account.
+DEFAULT_IDENTITY = {
+    "sa_id": "104683937529437258841",          # azp = sub = the SA unique id (numeric)
+    "email": "fedcred-test@fedcred-demo.iam.gserviceaccount.com",
+    "project_id": "fedcred-demo",
+    "project_number": "512345678901",
+    "zone": "europe-west1-b",
+    "instance_id": "6541234567890123456",
+    "instance_name": "fedcred-test-vm",
+}
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _int_to_b64url(value: int) -> str:
+    return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+
+class SigningKey:
+    """An RSA key pair with a kid; signs and verifies RS256 JWTs."""
+
+    def __init__(self):
+        self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.public_key = self.private_key.public_key()
+        der = self.public_key.public_bytes(serialization.Encoding.DER,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+        digest = hashes.Hash(hashes.SHA256())
+        digest.update(der)
+        self.kid = digest.finalize().hex()[:40]
+
+    def public_pem(self) -> bytes:
+        return self.public_key.public_bytes(serialization.Encoding.PEM,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    def jwks(self) -> dict:
+        numbers = self.public_key.public_numbers()
+        return {"keys": [{"kty": "RSA", "alg": "RS256", "use": "sig", "kid": self.kid,
+                          "n": _int_to_b64url(numbers.n), "e": _int_to_b64url(numbers.e)}]}
+
+    def sign(self, claims: dict) -> str:
+        header = {"alg": "RS256", "kid": self.kid, "typ": "JWT"}
+        signing_input = (b64url(json.dumps(header, separators=(",", ":")).encode()) + "." +
+                         b64url(json.dumps(claims, separators=(",", ":")).encode()))
+        signature = self.private_key.sign(signing_input.encode("ascii"), padding.PKCS1v15(),
+                                          hashes.SHA256())
+        return signing_input + "." + b64url(signature)
+
+
+def verify_jwt(token: str, public_key) -> dict:
+    """Verifies an RS256 JWT against `public_key` (a cryptography RSA public key or PEM bytes).
+
+    Returns the claims; raises ValueError with the reason on any failure (shape, alg,
+    signature, expiry)."""
+    if isinstance(public_key, (bytes, str)):
+        if isinstance(public_key, str):
+            public_key = public_key.encode()
+        public_key = serialization.load_pem_public_key(public_key)
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise ValueError("not a JWT: %d segments" % len(parts))
+    try:
+        header = json.loads(b64url_decode(parts[0]))
+        claims = json.loads(b64url_decode(parts[1]))
+        signature = b64url_decode(parts[2])
+    except Exception as exc:  # noqa: BLE001 - any decoding problem is a bad token
+        raise ValueError("undecodable JWT: %s" % exc) from exc
+    if header.get("alg") != "RS256":
+        raise ValueError("unexpected alg %r" % header.get("alg"))
+    try:
+        public_key.verify(signature, (parts[0] + "." + parts[1]).encode("ascii"),
+                          padding.PKCS1v15(), hashes.SHA256())
+    except Exception as exc:  # noqa: BLE001 - InvalidSignature and friends
+        raise ValueError("bad signature") from exc
+    now = time.time()
+    if not isinstance(claims.get("exp"), int) or claims["exp"] < now:
+        raise ValueError("token expired or exp missing")
+    if not isinstance(claims.get("iat"), int) or claims["iat"] > now + 300:
+        raise ValueError("iat missing or in the future")
+    return claims
+
+
+class Fault:
+    """What the server does wrong, and for how many identity requests.
+
+    Keys of the JSON accepted by /_control and set_fault():
+      status: int         answer with this HTTP status (body: a short error text)
+      body: str           answer 200 with this body instead of a JWT
+      oversize: bool|int  answer 200 with a JWT-looking body of that many bytes (True = 4 MiB)
+      hang: float         wait this many seconds before answering (True = 60)
+      drop_header: bool   leave out the Metadata-Flavor response header
+      redirect: str       answer 302 to this Location
+      close: bool         close the connection without any answer
+      times: int          apply to this many identity requests, then behave (default: always)
+      all_paths: bool     apply to every /computeMetadata request, not only identity
+    """
+
+    def __init__(self, spec=None):
+        self.spec = dict(spec or {})
+        times = self.spec.pop("times", None)
+        self.remaining = None if times is None else int(times)
+
+    def active(self, is_identity: bool) -> bool:
+        if not self.spec:
+            return False
+        if not is_identity and not self.spec.get("all_paths"):
+            return False
+        if self.remaining is None:
+            return True
+        if self.remaining > 0:
+            self.remaining -= 1
+            return True
+        return False
+
+
+class MetadataServer:
+    """The stand-in; start() binds 127.0.0.1:port (0 = any free port) and serves in a thread."""
+
+    def __init__(self, port: int = 0, identity: dict = None, key: SigningKey = None,
+                 token_lifetime: int = 3600):
+        self.identity = dict(DEFAULT_IDENTITY)
+        self.identity.update(identity or {})
+        self.key = key or SigningKey()
+        self.token_lifetime = token_lifetime
+        self._lock = threading.Lock()
+        self._stop_event = threading.Event()
+        self._requested_port = port
+        self.httpd = None
+        self._thread = None
+        self.reset()
+
+    # ----- control, used by tests in-process or through /_control -----
+    def reset(self):
+        with getattr(self, "_lock", threading.Lock()):
+            self.requests = 0              # every /computeMetadata request
+            self.identity_requests = 0     # identity requests only
+            self.by_path = {}
+            self.records = []              # (method, path, query dict, metadata-flavor header)
+            self.issued = []               # every token handed out
+            self.fault = Fault()
+
+    def set_fault(self, spec: dict):
+        with self._lock:
+            self.fault = Fault(spec)
+
+    def stats(self) -> dict:
+        with self._lock:
+            return {"requests": self.requests, "identity_requests": self.identity_requests,
+                    "by_path": dict(self.by_path), "issued": list(self.issued),
+                    "records": list(self.records), "port": self.port,
+                    "identity": dict(self.identity), "kid": self.key.kid}
+
+    @property
+    def port(self):
+        return self.httpd.server_address[1] if self.httpd else None
+
+    @property
+    def host(self) -> str:
+        """host:port, the value for GCE_METADATA_HOST."""
+        return "127.0.0.1:%d" % self.port
+
+    def make_token(self, audience: str, full: bool) -> str:
+        now = int(time.time())
+        ident = self.identity
+        claims = {"aud": audience, "azp": ident["sa_id"], "email": ident["email"],
+                  "email_verified": True, "exp": now + self.token_lifetime, "iat": now,
+                  "iss": "https://accounts.google.com", "sub": ident["sa_id"]}
+        if full:
+            claims["google"] = {"compute_engine": {
+                "instance_creation_timestamp": now - 86400,
+                "instance_id": ident["instance_id"],
+                "instance_name": ident["instance_name"],
+                "project_id": ident["project_id"],
+                "project_number": int(ident["project_number"]),
+                "zone": ident["zone"]}}
+        return self.key.sign(claims)
+
+    # ----- lifecycle -----
+    def start(self):
+        server = self
+
+        class Handler(_Handler):
+            owner = server
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
+        self.httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
+                                        name="gce-metadata-standin")
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop_event.set()             # releases hanging handlers
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: MetadataServer = None
+    protocol_version = "HTTP/1.1"
+    server_version = "Metadata Server for VM"
+
+    def version_string(self):
+        return self.server_version
+
+    def log_message(self, fmt, *args):  # keep test output clean
+        if os.environ.get("STANDIN_VERBOSE"):
+            sys.stderr.write("gce_metadata: " + (fmt % args) + "\n")
+
+    def _send(self, status, body, content_type="application/text", flavor=True, extra=None):
+        if isinstance(body, str):
+            body = body.encode()
+        self.send_response(status)
+        if flavor:
+            self.send_header("Metadata-Flavor", "Google")
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def do_POST(self):
+        srv = self.owner
+        path = urllib.parse.urlsplit(self.path).path
+        if path == "/_control":
+            try:
+                spec = json.loads(self._read_body() or b"{}")
+            except ValueError:
+                return self._send(400, "bad json\n")
+            srv.set_fault(spec)
+            return self._send(200, "{}\n", "application/json")
+        if path == "/_reset":
+            srv.reset()
+            return self._send(200, "{}\n", "application/json")
+        self._read_body()
+        return self._send(405, "method not allowed\n")
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        srv = self.owner
+        url = urllib.parse.urlsplit(self.path)
+        path = url.path
+        query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+        if path == "/_stats":
+            return self._send(200, json.dumps(srv.stats()), "application/json", flavor=False)
+        if path in ("/.well-known/jwks", "/_jwks"):
+            return self._send(200, json.dumps(srv.key.jwks()), "application/json", flavor=False)
+        if path == "/_pubkey.pem":
+            return self._send(200, srv.key.public_pem(), "application/x-pem-file", flavor=False)
+
+        flavor_hdr = self.headers.get("Metadata-Flavor")
+        is_identity = path == IDENTITY_PATH
+        with srv._lock:
+            if path == "/" or path.startswith(METADATA_PREFIX) or path == METADATA_PREFIX[:-1]:
+                srv.requests += 1
+                srv.by_path[path] = srv.by_path.get(path, 0) + 1
+                if is_identity:
+                    srv.identity_requests += 1
+            srv.records.append({"method": self.command, "path": path, "query": query,
+                                "metadata_flavor": flavor_hdr,
+                                "proxied": self.path.startswith("http")})
+            fault = dict(srv.fault.spec) if srv.fault.active(is_identity) else {}
+
+        if path == "/":
+            return self._send(200, "computeMetadata/\n")
+        if not path.startswith(METADATA_PREFIX):
+            return self._send(404, "not found\n")
+        if flavor_hdr != "Google":
+            # What the real server says when the header is missing.
+            return self._send(403, "Missing Metadata-Flavor:Google header.\n", "text/html")
+
+        if fault:
+            if fault.get("hang"):
+                seconds = 60.0 if fault["hang"] is True else float(fault["hang"])
+                srv._stop_event.wait(seconds)
+            if fault.get("close"):
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(2)
+                except OSError:
+                    pass
+                return None
+            if fault.get("redirect"):
+                return self._send(302, "", extra={"Location": fault["redirect"]})
+            if "status" in fault:
+                status = int(fault["status"])
+                return self._send(status, "stand-in fault: HTTP %d\n" % status,
+                                  flavor=not fault.get("drop_header"))
+            if "body" in fault:
+                return self._send(200, fault["body"], flavor=not fault.get("drop_header"))
+            if fault.get("oversize"):
+                size = 4 * 1024 * 1024 if fault["oversize"] is True else int(fault["oversize"])
+                head = srv.make_token(query.get("audience", "x"), True)
+                body = (head + "A" * max(0, size - len(head)))[:size]
+                return self._send(200, body, flavor=not fault.get("drop_header"))
+
+        flavor = not fault.get("drop_header")
+        ident = srv.identity
+        if is_identity:
+            audience = query.get("audience", "")
+            if not audience:
+                return self._send(400, "non-empty audience parameter required\n", flavor=flavor)
+            token = srv.make_token(audience, query.get("format") == "full")
+            with srv._lock:
+                srv.issued.append(token)
+            return self._send(200, token, flavor=flavor)
+        simple = {
+            "instance/name": ident["instance_name"],
+            "instance/hostname": "%s.%s.c.%s.internal" % (ident["instance_name"], ident["zone"],
+                                                          ident["project_id"]),
+            "instance/id": ident["instance_id"],
+            "instance/zone": "projects/%s/zones/%s" % (ident["project_number"], ident["zone"]),
+            "project/project-id": ident["project_id"],
+            "project/numeric-project-id": ident["project_number"],
+            "instance/service-accounts/default/email": ident["email"],
+        }
+        key = path[len(METADATA_PREFIX):]
+        if key in simple:
+            return self._send(200, simple[key], flavor=flavor)
+        return self._send(404, "not found\n", "text/html", flavor=flavor)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port-file", help="write the port here once listening")
+    parser.add_argument("--pubkey-file", help="write the public key PEM here")
+    parser.add_argument("--instance-name", default=DEFAULT_IDENTITY["instance_name"])
+    parser.add_argument("--sa-id", default=DEFAULT_IDENTITY["sa_id"])
+    args = parser.parse_args(argv)
+
+    server = MetadataServer(port=args.port, identity={"instance_name": args.instance_name,
+                                                       "sa_id": args.sa_id}).start()
+    if args.pubkey_file:
+        with open(args.pubkey_file, "wb") as f:
+            f.write(server.key.public_pem())
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % server.port)
+        os.replace(tmp, args.port_file)
+    print(server.port, flush=True)
+
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    done.wait()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
