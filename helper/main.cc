@@ -7,12 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "fedcred/fedcred.h"
+#include "fedcred/module.h"
 
 namespace {
 
@@ -23,30 +25,80 @@ struct Flag {
   char const* help;
 };
 
-// The flags of `fedcred aws`, documented in fedcred(1).
+// Every flag is named after the fedcred.conf(5) key it overrides.
+constexpr Flag kProfile{"profile", "profile", true, "profile from the configuration ([profile NAME])"};
+constexpr Flag kConfig{"config", "config", true, "read only this configuration file"};
+constexpr Flag kSource{"source", "source", true, "subject-token source: gce, aws or file"};
+constexpr Flag kRegion{"region", "region", true, "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, ...)"};
+constexpr Flag kTokenFile{"token-file", "token_file", true, "token file for source 'file' (re-read every call)"};
+constexpr Flag kTokenDuration{"token-duration", "token_duration", true,
+                              "lifetime of a token from source 'aws', 60..3600 s (default 3600)"};
+constexpr Flag kTimeout{"timeout", "timeout", true, "total deadline in seconds (default 15)"};
+constexpr Flag kNoCache{"no-cache", "cache", false, "neither read nor write the credential cache"};
+
 constexpr Flag kAwsFlags[] = {
-    {"profile", "profile", true, "profile from the configuration ([profile NAME])"},
-    {"config", "config", true, "read only this configuration file"},
+    kProfile,
+    kConfig,
     {"role-arn", "role_arn", true, "IAM role to assume (required unless the profile sets role_arn)"},
-    {"audience", "audience", true, "audience of the Google ID token (default sts.amazonaws.com)"},
-    {"region", "region", true, "STS region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)"},
+    {"audience", "audience", true, "audience of the subject token (default sts.amazonaws.com)"},
+    kRegion,
     {"session-name", "session_name", true, "role session name (default: the VM's instance name)"},
     {"duration", "duration", true, "session duration in seconds, 900..43200 (default 3600)"},
-    {"source", "source", true, "subject-token source module (default gce)"},
-    {"timeout", "timeout", true, "total deadline in seconds (default 15)"},
+    kSource,
+    kTokenFile,
+    kTimeout,
     {"use-fips-endpoint", "use_fips_endpoint", false, "use the sts-fips endpoint"},
-    {"no-cache", "cache", false, "neither read nor write the credential cache"},
+    kNoCache,
+};
+
+constexpr Flag kGcpFlags[] = {
+    kProfile,
+    kConfig,
+    {"audience", "audience", true,
+     "workload identity provider (default: GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE)"},
+    kSource,
+    kRegion,
+    kTokenFile,
+    kTokenDuration,
+    kTimeout,
+    kNoCache,
+};
+
+constexpr Flag kTokenFlags[] = {
+    kProfile,
+    kConfig,
+    {"audience", "audience", true, "audience of the token (default sts.amazonaws.com for source gce)"},
+    kSource,
+    kRegion,
+    kTokenFile,
+    kTokenDuration,
+    kTimeout,
+    kNoCache,
+    {"output", "output", true, "write the token to this file atomically (mode 0600) instead of stdout"},
 };
 
 constexpr Flag kCacheClearFlags[] = {
     {"profile", "profile", true, "remove only this profile's entries"},
 };
 
-constexpr char kUsage[] =
-    "usage: fedcred aws [options]                 print AWS credential_process JSON\n"
-    "       fedcred cache list                    show cached entries (never a secret)\n"
-    "       fedcred cache clear [--profile P]     remove cached entries\n"
-    "       fedcred version | help | <command> --help\n";
+struct Command {
+  char const* name;     // as typed: "aws", "cache list"
+  char const* request;  // the library command
+  std::span<Flag const> flags;
+  char const* summary;
+  // Google's libraries merge the executable's stderr into the JSON they parse
+  // (PROTOCOLS.md fact 4): in that mode only stdout may be written, and a
+  // failure is reported there as a response document.
+  bool quiet_stderr;
+};
+
+constexpr Command kCommands[] = {
+    {"aws", "aws", kAwsFlags, "print AWS credential_process JSON (GCP -> AWS)", false},
+    {"gcp", "gcp", kGcpFlags, "print a Google executable-sourced credential response (AWS -> GCP)", true},
+    {"token", "token", kTokenFlags, "print the raw subject token (a JWT)", false},
+    {"cache list", "cache-list", {}, "show cached entries: profile, role, expiry (never a secret)", false},
+    {"cache clear", "cache-clear", kCacheClearFlags, "remove cached entries", false},
+};
 
 bool write_all(int fd, std::string_view s) {
   while (!s.empty()) {
@@ -60,32 +112,37 @@ bool write_all(int fd, std::string_view s) {
 
 void print_error(std::string const& message) { write_all(STDERR_FILENO, "fedcred: " + message + "\n"); }
 
+void print_usage(int fd) {
+  std::string text = "usage:\n";
+  for (auto const& c : kCommands) {
+    std::string line = std::string("  fedcred ") + c.name + (c.flags.empty() ? "" : " [options]");
+    line.resize(std::max<std::size_t>(line.size() + 2, 34), ' ');
+    text += line + c.summary + "\n";
+  }
+  text +=
+      "  fedcred version | help | <command> --help\n\n"
+      "exit status: 0 ok, 1 internal error, 2 usage or configuration error,\n"
+      "3 subject-token source unavailable, 4 exchange denied, 5 transient failure\n"
+      "after retries, 6 unusable response, 7 local file error (see fedcred(1))\n";
+  write_all(fd, text);
+}
+
 int usage_error(std::string const& message) {
   print_error(message + " (see 'fedcred help')");
   return FEDCRED_E_USAGE;
 }
 
-void print_aws_help() {
-  std::string text = "usage: fedcred aws [options]\n\n"
-                     "Exchanges this VM's Google identity for AWS credentials (STS\n"
-                     "AssumeRoleWithWebIdentity) and prints them as credential_process JSON.\n\n"
-                     "options:\n";
-  for (auto const& f : kAwsFlags) {
+void print_command_help(Command const& c) {
+  std::string text = std::string("usage: fedcred ") + c.name + (c.flags.empty() ? "" : " [options]") + "\n\n" +
+                     c.summary + "\n";
+  if (!c.flags.empty()) text += "\noptions:\n";
+  for (auto const& f : c.flags) {
     std::string name = std::string("  --") + f.name + (f.takes_value ? " VALUE" : "");
     name.resize(std::max<std::size_t>(name.size() + 1, 28), ' ');
     text += name + f.help + "\n";
   }
   text += "  -v, --verbose             print each step on stderr\n";
   write_all(STDOUT_FILENO, text);
-}
-
-void print_cache_help() {
-  write_all(STDOUT_FILENO,
-            "usage: fedcred cache list\n"
-            "       fedcred cache clear [--profile P]\n\n"
-            "The cache directory is $FEDCRED_CACHE_DIR, else $XDG_RUNTIME_DIR/fedcred,\n"
-            "else $XDG_CACHE_HOME/fedcred (~/.cache/fedcred). 'list' prints profile,\n"
-            "role and expiry of each entry as JSON; 'clear' removes entries.\n");
 }
 
 struct Verbosity {
@@ -113,25 +170,34 @@ class Request {
   fedcred_request* r_;
 };
 
-// Runs one library request: `flags` are the options this command accepts.
-int run_request(char const* command, std::span<Flag const> flags, void (*print_help)(),
-                std::vector<std::string_view> const& args) {
+// Writes a library document (a secret) with a trailing newline, then wipes it.
+bool print_document(char* document) {
+  std::string out = std::string(document) + "\n";
+  fedcred_string_free(document);
+  bool written = write_all(STDOUT_FILENO, out);
+  explicit_bzero(out.data(), out.size());
+  return written;
+}
+
+int run_command(Command const& command, std::vector<std::string_view> const& args) {
   fedcred_request* raw = nullptr;
-  int rc = fedcred_request_new(command, &raw);
+  int rc = fedcred_request_new(command.request, &raw);
   if (rc != FEDCRED_OK) {
     print_error(std::string("cannot create a request: ") + fedcred_strerror(rc));
     return rc;
   }
   Request req(raw);
-  Verbosity verbosity{1};
+  // By default only warnings reach stderr; -v asks for every step, even in
+  // gcp mode (for a human debugging, not for Google's libraries).
+  Verbosity verbosity{command.quiet_stderr ? -1 : FEDCRED_LOG_WARNING};
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {
-      print_help();
+      print_command_help(command);
       return FEDCRED_OK;
     }
     if (arg == "-v" || arg == "--verbose") {
-      verbosity.max_level = 3;
+      verbosity.max_level = FEDCRED_LOG_DEBUG;
       continue;
     }
     if (arg.substr(0, 2) != "--") return usage_error("unexpected argument '" + std::string(arg) + "'");
@@ -143,11 +209,10 @@ int run_request(char const* command, std::span<Flag const> flags, void (*print_h
       name = name.substr(0, eq);
       inline_value = true;
     }
-    Flag const* flag = nullptr;
-    for (auto const& f : flags) {
-      if (name == f.name) flag = &f;
+    auto flag = std::find_if(command.flags.begin(), command.flags.end(), [&](Flag const& f) { return name == f.name; });
+    if (flag == command.flags.end()) {
+      return usage_error("unknown option --" + std::string(name) + " for 'fedcred " + command.name + "'");
     }
-    if (flag == nullptr) return usage_error("unknown option --" + std::string(name));
     if (!flag->takes_value) {
       if (inline_value) return usage_error("--" + std::string(name) + " takes no value");
       value = name == "no-cache" ? "false" : "true";
@@ -164,19 +229,17 @@ int run_request(char const* command, std::span<Flag const> flags, void (*print_h
   fedcred_request_set_log(req.get(), log_to_stderr, &verbosity);
   char* document = nullptr;
   rc = fedcred_request_run(req.get(), &document);
-  if (rc != FEDCRED_OK) {
-    print_error(fedcred_request_error(req.get()));
-    return rc;
+  if (rc != FEDCRED_OK && !command.quiet_stderr) print_error(fedcred_request_error(req.get()));
+  // An empty document (token --output) prints nothing at all.
+  if (document != nullptr && *document == '\0') {
+    fedcred_string_free(document);
+    document = nullptr;
   }
-  std::string out = std::string(document) + "\n";
-  fedcred_string_free(document);
-  bool written = write_all(STDOUT_FILENO, out);
-  explicit_bzero(out.data(), out.size());
-  if (!written) {
-    print_error(std::string("cannot write to stdout: ") + strerror(errno));
+  if (document != nullptr && !print_document(document) && rc == FEDCRED_OK) {
+    if (!command.quiet_stderr) print_error(std::string("cannot write to stdout: ") + strerror(errno));
     return FEDCRED_E_IO;
   }
-  return FEDCRED_OK;
+  return rc;
 }
 
 }  // namespace
@@ -184,30 +247,29 @@ int run_request(char const* command, std::span<Flag const> flags, void (*print_h
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   if (args.empty()) {
-    write_all(STDERR_FILENO, kUsage);
+    print_usage(STDERR_FILENO);
     return FEDCRED_E_USAGE;
   }
-  std::string_view command = args.front();
+  std::string name(args.front());
   args.erase(args.begin());
-  if (command == "aws") return run_request("aws", kAwsFlags, print_aws_help, args);
-  if (command == "cache") {
-    std::string_view sub = args.empty() ? std::string_view() : args.front();
-    if (!args.empty()) args.erase(args.begin());
-    if (sub == "list") return run_request("cache-list", {}, print_cache_help, args);
-    if (sub == "clear") return run_request("cache-clear", kCacheClearFlags, print_cache_help, args);
-    if (sub == "--help" || sub == "-h") {
-      print_cache_help();
-      return FEDCRED_OK;
-    }
-    return usage_error("'fedcred cache' needs 'list' or 'clear'");
-  }
-  if (command == "version" || command == "--version") {
+  if (name == "version" || name == "--version") {
     write_all(STDOUT_FILENO, std::string("fedcred ") + fedcred_version() + "\n");
     return FEDCRED_OK;
   }
-  if (command == "help" || command == "--help" || command == "-h") {
-    write_all(STDOUT_FILENO, kUsage);
+  if (name == "help" || name == "--help" || name == "-h") {
+    print_usage(STDOUT_FILENO);
     return FEDCRED_OK;
   }
-  return usage_error("unknown command '" + std::string(command) + "'");
+  // Two-word commands ("cache list") take their second word here.
+  if (name == "cache") {
+    if (args.empty() || args.front().substr(0, 1) == "-") {
+      return usage_error("'fedcred cache' needs 'list' or 'clear'");
+    }
+    name += " " + std::string(args.front());
+    args.erase(args.begin());
+  }
+  for (auto const& command : kCommands) {
+    if (name == command.name) return run_command(command, args);
+  }
+  return usage_error("unknown command '" + name + "'");
 }

@@ -117,12 +117,7 @@ SecretJson parse(std::string_view text, std::string* why) {
                      : std::string("invalid JSON: ") + json_tokener_error_desc(err));
     return nullptr;
   }
-#if JSON_C_VERSION_NUM >= ((0 << 16) | (15 << 8) | 0)
-  std::size_t end = json_tokener_get_parse_end(tok.get());
-#else
-  // json-c 0.14 (RHEL 9) has no accessor for it yet.
-  std::size_t end = static_cast<std::size_t>(tok->char_offset);
-#endif
+  std::size_t end = json_parse_end(tok.get());
   for (std::size_t i = end; i < text.size(); ++i) {
     char c = text[i];
     if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {

@@ -13,6 +13,8 @@
 #include <optional>
 #include <string_view>
 
+#include "unique_fd.h"
+
 namespace fedcred {
 namespace {
 
@@ -110,28 +112,48 @@ int on_value(void* user, char const* section, char const* key, char const* value
   return 1;
 }
 
-Result<std::string> read_file(std::string const& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return make_error(Status::usage, "cannot open " + path + ": " + std::strerror(errno));
+// The same rule ssh and pam-u2f apply: a configuration that someone else
+// can change would let them choose the role and endpoints we use.
+Result<void> check_config_owner(std::string const& path, struct stat const& st) {
+  if (!S_ISREG(st.st_mode)) return {};  // a device such as /dev/null holds no settings to tamper with
+  if (st.st_uid != 0 && st.st_uid != geteuid()) {
+    return make_error(Status::usage, "config file " + path + " is owned by uid " + std::to_string(st.st_uid) +
+                                         ", neither root nor you: refused (chown it)");
+  }
+  if ((st.st_mode & S_IWOTH) != 0) {
+    return make_error(Status::usage, "config file " + path + " is writable by everyone: refused (chmod o-w " + path + ")");
+  }
+  return {};
+}
+
+// Opens, checks and reads one file. nullopt when an optional file is absent.
+Result<std::optional<std::string>> read_config_file(ConfigFile const& file) {
+  // O_NONBLOCK: opening a FIFO planted in place of the file must not hang us.
+  UniqueFd fd(open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd.valid()) {
+    if (!file.required && errno == ENOENT) return std::optional<std::string>();
+    return make_error(Status::usage, "cannot read config file " + file.path + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (fstat(fd.get(), &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))) {
+    return make_error(Status::usage, "config file " + file.path + " is not a regular file");
+  }
+  auto owner = check_config_owner(file.path, st);
+  if (!owner) return std::move(owner).error();
   std::string text;
   char buf[4096];
   for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
+    ssize_t n = read(fd.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      close(fd);
-      return make_error(Status::usage, "cannot read " + path + ": " + std::strerror(err));
-    }
+    if (n < 0) return make_error(Status::usage, "cannot read " + file.path + ": " + std::strerror(errno));
     if (n == 0) break;
     text.append(buf, static_cast<std::size_t>(n));
     if (text.size() > kMaxConfigBytes) {
-      close(fd);
-      return make_error(Status::usage, path + ": larger than " + std::to_string(kMaxConfigBytes) + " bytes");
+      return make_error(Status::usage,
+                        file.path + ": larger than " + std::to_string(kMaxConfigBytes) + " bytes");
     }
   }
-  close(fd);
-  return text;
+  return std::optional<std::string>(std::move(text));
 }
 
 std::vector<std::string> conf_d_files(std::string const& dir) {
@@ -203,17 +225,10 @@ Result<void> parse_config_text(std::string const& name, std::string const& text,
 Result<ConfigSet> load_config(std::vector<ConfigFile> const& files) {
   ConfigSet set;
   for (auto const& file : files) {
-    struct stat st {};
-    if (stat(file.path.c_str(), &st) != 0) {
-      if (!file.required && errno == ENOENT) continue;
-      return make_error(Status::usage, "cannot read config file " + file.path + ": " + std::strerror(errno));
-    }
-    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
-      return make_error(Status::usage, "config file " + file.path + " is not a regular file");
-    }
-    auto text = read_file(file.path);
+    auto text = read_config_file(file);
     if (!text) return std::move(text).error();
-    auto parsed = parse_config_text(file.path, *text, set);
+    if (!*text) continue;
+    auto parsed = parse_config_text(file.path, **text, set);
     if (!parsed) return std::move(parsed).error();
     set.files_read.push_back(file.path);
   }

@@ -19,6 +19,15 @@ struct JsonTokenerFree {
 };
 using JsonTokenerPtr = std::unique_ptr<json_tokener, JsonTokenerFree>;
 
+// Where the tokenizer stopped. json-c 0.14 (RHEL 9) has no accessor yet.
+inline std::size_t json_parse_end(json_tokener* tok) {
+#if JSON_C_VERSION_NUM >= ((0 << 16) | (15 << 8) | 0)
+  return json_tokener_get_parse_end(tok);
+#else
+  return static_cast<std::size_t>(tok->char_offset);
+#endif
+}
+
 // Parses exactly one JSON document filling all of `text`; nullptr for bad or
 // trailing input.
 inline JsonPtr parse_json_exact(char const* text, std::size_t size) {
@@ -26,7 +35,7 @@ inline JsonPtr parse_json_exact(char const* text, std::size_t size) {
   if (!tok || size > static_cast<std::size_t>(INT32_MAX)) return nullptr;
   JsonPtr root(json_tokener_parse_ex(tok.get(), text, static_cast<int>(size)));
   if (json_tokener_get_error(tok.get()) != json_tokener_success ||
-      json_tokener_get_parse_end(tok.get()) != size) {
+      json_parse_end(tok.get()) != size) {
     return nullptr;
   }
   return root;

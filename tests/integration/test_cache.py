@@ -547,6 +547,25 @@ class TestCacheListClear(CacheTestCase):
         self.assert_credentials(self.cached())
         self.assertEqual(self.calls(), 4, "after clear, the next call fetches")
 
+    def test_leftovers_of_a_killed_writer(self):
+        # a writer killed between creating its temporary file and the rename leaves
+        # ".<entry>.tmp.<pid>...": never read as an entry, removed by `cache clear`
+        creds = self.fill()
+        entry = self.entry_files()[0]
+        name = os.path.basename(entry)
+        temp = os.path.join(self.sandbox.cache_dir, "." + name + ".tmp.99999.0.12345")
+        with open(temp, "w") as f:
+            f.write('{"format": 1, "partial')
+        os.chmod(temp, 0o600)
+        listed, _ = self.cache_list()
+        self.assertEqual(len(listed["entries"]), 3)
+        self.assertEqual(self.assert_credentials(self.cached()), creds["flags"])
+        self.assertEqual(self.calls(), 3)
+        _, res = self.cache_clear("--profile", "nobody-has-this")
+        self.assertTrue(os.path.exists(temp), "clear --profile only touches that profile")
+        self.cache_clear()
+        self.assertFalse(os.path.exists(temp), "clear removes temporary files of dead writers")
+
     def test_no_secret_in_file_names_list_or_stderr(self):
         self.sandbox.write_config(self.CONFIG)
         results = []

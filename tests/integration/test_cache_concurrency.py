@@ -54,6 +54,21 @@ class TestSingleFlight(CacheTestCase):
         new = self.stampede(PARALLEL)
         self.assertNotEqual(new["AccessKeyId"], old["AccessKeyId"])
 
+    def test_parallel_invocations_with_sts_down_fail_within_timeout(self):
+        # the one fetcher fails: the waiters neither hang past --timeout nor report success
+        from harness import EXIT_TRANSIENT
+        self.sts.set_fault({"status": 500})
+        timeout = 3
+        argv = self.aws_argv(timeout_flag=str(timeout))
+        started = time.monotonic()
+        procs = [self.popen(argv) for _ in range(8)]
+        for proc in procs:
+            res = self.finish(proc, argv, started, timeout=60)
+            self.assert_failure(res, EXIT_TRANSIENT, mentions=["500"], secrets=self.secrets())
+            self.assertLess(res.elapsed, timeout + 1.5, "a waiter overran --timeout %d\n%s"
+                            % (timeout, res.describe()))
+        self.assertEqual(self.entry_files(), [], "a failure writes no entry")
+
 
 class TestLockHolder(CacheTestCase):
     def prepare_miss(self):
@@ -118,7 +133,7 @@ class TestLockHolder(CacheTestCase):
         self.assert_credentials(res)
         self.assertGreaterEqual(res.elapsed, timeout / 2 - 0.2,
                                 "fedcred did not wait for the holder at all\n" + res.describe())
-        self.assertLess(res.elapsed, timeout + 0.5,
+        self.assertLess(res.elapsed, timeout + 1.5,  # slack: process start on a loaded box
                         "fedcred overran its --timeout %ds\n%s" % (timeout, res.describe()))
         self.assertIn("warning", res.stderr, res.describe())
         self.assertIn("lock", res.stderr.lower(), res.describe())

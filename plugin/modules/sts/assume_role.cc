@@ -67,6 +67,7 @@ Result<StsCredentials> StsExchange::assume_role_with_web_identity(AssumeRoleRequ
   query.endpoint = request.endpoint;
   query.form = &form;
   query.hint = [&request](std::string const& code) { return hint_for(code, request); };
+  query.secrets = {request.web_identity_token.reveal()};
   query.attempt_timeout_ms = kAttemptTimeoutMs;
   query.deadline_ms = request.deadline_ms;
   StsQueryClient client(http_, clock_, policy_, random_, log_);

@@ -36,6 +36,18 @@ std::string with_subject(StsQuery const& query) {
   return query.subject.empty() ? query.action : query.action + " " + query.subject;
 }
 
+// sanitize_sts_text catches long and JWT-shaped runs; this catches the exact
+// secrets of this request, whatever their length.
+Error scrubbed(Error error, std::vector<std::string_view> const& secrets) {
+  for (std::string_view secret : secrets) {
+    if (secret.size() < 4) continue;  // too short to be a secret, and would mangle words
+    for (auto at = error.message.find(secret); at != std::string::npos; at = error.message.find(secret, at)) {
+      error.message.replace(at, secret.size(), "[redacted]");
+    }
+  }
+  return error;
+}
+
 }  // namespace
 
 bool is_retryable_sts_code(std::string_view code) {
@@ -124,9 +136,12 @@ Result<HttpResponse> StsQueryClient::post(StsQuery const& query) {
     });
   }
   auto result = retrier.run([&](int) { return attempt(query, host); }, is_transient);
-  if (result || result.error().status != Status::transient) return result;
-  return make_error(Status::transient, with_subject(query) + " failed after " + std::to_string(retrier.attempts()) +
-                                           " attempt(s): " + result.error().message);
+  if (result) return result;
+  if (result.error().status != Status::transient) return scrubbed(std::move(result).error(), query.secrets);
+  return scrubbed(make_error(Status::transient, with_subject(query) + " failed after " +
+                                                    std::to_string(retrier.attempts()) +
+                                                    " attempt(s): " + result.error().message),
+                  query.secrets);
 }
 
 }  // namespace fedcred::modules

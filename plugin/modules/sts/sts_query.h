@@ -16,6 +16,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "clock.h"
 #include "http_client.h"
@@ -38,6 +39,9 @@ struct StsQuery {
   std::function<Result<HeaderList>(HeaderList standard)> headers;
   // Appended to a refusal with this code ("; check ..."); may be null.
   std::function<std::string(std::string const& code)> hint;
+  // Values that must never appear in a message (the session token, the
+  // form's token): replaced wherever STS echoes them. Views, not copies.
+  std::vector<std::string_view> secrets;
   std::int64_t attempt_timeout_ms = 8000;
   std::int64_t deadline_ms = 0;  // absolute CLOCK_MONOTONIC ms
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Configuration files: INI parsing with file:line errors, precedence between
 // files, and the search list.
+#include <sys/stat.h>
+#include <unistd.h>
 #include "config.h"
 
 #include <string>
@@ -203,6 +205,29 @@ TEST(LoadConfig, MissingRequiredFileIsAnErrorNamingIt) {
 TEST(LoadConfig, MissingRequiredFileIsAUsageErrorNamingIt) {
   TempDir dir;
   EXPECT_TRUE(FailsWith(load_config({{dir / "missing.conf", true}}), Status::usage, dir / "missing.conf"));
+}
+
+// As ssh and pam-u2f do: whoever can change the config chooses the role.
+TEST(LoadConfig, WorldWritableFileIsRefused) {
+  TempDir dir;
+  std::string path = dir.write("open.conf", "[default]\nregion = us-east-1\n");
+  ASSERT_EQ(chmod(path.c_str(), 0666), 0);
+  EXPECT_TRUE(FailsWith(load_config({{path, true}}), Status::usage, path, "writable by everyone"));
+}
+
+TEST(LoadConfig, FileOwnedByAnotherUserIsRefused) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to hand the file to another user";
+  TempDir dir;
+  std::string path = dir.write("theirs.conf", "[default]\nregion = us-east-1\n");
+  ASSERT_EQ(chown(path.c_str(), 65534, 65534), 0);
+  EXPECT_TRUE(FailsWith(load_config({{path, true}}), Status::usage, path, "owned by uid 65534"));
+}
+
+TEST(LoadConfig, FifoInPlaceOfTheFileIsRefusedWithoutHanging) {
+  TempDir dir;
+  std::string path = dir / "fifo.conf";
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  EXPECT_TRUE(FailsWith(load_config({{path, false}}), Status::usage, path, "not a regular file"));
 }
 
 TEST(LoadConfig, DirectoryInsteadOfFileIsRefused) {

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// Imds: the EC2 instance metadata service, IMDSv2 only (PROTOCOLS.md 4.1):
+// a session token from PUT /latest/api/token, then the instance role's
+// credentials and the availability zone with that token.
+//
+// There is deliberately no IMDSv1 fallback: unauthenticated GETs are what
+// SSRF attacks against EC2 use, and instances that require IMDSv2 refuse them.
+// Requests go direct (never through HTTPS_PROXY), follow no redirects, and
+// have short timeouts: IMDS answers in milliseconds or not at all.
+//
+// Every failure is Status::source (the subject token cannot be had from this
+// machine), with a message saying what to check. No message contains the
+// session token or the credentials.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "clock.h"
+#include "http_client.h"
+#include "result.h"
+#include "retry.h"
+#include "secret.h"
+#include "sigv4.h"
+
+namespace fedcred::modules {
+
+class Imds {
+ public:
+  static constexpr std::int64_t kAttemptTimeoutMs = 1000;
+  static constexpr int kTokenTtlSeconds = 300;  // as Google's libraries: one fedcred run needs seconds
+  static constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+  static RetryPolicy default_policy() { return RetryPolicy{2, 100, 500, 100}; }
+
+  // base_url: scheme://host[:port] (AWS_EC2_METADATA_SERVICE_ENDPOINT or
+  // http://169.254.169.254); a trailing '/' is ignored.
+  Imds(HttpClient& http, Clock& clock, std::string base_url, std::int64_t deadline_ms,
+       RetryPolicy policy = default_policy(), RandomSource random = default_random());
+
+  // The instance role's temporary credentials.
+  Result<sigv4::Credentials> role_credentials();
+  // The availability zone without its letter ("us-east-1a" -> "us-east-1").
+  Result<std::string> region();
+
+ private:
+  Result<void> ensure_token();
+  // GET base_url + path with the session token; `what` names it in messages.
+  Result<Secret> get(std::string const& path, std::string const& what);
+  template <typename Fn>
+  auto with_retries(Fn&& fn) -> decltype(fn());
+  Error unreachable(Error const& transport, std::string const& what) const;
+
+  HttpClient& http_;
+  Clock& clock_;
+  std::string base_url_;
+  std::string host_;  // for messages
+  std::int64_t deadline_ms_;
+  RetryPolicy policy_;
+  RandomSource random_;
+  Secret token_;
+};
+
+// The JSON of .../security-credentials/ROLE: Code must be "Success" and
+// AccessKeyId, SecretAccessKey and Token present (exposed for tests).
+Result<sigv4::Credentials> parse_imds_credentials(std::string_view json, std::string const& role);
+
+}  // namespace fedcred::modules
