@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Stand-in for the EC2 instance metadata service, IMDSv2 only (PROTOCOLS.md 4.1).
+
+  PUT /latest/api/token   needs X-aws-ec2-metadata-token-ttl-seconds (1..21600; else 400);
+                          a PUT carrying X-Forwarded-For is refused (403), as IMDS does
+  GET /latest/meta-data/iam/security-credentials/         the role name
+  GET /latest/meta-data/iam/security-credentials/<role>   credentials JSON (Code, AccessKeyId,
+                                                          SecretAccessKey, Token, Expiration)
+  GET /latest/meta-data/placement/availability-zone       e.g. us-east-1a
+  GET /latest/meta-data/placement/region
+Every GET needs a valid, unexpired X-aws-ec2-metadata-token (401 otherwise): IMDSv1 is off.
+
+Test-only endpoints: GET /_stats, POST /_control (JSON fault, {} clears), POST /_reset.
+Faults (keys of the JSON), each for `times` requests it applies to (default: always):
+  put_status: N     answer the token PUT with HTTP N (403: IMDS disabled / refused)
+  put_hang: S|true  never answer the token PUT for S seconds (true = 60): a hop limit of 1
+  get_status: N     answer every metadata GET with HTTP N (401: token rejected)
+  no_role: true     404 for the role listing (no instance profile attached)
+  creds_code: C     credentials JSON with Code=C and no keys (e.g. "Failure")
+
+In-process: ImdsServer(credentials=..., zone=...).start(); as a process:
+  fake_imds.py [--port 0] [--port-file F]
+"""
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_sts import Fault, rfc3339  # noqa: E402  (the same fault bookkeeping and time format)
+
+CREDS_PATH = "/latest/meta-data/iam/security-credentials/"
+
+DEFAULT_CREDENTIALS = {
+    "AccessKeyId": "ASIAIMDSSTANDIN00001",
+    "SecretAccessKey": "ImdsStandinSecret/" + "k" * 22,
+    "Token": "ImdsStandinSessionToken" + "T" * 200,
+}
+
+
+class ImdsServer:
+    def __init__(self, port=0, role="fedcred-ec2-role", zone="us-east-1a", credentials=None):
+        self.role = role
+        self.zone = zone
+        self.credentials = dict(credentials or DEFAULT_CREDENTIALS)
+        self._lock = threading.Lock()
+        self._stop_event = threading.Event()
+        self._requested_port = port
+        self.httpd = None
+        self.reset()
+
+    def reset(self):
+        with self._lock:
+            self.puts = 0
+            self.gets = 0
+            self.by_path = {}
+            self.records = []      # method, path, ttl header, token ok, forwarded, proxied
+            self.tokens = {}       # token -> expiry (time.time())
+            self.fault = Fault()
+
+    def set_fault(self, spec):
+        with self._lock:
+            self.fault = Fault(spec)
+
+    def stats(self):
+        with self._lock:
+            return {"puts": self.puts, "gets": self.gets, "by_path": dict(self.by_path),
+                    "records": list(self.records), "port": self.port,
+                    "tokens": list(self.tokens), "credentials": dict(self.credentials)}
+
+    @property
+    def port(self):
+        return self.httpd.server_address[1] if self.httpd else None
+
+    @property
+    def url(self):
+        """The value for AWS_EC2_METADATA_SERVICE_ENDPOINT."""
+        return "http://127.0.0.1:%d" % self.port
+
+    def start(self):
+        server = self
+
+        class Handler(_Handler):
+            owner = server
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True, name="fake-imds").start()
+        return self
+
+    def stop(self):
+        self._stop_event.set()
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: ImdsServer = None
+    protocol_version = "HTTP/1.1"
+
+    def version_string(self):
+        return "EC2ws"
+
+    def log_message(self, fmt, *args):
+        if os.environ.get("STANDIN_VERBOSE"):
+            sys.stderr.write("fake_imds: " + (fmt % args) + "\n")
+
+    def _send(self, status, body, content_type="text/plain"):
+        if isinstance(body, str):
+            body = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _record(self, path, **extra):
+        srv = self.owner
+        srv.by_path[path] = srv.by_path.get(path, 0) + 1
+        srv.records.append(dict({"method": self.command, "path": path,
+                                 "proxied": self.path.startswith("http")}, **extra))
+
+    def do_PUT(self):
+        srv = self.owner
+        path = urllib.parse.urlsplit(self.path).path
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        ttl_text = self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
+        forwarded = self.headers.get("X-Forwarded-For") is not None
+        with srv._lock:
+            srv.puts += 1
+            self._record(path, ttl=ttl_text, forwarded=forwarded)
+            fault = srv.fault.take() if path == "/latest/api/token" else {}
+        if path != "/latest/api/token":
+            return self._send(403, "Forbidden")    # versioned token paths are refused too
+        if fault.get("put_hang"):
+            srv._stop_event.wait(60.0 if fault["put_hang"] is True else float(fault["put_hang"]))
+            self.close_connection = True
+            return None
+        if "put_status" in fault:
+            return self._send(int(fault["put_status"]), "stand-in fault")
+        if forwarded:
+            return self._send(403, "Forbidden")
+        try:
+            ttl = int(ttl_text)
+            if not 1 <= ttl <= 21600:
+                raise ValueError
+        except (TypeError, ValueError):
+            return self._send(400, "Bad Request")
+        token = "AQAEA" + secrets.token_urlsafe(40)
+        with srv._lock:
+            srv.tokens[token] = time.time() + ttl
+        return self._send(200, token)
+
+    def do_POST(self):
+        srv = self.owner
+        path = urllib.parse.urlsplit(self.path).path
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if path == "/_control":
+            try:
+                srv.set_fault(json.loads(body or b"{}"))
+            except ValueError:
+                return self._send(400, "bad json")
+            return self._send(200, "{}", "application/json")
+        if path == "/_reset":
+            srv.reset()
+            return self._send(200, "{}", "application/json")
+        return self._send(405, "Method Not Allowed")
+
+    def do_GET(self):
+        srv = self.owner
+        path = urllib.parse.urlsplit(self.path).path
+        if path == "/_stats":
+            return self._send(200, json.dumps(srv.stats()), "application/json")
+        token = self.headers.get("X-aws-ec2-metadata-token")
+        with srv._lock:
+            srv.gets += 1
+            valid = token is not None and srv.tokens.get(token, 0) > time.time()
+            self._record(path, token_ok=valid)
+            fault = srv.fault.take() if path.startswith("/latest/meta-data/") else {}
+        if "get_status" in fault:
+            return self._send(int(fault["get_status"]), "stand-in fault")
+        if not valid:
+            return self._send(401, "Unauthorized")   # IMDSv1 is disabled
+        if path == CREDS_PATH:
+            if fault.get("no_role"):
+                return self._send(404, "Not Found")
+            return self._send(200, srv.role)
+        if path == CREDS_PATH + srv.role:
+            now = time.time()
+            if "creds_code" in fault:
+                doc = {"Code": fault["creds_code"], "Message": "stand-in fault",
+                       "LastUpdated": rfc3339(now)}
+            else:
+                doc = dict(srv.credentials, Code="Success", LastUpdated=rfc3339(now),
+                           Type="AWS-HMAC", Expiration=rfc3339(now + 6 * 3600))
+            return self._send(200, json.dumps(doc, indent=2), "application/json")
+        if path == "/latest/meta-data/placement/availability-zone":
+            return self._send(200, srv.zone)
+        if path == "/latest/meta-data/placement/region":
+            return self._send(200, srv.zone[:-1])
+        return self._send(404, "Not Found")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port-file")
+    parser.add_argument("--zone", default="us-east-1a")
+    args = parser.parse_args(argv)
+    server = ImdsServer(port=args.port, zone=args.zone).start()
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as f:
+            f.write("%d\n" % server.port)
+        os.replace(args.port_file + ".tmp", args.port_file)
+    print(server.port, flush=True)
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    done.wait()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Stand-in for AWS STS GetWebIdentityToken (IAM outbound identity federation, PROTOCOLS.md 3).
+
+POST / with a SigV4-signed form (Action=GetWebIdentityToken, Version=2011-06-15,
+Audience.member.N, SigningAlgorithm, DurationSeconds). The signature is verified independently
+with botocore's SigV4Auth (sigv4_check.py) against the secret key of the access key id it knows
+(`credentials`: access key id -> (secret, session token)); a bad one gets SignatureDoesNotMatch.
+It answers an RS256 JWT (kid header; iss https://<uuid>.tokens.sts.global.api.aws; sub = the
+role ARN; aud = the requested audience; iat/exp/jti; the AWS claims under
+"https://sts.amazonaws.com/") and its Expiration, in GetWebIdentityTokenResponse XML.
+
+Also served, so a stand-in Google STS can verify the tokens:
+  GET /.well-known/openid-configuration    issuer, jwks_uri, RS256
+  GET /.well-known/jwks.json               the public key (kid, n, e)
+Test-only: GET /_stats, POST /_control (JSON fault, {} clears), POST /_reset.
+Faults (as fake_sts.py: `times` limits them):
+  code, message, status   answer that ErrorResponse, e.g. {"code":
+                          "OutboundWebIdentityFederationDisabledException", "status": 403},
+                          {"code": "AccessDenied", "status": 403}, {"code": "Throttling",
+                          "times": 2}
+  status (without code)   answer HTTP status with InternalFailure
+  hang: seconds           wait before answering
+
+In-process: FakeOutboundSTS(credentials={...}).start(); as a process:
+  fake_sts_outbound.py [--port 0] [--port-file F] --credentials-json FILE
+"""
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sigv4_check  # noqa: E402
+from fake_sts import NS, Fault, _xml_escape, error_xml, rfc3339  # noqa: E402
+from gce_metadata import SigningKey  # noqa: E402  (RSA key with kid, JWKS, RS256 signing)
+
+DEFAULT_ROLE_ARN = "arn:aws:iam::123456789012:role/fedcred-ec2-role"
+
+
+class FakeOutboundSTS:
+    def __init__(self, port=0, credentials=None, role_arn=DEFAULT_ROLE_ARN, region="us-east-1"):
+        """credentials: {access_key_id: (secret_access_key, session_token or None)}."""
+        self.credentials = dict(credentials or {})
+        self.role_arn = role_arn
+        self.region = region
+        self.key = SigningKey()
+        self.issuer = "https://%s.tokens.sts.global.api.aws" % uuid.uuid4()
+        self._lock = threading.Lock()
+        self._stop_event = threading.Event()
+        self._requested_port = port
+        self.httpd = None
+        self.reset()
+
+    def reset(self):
+        with self._lock:
+            self.requests = 0
+            self.token_calls = 0
+            self.forms = []
+            self.headers = []
+            self.verdicts = []     # None (valid) or the (code, message) of each call
+            self.issued = []
+            self.fault = Fault()
+
+    def set_fault(self, spec):
+        with self._lock:
+            self.fault = Fault(spec)
+
+    def stats(self):
+        with self._lock:
+            return {"requests": self.requests, "token_calls": self.token_calls,
+                    "forms": list(self.forms), "headers": list(self.headers),
+                    "verdicts": list(self.verdicts), "issued": list(self.issued),
+                    "issuer": self.issuer, "kid": self.key.kid, "port": self.port}
+
+    @property
+    def port(self):
+        return self.httpd.server_address[1] if self.httpd else None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def openid_configuration(self):
+        return {"issuer": self.issuer, "jwks_uri": self.url + "/.well-known/jwks.json",
+                "response_types_supported": ["id_token"], "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"]}
+
+    def make_token(self, audiences, duration):
+        now = int(time.time())
+        account = self.role_arn.split(":")[4]
+        claims = {"iss": self.issuer, "sub": self.role_arn,
+                  "aud": audiences[0] if len(audiences) == 1 else audiences,
+                  "iat": now, "exp": now + duration, "jti": str(uuid.uuid4()),
+                  "https://sts.amazonaws.com/": {"aws_account": account,
+                                                 "source_region": self.region}}
+        return self.key.sign(claims), now + duration
+
+    def start(self):
+        server = self
+
+        class Handler(_Handler):
+            owner = server
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True,
+                         name="fake-sts-outbound").start()
+        return self
+
+    def stop(self):
+        self._stop_event.set()
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def token_xml(token, expiration):
+    return ('<GetWebIdentityTokenResponse xmlns="%s">\n  <GetWebIdentityTokenResult>\n'
+            '    <WebIdentityToken>%s</WebIdentityToken>\n    <Expiration>%s</Expiration>\n'
+            '  </GetWebIdentityTokenResult>\n  <ResponseMetadata>\n    <RequestId>%s</RequestId>\n'
+            '  </ResponseMetadata>\n</GetWebIdentityTokenResponse>\n'
+            % (NS, _xml_escape(token), rfc3339(expiration), uuid.uuid4()))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: FakeOutboundSTS = None
+    protocol_version = "HTTP/1.1"
+
+    def version_string(self):
+        return "fake-sts-outbound"
+
+    def log_message(self, fmt, *args):
+        if os.environ.get("STANDIN_VERBOSE"):
+            sys.stderr.write("fake_sts_outbound: " + (fmt % args) + "\n")
+
+    def _send(self, status, body, content_type="text/xml"):
+        if isinstance(body, str):
+            body = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def do_GET(self):
+        srv = self.owner
+        path = urllib.parse.urlsplit(self.path).path
+        if path == "/_stats":
+            return self._send(200, json.dumps(srv.stats()), "application/json")
+        if path == "/.well-known/openid-configuration":
+            return self._send(200, json.dumps(srv.openid_configuration()), "application/json")
+        if path == "/.well-known/jwks.json":
+            return self._send(200, json.dumps(srv.key.jwks()), "application/json")
+        return self._send(404, error_xml("InvalidAction", "GET is not supported here"))
+
+    def do_POST(self):
+        srv = self.owner
+        url = urllib.parse.urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if url.path == "/_control":
+            try:
+                srv.set_fault(json.loads(body or b"{}"))
+            except ValueError:
+                return self._send(400, "bad json", "text/plain")
+            return self._send(200, "{}", "application/json")
+        if url.path == "/_reset":
+            srv.reset()
+            return self._send(200, "{}", "application/json")
+        form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        headers = {k: v for k, v in self.headers.items()}
+        verdict = sigv4_check.verify(
+            "POST", "http://%s%s" % (self.headers.get("Host", ""), self.path), headers, body,
+            srv.credentials, "sts", required=("host", "x-amz-date", "content-type"))
+        with srv._lock:
+            srv.requests += 1
+            is_call = form.get("Action") == "GetWebIdentityToken"
+            if is_call:
+                srv.token_calls += 1
+                srv.forms.append(form)
+                srv.headers.append({k: headers.get(k) for k in
+                                    ("Content-Type", "Host", "X-Amz-Date", "Authorization")})
+                srv.verdicts.append(verdict)
+            fault = srv.fault.take() if is_call else {}
+        if verdict is not None:
+            code, message = verdict
+            return self._send(403, error_xml(code, message))
+        if not is_call:
+            return self._send(400, error_xml("InvalidAction", "Could not find operation %s"
+                                             % form.get("Action")))
+        if fault.get("hang"):
+            srv._stop_event.wait(float(fault["hang"]))
+        if "code" in fault:
+            status = int(fault.get("status", 400))
+            return self._send(status, error_xml(fault["code"], fault.get("message", fault["code"]),
+                                                sender=status < 500))
+        if "status" in fault:
+            return self._send(int(fault["status"]), error_xml("InternalFailure", "stand-in fault",
+                                                              sender=False))
+        audiences = [v for k, v in sorted(form.items()) if k.startswith("Audience.member.")]
+        problems = []
+        if form.get("Version") != "2011-06-15":
+            problems.append("Version must be 2011-06-15")
+        if not audiences or any(not 1 <= len(a) <= 1000 for a in audiences):
+            problems.append("Value at 'audience' failed to satisfy constraint")
+        if form.get("SigningAlgorithm") not in ("RS256", "ES384"):
+            problems.append("Value at 'signingAlgorithm' failed to satisfy constraint")
+        try:
+            duration = int(form.get("DurationSeconds", "300"))
+            if not 60 <= duration <= 3600:
+                raise ValueError
+        except ValueError:
+            problems.append("Value at 'durationSeconds' failed to satisfy constraint: Member "
+                            "must have value between 60 and 3600")
+            duration = 300
+        if problems:
+            return self._send(400, error_xml("ValidationError", "; ".join(problems)))
+        if form["SigningAlgorithm"] != "RS256":
+            return self._send(400, error_xml("ValidationError", "the stand-in signs RS256 only"))
+        token, expiration = srv.make_token(audiences, duration)
+        with srv._lock:
+            srv.issued.append(token)
+        return self._send(200, token_xml(token, expiration))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port-file")
+    parser.add_argument("--credentials-json", help='{"AKID": ["secret", "session token"|null]}')
+    args = parser.parse_args(argv)
+    creds = {}
+    if args.credentials_json:
+        with open(args.credentials_json) as f:
+            creds = {k: tuple(v) for k, v in json.load(f).items()}
+    server = FakeOutboundSTS(port=args.port, credentials=creds).start()
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as f:
+            f.write("%d\n" % server.port)
+        os.replace(args.port_file + ".tmp", args.port_file)
+    print(server.port, flush=True)
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    done.wait()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
