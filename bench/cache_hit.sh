@@ -59,8 +59,8 @@ echo "RESULT cache hit peak RSS: ${rss} KiB = $(awk -v k="$rss" 'BEGIN{printf "%
 
 # Cross-checks with independent tools, when present.
 if command -v /usr/bin/time >/dev/null; then
-  for i in 1 2 3; do /usr/bin/time -f %M -a -o "$WORK/rss.txt" "${HIT[@]}" >/dev/null; done
-  for i in 1 2 3; do /usr/bin/time -f %M -a -o "$WORK/rss-empty.txt" "$WORK/empty"; done
+  for _ in 1 2 3; do /usr/bin/time -f %M -a -o "$WORK/rss.txt" "${HIT[@]}" >/dev/null; done
+  for _ in 1 2 3; do /usr/bin/time -f %M -a -o "$WORK/rss-empty.txt" "$WORK/empty"; done
   echo "cross-check /usr/bin/time -f %M (KiB): fedcred hit $(sort -n "$WORK/rss.txt" | tail -1), empty $(sort -n "$WORK/rss-empty.txt" | tail -1)"
 fi
 if command -v hyperfine >/dev/null; then

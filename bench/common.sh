@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared setup for the bench scripts (sourced, not run). Everything lives in a private temp
 # directory removed on exit; stand-ins listen on free loopback ports.
 #
@@ -66,8 +67,8 @@ setup_sandbox() {
 }
 
 wait_file() {  # wait_file PATH PID WHAT
-  local i
-  for i in $(seq 1 300); do
+  local _
+  for _ in $(seq 1 300); do
     [ -s "$1" ] && return 0
     kill -0 "$2" 2>/dev/null || die "$3 exited before it was ready"
     sleep 0.1
@@ -81,9 +82,11 @@ start_metadata() {
       --pubkey-file "$WORK/md.pem" >/dev/null 2>"$WORK/md.log" &
   BG_PIDS+=($!)
   wait_file "$WORK/md.port" $! "the metadata stand-in"
-  MD_URL="http://127.0.0.1:$(cat "$WORK/md.port")"
+  local port
+  port=$(cat "$WORK/md.port")
+  MD_URL="http://127.0.0.1:$port"
   MD_PEM="$WORK/md.pem"
-  export GCE_METADATA_HOST="127.0.0.1:$(cat "$WORK/md.port")"
+  export MD_URL GCE_METADATA_HOST="127.0.0.1:$port"
 }
 
 # The fake STS, verifying the stand-in's tokens: exports AWS_ENDPOINT_URL_STS, STS_URL.
@@ -104,8 +107,8 @@ start_moto() {
       >"$WORK/moto.log" 2>&1 &
   BG_PIDS+=($!)
   MOTO_URL="http://127.0.0.1:$port"
-  local i
-  for i in $(seq 1 300); do
+  local _
+  for _ in $(seq 1 300); do
     "$PYTHON" - "$MOTO_URL" <<'PY' && return 0
 import sys, urllib.request
 try:

@@ -49,6 +49,9 @@ CacheKey aws_cache_key(AwsRequest const& req) {
   std::string k = "fedcred-cache-key-v1\n";
   auto add = [&k](char const* name, std::string const& value) { k += std::string(name) + "=" + value + "\n"; };
   add("command", "aws");
+  // The profile is part of the key although it changes nothing on the wire:
+  // `cache clear --profile P` must remove every entry P would be served.
+  add("profile", req.profile);
   add("source", req.source);
   add("token_file", req.token_file);
   add("metadata_host", req.metadata_host.url);

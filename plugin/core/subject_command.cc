@@ -123,10 +123,11 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
   return req;
 }
 
-CacheKey subject_cache_key(SubjectTokenRequest const& t) {
+CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const& t) {
   std::string k = "fedcred-cache-key-v1\n";
   auto add = [&k](char const* name, std::string const& value) { k += std::string(name) + "=" + value + "\n"; };
   add("command", "subject-token");
+  add("profile", profile);  // see aws_cache_key
   add("source", t.source);
   add("audience", t.audience);
   add("metadata_host", t.metadata_host);
@@ -158,7 +159,7 @@ Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, Comm
   auto usable = [](CacheEntry const& e) { return e.values.count(kSubjectToken) != 0; };
   auto cache = open_cache(req.cache, deps.env, deps.log);
   CachedFetchPolicy policy{req.refresh_margin_seconds, deps.clock.monotonic_ms() + req.timeout_seconds * 1000 / 2};
-  auto entry = cached_fetch(subject_cache_key(t), policy, fetch, usable,
+  auto entry = cached_fetch(subject_cache_key(req.profile, t), policy, fetch, usable,
                             CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log});
   if (!entry) return std::move(entry).error();
   SubjectToken out;

@@ -43,6 +43,6 @@ Result<std::string> gcp_provider_audience(std::string_view audience);
 // is as cheap as reading the cache, and the file's owner may rotate it).
 Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, CommandDeps const& deps);
 
-CacheKey subject_cache_key(SubjectTokenRequest const& req);
+CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const& req);
 
 }  // namespace fedcred

@@ -7,7 +7,10 @@ import json
 import os
 import shutil
 import stat
+import sys
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from harness import (EXIT_DENIED, EXIT_TRANSIENT, ROLE_ARN, fedcred_bin,  # noqa: E402
                      parse_rfc3339, token_secrets)
@@ -561,7 +564,7 @@ class TestCacheListClear(CacheTestCase):
         self.assertEqual(len(listed["entries"]), 3)
         self.assertEqual(self.assert_credentials(self.cached()), creds["flags"])
         self.assertEqual(self.calls(), 3)
-        _, res = self.cache_clear("--profile", "nobody-has-this")
+        self.cache_clear("--profile", "nobody-has-this")
         self.assertTrue(os.path.exists(temp), "clear --profile only touches that profile")
         self.cache_clear()
         self.assertFalse(os.path.exists(temp), "clear removes temporary files of dead writers")

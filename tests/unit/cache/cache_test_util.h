@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cache_freshness.h"
+#include "../support/fake_clock.h"
 #include "clock.h"
 
 namespace fedcred::testing {
@@ -64,18 +65,6 @@ class ScratchDir {
 };
 
 // Time stands still unless a test (or sleep_ms) moves it.
-class FakeClock final : public Clock {
- public:
-  std::int64_t unix_seconds() const override { return unix_; }
-  std::int64_t monotonic_ms() const override { return mono_; }
-  void sleep_ms(std::int64_t ms) override {
-    sleeps.push_back(ms);
-    mono_ += ms;
-  }
-  std::int64_t unix_ = 1'700'000'000;
-  std::int64_t mono_ = 1'000'000;
-  std::vector<std::int64_t> sleeps;
-};
 
 // Returns the scripted values in turn, then repeats the last.
 class ScriptedRandom final : public RandomSource {

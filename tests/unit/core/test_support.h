@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "../support/fake_clock.h"
 #include "clock.h"
 #include "env.h"
 #include "module_runner.h"
@@ -75,16 +76,9 @@ template <typename T, typename... Needles>
 inline MapEnv env_of(std::map<std::string, std::string> vars) { return MapEnv(std::move(vars)); }
 
 // A clock that only moves when told to. sleep_ms advances monotonic time.
-class FakeClock final : public Clock {
- public:
-  std::int64_t unix_now = 1767225600;  // 2026-01-01T00:00:00Z
-  std::int64_t mono_now = 5'000'000;
-  std::int64_t unix_seconds() const override { return unix_now; }
-  std::int64_t monotonic_ms() const override { return mono_now; }
-  void sleep_ms(std::int64_t ms) override {
-    mono_now += ms;
-    unix_now += ms / 1000;
-  }
+// 2026-01-01T00:00:00Z: the scripted STS expirations are relative to it.
+struct FakeClock : fedcred::testing::FakeClock {
+  FakeClock() : fedcred::testing::FakeClock(1767225600, 5'000'000) {}
 };
 
 inline Values make_values(std::map<std::string, std::string> const& plain) {

@@ -11,27 +11,14 @@
 #include <utility>
 #include <vector>
 
+#include "../support/fake_clock.h"
 #include "clock.h"
 #include "fedcred/module.h"
 #include "http_client.h"
 
 namespace fedcred::modules::testing {
 
-class FakeClock final : public Clock {
- public:
-  std::int64_t unix_seconds() const override { return 1'700'000'000 + now_ms_ / 1000; }
-  std::int64_t monotonic_ms() const override { return now_ms_; }
-  void sleep_ms(std::int64_t ms) override {
-    sleeps.push_back(ms);
-    now_ms_ += ms;
-  }
-  void advance(std::int64_t ms) { now_ms_ += ms; }
-
-  std::vector<std::int64_t> sleeps;
-
- private:
-  std::int64_t now_ms_ = 1'000'000;
-};
+using fedcred::testing::FakeClock;
 
 inline HttpResponse response(int status, std::string body, HeaderList headers = {}) {
   HttpResponse r;
