@@ -81,6 +81,45 @@ constexpr Flag kCacheClearFlags[] = {
     {"profile", "profile", true, "remove only this profile's entries"},
 };
 
+constexpr Flag kDoctorFlags[] = {
+    kProfile,
+    kConfig,
+    {"json", "json", false, "print the report as one JSON document"},
+    {"gcp", "gcp", false, "check the AWS -> GCP chain (fedcred gcp) even without a provider audience"},
+    {"role-arn", "role_arn", true, "IAM role to assume (GCP -> AWS)"},
+    {"audience", "audience", true, "audience of the subject token (a workload identity provider means AWS -> GCP)"},
+    kSource,
+    kRegion,
+    kTokenFile,
+    kTimeout,
+};
+
+constexpr Flag kSetupTrustPolicyFlags[] = {
+    kProfile,
+    kConfig,
+    {"audience", "audience", true, "audience of the token (default sts.amazonaws.com)"},
+    kSource,
+    kTokenFile,
+    {"role-arn", "role_arn", true, "the role (names the account of a non-Google issuer's OIDC provider)"},
+    kTimeout,
+};
+
+constexpr Flag kSetupAwsConfigFlags[] = {
+    {"profile", "profile", true, "profile name, in ~/.aws/config and fedcred.conf (required)"},
+    {"role-arn", "role_arn", true, "also print the fedcred.conf section naming this role"},
+    kConfig,
+};
+
+constexpr Flag kSetupGcpCredConfigFlags[] = {
+    {"audience", "audience", true, "workload identity provider: //iam.googleapis.com/projects/N/locations/global/"
+                                   "workloadIdentityPools/POOL/providers/PROVIDER (required)"},
+    {"service-account", "service_account", true, "impersonate this service account (EMAIL)"},
+    {"output-file", "output_file", true, "credential_source.executable.output_file (absolute path)"},
+    {"token-url", "token_url", true, "token_url (default https://sts.googleapis.com/v1/token)"},
+    {"impersonation-url", "impersonation_url", true, "service_account_impersonation_url (default from EMAIL)"},
+    {"profile", "profile", true, "the command runs 'fedcred gcp --profile NAME'"},
+};
+
 struct Command {
   char const* name;     // as typed: "aws", "cache list"
   char const* request;  // the library command
@@ -98,6 +137,13 @@ constexpr Command kCommands[] = {
     {"token", "token", kTokenFlags, "print the raw subject token (a JWT)", false},
     {"cache list", "cache-list", {}, "show cached entries: profile, role, expiry (never a secret)", false},
     {"cache clear", "cache-clear", kCacheClearFlags, "remove cached entries", false},
+    {"doctor", "doctor", kDoctorFlags, "check the whole chain of a profile and say what to fix", false},
+    {"setup aws-trust-policy", "setup-aws-trust-policy", kSetupTrustPolicyFlags,
+     "print the IAM trust policy for this machine's identity (live claims)", false},
+    {"setup aws-config", "setup-aws-config", kSetupAwsConfigFlags,
+     "print the ~/.aws/config section that runs fedcred", false},
+    {"setup gcp-cred-config", "setup-gcp-cred-config", kSetupGcpCredConfigFlags,
+     "print the external_account credential config that runs fedcred", false},
 };
 
 bool write_all(int fd, std::string_view s) {
@@ -179,13 +225,25 @@ bool print_document(char* document) {
   return written;
 }
 
+// A failure found before the request runs (a bad command line). In gcp mode
+// it is reported like every other failure: as a response document on stdout.
+int fail_before_run(Command const& command, int status, std::string const& message) {
+  if (!command.quiet_stderr) {
+    print_error(message);
+    return status;
+  }
+  char* document = nullptr;
+  if (fedcred_failure_document(command.request, status, message.c_str(), &document) == FEDCRED_OK &&
+      document != nullptr) {
+    print_document(document);
+  }
+  return status;
+}
+
 int run_command(Command const& command, std::vector<std::string_view> const& args) {
   fedcred_request* raw = nullptr;
   int rc = fedcred_request_new(command.request, &raw);
-  if (rc != FEDCRED_OK) {
-    print_error(std::string("cannot create a request: ") + fedcred_strerror(rc));
-    return rc;
-  }
+  if (rc != FEDCRED_OK) return fail_before_run(command, rc, std::string("cannot create a request: ") + fedcred_strerror(rc));
   Request req(raw);
   // By default only warnings reach stderr; -v asks for every step, even in
   // gcp mode (for a human debugging, not for Google's libraries).
@@ -200,7 +258,8 @@ int run_command(Command const& command, std::vector<std::string_view> const& arg
       verbosity.max_level = FEDCRED_LOG_DEBUG;
       continue;
     }
-    if (arg.substr(0, 2) != "--") return usage_error("unexpected argument '" + std::string(arg) + "'");
+    auto usage = [&](std::string const& m) { return fail_before_run(command, FEDCRED_E_USAGE, m + " (see 'fedcred help')"); };
+    if (arg.substr(0, 2) != "--") return usage("unexpected argument '" + std::string(arg) + "'");
     std::string_view name = arg.substr(2);
     std::string value;
     bool inline_value = false;
@@ -211,19 +270,26 @@ int run_command(Command const& command, std::vector<std::string_view> const& arg
     }
     auto flag = std::find_if(command.flags.begin(), command.flags.end(), [&](Flag const& f) { return name == f.name; });
     if (flag == command.flags.end()) {
-      return usage_error("unknown option --" + std::string(name) + " for 'fedcred " + command.name + "'");
+      return usage("unknown option --" + std::string(name) + " for 'fedcred " + command.name + "'");
     }
     if (!flag->takes_value) {
-      if (inline_value) return usage_error("--" + std::string(name) + " takes no value");
+      if (inline_value) return usage("--" + std::string(name) + " takes no value");
       value = name == "no-cache" ? "false" : "true";
     } else if (!inline_value) {
-      if (i + 1 >= args.size()) return usage_error("--" + std::string(name) + " needs a value");
+      if (i + 1 >= args.size()) return usage("--" + std::string(name) + " needs a value");
       value = std::string(args[++i]);
     }
     rc = fedcred_request_set(req.get(), flag->key, value.c_str());
-    if (rc != FEDCRED_OK) {
-      print_error(fedcred_request_error(req.get()));
-      return rc;
+    if (rc != FEDCRED_OK) return fail_before_run(command, rc, fedcred_request_error(req.get()));
+  }
+  // setup writes command lines that run this very binary: tell the library where it is.
+  if (std::string_view(command.request).substr(0, 6) == "setup-") {
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n > 0) {
+      self[n] = '\0';
+      rc = fedcred_request_set(req.get(), "exe", self);
+      if (rc != FEDCRED_OK && rc != FEDCRED_E_USAGE) return fail_before_run(command, rc, fedcred_request_error(req.get()));
     }
   }
   fedcred_request_set_log(req.get(), log_to_stderr, &verbosity);
@@ -261,6 +327,13 @@ int main(int argc, char** argv) {
     return FEDCRED_OK;
   }
   // Two-word commands ("cache list") take their second word here.
+  if (name == "setup") {
+    if (args.empty() || args.front().substr(0, 1) == "-") {
+      return usage_error("'fedcred setup' needs 'aws-trust-policy', 'aws-config' or 'gcp-cred-config'");
+    }
+    name += " " + std::string(args.front());
+    args.erase(args.begin());
+  }
   if (name == "cache") {
     if (args.empty() || args.front().substr(0, 1) == "-") {
       return usage_error("'fedcred cache' needs 'list' or 'clear'");

@@ -9,9 +9,12 @@
 #include <string>
 #include <string_view>
 
+#include "audit.h"
 #include "aws_command.h"
 #include "cache_command.h"
 #include "cache_freshness.h"
+#include "doctor.h"
+#include "setup.h"
 #include "gcp_command.h"
 #include "token_command.h"
 #include "clock.h"
@@ -25,6 +28,7 @@ struct fedcred_request {
   std::string command;
   fedcred::CommandInputs inputs;
   std::string output_file;  // "token" only
+  fedcred::CommandOptions options;  // doctor and setup-* only (setup.h)
   fedcred_log_fn log_fn = nullptr;
   void* log_user = nullptr;
   std::string error;
@@ -58,16 +62,53 @@ fedcred::Result<fedcred::Secret> run_command(fedcred_request const& req, fedcred
   fedcred::SystemClock clock;
   fedcred::SystemRandom random;
   auto modules = fedcred::make_dlopen_module_runner(fedcred::module_directory(env));
+  fedcred::AuditRecord audit;
+  audit.command = req.command;
+  fedcred::CommandDeps deps{env, clock, random, *modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS,
+                            &audit};
+  auto doc = req.command == "gcp"     ? fedcred::run_gcp_command(req.inputs, deps)
+             : req.command == "token" ? fedcred::run_token_command(req.inputs, req.output_file, deps)
+                                      : fedcred::run_aws_command(req.inputs, deps);
+  // Every credential handed out and every failure leaves a trace.
+  if (doc) {
+    fedcred::write_audit(audit, fedcred::Status::ok, "", env, req.command == "gcp");
+  } else {
+    fedcred::write_audit(audit, doc.error().status, fedcred::scrub_secrets(doc.error().message), env,
+                         req.command == "gcp");
+  }
+  return doc;
+}
+
+// doctor and setup-*: operator commands (doctor.h, setup.h). No audit record:
+// they print reports and configuration, not credentials. doctor's report is
+// its document whether or not a check failed.
+bool is_operator_command(std::string_view c) {
+  return c == "doctor" || c == "setup-aws-trust-policy" || c == "setup-aws-config" || c == "setup-gcp-cred-config";
+}
+
+fedcred::Result<fedcred::Secret> run_operator_command(fedcred_request const& req, fedcred::Env const& env,
+                                                     fedcred::Logger const& log, fedcred::Secret& report) {
+  fedcred::SystemClock clock;
+  fedcred::SystemRandom random;
+  auto modules = fedcred::make_dlopen_module_runner(fedcred::module_directory(env));
   fedcred::CommandDeps deps{env, clock, random, *modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS};
-  if (req.command == "gcp") return fedcred::run_gcp_command(req.inputs, deps);
-  if (req.command == "token") return fedcred::run_token_command(req.inputs, req.output_file, deps);
-  return fedcred::run_aws_command(req.inputs, deps);
+  if (req.command == "doctor") return fedcred::run_doctor_command(req.inputs, req.options, deps, report);
+  if (req.command == "setup-aws-trust-policy") return fedcred::run_setup_aws_trust_policy(req.inputs, deps);
+  if (req.command == "setup-aws-config") return fedcred::run_setup_aws_config(req.inputs, req.options, deps);
+  return fedcred::run_setup_gcp_cred_config(req.inputs, req.options, deps);
 }
 
 char* copy_out(std::string const& s) {
   char* out = static_cast<char*>(malloc(s.size() + 1));
   if (out != nullptr) memcpy(out, s.c_str(), s.size() + 1);
   return out;
+}
+
+// Google's libraries read a gcp failure from stdout as a response document;
+// the other commands report failures on stderr only.
+char* failure_document(std::string const& command, fedcred::Error const& e) {
+  if (command != "gcp") return nullptr;
+  return copy_out(fedcred::render_gcp_error(fedcred::make_error(e.status, fedcred::scrub_secrets(e.message))).reveal());
 }
 
 }  // namespace
@@ -79,7 +120,9 @@ __attribute__((visibility("default"))) int fedcred_request_new(char const* comma
   *out = nullptr;
   if (command == nullptr) return FEDCRED_E_USAGE;
   std::string_view c(command);
-  if (c != "aws" && c != "gcp" && c != "token" && c != "cache-list" && c != "cache-clear") return FEDCRED_E_USAGE;
+  if (c != "aws" && c != "gcp" && c != "token" && c != "cache-list" && c != "cache-clear" && !is_operator_command(c)) {
+    return FEDCRED_E_USAGE;
+  }
   return guarded(nullptr, [&] {
     auto* req = new fedcred_request;
     req->command = command;
@@ -103,6 +146,12 @@ __attribute__((visibility("default"))) int fedcred_request_set(fedcred_request* 
     }
     if (k == "output" && req->command == "token") {
       req->output_file = value;
+      return FEDCRED_OK;
+    }
+    if (fedcred::is_command_option(req->command, k)) {
+      auto option = fedcred::validate_command_option(k, value);
+      if (!option) return fail(req, option.error());
+      req->options[k] = value;
       return FEDCRED_OK;
     }
     auto valid = fedcred::validate_setting(k, value);
@@ -129,14 +178,28 @@ __attribute__((visibility("default"))) int fedcred_request_run(fedcred_request* 
       log = fedcred::Logger([req](int level, std::string const& m) { req->log_fn(req->log_user, level, m.c_str()); });
     }
     fedcred::ProcessEnv env;
-    auto doc = run_command(*req, env, log);
+    fedcred::Secret report;
+    auto doc = is_operator_command(req->command) ? run_operator_command(*req, env, log, report)
+                                                 : run_command(*req, env, log);
     if (!doc) {
-      // Google's libraries read the failure from stdout as a response document.
-      if (req->command == "gcp") *document = copy_out(fedcred::render_gcp_error(doc.error()).reveal());
+      *document = report.empty() ? failure_document(req->command, doc.error()) : copy_out(report.reveal());
       return fail(req, doc.error());
     }
     *document = copy_out(doc->reveal());
     if (*document == nullptr) return fail(req, fedcred::make_error(fedcred::Status::internal, "out of memory"));
+    return FEDCRED_OK;
+  });
+}
+
+__attribute__((visibility("default"))) int fedcred_failure_document(char const* command, int status,
+                                                                    char const* message, char** document) {
+  if (document != nullptr) *document = nullptr;
+  if (command == nullptr || message == nullptr || document == nullptr || status <= FEDCRED_OK ||
+      status > FEDCRED_E_IO) {
+    return FEDCRED_E_USAGE;
+  }
+  return guarded(nullptr, [&] {
+    *document = failure_document(command, fedcred::make_error(static_cast<fedcred::Status>(status), message));
     return FEDCRED_OK;
   });
 }

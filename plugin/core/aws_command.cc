@@ -16,6 +16,11 @@ namespace {
 constexpr char kAccessKeyId[] = "AccessKeyId";
 constexpr char kSecretAccessKey[] = "SecretAccessKey";
 constexpr char kSessionToken[] = "SessionToken";
+// Not secret: kept with the credentials so a cache hit is audited like the
+// issuance it replays.
+constexpr char kSubject[] = "Subject";
+constexpr char kSessionName[] = "SessionName";
+constexpr char kRequestId[] = "RequestId";
 
 CacheEntry to_cache_entry(AwsRequest const& req, AwsCredentials const& creds) {
   CacheEntry e;
@@ -25,6 +30,9 @@ CacheEntry to_cache_entry(AwsRequest const& req, AwsCredentials const& creds) {
   e.values[kAccessKeyId] = creds.access_key_id;
   e.values[kSecretAccessKey] = creds.secret_access_key;
   e.values[kSessionToken] = creds.session_token;
+  e.values[kSubject] = Secret(creds.subject);
+  e.values[kSessionName] = Secret(creds.session_name);
+  e.values[kRequestId] = Secret(creds.request_id);
   return e;
 }
 
@@ -40,6 +48,10 @@ std::optional<AwsCredentials> from_cache_entry(CacheEntry const& e) {
   c.secret_access_key = *secret;
   c.session_token = *token;
   c.expiration = e.expiration;
+  auto text = [&](char const* k) { return get(k) == nullptr ? std::string() : get(k)->reveal(); };
+  c.subject = text(kSubject);
+  c.session_name = text(kSessionName);
+  c.request_id = text(kRequestId);
   return c;
 }
 
@@ -69,6 +81,12 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
   if (!config) return std::move(config).error();
   auto req = resolve_aws_request(*config, in.profile, in.explicit_settings, deps.env, deps.default_timeout_seconds);
   if (!req) return std::move(req).error();
+  AuditRecord scratch;
+  AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
+  audit.profile = req->profile;
+  audit.source = req->source;
+  audit.target = req->role_arn;
+  audit.log_target = req->log_target;
 
   auto fetch = [&]() -> Result<CacheEntry> {
     auto creds = fetch_aws_credentials(*req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log});
@@ -86,10 +104,14 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
                            deps.clock.monotonic_ms() + req->timeout_seconds * 1000 / 2};
   auto usable = [](CacheEntry const& e) { return from_cache_entry(e).has_value(); };
   auto entry = cached_fetch(aws_cache_key(*req), policy, fetch, usable,
-                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log});
+                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &audit.cache});
   if (!entry) return std::move(entry).error();
   auto creds = from_cache_entry(*entry);
   if (!creds) return make_error(Status::internal, "credentials without their fields");
+  audit.subject = creds->subject;
+  audit.session_name = creds->session_name;
+  audit.request_id = creds->request_id;
+  audit.expiration = creds->expiration;
   return render_credential_process(*creds);
 }
 

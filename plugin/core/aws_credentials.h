@@ -20,6 +20,9 @@ struct AwsCredentials {
   std::int64_t expiration = 0;  // unix seconds
   std::string assumed_role_arn;
   std::string request_id;
+  // For the audit trail: whose token was exchanged, and the session name.
+  std::string subject;
+  std::string session_name;
 };
 
 // Builds credentials from the sts module's results. Missing fields, an

@@ -49,7 +49,12 @@ Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps con
                  req.role_arn + " session " + session_name);
   auto exchanged = deps.modules.run("sts", "assume_role_with_web_identity", sts_params, deps.log);
   if (!exchanged) return std::move(exchanged).error();
-  return aws_credentials_from_exchange(*exchanged, deps.clock.unix_seconds(), url_host(req.sts.url));
+  auto creds = aws_credentials_from_exchange(*exchanged, deps.clock.unix_seconds(), url_host(req.sts.url));
+  if (creds) {
+    creds->subject = subject->claims.sub;
+    creds->session_name = session_name;
+  }
+  return creds;
 }
 
 }  // namespace fedcred

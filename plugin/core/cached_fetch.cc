@@ -41,11 +41,16 @@ Result<CacheEntry> cached_fetch(CacheKey const& key, CachedFetchPolicy const& po
                                 std::function<Result<CacheEntry>()> const& fetch,
                                 std::function<bool(CacheEntry const&)> const& usable,
                                 CachedFetchDeps const& deps) {
+  auto report = [&deps](CacheUse use) {
+    if (deps.use != nullptr) *deps.use = use;
+  };
+  report(CacheUse::none);
   if (deps.dir == nullptr) return fetch();
   CacheDir& dir = *deps.dir;
   auto cached = read_entry(dir, key, usable, deps.log);
   if (fresh(cached, deps.clock.unix_seconds(), policy.margin_seconds)) {
     deps.log.debug("cache hit, valid until " + format_rfc3339_utc(cached->expiration));
+    report(CacheUse::hit);
     return std::move(*cached);
   }
 
@@ -56,18 +61,21 @@ Result<CacheEntry> cached_fetch(CacheKey const& key, CachedFetchPolicy const& po
     cached = read_entry(dir, key, usable, deps.log);
     if (fresh(cached, deps.clock.unix_seconds(), policy.margin_seconds)) {
       deps.log.debug("cache filled by another process while waiting");
+      report(CacheUse::peer);
       return std::move(*cached);
     }
   } else {
     deps.log.warning("cache lock unavailable (" + lock.error().message + "); fetching without it");
   }
 
+  report(CacheUse::miss);
   auto fetched = fetch();
   if (!fetched) {
     std::int64_t now = deps.clock.unix_seconds();
     if (cached && cached->expiration - now >= policy.stale_minimum_seconds) {
       deps.log.warning("refresh failed (" + fetched.error().message + "); serving cached credentials valid until " +
                        format_rfc3339_utc(cached->expiration));
+      report(CacheUse::stale);
       return std::move(*cached);
     }
     return std::move(fetched).error();

@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 
+#include "audit.h"
 #include "cache_dir.h"
 #include "cache_freshness.h"
 #include "clock.h"
@@ -25,6 +26,7 @@ struct CachedFetchDeps {
   Clock& clock;
   RandomSource& random;
   Logger const& log;
+  CacheUse* use = nullptr;  // set to how the answer was obtained
 };
 
 struct CachedFetchPolicy {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "audit.h"
 #include "cache_freshness.h"
 #include "clock.h"
 #include "env.h"
@@ -28,6 +29,7 @@ struct CommandDeps {
   Logger const& log;
   std::string sysconfdir;
   std::int64_t default_timeout_seconds;
+  AuditRecord* audit = nullptr;  // filled in as the command learns what it hands out
 };
 
 }  // namespace fedcred

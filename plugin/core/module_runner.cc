@@ -61,8 +61,10 @@ std::string canonical_path(std::string const& path) {
 Result<void> check_module_file(std::string const& path) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) {
-    return make_error(Status::internal, "module " + path + " not found: " + std::strerror(errno) +
-                                            " (is fedcred installed completely? FEDCRED_MODULE_DIR overrides the directory)");
+    // Most often a misspelt source name in the config or on the command line.
+    return make_error(Status::usage, "unknown source or exchange: module " + path + " not found: " +
+                                         std::strerror(errno) +
+                                         " (check the source name; FEDCRED_MODULE_DIR overrides the directory)");
   }
   if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022) != 0) {
     return make_error(Status::internal, "module " + path +

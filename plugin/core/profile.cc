@@ -80,6 +80,7 @@ Result<AwsRequest> resolve_aws_request(ConfigSet const& config, std::string cons
   if (auto v = value_of(s, "timeout")) req.timeout_seconds = parse_int(*v);
   if (auto v = value_of(s, "cache")) req.cache = parse_bool(*v);
   if (auto v = value_of(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
+  if (auto v = value_of(s, "log")) req.log_target = *v;
 
   if (req.role_arn.empty()) {
     return make_error(Status::usage,

@@ -35,6 +35,7 @@ struct AwsRequest {
   std::int64_t refresh_margin_seconds = 900;
   Endpoint sts;
   Endpoint metadata_host;
+  std::string log_target = "syslog";  // the audit trail: syslog, stderr or none
 };
 
 // `explicit_settings` are the values set through the API (command-line

@@ -106,12 +106,17 @@ Result<void> check_token_file(std::string_view v) {
 Result<void> check_timeout(std::string_view v) { return int_in_range(v, 1, 300, "seconds"); }
 Result<void> check_refresh_margin(std::string_view v) { return int_in_range(v, 0, 43200, "seconds"); }
 
+Result<void> check_log_target(std::string_view v) {
+  if (v == "syslog" || v == "stderr" || v == "none") return {};
+  return make_error(Status::usage, "'" + std::string(v) + "' is not a log target (syslog, stderr or none)");
+}
+
 struct KeySpec {
   std::string_view key;
   Validator validate;
 };
 
-constexpr std::array<KeySpec, 12> kKeys{{
+constexpr std::array<KeySpec, 13> kKeys{{
     {"source", check_module_name},
     {"role_arn", check_role_arn},
     {"audience", check_audience},
@@ -124,6 +129,7 @@ constexpr std::array<KeySpec, 12> kKeys{{
     {"refresh_margin", check_refresh_margin},
     {"token_duration", check_token_duration},
     {"token_file", check_token_file},
+    {"log", check_log_target},
 }};
 
 KeySpec const* find_key(std::string_view key) {

@@ -5,11 +5,13 @@
 
 #include "cached_fetch.h"
 #include "profile.h"
+#include "time_format.h"
 
 namespace fedcred {
 namespace {
 
 constexpr char kSubjectToken[] = "subject_token";
+constexpr char kSubject[] = "subject";  // not secret: for the audit trail of cache hits
 
 std::string const* value_of(Settings const& s, char const* key) {
   auto it = s.find(key);
@@ -84,6 +86,7 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
   if (auto v = value_of(s, "timeout")) req.timeout_seconds = parse_int(*v);
   if (auto v = value_of(s, "cache")) req.cache = parse_bool(*v);
   if (auto v = value_of(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
+  if (auto v = value_of(s, "log")) req.log_target = *v;
 
   auto const* audience = value_of(s, "audience");
   if (command == SubjectCommand::gcp) {
@@ -138,34 +141,65 @@ CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const
   return CacheKey{k};
 }
 
-Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, CommandDeps const& deps) {
+namespace {
+
+// The token, from the cache when fresh; `cache_use` says how it was obtained.
+Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, CommandDeps const& deps, CacheUse& cache_use) {
   SubjectTokenRequest t = req.token;
   t.deadline_ms = deps.clock.monotonic_ms() + req.timeout_seconds * 1000;
-  if (t.source == "file") return fetch_subject_token(t, deps.env, deps.modules, deps.log);
+  // Handing out an expired token would only move the failure to the consumer.
+  auto unexpired = [&](Result<SubjectToken> token) -> Result<SubjectToken> {
+    if (token && token->expiration <= 0) {
+      return make_error(Status::source, "source '" + t.source + "' returned a token without an expiry (exp claim)");
+    }
+    if (token && token->expiration <= deps.clock.unix_seconds()) {
+      return make_error(Status::source, "source '" + t.source + "' returned a token that expired at " +
+                                            format_rfc3339_utc(token->expiration));
+    }
+    return token;
+  };
+  if (t.source == "file") return unexpired(fetch_subject_token(t, deps.env, deps.modules, deps.log));
 
   auto fetch = [&]() -> Result<CacheEntry> {
-    auto token = fetch_subject_token(t, deps.env, deps.modules, deps.log);
+    auto token = unexpired(fetch_subject_token(t, deps.env, deps.modules, deps.log));
     if (!token) return std::move(token).error();
-    if (token->expiration <= deps.clock.unix_seconds()) {
-      return make_error(Status::source, "source '" + t.source + "' returned a token that has already expired");
-    }
     CacheEntry e;
     e.profile = req.profile;
     e.label = t.audience;
     e.expiration = token->expiration;
     e.values[kSubjectToken] = token->token;
+    e.values[kSubject] = Secret(token->claims.sub);
     return e;
   };
   auto usable = [](CacheEntry const& e) { return e.values.count(kSubjectToken) != 0; };
   auto cache = open_cache(req.cache, deps.env, deps.log);
   CachedFetchPolicy policy{req.refresh_margin_seconds, deps.clock.monotonic_ms() + req.timeout_seconds * 1000 / 2};
   auto entry = cached_fetch(subject_cache_key(req.profile, t), policy, fetch, usable,
-                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log});
+                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &cache_use});
   if (!entry) return std::move(entry).error();
   SubjectToken out;
   out.token = entry->values.at(kSubjectToken);
   out.expiration = entry->expiration;  // claims stay empty: no caller needs them on this path
+  if (auto it = entry->values.find(kSubject); it != entry->values.end()) out.subject = it->second.reveal();
   return out;
 }
+
+}  // namespace
+
+Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, CommandDeps const& deps) {
+  AuditRecord scratch;
+  AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
+  audit.profile = req.profile;
+  audit.source = req.token.source;
+  audit.target = req.token.audience;
+  audit.log_target = req.log_target;
+  auto token = cache_first_token(req, deps, audit.cache);
+  if (token) {
+    audit.expiration = token->expiration;
+    audit.subject = token->subject;
+  }
+  return token;
+}
+
 
 }  // namespace fedcred

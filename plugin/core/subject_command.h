@@ -24,6 +24,7 @@ struct SubjectCommandRequest {
   bool cache = true;
   // Google's libraries refresh 5 minutes before expiry (PROTOCOLS.md 8.1).
   std::int64_t refresh_margin_seconds = 300;
+  std::string log_target = "syslog";
 };
 
 // Defaults: `gcp` uses source aws and needs a workload identity provider as
@@ -41,6 +42,7 @@ Result<std::string> gcp_provider_audience(std::string_view audience);
 
 // Cache-first subject token (no cache for the file source: reading the file
 // is as cheap as reading the cache, and the file's owner may rotate it).
+// Fills deps.audit (when set) with what it hands out.
 Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, CommandDeps const& deps);
 
 CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const& req);

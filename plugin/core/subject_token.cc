@@ -127,6 +127,7 @@ Result<SubjectToken> fetch_subject_token(SubjectTokenRequest const& req, Env con
   auto claims = decode_jwt_claims(out.token.reveal());
   if (!claims) return Error(std::move(claims).error()).prefix("source '" + req.source + "'");
   out.claims = std::move(*claims);
+  out.subject = out.claims.sub;
   if (out.expiration <= 0 && out.claims.exp) out.expiration = *out.claims.exp;
   log.debug("subject token: iss=" + out.claims.iss + " sub=" + out.claims.sub + " aud=" + out.claims.aud);
   return out;

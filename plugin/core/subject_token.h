@@ -37,6 +37,7 @@ struct SubjectToken {
   Secret token;
   JwtClaims claims;
   std::int64_t expiration = 0;  // unix seconds: the source's word, else the JWT's exp
+  std::string subject;          // the claims' sub, also known on a cache hit (claims are not)
 };
 
 // Status::source when the source fails or returns something that is not a

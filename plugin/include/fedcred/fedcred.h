@@ -97,6 +97,12 @@ void fedcred_request_set_log(fedcred_request *req, fedcred_log_fn fn, void *user
  * {"version":1,"success":false,"code":...,"message":...}. */
 int fedcred_request_run(fedcred_request *req, char **document);
 
+/* The document `command` prints on failure with this status and message, for
+ * failures found before a request runs (a bad command line): for "gcp" the
+ * executable error response, for other commands NULL. Release it with
+ * fedcred_string_free. */
+int fedcred_failure_document(const char *command, int status, const char *message, char **document);
+
 /* The message of the last failure on this request, or "" if none. Owned by
  * the request; valid until the next call on it. Never contains a secret. */
 const char *fedcred_request_error(const fedcred_request *req);

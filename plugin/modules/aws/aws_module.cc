@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "curl_http.h"
 #include "module_entry.h"
+#include "probe.h"
 
 namespace {
 
@@ -13,6 +14,8 @@ int run(fedcred_module_host const* host, fedcred_module_call* call, char const* 
       host, call, operation, [](fedcred::modules::ModuleCall& mc, std::string_view op) {
         fedcred::modules::CurlHttpClient http;
         fedcred::SystemClock clock;
+        // doctor's reachability check (probe.h)
+        if (op == "probe") return fedcred::modules::run_probe_operation(mc, "aws", http, clock);
         return fedcred::modules::run_aws_operation(mc, op, http, clock);
       });
 }

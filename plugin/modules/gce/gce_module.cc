@@ -4,6 +4,7 @@
 #include "curl_http.h"
 #include "gce_source.h"
 #include "module_entry.h"
+#include "probe.h"
 
 namespace {
 
@@ -12,6 +13,8 @@ int run(fedcred_module_host const* host, fedcred_module_call* call, char const* 
       host, call, operation, [](fedcred::modules::ModuleCall& mc, std::string_view op) {
         fedcred::modules::CurlHttpClient http;
         fedcred::SystemClock clock;
+        // doctor's reachability check (probe.h)
+        if (op == "probe") return fedcred::modules::run_probe_operation(mc, "gce", http, clock);
         return fedcred::modules::run_gce_operation(mc, op, http, clock);
       });
 }

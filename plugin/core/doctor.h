@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// `fedcred doctor`: walks the whole chain of one profile and says, step by
+// step, what works and, for what does not, the likely cause and the fix
+// (issue 7). It never writes the cache or an output file and never prints a
+// token, key or session token: only claims, hosts, latencies and messages.
+//
+// Direction: GCP -> AWS (the `aws` command) unless --gcp is given or the
+// profile's audience is a workload identity provider, then AWS -> GCP (the
+// `gcp` command, whose exchange Google's library makes: doctor checks up to
+// the subject token and the consumer's GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES).
+//
+// Steps, in order (a failed step that later steps depend on ends the walk):
+//   config              files read, the effective profile with each value's origin
+//   allow-executables   (gcp) GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES
+//   cache               the cache directory: path, ownership, mode, entries
+//   metadata | imds     the source's metadata service reachable, with latency;
+//                       for IMDSv2 a token PUT without answer while GETs are
+//                       answered (hop limit 1 behind a container bridge)
+//   subject-token       a token from the source, and its claims (iss, aud,
+//                       azp, sub, email, exp)
+//   sts-endpoint        (aws) the STS endpoint answers, with latency
+//   clock               this machine's clock against the token's iat/exp and
+//                       the servers' Date headers
+//   exchange            (aws) AssumeRoleWithWebIdentity itself; on
+//                       AccessDenied the trust-policy conditions this token
+//                       satisfies
+// Exit status: 0 when no step failed (warnings allowed), else the status of
+// the first failed step: 2 configuration (also a skewed clock and an
+// allow-executables variable set to something else than 1), 3 source, 4
+// denied, 5 unreachable STS, 6 unusable response, 7 local I/O.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "command.h"
+#include "result.h"
+#include "secret.h"
+#include "setup.h"
+
+namespace fedcred {
+
+enum class StepState { ok, warn, fail };
+
+struct DoctorStep {
+  std::string name;
+  StepState state = StepState::ok;
+  std::string detail;
+  std::string fix;              // empty for ok steps
+  Status status = Status::ok;  // the failure's exit status (fail only)
+};
+
+struct DoctorReport {
+  std::vector<DoctorStep> steps;
+  // Status::ok, or the status of the first failed step.
+  Status status() const;
+};
+
+struct DoctorOptions {
+  bool json = false;
+  bool gcp = false;
+};
+
+// Largest offset between this machine's clock and a server's before doctor
+// warns, and before it fails (STS and JWT validators allow a few minutes at
+// most; NTP keeps a healthy machine well under a second).
+inline constexpr std::int64_t kClockWarnSeconds = 10;
+inline constexpr std::int64_t kClockFailSeconds = 60;
+
+DoctorReport run_doctor(CommandInputs const& in, DoctorOptions const& options, CommandDeps const& deps);
+
+// "ok    config: ...", "FAIL  exchange: ...", "      fix: ..." lines.
+std::string render_doctor_text(DoctorReport const& report);
+// {"ok":bool,"exit_code":N,"steps":[{"name","status":"ok|warn|fail","detail","fix"}]}
+Result<std::string> render_doctor_json(DoctorReport const& report);
+
+// An HTTP Date header (IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT") as unix
+// seconds; nullopt for anything else.
+std::optional<std::int64_t> parse_http_date(std::string_view text);
+
+// The command: the report (text, or JSON with options "json") in `report`
+// always; an error with the first failed step's status when one failed.
+Result<Secret> run_doctor_command(CommandInputs const& in, CommandOptions const& options, CommandDeps const& deps,
+                                  Secret& report);
+
+}  // namespace fedcred
