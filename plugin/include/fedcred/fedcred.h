@@ -72,6 +72,25 @@ typedef struct fedcred_request fedcred_request;
  *                  (never a secret)
  *   "cache-clear"  {"directory":..,"removed":N}; only the entries of the
  *                  "profile" key when it is set
+ *   "doctor"       checks the whole chain of the profile (config, cache, metadata
+ *                  service, subject token and its claims, clock, STS, the
+ *                  exchange) and reports one line per step, or with key
+ *                  "json"="true" {"ok":bool,"exit_code":N,"steps":[{"name",
+ *                  "status":"ok|warn|fail","detail","fix"}]}. The report is the
+ *                  document even when a check fails; the status is then the
+ *                  first failed check's. Key "gcp"="true" checks AWS -> GCP
+ *                  (also chosen when the audience is a workload identity
+ *                  provider). Never writes the cache; never prints a secret.
+ *   "setup-aws-trust-policy"  the IAM trust policy (JSON) matching the live
+ *                  claims of one subject token (not cached)
+ *   "setup-aws-config"  the ~/.aws/config section for "profile" (required)
+ *                  whose credential_process runs "exe" (the fedcred binary's
+ *                  absolute path, default /usr/bin/fedcred); with "role_arn",
+ *                  also the fedcred.conf section
+ *   "setup-gcp-cred-config"  the external_account credential config for
+ *                  "audience" (a workload identity provider, required), with
+ *                  the optional keys "service_account", "output_file",
+ *                  "token_url", "impersonation_url", "exe" and "profile"
  * Returns FEDCRED_E_USAGE for an unknown command. */
 int fedcred_request_new(const char *command, fedcred_request **out);
 
@@ -80,8 +99,10 @@ int fedcred_request_new(const char *command, fedcred_request **out);
  * "use_fips_endpoint", "timeout", "cache", "refresh_margin", "token_duration",
  * "token_file") plus "output" for "token", "profile" (a profile name
  * from the configuration) and "config" (a configuration file replacing the
- * default search list). Values set here override the environment and the
- * configuration. Unknown keys and invalid values return FEDCRED_E_USAGE. */
+ * default search list), and the doctor/setup keys listed above ("json",
+ * "gcp", "exe", "service_account", "output_file", "token_url",
+ * "impersonation_url") for those commands only. Values set here override
+ * the environment and the configuration. Unknown keys and invalid values return FEDCRED_E_USAGE. */
 int fedcred_request_set(fedcred_request *req, const char *key, const char *value);
 
 /* Receives diagnostic lines (level: 0 error, 1 warning, 2 info, 3 debug).

@@ -28,6 +28,11 @@
  *          expiration (RFC 3339, as STS sent it), assumed_role_arn,
  *          request_id
  *
+ *  "probe" (gce, aws, sts; for fedcred doctor, optional for third-party
+ *     modules): one request, no retry, reporting status, latency_ms and the
+ *     server's date (see modules/common/probe.h); transport failures are
+ *     results (error, timed_out), not errors. Never returns a token.
+ *
  * deadline_ms is an absolute CLOCK_MONOTONIC time in milliseconds: the module
  * must return (success or failure) before it.
  */
