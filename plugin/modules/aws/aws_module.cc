@@ -2,20 +2,13 @@
 // fedcred-aws.so: the EC2 instance's AWS identity as a subject-token source
 // (STS GetWebIdentityToken, for Google workload identity federation).
 #include "aws_source.h"
-#include "clock.h"
-#include "curl_http.h"
 #include "module_entry.h"
-#include "probe.h"
 
 namespace {
 
 int run(fedcred_module_host const* host, fedcred_module_call* call, char const* operation) {
-  return fedcred::modules::run_guarded(
-      host, call, operation, [](fedcred::modules::ModuleCall& mc, std::string_view op) {
-        fedcred::modules::CurlHttpClient http;
-        fedcred::SystemClock clock;
-        // doctor's reachability check (probe.h)
-        if (op == "probe") return fedcred::modules::run_probe_operation(mc, "aws", http, clock);
+  return fedcred::modules::run_network_module(
+      host, call, operation, "aws", [](auto& mc, std::string_view op, auto& http, auto& clock) {
         return fedcred::modules::run_aws_operation(mc, op, http, clock);
       });
 }

@@ -1,20 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // fedcred-sts.so: AWS STS AssumeRoleWithWebIdentity as a token exchange.
 #include "assume_role.h"
-#include "clock.h"
-#include "curl_http.h"
 #include "module_entry.h"
-#include "probe.h"
 
 namespace {
 
 int run(fedcred_module_host const* host, fedcred_module_call* call, char const* operation) {
-  return fedcred::modules::run_guarded(
-      host, call, operation, [](fedcred::modules::ModuleCall& mc, std::string_view op) {
-        fedcred::modules::CurlHttpClient http;
-        fedcred::SystemClock clock;
-        // doctor's reachability check (probe.h)
-        if (op == "probe") return fedcred::modules::run_probe_operation(mc, "sts", http, clock);
+  return fedcred::modules::run_network_module(
+      host, call, operation, "sts", [](auto& mc, std::string_view op, auto& http, auto& clock) {
         return fedcred::modules::run_sts_operation(mc, op, http, clock);
       });
 }
