@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// One library request: what the C ABI's fedcred_request holds, how its keys
+// are set, and how it runs with the production seams (system clock, random
+// source, dlopen'd modules). The C shim only checks arguments and copies.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "command.h"
+#include "env.h"
+#include "logger.h"
+#include "result.h"
+#include "secret.h"
+#include "setup.h"
+
+namespace fedcred {
+
+struct Request {
+  std::string command;
+  CommandInputs inputs;
+  std::string output_file;  // "token" only
+  CommandOptions options;   // doctor and setup-* only (setup.h)
+};
+
+// "aws", "gcp", "token", "cache-list", "cache-clear", "doctor", "setup-*".
+bool is_known_command(std::string_view command);
+
+// "profile", "config", "output" (token), a command option (doctor, setup-*)
+// or a profile key (settings.h). Status::usage for unknown keys and bad values.
+Result<void> set_request_key(Request& req, std::string const& key, std::string const& value);
+
+// Runs the request. Credential commands leave an audit record. On failure,
+// `failure_document` receives what the command prints even then: gcp's error
+// response, doctor's report.
+Result<Secret> run_request(Request const& req, Env const& env, Logger const& log,
+                           std::optional<Secret>& failure_document);
+
+// The document `command` prints on failure (gcp: the executable error
+// response), or nullopt when it prints none.
+std::optional<Secret> failure_document_for(std::string const& command, Error const& error);
+
+}  // namespace fedcred
