@@ -6,16 +6,6 @@
 #include "subject_token.h"
 
 namespace fedcred {
-namespace {
-
-std::string url_host(std::string const& url) {
-  auto start = url.find("://");
-  start = start == std::string::npos ? 0 : start + 3;
-  return url.substr(start, url.find_first_of("/?#", start) - start);
-}
-
-}  // namespace
-
 std::string default_session_name(JwtClaims const& claims, std::int64_t now_unix) {
   if (auto name = sanitize_session_name(claims.instance_name)) return *name;
   if (!claims.sub.empty()) {
@@ -45,11 +35,11 @@ Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps con
   sts_params["duration"] = Secret(std::to_string(req.duration_seconds));
   sts_params["web_identity_token"] = subject->token;
   sts_params["deadline_ms"] = Secret(std::to_string(deadline_ms));
-  deps.log.debug("AssumeRoleWithWebIdentity at " + url_host(req.sts.url) + " (" + req.sts.origin + ") role " +
+  deps.log.debug("AssumeRoleWithWebIdentity at " + endpoint_host(req.sts.url) + " (" + req.sts.origin + ") role " +
                  req.role_arn + " session " + session_name);
   auto exchanged = deps.modules.run("sts", "assume_role_with_web_identity", sts_params, deps.log);
   if (!exchanged) return std::move(exchanged).error();
-  auto creds = aws_credentials_from_exchange(*exchanged, deps.clock.unix_seconds(), url_host(req.sts.url));
+  auto creds = aws_credentials_from_exchange(*exchanged, deps.clock.unix_seconds(), endpoint_host(req.sts.url));
   if (creds) {
     creds->subject = subject->claims.sub;
     creds->session_name = session_name;

@@ -26,20 +26,9 @@ namespace {
 
 constexpr char kAllowExecutables[] = "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES";
 
-std::string url_host(std::string const& url) {
-  auto start = url.find("://");
-  start = start == std::string::npos ? 0 : start + 3;
-  return url.substr(start, url.find_first_of("/?#", start) - start);
-}
-
 std::string signed_seconds(std::int64_t s) { return (s >= 0 ? "+" : "") + std::to_string(s) + " s"; }
 
 std::string value_or_none(std::string const& v) { return v.empty() ? "(none)" : v; }
-
-std::string const* value_of(Settings const& s, char const* key) {
-  auto it = s.find(key);
-  return it == s.end() ? nullptr : &it->second.value;
-}
 
 std::optional<std::string> result_of(Values const& v, char const* key) {
   auto it = v.find(key);
@@ -149,7 +138,7 @@ class Doctor {
            "define [profile " + in_.profile + "] in one of the files read, or pass the settings as flags");
       return false;
     }
-    auto const* audience = value_of(*settings, "audience");
+    auto const* audience = setting_value(*settings, "audience");
     gcp_ = options_.gcp || (audience != nullptr && gcp_provider_audience(*audience).ok());
     std::string effective;
     for (auto const& [key, setting] : *settings) {
@@ -188,7 +177,7 @@ class Doctor {
       timeout_seconds_ = aws_.timeout_seconds;
       cache_enabled_ = aws_.cache;
       detail += "; source " + aws_.source + ", audience " + aws_.audience + ", role " + aws_.role_arn + ", STS " +
-                url_host(aws_.sts.url) + " (" + aws_.sts.origin + ")";
+                endpoint_host(aws_.sts.url) + " (" + aws_.sts.origin + ")";
     }
     ok("config", detail);
     return true;
@@ -312,7 +301,7 @@ class Doctor {
     Values params;
     params["imds_endpoint"] = Secret(token_req_.imds_endpoint);
     params["deadline_ms"] = Secret(std::to_string(deadline()));
-    std::string const where = "IMDS at " + url_host(token_req_.imds_endpoint);
+    std::string const where = "IMDS at " + endpoint_host(token_req_.imds_endpoint);
     auto probe = deps_.modules.run("aws", "probe", params, deps_.log);
     if (!probe) {
       fail("imds", probe.error().status, probe.error().message, "check the module directory (FEDCRED_MODULE_DIR)");
@@ -387,7 +376,7 @@ class Doctor {
     Values params;
     params["endpoint"] = Secret(aws_.sts.url);
     params["deadline_ms"] = Secret(std::to_string(deadline()));
-    std::string const where = "STS at " + url_host(aws_.sts.url) + " (" + aws_.sts.origin + ")";
+    std::string const where = "STS at " + endpoint_host(aws_.sts.url) + " (" + aws_.sts.origin + ")";
     auto probe = deps_.modules.run("sts", "probe", params, deps_.log);
     if (!probe) {
       fail("sts-endpoint", probe.error().status, probe.error().message,
@@ -515,35 +504,6 @@ char const* state_word(StepState s) {
   }
 }
 
-int month_index(std::string_view m) {
-  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  for (int i = 0; i < 12; ++i) {
-    if (kMonths[i] == m) return i + 1;
-  }
-  return 0;
-}
-
-std::optional<int> digits(std::string_view s) {
-  if (s.empty() || s.size() > 4) return std::nullopt;
-  int n = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + (c - '0');
-  }
-  return n;
-}
-
-// Howard Hinnant's days_from_civil.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  std::int64_t const era = (y >= 0 ? y : y - 399) / 400;
-  auto const yoe = static_cast<unsigned>(y - era * 400);
-  unsigned const doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  unsigned const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 }  // namespace
 
 Status DoctorReport::status() const {
@@ -553,25 +513,6 @@ Status DoctorReport::status() const {
   return Status::ok;
 }
 
-std::optional<std::int64_t> parse_http_date(std::string_view text) {
-  // "Sun, 06 Nov 1994 08:49:37 GMT"
-  if (text.size() != 29 || text.substr(3, 2) != ", " || text.substr(25) != " GMT" || text[7] != ' ' ||
-      text[11] != ' ' || text[16] != ' ' || text[19] != ':' || text[22] != ':') {
-    return std::nullopt;
-  }
-  auto day = digits(text.substr(5, 2));
-  int const month = month_index(text.substr(8, 3));
-  auto year = digits(text.substr(12, 4));
-  auto hour = digits(text.substr(17, 2));
-  auto minute = digits(text.substr(20, 2));
-  auto second = digits(text.substr(23, 2));
-  if (!day || !month || !year || !hour || !minute || !second || *day < 1 || *day > 31 || *hour > 23 ||
-      *minute > 59 || *second > 60) {
-    return std::nullopt;
-  }
-  return days_from_civil(*year, static_cast<unsigned>(month), static_cast<unsigned>(*day)) * 86400 + *hour * 3600 +
-         *minute * 60 + *second;
-}
 
 DoctorReport run_doctor(CommandInputs const& in, DoctorOptions const& options, CommandDeps const& deps) {
   return Doctor(in, options, deps).run();

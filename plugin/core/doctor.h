@@ -38,6 +38,7 @@
 
 #include "command.h"
 #include "result.h"
+#include "time_format.h"
 #include "secret.h"
 #include "setup.h"
 
@@ -77,9 +78,6 @@ std::string render_doctor_text(DoctorReport const& report);
 // {"ok":bool,"exit_code":N,"steps":[{"name","status":"ok|warn|fail","detail","fix"}]}
 Result<std::string> render_doctor_json(DoctorReport const& report);
 
-// An HTTP Date header (IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT") as unix
-// seconds; nullopt for anything else.
-std::optional<std::int64_t> parse_http_date(std::string_view text);
 
 // The command: the report (text, or JSON with options "json") in `report`
 // always; an error with the first failed step's status when one failed.

@@ -52,6 +52,12 @@ Result<Endpoint> checked_override(std::string const& url, std::string const& ori
 
 }  // namespace
 
+std::string endpoint_host(std::string const& url) {
+  auto start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  return url.substr(start, url.find_first_of("/?#", start) - start);
+}
+
 bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "[::1]" || host == "::1") return true;
   // A real dotted quad in 127.0.0.0/8, not a name such as 127.0.0.1.example.com.

@@ -30,6 +30,10 @@ std::string_view partition_dns_suffix(std::string_view region);
 // metadata.google.internal.
 Result<Endpoint> gce_metadata_host(Env const& env);
 
+// The host[:port] of a URL ("https://sts.us-east-1.amazonaws.com/" ->
+// "sts.us-east-1.amazonaws.com"): what messages name, never the path or query.
+std::string endpoint_host(std::string const& url);
+
 // True for 127.0.0.0/8, ::1 and localhost.
 bool is_loopback_host(std::string_view host);
 

@@ -23,11 +23,6 @@ void overlay(Settings& into, Settings const& from) {
   for (auto const& [key, setting] : from) into[key] = setting;
 }
 
-std::string const* value_of(Settings const& s, char const* key) {
-  auto it = s.find(key);
-  return it == s.end() ? nullptr : &it->second.value;
-}
-
 }  // namespace
 
 Result<Settings> effective_settings(ConfigSet const& config, std::string const& profile,
@@ -69,18 +64,18 @@ Result<AwsRequest> resolve_aws_request(ConfigSet const& config, std::string cons
   AwsRequest req;
   req.profile = profile;
   req.timeout_seconds = default_timeout_seconds;
-  if (auto v = value_of(s, "source")) req.source = *v;
-  if (auto v = value_of(s, "token_file")) req.token_file = *v;
-  if (auto v = value_of(s, "role_arn")) req.role_arn = *v;
-  if (auto v = value_of(s, "audience")) req.audience = *v;
-  if (auto v = value_of(s, "region")) req.region = *v;
-  if (auto v = value_of(s, "session_name")) req.session_name = *v;
-  if (auto v = value_of(s, "duration")) req.duration_seconds = parse_int(*v);
-  if (auto v = value_of(s, "use_fips_endpoint")) req.use_fips_endpoint = parse_bool(*v);
-  if (auto v = value_of(s, "timeout")) req.timeout_seconds = parse_int(*v);
-  if (auto v = value_of(s, "cache")) req.cache = parse_bool(*v);
-  if (auto v = value_of(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
-  if (auto v = value_of(s, "log")) req.log_target = *v;
+  if (auto v = setting_value(s, "source")) req.source = *v;
+  if (auto v = setting_value(s, "token_file")) req.token_file = *v;
+  if (auto v = setting_value(s, "role_arn")) req.role_arn = *v;
+  if (auto v = setting_value(s, "audience")) req.audience = *v;
+  if (auto v = setting_value(s, "region")) req.region = *v;
+  if (auto v = setting_value(s, "session_name")) req.session_name = *v;
+  if (auto v = setting_value(s, "duration")) req.duration_seconds = parse_int(*v);
+  if (auto v = setting_value(s, "use_fips_endpoint")) req.use_fips_endpoint = parse_bool(*v);
+  if (auto v = setting_value(s, "timeout")) req.timeout_seconds = parse_int(*v);
+  if (auto v = setting_value(s, "cache")) req.cache = parse_bool(*v);
+  if (auto v = setting_value(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
+  if (auto v = setting_value(s, "log")) req.log_target = *v;
 
   if (req.role_arn.empty()) {
     return make_error(Status::usage,

@@ -22,6 +22,12 @@ struct Setting {
 };
 using Settings = std::map<std::string, Setting>;
 
+// The value of `key` in `s`, or nullptr.
+inline std::string const* setting_value(Settings const& s, std::string_view key) {
+  auto it = s.find(std::string(key));
+  return it == s.end() ? nullptr : &it->second.value;
+}
+
 // Checks that `key` is a profile key and `value` is valid for it. The error
 // message names the key and the rule; the caller prefixes the origin.
 Result<void> validate_setting(std::string_view key, std::string_view value);

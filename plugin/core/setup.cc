@@ -17,11 +17,6 @@ namespace {
 
 constexpr char kGoogleIssuer[] = "accounts.google.com";
 
-std::string const* value_of(Settings const& s, char const* key) {
-  auto it = s.find(key);
-  return it == s.end() ? nullptr : &it->second.value;
-}
-
 std::string option(CommandOptions const& options, char const* key) {
   auto it = options.find(key);
   return it == options.end() ? std::string() : it->second;
@@ -331,7 +326,7 @@ Result<Secret> run_setup_aws_trust_policy(CommandInputs const& in, CommandDeps c
   // Straight from the source: setup changes nothing, not even the cache.
   auto token = fetch_subject_token(t, deps.env, deps.modules, deps.log);
   if (!token) return std::move(token).error();
-  std::string const* role_arn = value_of(*settings, "role_arn");
+  std::string const* role_arn = setting_value(*settings, "role_arn");
   auto policy = render_aws_trust_policy(token->claims, role_arn == nullptr ? std::string() : *role_arn);
   if (!policy) return std::move(policy).error();
   return Secret(*policy);

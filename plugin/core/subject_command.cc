@@ -13,11 +13,6 @@ namespace {
 constexpr char kSubjectToken[] = "subject_token";
 constexpr char kSubject[] = "subject";  // not secret: for the audit trail of cache hits
 
-std::string const* value_of(Settings const& s, char const* key) {
-  auto it = s.find(key);
-  return it == s.end() ? nullptr : &it->second.value;
-}
-
 bool is_resource_id(std::string_view v) {
   if (v.empty() || v.size() > 63) return false;
   for (char c : v) {
@@ -79,16 +74,16 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
   req.timeout_seconds = default_timeout_seconds;
   SubjectTokenRequest& t = req.token;
   t.source = command == SubjectCommand::gcp ? "aws" : "gce";
-  if (auto v = value_of(s, "source")) t.source = *v;
-  if (auto v = value_of(s, "token_file")) t.token_file = *v;
-  if (auto v = value_of(s, "region")) t.region = *v;
-  if (auto v = value_of(s, "token_duration")) t.token_duration_seconds = parse_int(*v);
-  if (auto v = value_of(s, "timeout")) req.timeout_seconds = parse_int(*v);
-  if (auto v = value_of(s, "cache")) req.cache = parse_bool(*v);
-  if (auto v = value_of(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
-  if (auto v = value_of(s, "log")) req.log_target = *v;
+  if (auto v = setting_value(s, "source")) t.source = *v;
+  if (auto v = setting_value(s, "token_file")) t.token_file = *v;
+  if (auto v = setting_value(s, "region")) t.region = *v;
+  if (auto v = setting_value(s, "token_duration")) t.token_duration_seconds = parse_int(*v);
+  if (auto v = setting_value(s, "timeout")) req.timeout_seconds = parse_int(*v);
+  if (auto v = setting_value(s, "cache")) req.cache = parse_bool(*v);
+  if (auto v = setting_value(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
+  if (auto v = setting_value(s, "log")) req.log_target = *v;
 
-  auto const* audience = value_of(s, "audience");
+  auto const* audience = setting_value(s, "audience");
   if (command == SubjectCommand::gcp) {
     if (audience == nullptr) {
       return make_error(Status::usage,

@@ -3,6 +3,8 @@
 
 #include <time.h>
 
+#include <cstdio>
+
 namespace fedcred {
 namespace {
 
@@ -19,6 +21,25 @@ std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
 bool expect(std::string_view s, std::size_t pos, char c) { return pos < s.size() && s[pos] == c; }
 
 }  // namespace
+
+std::optional<std::int64_t> parse_http_date(std::string_view s) {
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  if (s.size() != 29 || s.substr(3, 2) != ", " || s.substr(25) != " GMT" || s[7] != ' ' || s[11] != ' ' ||
+      s[16] != ' ' || s[19] != ':' || s[22] != ':') {
+    return std::nullopt;
+  }
+  auto month = kMonths.find(s.substr(8, 3));
+  auto day = digits(s, 5, 2), year = digits(s, 12, 4);
+  auto hour = digits(s, 17, 2), minute = digits(s, 20, 2), second = digits(s, 23, 2);
+  if (month == std::string_view::npos || month % 3 != 0 || !day || !year || !hour || !minute || !second) {
+    return std::nullopt;
+  }
+  // Reuse the RFC 3339 parser's range and calendar checks.
+  char iso[64];  // roomy: the compiler cannot see that every field has at most 4 digits
+  std::snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", *year, static_cast<int>(month / 3) + 1, *day, *hour,
+                *minute, *second);
+  return parse_rfc3339(iso);
+}
 
 std::string format_rfc3339_utc(std::int64_t unix_seconds) {
   time_t t = static_cast<time_t>(unix_seconds);

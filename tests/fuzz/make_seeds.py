@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Writes the hand-made seeds of tests/fuzz/corpus/<target>/ (seed-*.txt).
+
+Run once after changing it; the files are checked in. Inputs the fuzzer found
+interesting later may be added next to them (any name not starting with '.').
+"""
+import base64
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SK = "SECRETKEYMARKER/wJalrXUtnFEMI+K7MDENG"
+ST = "SESSIONMARKER//////////wEaDFp+VDQ0ODEyNzM="
+NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+
+def b64(s):
+    return base64.urlsafe_b64encode(s.encode() if isinstance(s, str) else s).decode().rstrip("=")
+
+
+def jwt(payload, header='{"alg":"RS256","typ":"JWT","kid":"k1"}'):
+    if not isinstance(payload, str):
+        payload = json.dumps(payload)
+    return b64(header) + "." + b64(payload) + ".SIGMARKER_" + b64(b"\x01sig")
+
+
+def write(target, seeds):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    for i, s in enumerate(seeds):
+        with open(os.path.join(d, "seed-%02d.txt" % i), "wb") as f:
+            f.write(s.encode() if isinstance(s, str) else s)
+
+
+def assume_role(creds=True, ns=NS, extra=""):
+    c = ("<Credentials><SessionToken>%s</SessionToken><SecretAccessKey>%s</SecretAccessKey>"
+         "<Expiration>2026-01-01T01:00:00Z</Expiration><AccessKeyId>ASIAEXAMPLE</AccessKeyId></Credentials>"
+         % (ST, SK)) if creds else ""
+    return ('<AssumeRoleWithWebIdentityResponse xmlns="%s"><AssumeRoleWithWebIdentityResult>'
+            "<SubjectFromWebIdentityToken>123</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience>"
+            "<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/reader/fedcred</Arn>"
+            "<AssumedRoleId>AROAEXAMPLE:fedcred</AssumedRoleId></AssumedRoleUser>%s%s"
+            "<Provider>accounts.google.com</Provider></AssumeRoleWithWebIdentityResult>"
+            "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata>"
+            "</AssumeRoleWithWebIdentityResponse>\n" % (ns, c, extra))
+
+
+def error_xml(code, msg, typ="Sender"):
+    return ('<ErrorResponse xmlns="%s"><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error>'
+            "<RequestId>req-err-7</RequestId></ErrorResponse>\n" % (NS, typ, code, msg))
+
+
+def web_token(tok="eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.WEBTOKENMARKER"):
+    return ('<GetWebIdentityTokenResponse xmlns="%s"><GetWebIdentityTokenResult>'
+            "<WebIdentityToken>%s</WebIdentityToken><Expiration>2026-01-01T01:00:00Z</Expiration>"
+            "</GetWebIdentityTokenResult><ResponseMetadata><RequestId>req-2</RequestId></ResponseMetadata>"
+            "</GetWebIdentityTokenResponse>\n" % (NS, tok))
+
+
+write("sts_xml", [
+    assume_role(),
+    assume_role(ns="https://sts.amazonaws.com/doc/2011-06-15/").replace("<", "<sts:").replace("<sts:/", "</sts:")
+    .replace('<sts:AssumeRoleWithWebIdentityResponse xmlns=', '<sts:AssumeRoleWithWebIdentityResponse xmlns:sts='),
+    assume_role(creds=False),
+    assume_role().replace("<AccessKeyId>ASIAEXAMPLE</AccessKeyId>", ""),
+    '<?xml version="1.0" encoding="UTF-8"?>\n' + assume_role(),
+    error_xml("Throttling", "Rate exceeded"),
+    error_xml("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity"),
+    error_xml("InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider &amp; &lt;x&gt;"),
+    error_xml("ExpiredTokenException", "Token expired", "Receiver"),
+    web_token(),
+    web_token("").replace("<Expiration>2026-01-01T01:00:00Z</Expiration>", ""),
+    '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><ErrorResponse><Error><Code>&lol2;</Code></Error></ErrorResponse>',
+    assume_role()[:200],
+    "<AssumeRoleWithWebIdentityResponse><![CDATA[x]]><!-- c --><?pi x?><Credentials><SessionToken>a</SessionToken>"
+    "<SessionToken>b</SessionToken></Credentials></AssumeRoleWithWebIdentityResponse>",
+    "\xef\xbb\xbf<ErrorResponse><Error><Code>\xc3\xa9\xe2\x80\x8b</Code><Message>\x01</Message></Error></ErrorResponse>",
+    "<Error><Code>x</Code></Error>",
+])
+
+write("imds_json", [
+    json.dumps({"Code": "Success", "LastUpdated": "2026-01-01T00:00:00Z", "Type": "AWS-HMAC",
+                "AccessKeyId": "ASIAIMDSEXAMPLE", "SecretAccessKey": SK, "Token": ST,
+                "Expiration": "2026-01-01T06:00:00Z"}, indent=2),
+    json.dumps({"Code": "Success", "AccessKeyId": "A", "SecretAccessKey": "S", "Token": "T"}),
+    json.dumps({"Code": "AssumeRoleUnauthorizedAccess", "Message": "EC2 cannot assume the role",
+                "LastUpdated": "2026-01-01T00:00:00Z"}),
+    json.dumps({"Code": "Success", "AccessKeyId": "A", "SecretAccessKey": SK}),
+    json.dumps({"Code": "Success", "AccessKeyId": 5, "SecretAccessKey": SK, "Token": ST}),
+    json.dumps({"Code": "Success", "AccessKeyId": "", "SecretAccessKey": "", "Token": ""}),
+    json.dumps([{"Code": "Success"}]),
+    '{"Code":"Success","AccessKeyId":"A","SecretAccessKey":"S","Token":"T"} trailing',
+    '{"Code":"Succ',
+    '{"Code":"Success\\u0000x","AccessKeyId":"A\\ud800","SecretAccessKey":"S","Token":"T","Code":"Failed"}',
+    '{"a":' * 40 + "1" + "}" * 40,
+    '{"Code":"Error","Message":"\\n\\u001b[31mred ' + SK + '"}',
+    "",
+])
+
+cache_base = {"format": 1, "key": "fedcred-cache-key-v1\ncommand=aws\n", "profile": "s3-reader",
+              "label": "arn:aws:iam::123456789012:role/reader", "expiration": 1767229200,
+              "refresh_jitter": 42,
+              "values": {"AccessKeyId": "ASIAEXAMPLE", "SecretAccessKey": SK, "SessionToken": ST,
+                         "Expiration": "2026-01-01T01:00:00Z", "Version": "1"}}
+
+
+def cache(**kw):
+    d = dict(cache_base)
+    d.update(kw)
+    return json.dumps(d)
+
+
+write("cache_entry", [
+    cache(),
+    cache(profile="", label="", values={}),
+    cache(format=2),
+    cache(expiration="1767229200"),
+    cache(refresh_jitter=-1),
+    cache(values={"AccessKeyId": 1}),
+    cache()[:-10],
+    cache() + "garbage",
+    cache(extra="unknown member"),
+    json.dumps({k: v for k, v in cache_base.items() if k != "key"}),
+    cache(expiration=1e300),
+    cache(values={"subject_token": jwt({"sub": "1"}), "expiration": "1767229200"}),
+    cache(label="\u00e9\u0000\u202e"),
+    "[1,2,3]",
+    cache(expiration=9223372036854775807, refresh_jitter=9223372036854775807),
+])
+
+claims_full = {"iss": "https://accounts.google.com", "sub": "110987654321", "aud": "sts.amazonaws.com",
+               "azp": "110987654321", "email": "sa@p.iam.gserviceaccount.com", "iat": 1767225600,
+               "exp": 1767229200,
+               "google": {"compute_engine": {"instance_name": "vm-1", "project_id": "p", "zone": "us-central1-a"}}}
+write("jwt_claims", [
+    jwt(claims_full),
+    jwt({"sub": "1"}),
+    jwt({"aud": ["a", "b"], "exp": 1.5e9}),
+    jwt({"exp": 1e300, "iat": -1e300}),
+    jwt({"exp": "1767229200"}),
+    jwt("[1,2]"),
+    jwt("not json"),
+    "header.payload",
+    "a.b.c.d",
+    b64('{"alg":"none"}') + "." + b64(json.dumps(claims_full)) + "=.",
+    "eyJ!!!.eyJ***.x",
+    jwt({"google": {"compute_engine": {"instance_name": 5}}}),
+    jwt({"sub": "x" * 3000}),
+    jwt({"exp": 9223372036854775807, "iat": -9223372036854775808}),
+    "",
+])
+
+AUD = "//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/pool-1/providers/aws-1"
+TOK = jwt({"sub": "arn:aws:iam::123456789012:role/app", "aud": "https:" + AUD, "exp": 1767229200,
+           "iss": "https://sts.amazonaws.com"})
+write("gcp_env", [
+    AUD + "\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\nGOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE="
+    "urn:ietf:params:oauth:token-type:jwt\n!subject_token=" + TOK + "\n!expiration=1767229200\n",
+    "https:" + AUD + "\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=https:" + AUD + "\n!subject_token=" + TOK + "\n",
+    "x\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\nGOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE="
+    "urn:ietf:params:oauth:token-type:saml2\n!subject_token=" + TOK + "\n",
+    "x\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\nGOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE=1\n!subject_token=" + TOK + "\n",
+    "x\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\nGOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE=/tmp/out.json\n"
+    "!subject_token=" + TOK + "\n",
+    "//iam.googleapis.com/projects/abc/locations/global/workloadIdentityPools/pool/providers/p\n"
+    "@audience=//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/POOL/providers/p\n"
+    "!subject_token=" + TOK + "\n",
+    "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/\n"
+    "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\n!fail=5\n",
+    "x\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\n!subject_token=notajwt-SUBJECTTOKENMARKER\n",
+    "x\n@audience=" + AUD + "\n@source=gce\nGCE_METADATA_HOST=127.0.0.1:1\n!subject_token=" + TOK + "\n",
+    "x\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\nAWS_EC2_METADATA_SERVICE_ENDPOINT=ftp://x\n!subject_token=" + TOK,
+    "x\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\nAWS_ENDPOINT_URL_STS=http://127.0.0.1:9/\nAWS_REGION=eu-west-1\n"
+    "AWS_ACCESS_KEY_ID=AKIA\nAWS_SECRET_ACCESS_KEY=SECRETKEYMARKER\n!subject_token=" + TOK + "\n",
+    "x\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\nAWS_ACCESS_KEY_ID=AKIA\n!subject_token=" + TOK + "\n",
+    "x\n@audience=" + AUD + "\n@source=file\n@token_file=/nonexistent/token\n",
+    "x\nGOOGLE_EXTERNAL_ACCOUNT_AUDIENCE=" + AUD + "\n!subject_token=" + TOK + "\n!expiration=-5\n@timeout=1\n",
+    "\n",
+])
+
+write("config", [
+    "# fedcred.conf\n[default]\nsource = gce\naudience = sts.amazonaws.com\nregion = us-east-1\ntimeout = 15\n\n"
+    "[profile s3-reader]\nrole_arn = arn:aws:iam::123456789012:role/reader\nsession_name = fedcred-vm\n"
+    "duration = 3600\ncache = true\nrefresh_margin = 900\n",
+    "[profile gcs]\nsource = aws\naudience = //iam.googleapis.com/projects/1/locations/global/"
+    "workloadIdentityPools/p/providers/x\ntoken_duration = 900\nuse_fips_endpoint = yes\n",
+    "[profile ci]\nsource = file\ntoken_file = /var/run/secrets/tokens/aws\nrole_arn = arn:aws-cn:iam::123456789012:role/r\n",
+    "[default]\nunknown_key = 1\n",
+    "[weird section]\nsource = gce\n",
+    "[default]\nduration = 99999999999999999999999\n",
+    "[default]\nregion = us-east-1\n[default]\nregion = eu-west-1\n",
+    "[default\nsource = gce\n",
+    "source = gce\n",
+    "[default]\n; comment\n# comment\n   \n\tsource\t=\tgce   ; inline\n",
+    "[default]\nsession_name = " + "x" * 70000 + "\n",
+    "\xef\xbb\xbf[profile \xc3\xa9]\nrole_arn = arn:aws:iam::1:role/\x00x\n",
+    "[profile a]\n[profile b]\nrole_arn=\n=value\n",
+    "[default]\ntimeout = 0\ncache = maybe\nrefresh_margin = -1\n",
+    "[profile us-gov]\nrole_arn = arn:aws-us-gov:iam::123456789012:role/path/to/role\nregion = us-gov-west-1\n",
+])
