@@ -32,20 +32,23 @@ char const* cache_name(CacheUse c) {
 // key=value, quoted when needed, so a line parses with shlex or journalctl -o.
 void field(std::string& out, char const* key, std::string const& value) {
   if (value.empty()) return;
+  std::string clean = value;
+  for (char& c : clean) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';  // one record, one line
+  }
   out += ' ';
   out += key;
   out += '=';
-  bool plain = value.find_first_of(" \"\\=") == std::string::npos;
-  if (!plain) out += '"';
-  for (char c : value) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      out += ' ';  // one record, one line
-    } else {
-      if (!plain && (c == '"' || c == '\\')) out += '\\';
-      out += c;
-    }
+  if (clean.find_first_of(" \"\\=") == std::string::npos) {
+    out += clean;
+    return;
   }
-  if (!plain) out += '"';
+  out += '"';
+  for (char c : clean) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
 }
 
 std::string link_target(std::string const& path) {

@@ -112,8 +112,9 @@ int on_value(void* user, char const* section, char const* key, char const* value
   return 1;
 }
 
-// The same rule ssh and pam-u2f apply: a configuration that someone else
-// can change would let them choose the role and endpoints we use.
+// In the spirit of ssh and pam-u2f: a configuration that someone else can
+// change would let them choose the role and endpoints we use, so a file
+// owned by another non-root user, or writable by everyone, is refused.
 Result<void> check_config_owner(std::string const& path, struct stat const& st) {
   if (!S_ISREG(st.st_mode)) return {};  // a device such as /dev/null holds no settings to tamper with
   if (st.st_uid != 0 && st.st_uid != geteuid()) {

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -13,6 +14,7 @@
 
 #include "fedcred/module.h"
 #include "fedcred_build_config.h"
+#include "unique_fd.h"
 
 // The host side of one module call: what module.h calls fedcred_module_call.
 struct fedcred_module_call {
@@ -55,20 +57,31 @@ std::string canonical_path(std::string const& path) {
   return realpath(path.c_str(), resolved) == nullptr ? std::string() : std::string(resolved);
 }
 
+bool owned_safely(struct stat const& st) {
+  return (st.st_uid == 0 || st.st_uid == geteuid()) && (st.st_mode & 022) == 0;
+}
+
 // A module runs with the caller's privileges and sees its credentials, so it
-// must be as trustworthy as the library: a regular file owned by root or the
-// caller that nobody else can write.
-Result<void> check_module_file(std::string const& path) {
+// must be as trustworthy as the library: a regular file (not a symlink) owned
+// by root or the caller that nobody else can write, in a directory nobody
+// else can write (so it cannot be swapped between this check and dlopen).
+Result<void> check_module_file(std::string const& directory, std::string const& path) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0) {
-    // Most often a misspelt source name in the config or on the command line.
-    return make_error(Status::usage, "unknown source or exchange: module " + path + " not found: " +
-                                         std::strerror(errno) +
-                                         " (check the source name; FEDCRED_MODULE_DIR overrides the directory)");
+  if (!fd.valid() || fstat(fd.get(), &st) != 0) {
+    if (errno == ENOENT) {
+      // Most often a misspelt source name in the config or on the command line.
+      return make_error(Status::usage, "unknown source or exchange: module " + path + " not found" +
+                                           " (check the source name; FEDCRED_MODULE_DIR overrides the directory)");
+    }
+    return make_error(Status::usage, "module " + path + " refused: " + std::strerror(errno) +
+                                         " (a symbolic link is not followed)");
   }
-  if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022) != 0) {
-    return make_error(Status::internal, "module " + path +
-                                            " refused: it must be a regular file owned by root or you, writable by its owner only");
+  struct stat dir {};
+  if (!S_ISREG(st.st_mode) || !owned_safely(st) || stat(directory.c_str(), &dir) != 0 || !owned_safely(dir)) {
+    return make_error(Status::usage, "module " + path +
+                                         " refused: it must be a regular file owned by root or you, in a directory "
+                                         "owned by root or you, both writable by their owner only");
   }
   return {};
 }
@@ -94,7 +107,7 @@ class DlopenModuleRunner final : public ModuleRunner {
  private:
   Result<fedcred_module const*> load(std::string const& name) {
     std::string path = directory_ + "/fedcred-" + name + ".so";
-    auto checked = check_module_file(path);
+    auto checked = check_module_file(directory_, path);
     if (!checked) return std::move(checked).error();
     // RTLD_LOCAL: modules must not leak their libcurl/OpenSSL symbols into
     // the process; RTLD_NOW: fail here, not halfway through a request.

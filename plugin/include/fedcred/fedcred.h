@@ -55,7 +55,9 @@ extern "C" {
 /* The exchange service answered with a document fedcred cannot use
  * (malformed, incomplete, or already expired credentials). */
 #define FEDCRED_E_RESPONSE 6
-/* A local file could not be read or written (output file, cache). */
+/* A local file fedcred was asked to write could not be written (the token
+ * command's --output, Google's output file). An unusable cache is not an
+ * error: fedcred warns and runs uncached. */
 #define FEDCRED_E_IO 7
 
 typedef struct fedcred_request fedcred_request;
