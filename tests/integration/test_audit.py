@@ -13,9 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
-import fake_sts  # noqa: E402
-import gce_metadata  # noqa: E402
-from harness import EXIT_DENIED, ROLE_ARN, FedcredTestCase, token_secrets  # noqa: E402
+from harness import EXIT_DENIED, ROLE_ARN, FedcredTestCase, GceStsFixture  # noqa: E402
 
 AUTHPRIV_INFO = "<86>"     # facility 10 (authpriv) * 8 + severity 6 (info)
 AUTHPRIV_WARNING = "<84>"  # severity 4 (warning)
@@ -57,33 +55,12 @@ class SyslogCollector:
         self.sock.close()
 
 
-class AuditTestCase(FedcredTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        cls.sts = fake_sts.FakeSTS(public_key_pem=cls.md.key.public_pem()).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sts.stop()
-        cls.md.stop()
-
+class AuditTestCase(GceStsFixture, FedcredTestCase):
     def setUp(self):
         super().setUp()
-        self.md.reset()
-        self.sts.reset()
         self.syslog = SyslogCollector(os.path.join(self.sandbox.root, "syslog.sock"))
         self.addCleanup(self.syslog.close)
-        self.env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.sts.url,
-                                    extra={"FEDCRED_SYSLOG_SOCKET": self.syslog.path})
-
-    def secrets(self):
-        out = [fake_sts.CANARY_SECRET, fake_sts.CANARY_SESSION_TOKEN]
-        for token in self.md.stats()["issued"]:
-            out += token_secrets(token)
-        for creds in self.sts.stats()["issued"]:
-            out += [creds["SecretAccessKey"], creds["SessionToken"]]
-        return out
+        self.env["FEDCRED_SYSLOG_SOCKET"] = self.syslog.path
 
     def assert_no_secret_in(self, text):
         for secret in self.secrets():

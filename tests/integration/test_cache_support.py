@@ -16,10 +16,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
-import fake_sts  # noqa: E402
-import gce_metadata  # noqa: E402
-from harness import (ROLE_ARN, FedcredTestCase, Result, fedcred_bin,  # noqa: E402
-                     token_secrets)
+from harness import ROLE_ARN, FedcredTestCase, GceStsFixture, Result, fedcred_bin  # noqa: E402
 
 NOBODY = 65534
 # Shared objects that only the network modules bring in (DESIGN.md "Why the modules").
@@ -72,25 +69,9 @@ class LockHolder:
             stream.close()
 
 
-class CacheTestCase(FedcredTestCase):
+class CacheTestCase(GceStsFixture, FedcredTestCase):
     """One metadata stand-in (RS256 tokens) and one fake STS (verifying them) per class; a fresh
     sandbox (own FEDCRED_CACHE_DIR) and reset counters per test."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        cls.sts = fake_sts.FakeSTS(public_key_pem=cls.md.key.public_pem()).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sts.stop()
-        cls.md.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.md.reset()
-        self.sts.reset()
-        self.env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.sts.url)
 
     # ----- running -----
     def cached(self, *args, env=None, timeout_flag=None, role_arn=ROLE_ARN):
@@ -168,15 +149,6 @@ class CacheTestCase(FedcredTestCase):
         return entry_path[:-len(".json")] + ".lock"
 
     # ----- secrets -----
-    def secrets(self):
-        """Every JWT (and its parts) and every secret key / session token handed out so far."""
-        out = [fake_sts.CANARY_SECRET, fake_sts.CANARY_SESSION_TOKEN]
-        for token in self.md.stats()["issued"]:
-            out += token_secrets(token)
-        for creds in self.sts.stats()["issued"]:
-            out += [creds["SecretAccessKey"], creds["SessionToken"]]
-        return out
-
     def assert_stderr_clean(self, res):
         """No secret on stderr (stdout legitimately carries the credentials)."""
         for secret in self.secrets():

@@ -11,10 +11,8 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 import fake_imds  # noqa: E402
-import fake_sts  # noqa: E402
-import gce_metadata  # noqa: E402
 from fault_server import FaultServer  # noqa: E402
-from harness import EXIT_SOURCE, EXIT_TRANSIENT, FedcredTestCase  # noqa: E402
+from harness import EXIT_SOURCE, EXIT_TRANSIENT, FedcredTestCase, GceStsFixture  # noqa: E402
 
 SLACK = float(os.environ.get("FEDCRED_TEST_DEADLINE_SLACK", "1.5"))
 DEFAULT_DEADLINE = 15
@@ -22,23 +20,14 @@ GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadI
                 "pool/providers/aws")
 
 
-class DeadlineCase(FedcredTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        cls.sts = fake_sts.FakeSTS().start()
-        cls.blackhole = FaultServer("blackhole").start()
-        cls.dribble = FaultServer("dribble", interval=1.0).start()
+class DeadlineCase(GceStsFixture, FedcredTestCase):
+    sts_verifies = False
 
     @classmethod
-    def tearDownClass(cls):
-        for s in (cls.dribble, cls.blackhole, cls.sts, cls.md):
-            s.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.md.reset()
-        self.sts.reset()
+    def start_standins(cls):
+        super().start_standins()
+        cls.add_standin("blackhole", FaultServer("blackhole"), reset=False)
+        cls.add_standin("dribble", FaultServer("dribble", interval=1.0), reset=False)
 
     def ends_within(self, res, seconds, code, retries_until_deadline=True):
         self.assertEqual(res.returncode, code, res.describe())

@@ -20,9 +20,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "standins"))
 import fake_imds  # noqa: E402
 import fake_sts  # noqa: E402
 import fake_sts_outbound  # noqa: E402
-import gce_metadata  # noqa: E402
 from harness import (EXIT_DENIED, EXIT_OK, EXIT_SOURCE, EXIT_USAGE, ROLE_ARN,  # noqa: E402
-                     FedcredTestCase, free_port, token_secrets)
+                     FedcredTestCase, GceStsFixture, StandinFixture, free_port, token_secrets)
 
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/"
             "providers/aws")
@@ -64,28 +63,19 @@ class DoctorCase(FedcredTestCase):
         return steps
 
 
-class TestDoctorGceToAws(DoctorCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        sa = cls.md.identity["sa_id"]
-        cls.trust = {"accounts.google.com:aud": sa, "accounts.google.com:oaud": "sts.amazonaws.com",
-                     "accounts.google.com:sub": sa}
-        cls.sts = fake_sts.FakeSTS(public_key_pem=cls.md.key.public_pem(), trust=cls.trust).start()
-        cls.handler = cls.md.httpd.RequestHandlerClass
+class TestDoctorGceToAws(GceStsFixture, DoctorCase):
+    sts_trust = True
 
     @classmethod
-    def tearDownClass(cls):
-        cls.sts.stop()
-        cls.md.stop()
+    def start_standins(cls):
+        super().start_standins()
+        cls.trust = dict(cls.sts.trust)
+        cls.handler = cls.md.httpd.RequestHandlerClass
 
     def setUp(self):
         super().setUp()
-        self.md.reset()
-        self.sts.reset()
         self.sts.trust = dict(self.trust)
         self.handler.__dict__.get("date_time_string") and delattr(self.handler, "date_time_string")
-        self.env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.sts.url)
         self.sandbox.write_config("[profile s3]\nrole_arn = %s\nregion = us-east-1\n" % ROLE_ARN)
 
     def secrets(self):
@@ -205,23 +195,16 @@ class TestDoctorGceToAws(DoctorCase):
         self.assertIn("chmod 700", cache[3])
 
 
-class TestDoctorAwsToGcp(DoctorCase):
+class TestDoctorAwsToGcp(StandinFixture, DoctorCase):
     @classmethod
-    def setUpClass(cls):
-        cls.imds = fake_imds.ImdsServer().start()
+    def start_standins(cls):
+        cls.add_standin("imds", fake_imds.ImdsServer())
         creds = cls.imds.credentials
-        cls.outbound = fake_sts_outbound.FakeOutboundSTS(credentials={
-            creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"])}).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.outbound.stop()
-        cls.imds.stop()
+        cls.add_standin("outbound", fake_sts_outbound.FakeOutboundSTS(credentials={
+            creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"])}))
 
     def setUp(self):
         super().setUp()
-        self.imds.reset()
-        self.outbound.reset()
         self.env = self.sandbox.env(sts_url=self.outbound.url, extra={
             "AWS_EC2_METADATA_DISABLED": None,
             "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.imds.url,

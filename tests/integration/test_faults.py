@@ -36,7 +36,7 @@ import gce_metadata  # noqa: E402
 from fault_server import (FaultServer, ScriptedHttpServer, TlsWrapped,  # noqa: E402
                           http_response, make_tls_material)
 from harness import (EXIT_BAD_RESPONSE, EXIT_SOURCE, EXIT_TRANSIENT,  # noqa: E402
-                     FedcredTestCase, fedcred_bin, free_port, token_secrets)
+                     FedcredTestCase, GceStsFixture, fedcred_bin, free_port, token_secrets)
 
 AUDIENCE = "sts.amazonaws.com"
 GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/"
@@ -45,44 +45,11 @@ GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadI
 SLACK = float(os.environ.get("FEDCRED_TEST_DEADLINE_SLACK", "1.5"))
 
 
-class FaultCase(FedcredTestCase):
-    """A working metadata stand-in and fake STS; each test breaks one of them."""
+class FaultCase(GceStsFixture, FedcredTestCase):
+    """A working metadata stand-in and fake STS (trust policy for AUDIENCE); each test breaks
+    one of them."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        sa_id = cls.md.identity["sa_id"]
-        cls.sts = fake_sts.FakeSTS(public_key_pem=cls.md.key.public_pem(), trust={
-            "accounts.google.com:aud": sa_id, "accounts.google.com:oaud": AUDIENCE,
-            "accounts.google.com:sub": sa_id}).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sts.stop()
-        cls.md.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.md.reset()
-        self.sts.reset()
-        self.env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.sts.url)
-
-    def with_env(self, **changes):
-        env = dict(self.env)
-        for k, v in changes.items():
-            if v is None:
-                env.pop(k, None)
-            else:
-                env[k] = v
-        return env
-
-    def secrets(self):
-        out = [fake_sts.CANARY_SECRET, fake_sts.CANARY_SESSION_TOKEN]
-        for token in self.md.stats()["issued"]:
-            out += token_secrets(token)
-        for creds in self.sts.stats()["issued"]:
-            out += [creds["SecretAccessKey"], creds["SessionToken"]]
-        return out
+    sts_trust = True
 
     def assert_within(self, res, seconds):
         self.assertLessEqual(res.elapsed, seconds + SLACK,

@@ -17,40 +17,31 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fake_google_sts  # noqa: E402
 import fake_imds  # noqa: E402
 import fake_sts_outbound  # noqa: E402
-from harness import free_port  # noqa: E402
+from harness import StandinFixture, free_port  # noqa: E402
 from test_gcp_support import (AUDIENCE, AUDIENCE_HTTPS, EXIT_DENIED, EXIT_SOURCE,  # noqa: E402
                               EXIT_TRANSIENT, EXIT_USAGE, JWT_TYPE, GcpTestCase, jwt_claims)
 
-STATIC = {"AccessKeyId": "AKIASTATICSTANDIN001",
+STATIC = {"AccessKeyId": "AKIAFAKESTATIC000001",
           "SecretAccessKey": "StaticStandinSecret/" + "s" * 20,
           "Token": "StaticStandinSessionToken" + "X" * 120}
 SCOPE_RE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/sts/aws4_request")
 
 
-class AwsSourceCase(GcpTestCase):
+class AwsSourceCase(StandinFixture, GcpTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.imds = fake_imds.ImdsServer().start()
+    def start_standins(cls):
+        cls.add_standin("imds", fake_imds.ImdsServer())
         creds = cls.imds.credentials
-        cls.sts = fake_sts_outbound.FakeOutboundSTS(credentials={
+        cls.add_standin("sts", fake_sts_outbound.FakeOutboundSTS(credentials={
             creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"]),
             STATIC["AccessKeyId"]: (STATIC["SecretAccessKey"], STATIC["Token"]),
-        }).start()
-        cls.google = fake_google_sts.GoogleSts(
-            jwks_url=cls.sts.url + "/.well-known/jwks.json").start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.google.stop()
-        cls.sts.stop()
-        cls.imds.stop()
+        }))
+        cls.add_standin("google", fake_google_sts.GoogleSts(
+            jwks_url=cls.sts.url + "/.well-known/jwks.json"))
 
     def setUp(self):
         super().setUp()
-        self.imds.reset()
         self.imds.zone = "us-east-1a"
-        self.sts.reset()
-        self.google.reset()
         self.env = self.sandbox.env(sts_url=self.sts.url, extra={
             "AWS_EC2_METADATA_DISABLED": None,
             "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.imds.url,
@@ -58,15 +49,6 @@ class AwsSourceCase(GcpTestCase):
             "GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE": JWT_TYPE,
             "GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE": "0",
         })
-
-    def with_env(self, **changes):
-        env = dict(self.env)
-        for key, value in changes.items():
-            if value is None:
-                env.pop(key, None)
-            else:
-                env[key] = value
-        return env
 
     def run_gcp(self, *args, env=None, timeout_flag="5", no_cache=True, timeout=60):
         argv = ["--timeout", timeout_flag]

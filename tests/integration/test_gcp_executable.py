@@ -15,7 +15,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gce_metadata  # noqa: E402
-from harness import free_port  # noqa: E402
+from harness import GceStsFixture, free_port  # noqa: E402
 from test_gcp_support import (AUDIENCE, AUDIENCE_HTTPS, EXIT_IO, EXIT_SOURCE,  # noqa: E402
                               EXIT_USAGE, ID_TOKEN_TYPE, JWT_TYPE, OTHER_AUDIENCE, SAML2_TYPE,
                               THIRD_AUDIENCE, GcpTestCase, jwt_claims)
@@ -23,35 +23,16 @@ from test_gcp_support import (AUDIENCE, AUDIENCE_HTTPS, EXIT_IO, EXIT_SOURCE,  #
 IDENTITY = gce_metadata.IDENTITY_PATH
 
 
-class GceSourceCase(GcpTestCase):
+class GceSourceCase(GceStsFixture, GcpTestCase):
     """The metadata stand-in as the subject-token source; Google's variables set as the Node
     library sets them (audience, token type, interactive 0)."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.md.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.md.reset()
-        self.env = self.sandbox.env(metadata_host=self.md.host, extra={
-            "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": AUDIENCE,
-            "GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE": JWT_TYPE,
-            "GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE": "0",
-        })
-
-    def with_env(self, **changes):
-        env = dict(self.env)
-        for key, value in changes.items():
-            if value is None:
-                env.pop(key, None)
-            else:
-                env[key] = value
-        return env
+    with_sts = False
+    env_extra = {
+        "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": AUDIENCE,
+        "GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE": JWT_TYPE,
+        "GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE": "0",
+    }
 
     def identity_audiences(self):
         return [r["query"].get("audience") for r in self.md.stats()["records"]

@@ -8,37 +8,14 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
-import fake_sts  # noqa: E402
 import gce_metadata  # noqa: E402
-from harness import EXIT_SOURCE, FedcredTestCase, free_port, token_secrets  # noqa: E402
+from harness import EXIT_SOURCE, FedcredTestCase, GceStsFixture, free_port  # noqa: E402
 
 IDENTITY = gce_metadata.IDENTITY_PATH
 
 
-class MetadataTestCase(FedcredTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        cls.sts = fake_sts.FakeSTS(public_key_pem=cls.md.key.public_pem()).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sts.stop()
-        cls.md.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.md.reset()
-        self.sts.reset()
-        self.env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.sts.url)
-
-    def issued_secrets(self):
-        out = []
-        for token in self.md.stats()["issued"]:
-            out += token_secrets(token)
-        for creds in self.sts.stats()["issued"]:
-            out += [creds["SecretAccessKey"], creds["SessionToken"]]
-        return out
+class MetadataTestCase(GceStsFixture, FedcredTestCase):
+    pass
 
 
 class TestMetadataRequest(MetadataTestCase):

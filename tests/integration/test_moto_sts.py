@@ -7,24 +7,19 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
-import gce_metadata  # noqa: E402
-from harness import ROLE_ARN, FedcredTestCase, MotoServer, token_secrets  # noqa: E402
+from harness import ROLE_ARN, FedcredTestCase, GceStsFixture, MotoServer, token_secrets  # noqa: E402
 
 
-class TestMotoSts(FedcredTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        cls.moto = MotoServer().start()
+class TestMotoSts(GceStsFixture, FedcredTestCase):
+    with_sts = False
 
     @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-        cls.md.stop()
+    def start_standins(cls):
+        super().start_standins()
+        cls.add_standin("moto", MotoServer(), reset=False)
 
     def setUp(self):
         super().setUp()
-        self.md.reset()
         self.env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.moto.url)
 
     def caller_identity(self, doc):

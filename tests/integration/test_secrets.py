@@ -27,10 +27,10 @@ from harness import FedcredTestCase, free_port, token_secrets  # noqa: E402
 ROLE = "arn:aws:iam::123456789012:role/s3-reader"
 GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/"
                 "pool/providers/aws")
-IMDS_CANARY = {"AccessKeyId": "ASIAIMDSCANARY000001",
+IMDS_CANARY = {"AccessKeyId": "ASIAFAKEIMDSCANARY01",
                "SecretAccessKey": "CanaryImdsSecretKey/" + "z" * 20,
                "Token": "CanaryImdsSessionToken" + "Y" * 150}
-STATIC_CANARY = {"AWS_ACCESS_KEY_ID": "AKIASTATICCANARY0001",
+STATIC_CANARY = {"AWS_ACCESS_KEY_ID": "AKIAFAKESTATICCANARY",
                  "AWS_SECRET_ACCESS_KEY": "CanaryStaticSecretKey/" + "w" * 18,
                  "AWS_SESSION_TOKEN": "CanaryStaticSessionToken" + "V" * 100}
 

@@ -17,26 +17,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "standins"))
 
 import gce_metadata  # noqa: E402
 from harness import (EXIT_OK, EXIT_SOURCE, EXIT_USAGE, ROLE_ARN, FedcredTestCase,  # noqa: E402
-                     fedcred_bin, free_port, token_secrets)
+                     GceStsFixture, fedcred_bin, free_port, token_secrets)
 
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/"
             "providers/aws")
 SA = "sa@p.iam.gserviceaccount.com"
 
 
-class TestSetupTrustPolicy(FedcredTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.md.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.md.reset()
-        self.env = self.sandbox.env(metadata_host=self.md.host)
+class TestSetupTrustPolicy(GceStsFixture, FedcredTestCase):
+    with_sts = False
 
     def claims_of_issued(self):
         issued = self.md.stats()["issued"]

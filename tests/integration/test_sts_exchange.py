@@ -9,43 +9,17 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
-import fake_sts  # noqa: E402
 import gce_metadata  # noqa: E402
 from harness import (EXIT_BAD_RESPONSE, EXIT_DENIED, EXIT_TRANSIENT, ROLE_ARN,  # noqa: E402
-                     SESSION_NAME_RE, FedcredTestCase, free_port, parse_rfc3339, token_secrets)
+                     SESSION_NAME_RE, FedcredTestCase, GceStsFixture, free_port, parse_rfc3339,
+                     token_secrets)
 
 AUDIENCE = "sts.amazonaws.com"
 
 
-class StsTestCase(FedcredTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        sa_id = cls.md.identity["sa_id"]
-        # STS checks the token's signature and a trust policy as the IAM docs recommend.
-        cls.sts = fake_sts.FakeSTS(public_key_pem=cls.md.key.public_pem(), trust={
-            "accounts.google.com:aud": sa_id,
-            "accounts.google.com:oaud": AUDIENCE,
-            "accounts.google.com:sub": sa_id}).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sts.stop()
-        cls.md.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.md.reset()
-        self.sts.reset()
-        self.env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.sts.url)
-
-    def secrets(self):
-        out = [fake_sts.CANARY_SECRET, fake_sts.CANARY_SESSION_TOKEN]
-        for token in self.md.stats()["issued"]:
-            out += token_secrets(token)
-        for creds in self.sts.stats()["issued"]:
-            out += [creds["SecretAccessKey"], creds["SessionToken"]]
-        return out
+class StsTestCase(GceStsFixture, FedcredTestCase):
+    # STS checks the token's signature and a trust policy as the IAM docs recommend.
+    sts_trust = True
 
     def sts_host(self):
         return "127.0.0.1:%d" % self.sts.port

@@ -10,25 +10,15 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gce_metadata  # noqa: E402
+from harness import GceStsFixture  # noqa: E402
 from test_gcp_support import (AUDIENCE_HTTPS, EXIT_IO, EXIT_SOURCE, EXIT_USAGE,  # noqa: E402
                               GcpTestCase, jwt_claims)
 
 IDENTITY = gce_metadata.IDENTITY_PATH
 
 
-class TokenCase(GcpTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.md.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.md.reset()
-        self.env = self.sandbox.env(metadata_host=self.md.host)
+class TokenCase(GceStsFixture, GcpTestCase):
+    with_sts = False
 
     def issued(self):
         return self.md.stats()["issued"]

@@ -8,30 +8,13 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
-import fake_sts  # noqa: E402
 import gce_metadata  # noqa: E402
-from harness import EXIT_USAGE, ROLE_ARN, FedcredTestCase  # noqa: E402
+from harness import EXIT_USAGE, ROLE_ARN, FedcredTestCase, GceStsFixture  # noqa: E402
 
 OTHER_ARN = "arn:aws:iam::210987654321:role/from-config"
 
 
-class ConfigTestCase(FedcredTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        cls.sts = fake_sts.FakeSTS(public_key_pem=cls.md.key.public_pem()).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sts.stop()
-        cls.md.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.md.reset()
-        self.sts.reset()
-        self.env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.sts.url)
-
+class ConfigTestCase(GceStsFixture, FedcredTestCase):
     def assert_no_requests(self, res):
         self.assertEqual(self.md.stats()["requests"], 0,
                          "a usage error must be found before contacting the metadata server\n"

@@ -36,23 +36,22 @@ In-process: `GoogleSts(jwks_url=...).start()`, `.url`, `.token_url`, `.impersona
 `fake_google_sts.py --jwks-url URL [--port 0] [--port-file F]` prints the port once listening.
 """
 
-import argparse
 import base64
 import datetime
 import json
 import os
 import re
 import secrets
-import signal
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import standin_server  # noqa: E402
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
@@ -140,8 +139,10 @@ def verify_subject_jwt(token, jwks, audience, now=None):
     return header, claims
 
 
-class GoogleSts:
+class GoogleSts(standin_server.StandinServer):
     """The stand-in; start() binds 127.0.0.1:port (0 = any free port) and serves in a thread."""
+
+    thread_name = "google-sts-standin"
 
     def __init__(self, jwks_url=None, jwks=None, port=0, access_token_lifetime=3600,
                  allowed_audiences=None):
@@ -150,11 +151,7 @@ class GoogleSts:
         self.access_token_lifetime = access_token_lifetime
         # None: any well-formed provider; else only these audiences
         self.allowed_audiences = allowed_audiences
-        self._requested_port = port
-        self._lock = threading.Lock()
-        self.httpd = None
-        self._thread = None
-        self.reset()
+        super().__init__(port)
 
     # ----- control -----
     def reset(self):
@@ -214,14 +211,6 @@ class GoogleSts:
                            % (self.jwks_url, exc)) from exc
 
     # ----- addresses -----
-    @property
-    def port(self):
-        return self.httpd.server_address[1] if self.httpd else None
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
-
     @property
     def token_url(self):
         return self.url + "/v1/token"
@@ -337,56 +326,18 @@ class GoogleSts:
                                       "sts_token": bearer})
         return 200, {"accessToken": token, "expireTime": expire_time}
 
-    # ----- lifecycle -----
-    def start(self):
-        server = self
 
-        class Handler(_Handler):
-            owner = server
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
-        self.httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
-                                        name="google-sts-standin")
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(standin_server.StandinHandler):
     owner: GoogleSts = None
-    protocol_version = "HTTP/1.1"
-    server_version = "ESF"
-
-    def log_message(self, fmt, *args):
-        if os.environ.get("STANDIN_VERBOSE"):
-            sys.stderr.write("fake_google_sts: " + (fmt % args) + "\n")
+    server_version = "ESF"      # Server: ESF Python/x.y
+    log_name = "fake_google_sts"
 
     def _send(self, status, doc):
-        body = json.dumps(doc).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        return self._respond(status, json.dumps(doc),
+                             [("Content-Type", "application/json; charset=UTF-8")])
 
-    def _body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+    def _control_reply(self, ok):
+        return self._send(200, {}) if ok else self._send(400, {"error": "bad json"})
 
     def _record(self, path):
         hdrs = {k: v for k, v in self.headers.items() if k.lower() != "authorization"}
@@ -405,16 +356,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         srv = self.owner
         path = urllib.parse.urlsplit(self.path).path
-        body = self._body()
-        if path == "/_control":
-            try:
-                srv.set_fault(json.loads(body or b"{}"))
-            except ValueError:
-                return self._send(400, {"error": "bad json"})
-            return self._send(200, {})
-        if path == "/_reset":
-            srv.reset()
-            return self._send(200, {})
+        body = self._read_body()
+        if self._control(path, body):
+            return None
         self._record(path)
         if path == "/v1/token":
             form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"),
@@ -430,27 +374,18 @@ class _Handler(BaseHTTPRequestHandler):
                                           "status": "NOT_FOUND"}})
 
 
+GoogleSts.handler_class = _Handler
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--port-file", help="write the port here once listening")
-    parser.add_argument("--jwks-url", required=True,
-                        help="the issuer's JWKS (AWS outbound stand-in /.well-known/jwks.json, "
-                             "GCE stand-in /.well-known/jwks)")
-    args = parser.parse_args(argv)
-    server = GoogleSts(jwks_url=args.jwks_url, port=args.port).start()
-    if args.port_file:
-        tmp = args.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("%d\n" % server.port)
-        os.replace(tmp, args.port_file)
-    print(server.port, flush=True)
-    done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
-    done.wait()
-    server.stop()
-    return 0
+    def add_arguments(parser):
+        parser.add_argument("--jwks-url", required=True,
+                            help="the issuer's JWKS (AWS outbound stand-in "
+                                 "/.well-known/jwks.json, GCE stand-in /.well-known/jwks)")
+
+    return standin_server.standin_main(
+        __doc__, lambda args: GoogleSts(jwks_url=args.jwks_url, port=args.port).start(),
+        add_arguments, argv)
 
 
 if __name__ == "__main__":

@@ -22,39 +22,36 @@ In-process: ImdsServer(credentials=..., zone=...).start(); as a process:
   fake_imds.py [--port 0] [--port-file F]
 """
 
-import argparse
 import json
 import os
 import secrets
-import signal
 import sys
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fake_sts import Fault, rfc3339  # noqa: E402  (the same fault bookkeeping and time format)
+import standin_server  # noqa: E402
+from fake_sts import rfc3339  # noqa: E402  (the same time format)
 
 CREDS_PATH = "/latest/meta-data/iam/security-credentials/"
 
 DEFAULT_CREDENTIALS = {
-    "AccessKeyId": "ASIAIMDSSTANDIN00001",
+    "AccessKeyId": "ASIAFAKEIMDSSTANDIN1",
     "SecretAccessKey": "ImdsStandinSecret/" + "k" * 22,
     "Token": "ImdsStandinSessionToken" + "T" * 200,
 }
 
 
-class ImdsServer:
+class ImdsServer(standin_server.StandinServer):
+    """The stand-in; `.url` is the value for AWS_EC2_METADATA_SERVICE_ENDPOINT."""
+
+    thread_name = "fake-imds"
+
     def __init__(self, port=0, role="fedcred-ec2-role", zone="us-east-1a", credentials=None):
         self.role = role
         self.zone = zone
         self.credentials = dict(credentials or DEFAULT_CREDENTIALS)
-        self._lock = threading.Lock()
-        self._stop_event = threading.Event()
-        self._requested_port = port
-        self.httpd = None
-        self.reset()
+        super().__init__(port)
 
     def reset(self):
         with self._lock:
@@ -63,11 +60,7 @@ class ImdsServer:
             self.by_path = {}
             self.records = []      # method, path, ttl header, token ok, forwarded, proxied
             self.tokens = {}       # token -> expiry (time.time())
-            self.fault = Fault()
-
-    def set_fault(self, spec):
-        with self._lock:
-            self.fault = Fault(spec)
+            self.fault = standin_server.Fault()
 
     def stats(self):
         with self._lock:
@@ -75,62 +68,11 @@ class ImdsServer:
                     "records": list(self.records), "port": self.port,
                     "tokens": list(self.tokens), "credentials": dict(self.credentials)}
 
-    @property
-    def port(self):
-        return self.httpd.server_address[1] if self.httpd else None
 
-    @property
-    def url(self):
-        """The value for AWS_EC2_METADATA_SERVICE_ENDPOINT."""
-        return "http://127.0.0.1:%d" % self.port
-
-    def start(self):
-        server = self
-
-        class Handler(_Handler):
-            owner = server
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True, name="fake-imds").start()
-        return self
-
-    def stop(self):
-        self._stop_event.set()
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(standin_server.StandinHandler):
     owner: ImdsServer = None
-    protocol_version = "HTTP/1.1"
-
-    def version_string(self):
-        return "EC2ws"
-
-    def log_message(self, fmt, *args):
-        if os.environ.get("STANDIN_VERBOSE"):
-            sys.stderr.write("fake_imds: " + (fmt % args) + "\n")
-
-    def _send(self, status, body, content_type="text/plain"):
-        if isinstance(body, str):
-            body = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+    server_header = "EC2ws"
+    log_name = "fake_imds"
 
     def _record(self, path, **extra):
         srv = self.owner
@@ -141,9 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self):
         srv = self.owner
         path = urllib.parse.urlsplit(self.path).path
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        self._read_body()
         ttl_text = self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
         forwarded = self.headers.get("X-Forwarded-For") is not None
         with srv._lock:
@@ -153,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path != "/latest/api/token":
             return self._send(403, "Forbidden")    # versioned token paths are refused too
         if fault.get("put_hang"):
-            srv._stop_event.wait(60.0 if fault["put_hang"] is True else float(fault["put_hang"]))
+            srv.wait(standin_server.hang_seconds(fault["put_hang"]))
             self.close_connection = True
             return None
         if "put_status" in fault:
@@ -172,18 +112,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(200, token)
 
     def do_POST(self):
-        srv = self.owner
         path = urllib.parse.urlsplit(self.path).path
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if path == "/_control":
-            try:
-                srv.set_fault(json.loads(body or b"{}"))
-            except ValueError:
-                return self._send(400, "bad json")
-            return self._send(200, "{}", "application/json")
-        if path == "/_reset":
-            srv.reset()
-            return self._send(200, "{}", "application/json")
+        if self._control(path, self._read_body()):
+            return None
         return self._send(405, "Method Not Allowed")
 
     def do_GET(self):
@@ -221,24 +152,13 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(404, "Not Found")
 
 
+ImdsServer.handler_class = _Handler
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--port-file")
-    parser.add_argument("--zone", default="us-east-1a")
-    args = parser.parse_args(argv)
-    server = ImdsServer(port=args.port, zone=args.zone).start()
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % server.port)
-        os.replace(args.port_file + ".tmp", args.port_file)
-    print(server.port, flush=True)
-    done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
-    done.wait()
-    server.stop()
-    return 0
+    return standin_server.standin_main(
+        __doc__, lambda args: ImdsServer(port=args.port, zone=args.zone).start(),
+        lambda parser: parser.add_argument("--zone", default="us-east-1a"), argv)
 
 
 if __name__ == "__main__":

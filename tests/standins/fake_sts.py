@@ -32,23 +32,21 @@ In-process: FakeSTS(public_key_pem=..., trust={...}).start(); as a process:
   fake_sts.py [--port 0] [--port-file F] [--pubkey-file PEM]
 """
 
-import argparse
 import datetime
 import json
 import os
 import random
 import re
-import signal
 import string
 import sys
-import threading
 import time
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gce_metadata  # noqa: E402  (verify_jwt)
+import standin_server  # noqa: E402
+from standin_server import Fault  # noqa: E402,F401  (re-exported: the fault bookkeeping)
 
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}$", re.ASCII)
@@ -58,7 +56,7 @@ ROLE_ARN_RE = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/(?:[\w+=,.@-]+/)*([
 # Values planted in broken responses: a test asserts none of them reaches fedcred's output.
 CANARY_SECRET = "CanarySecretKey0000/DoNotPrint+1234567890ab"
 CANARY_SESSION_TOKEN = "CanarySessionToken" + "Q" * 80
-CANARY_ACCESS_KEY = "ASIACANARY00000000XX"
+CANARY_ACCESS_KEY = "ASIAFAKECANARY0000XX"
 
 
 def _rand(alphabet, n):
@@ -106,24 +104,9 @@ def success_xml(creds, role_arn, session, subject, audience, provider, with_cred
                "3X42LBCD0D3X1NSLZ", session, _xml_escape(provider), uuid.uuid4()))
 
 
-class Fault:
-    def __init__(self, spec=None):
-        self.spec = dict(spec or {})
-        times = self.spec.pop("times", None)
-        self.remaining = None if times is None else int(times)
+class FakeSTS(standin_server.StandinServer):
+    thread_name = "fake-sts"
 
-    def take(self):
-        if not self.spec:
-            return {}
-        if self.remaining is None:
-            return dict(self.spec)
-        if self.remaining > 0:
-            self.remaining -= 1
-            return dict(self.spec)
-        return {}
-
-
-class FakeSTS:
     def __init__(self, port=0, public_key_pem=None, trust=None, max_session_duration=43200):
         """public_key_pem: verify tokens with it (None = accept any token, as moto does).
         trust: dict of condition key -> required value, e.g.
@@ -132,11 +115,7 @@ class FakeSTS:
         self.public_key_pem = public_key_pem
         self.trust = dict(trust or {})
         self.max_session_duration = max_session_duration
-        self._lock = threading.Lock()
-        self._stop_event = threading.Event()
-        self._requested_port = port
-        self.httpd = None
-        self.reset()
+        super().__init__(port)
 
     def reset(self):
         with self._lock:
@@ -147,49 +126,12 @@ class FakeSTS:
             self.issued = []           # credentials handed out
             self.fault = Fault()
 
-    def set_fault(self, spec):
-        with self._lock:
-            self.fault = Fault(spec)
-
     def stats(self):
         with self._lock:
             return {"requests": self.requests, "assume_calls": self.assume_calls,
                     "forms": list(self.forms), "headers": list(self.headers),
                     "issued": list(self.issued), "port": self.port,
                     "canaries": [CANARY_SECRET, CANARY_SESSION_TOKEN]}
-
-    @property
-    def port(self):
-        return self.httpd.server_address[1] if self.httpd else None
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    def start(self):
-        server = self
-
-        class Handler(_Handler):
-            owner = server
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True,
-                         name="fake-sts").start()
-        return self
-
-    def stop(self):
-        self._stop_event.set()
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
     # ----- the operation -----
     def assume(self, form, expiration=None):
@@ -258,33 +200,14 @@ class FakeSTS:
                                 claims.get("iss", "accounts.google.com"))
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(standin_server.StandinHandler):
     owner: FakeSTS = None
-    protocol_version = "HTTP/1.1"
+    server_header = "fake-sts"
+    log_name = "fake_sts"
+    content_type = "text/xml"
 
-    def version_string(self):
-        return "fake-sts"
-
-    def log_message(self, fmt, *args):
-        if os.environ.get("STANDIN_VERBOSE"):
-            sys.stderr.write("fake_sts: " + (fmt % args) + "\n")
-
-    def _send(self, status, body, content_type="text/xml"):
-        if isinstance(body, str):
-            body = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def _body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+    def _trailing_headers(self):
+        return [("x-amzn-RequestId", str(uuid.uuid4()))]
 
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
@@ -293,18 +216,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self._handle(dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True)))
 
     def do_POST(self):
-        srv = self.owner
         url = urllib.parse.urlsplit(self.path)
-        body = self._body()
-        if url.path == "/_control":
-            try:
-                srv.set_fault(json.loads(body or b"{}"))
-            except ValueError:
-                return self._send(400, "bad json", "text/plain")
-            return self._send(200, "{}", "application/json")
-        if url.path == "/_reset":
-            srv.reset()
-            return self._send(200, "{}", "application/json")
+        body = self._read_body()
+        if self._control(url.path, body):
+            return None
         form = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
         form.update(urllib.parse.parse_qsl(body.decode("utf-8", "replace"),
                                            keep_blank_values=True))
@@ -346,14 +261,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(400, error_xml("InvalidAction", "Bad or missing Version"))
 
         if fault.get("hang"):
-            srv._stop_event.wait(60.0 if fault["hang"] is True else float(fault["hang"]))
+            srv.wait(standin_server.hang_seconds(fault["hang"]))
         if fault.get("close"):
-            self.close_connection = True
-            try:
-                self.connection.shutdown(2)
-            except OSError:
-                pass
-            return None
+            return self._drop_connection()
         if "code" in fault:
             return self._send(int(fault.get("status", 400)),
                               error_xml(fault["code"], fault.get("message", fault["code"]),
@@ -397,25 +307,18 @@ def _caller_identity_xml(record):
                uuid.uuid4()))
 
 
+FakeSTS.handler_class = _Handler
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--port-file")
-    parser.add_argument("--pubkey-file", help="verify tokens against this PEM public key")
-    args = parser.parse_args(argv)
-    pem = open(args.pubkey_file, "rb").read() if args.pubkey_file else None
-    server = FakeSTS(port=args.port, public_key_pem=pem).start()
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % server.port)
-        os.replace(args.port_file + ".tmp", args.port_file)
-    print(server.port, flush=True)
-    done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
-    done.wait()
-    server.stop()
-    return 0
+    def add_arguments(parser):
+        parser.add_argument("--pubkey-file", help="verify tokens against this PEM public key")
+
+    def start(args):
+        pem = open(args.pubkey_file, "rb").read() if args.pubkey_file else None
+        return FakeSTS(port=args.port, public_key_pem=pem).start()
+
+    return standin_server.standin_main(__doc__, start, add_arguments, argv)
 
 
 if __name__ == "__main__":

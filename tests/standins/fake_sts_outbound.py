@@ -25,26 +25,25 @@ In-process: FakeOutboundSTS(credentials={...}).start(); as a process:
   fake_sts_outbound.py [--port 0] [--port-file F] --credentials-json FILE
 """
 
-import argparse
 import json
 import os
-import signal
 import sys
-import threading
 import time
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sigv4_check  # noqa: E402
-from fake_sts import NS, Fault, _xml_escape, error_xml, rfc3339  # noqa: E402
+import standin_server  # noqa: E402
+from fake_sts import NS, _xml_escape, error_xml, rfc3339  # noqa: E402
 from gce_metadata import SigningKey  # noqa: E402  (RSA key with kid, JWKS, RS256 signing)
 
 DEFAULT_ROLE_ARN = "arn:aws:iam::123456789012:role/fedcred-ec2-role"
 
 
-class FakeOutboundSTS:
+class FakeOutboundSTS(standin_server.StandinServer):
+    thread_name = "fake-sts-outbound"
+
     def __init__(self, port=0, credentials=None, role_arn=DEFAULT_ROLE_ARN, region="us-east-1"):
         """credentials: {access_key_id: (secret_access_key, session_token or None)}."""
         self.credentials = dict(credentials or {})
@@ -52,11 +51,7 @@ class FakeOutboundSTS:
         self.region = region
         self.key = SigningKey()
         self.issuer = "https://%s.tokens.sts.global.api.aws" % uuid.uuid4()
-        self._lock = threading.Lock()
-        self._stop_event = threading.Event()
-        self._requested_port = port
-        self.httpd = None
-        self.reset()
+        super().__init__(port)
 
     def reset(self):
         with self._lock:
@@ -66,11 +61,7 @@ class FakeOutboundSTS:
             self.headers = []
             self.verdicts = []     # None (valid) or the (code, message) of each call
             self.issued = []
-            self.fault = Fault()
-
-    def set_fault(self, spec):
-        with self._lock:
-            self.fault = Fault(spec)
+            self.fault = standin_server.Fault()
 
     def stats(self):
         with self._lock:
@@ -78,14 +69,6 @@ class FakeOutboundSTS:
                     "forms": list(self.forms), "headers": list(self.headers),
                     "verdicts": list(self.verdicts), "issued": list(self.issued),
                     "issuer": self.issuer, "kid": self.key.kid, "port": self.port}
-
-    @property
-    def port(self):
-        return self.httpd.server_address[1] if self.httpd else None
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
 
     def openid_configuration(self):
         return {"issuer": self.issuer, "jwks_uri": self.url + "/.well-known/jwks.json",
@@ -102,31 +85,6 @@ class FakeOutboundSTS:
                                                  "source_region": self.region}}
         return self.key.sign(claims), now + duration
 
-    def start(self):
-        server = self
-
-        class Handler(_Handler):
-            owner = server
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True,
-                         name="fake-sts-outbound").start()
-        return self
-
-    def stop(self):
-        self._stop_event.set()
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
 
 def token_xml(token, expiration):
     return ('<GetWebIdentityTokenResponse xmlns="%s">\n  <GetWebIdentityTokenResult>\n'
@@ -136,28 +94,11 @@ def token_xml(token, expiration):
             % (NS, _xml_escape(token), rfc3339(expiration), uuid.uuid4()))
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(standin_server.StandinHandler):
     owner: FakeOutboundSTS = None
-    protocol_version = "HTTP/1.1"
-
-    def version_string(self):
-        return "fake-sts-outbound"
-
-    def log_message(self, fmt, *args):
-        if os.environ.get("STANDIN_VERBOSE"):
-            sys.stderr.write("fake_sts_outbound: " + (fmt % args) + "\n")
-
-    def _send(self, status, body, content_type="text/xml"):
-        if isinstance(body, str):
-            body = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+    server_header = "fake-sts-outbound"
+    log_name = "fake_sts_outbound"
+    content_type = "text/xml"
 
     def do_GET(self):
         srv = self.owner
@@ -173,16 +114,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         srv = self.owner
         url = urllib.parse.urlsplit(self.path)
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if url.path == "/_control":
-            try:
-                srv.set_fault(json.loads(body or b"{}"))
-            except ValueError:
-                return self._send(400, "bad json", "text/plain")
-            return self._send(200, "{}", "application/json")
-        if url.path == "/_reset":
-            srv.reset()
-            return self._send(200, "{}", "application/json")
+        body = self._read_body()
+        if self._control(url.path, body):
+            return None
         form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         headers = {k: v for k, v in self.headers.items()}
         verdict = sigv4_check.verify(
@@ -205,7 +139,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(400, error_xml("InvalidAction", "Could not find operation %s"
                                              % form.get("Action")))
         if fault.get("hang"):
-            srv._stop_event.wait(float(fault["hang"]))
+            srv.wait(float(fault["hang"]))
         if "code" in fault:
             status = int(fault.get("status", 400))
             return self._send(status, error_xml(fault["code"], fault.get("message", fault["code"]),
@@ -239,28 +173,22 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(200, token_xml(token, expiration))
 
 
+FakeOutboundSTS.handler_class = _Handler
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--port-file")
-    parser.add_argument("--credentials-json", help='{"AKID": ["secret", "session token"|null]}')
-    args = parser.parse_args(argv)
-    creds = {}
-    if args.credentials_json:
-        with open(args.credentials_json) as f:
-            creds = {k: tuple(v) for k, v in json.load(f).items()}
-    server = FakeOutboundSTS(port=args.port, credentials=creds).start()
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % server.port)
-        os.replace(args.port_file + ".tmp", args.port_file)
-    print(server.port, flush=True)
-    done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
-    done.wait()
-    server.stop()
-    return 0
+    def add_arguments(parser):
+        parser.add_argument("--credentials-json",
+                            help='{"AKID": ["secret", "session token"|null]}')
+
+    def start(args):
+        creds = {}
+        if args.credentials_json:
+            with open(args.credentials_json) as f:
+                creds = {k: tuple(v) for k, v in json.load(f).items()}
+        return FakeOutboundSTS(port=args.port, credentials=creds).start()
+
+    return standin_server.standin_main(__doc__, start, add_arguments, argv)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,12 @@ import os
 import socket
 import ssl
 import struct
+import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from standin_server import Loopback  # noqa: E402  (host and url of a port)
 
 CRLF = b"\r\n"
 
@@ -44,7 +48,7 @@ def http_response(status=200, body=b"", headers=None, content_length=None, reaso
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-class FaultServer:
+class FaultServer(Loopback):
     def __init__(self, mode, response=b"", interval=1.0, keep_open=False):
         assert mode in ("blackhole", "dribble", "raw", "close", "reset"), mode
         self.mode = mode
@@ -61,14 +65,6 @@ class FaultServer:
     @property
     def port(self):
         return self._sock.getsockname()[1]
-
-    @property
-    def host(self):
-        return "127.0.0.1:%d" % self.port
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
 
     def start(self):
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -261,7 +257,7 @@ def wait_closed(predicate, timeout=5.0, step=0.05):
     return predicate()
 
 
-class ScriptedHttpServer:
+class ScriptedHttpServer(Loopback):
     """A plain HTTP stand-in answering from a script: {(METHOD, PATH): (status, body, headers)}.
 
     Unknown requests get 404. For IMDS-shaped garbage, STS redirects and the like, where the
@@ -307,14 +303,6 @@ class ScriptedHttpServer:
     @property
     def port(self):
         return self.httpd.server_address[1]
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    @property
-    def host(self):
-        return "127.0.0.1:%d" % self.port
 
     def start(self):
         threading.Thread(target=self.httpd.serve_forever, daemon=True, name="scripted").start()

@@ -20,19 +20,18 @@ process: `gce_metadata.py [--port 0] [--port-file F] [--pubkey-file F]` prints t
 stdout once it listens, then serves until SIGTERM/SIGINT.
 """
 
-import argparse
 import base64
 import json
 import os
-import signal
 import sys
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import standin_server  # noqa: E402
 
 METADATA_PREFIX = "/computeMetadata/v1/"
 IDENTITY_PATH = METADATA_PREFIX + "instance/service-accounts/default/identity"
@@ -124,7 +123,7 @@ def verify_jwt(token: str, public_key) -> dict:
     return claims
 
 
-class Fault:
+class Fault(standin_server.Fault):
     """What the server does wrong, and for how many identity requests.
 
     Keys of the JSON accepted by /_control and set_fault():
@@ -139,26 +138,17 @@ class Fault:
       all_paths: bool     apply to every /computeMetadata request, not only identity
     """
 
-    def __init__(self, spec=None):
-        self.spec = dict(spec or {})
-        times = self.spec.pop("times", None)
-        self.remaining = None if times is None else int(times)
-
     def active(self, is_identity: bool) -> bool:
-        if not self.spec:
-            return False
         if not is_identity and not self.spec.get("all_paths"):
             return False
-        if self.remaining is None:
-            return True
-        if self.remaining > 0:
-            self.remaining -= 1
-            return True
-        return False
+        return bool(self.take())
 
 
-class MetadataServer:
+class MetadataServer(standin_server.StandinServer):
     """The stand-in; start() binds 127.0.0.1:port (0 = any free port) and serves in a thread."""
+
+    thread_name = "gce-metadata-standin"
+    fault_class = Fault
 
     def __init__(self, port: int = 0, identity: dict = None, key: SigningKey = None,
                  token_lifetime: int = 3600):
@@ -166,16 +156,11 @@ class MetadataServer:
         self.identity.update(identity or {})
         self.key = key or SigningKey()
         self.token_lifetime = token_lifetime
-        self._lock = threading.Lock()
-        self._stop_event = threading.Event()
-        self._requested_port = port
-        self.httpd = None
-        self._thread = None
-        self.reset()
+        super().__init__(port)
 
     # ----- control, used by tests in-process or through /_control -----
     def reset(self):
-        with getattr(self, "_lock", threading.Lock()):
+        with self._lock:
             self.requests = 0              # every /computeMetadata request
             self.identity_requests = 0     # identity requests only
             self.by_path = {}
@@ -183,25 +168,12 @@ class MetadataServer:
             self.issued = []               # every token handed out
             self.fault = Fault()
 
-    def set_fault(self, spec: dict):
-        with self._lock:
-            self.fault = Fault(spec)
-
     def stats(self) -> dict:
         with self._lock:
             return {"requests": self.requests, "identity_requests": self.identity_requests,
                     "by_path": dict(self.by_path), "issued": list(self.issued),
                     "records": list(self.records), "port": self.port,
                     "identity": dict(self.identity), "kid": self.key.kid}
-
-    @property
-    def port(self):
-        return self.httpd.server_address[1] if self.httpd else None
-
-    @property
-    def host(self) -> str:
-        """host:port, the value for GCE_METADATA_HOST."""
-        return "127.0.0.1:%d" % self.port
 
     def make_token(self, audience: str, full: bool) -> str:
         now = int(time.time())
@@ -219,81 +191,25 @@ class MetadataServer:
                 "zone": ident["zone"]}}
         return self.key.sign(claims)
 
-    # ----- lifecycle -----
-    def start(self):
-        server = self
 
-        class Handler(_Handler):
-            owner = server
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
-        self.httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
-                                        name="gce-metadata-standin")
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stop_event.set()             # releases hanging handlers
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(standin_server.StandinHandler):
     owner: MetadataServer = None
-    protocol_version = "HTTP/1.1"
-    server_version = "Metadata Server for VM"
+    server_header = "Metadata Server for VM"
+    log_name = "gce_metadata"
+    content_type = "application/text"
+    control_ok = "{}\n"
+    control_bad = "bad json\n"
+    control_bad_type = "application/text"
 
-    def version_string(self):
-        return self.server_version
-
-    def log_message(self, fmt, *args):  # keep test output clean
-        if os.environ.get("STANDIN_VERBOSE"):
-            sys.stderr.write("gce_metadata: " + (fmt % args) + "\n")
-
-    def _send(self, status, body, content_type="application/text", flavor=True, extra=None):
-        if isinstance(body, str):
-            body = body.encode()
-        self.send_response(status)
-        if flavor:
-            self.send_header("Metadata-Flavor", "Google")
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (extra or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+    def _send(self, status, body, content_type=None, flavor=True, extra=None):
+        headers = [("Metadata-Flavor", "Google")] if flavor else []
+        headers.append(("Content-Type", content_type or self.content_type))
+        return self._respond(status, body, headers, (extra or {}).items())
 
     def do_POST(self):
-        srv = self.owner
         path = urllib.parse.urlsplit(self.path).path
-        if path == "/_control":
-            try:
-                spec = json.loads(self._read_body() or b"{}")
-            except ValueError:
-                return self._send(400, "bad json\n")
-            srv.set_fault(spec)
-            return self._send(200, "{}\n", "application/json")
-        if path == "/_reset":
-            srv.reset()
-            return self._send(200, "{}\n", "application/json")
-        self._read_body()
+        if self._control(path, self._read_body()):
+            return None
         return self._send(405, "method not allowed\n")
 
     def do_HEAD(self):
@@ -334,15 +250,9 @@ class _Handler(BaseHTTPRequestHandler):
 
         if fault:
             if fault.get("hang"):
-                seconds = 60.0 if fault["hang"] is True else float(fault["hang"])
-                srv._stop_event.wait(seconds)
+                srv.wait(standin_server.hang_seconds(fault["hang"]))
             if fault.get("close"):
-                self.close_connection = True
-                try:
-                    self.connection.shutdown(2)
-                except OSError:
-                    pass
-                return None
+                return self._drop_connection()
             if fault.get("redirect"):
                 return self._send(302, "", extra={"Location": fault["redirect"]})
             if "status" in fault:
@@ -383,33 +293,24 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(404, "not found\n", "text/html", flavor=flavor)
 
 
+MetadataServer.handler_class = _Handler
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--port-file", help="write the port here once listening")
-    parser.add_argument("--pubkey-file", help="write the public key PEM here")
-    parser.add_argument("--instance-name", default=DEFAULT_IDENTITY["instance_name"])
-    parser.add_argument("--sa-id", default=DEFAULT_IDENTITY["sa_id"])
-    args = parser.parse_args(argv)
+    def add_arguments(parser):
+        parser.add_argument("--pubkey-file", help="write the public key PEM here")
+        parser.add_argument("--instance-name", default=DEFAULT_IDENTITY["instance_name"])
+        parser.add_argument("--sa-id", default=DEFAULT_IDENTITY["sa_id"])
 
-    server = MetadataServer(port=args.port, identity={"instance_name": args.instance_name,
-                                                       "sa_id": args.sa_id}).start()
-    if args.pubkey_file:
-        with open(args.pubkey_file, "wb") as f:
-            f.write(server.key.public_pem())
-    if args.port_file:
-        tmp = args.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("%d\n" % server.port)
-        os.replace(tmp, args.port_file)
-    print(server.port, flush=True)
+    def start(args):
+        server = MetadataServer(port=args.port, identity={"instance_name": args.instance_name,
+                                                           "sa_id": args.sa_id}).start()
+        if args.pubkey_file:     # written before the port file: the port says "ready"
+            with open(args.pubkey_file, "wb") as f:
+                f.write(server.key.public_pem())
+        return server
 
-    done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
-    done.wait()
-    server.stop()
-    return 0
+    return standin_server.standin_main(__doc__, start, add_arguments, argv)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@
 - MotoServer: moto_server on a free loopback port, started and stopped by the test.
 - FedcredTestCase: unittest base class with run/assert helpers (exit code, empty stdout,
   stderr naming what failed, no secret anywhere in the output).
+- StandinFixture: mixin starting loopback stand-ins once per class, resetting them per test;
+  GceStsFixture: the usual pair, the GCE metadata stand-in and a fake STS trusting it.
 """
 
 import datetime
@@ -25,6 +27,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
+
+import fake_sts  # noqa: E402
+import gce_metadata  # noqa: E402
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/s3-reader"
 RFC3339_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
@@ -304,3 +309,98 @@ def parse_rfc3339(text):
         frac, zone = tail[:tail.index("+")], tail[tail.index("+"):]
         text = head + "." + (frac + "000000")[:6] + zone
     return datetime.datetime.fromisoformat(text)
+
+
+def gce_trust_policy(md, audience="sts.amazonaws.com"):
+    """The trust policy the IAM docs recommend for the metadata stand-in's service account:
+    aud (azp) and sub are its id, oaud the requested audience."""
+    sa_id = md.identity["sa_id"]
+    return {"accounts.google.com:aud": sa_id, "accounts.google.com:oaud": audience,
+            "accounts.google.com:sub": sa_id}
+
+
+class StandinFixture:
+    """Mixin for a TestCase: stand-ins started once per class, reset before every test.
+
+    A class starts them in the classmethod start_standins() with add_standin(); they are
+    stopped after the class, the last started first. Subclasses of FedcredTestCase then build
+    self.env in setUp (after super().setUp())."""
+
+    @classmethod
+    def add_standin(cls, name, server, reset=True):
+        """Starts `server`, keeps it as cls.<name>, resets it before each test if `reset`."""
+        setattr(cls, name, server.start())
+        cls._standins.append((server, reset))
+        return server
+
+    @classmethod
+    def start_standins(cls):
+        pass
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._standins = []
+        cls.start_standins()
+
+    @classmethod
+    def tearDownClass(cls):
+        for server, _ in reversed(cls._standins):
+            server.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        for server, reset in self._standins:
+            if reset:
+                server.reset()
+
+    def with_env(self, **changes):
+        """self.env with `changes` (None removes a variable)."""
+        env = dict(self.env)
+        for key, value in changes.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return env
+
+
+class GceStsFixture(StandinFixture):
+    """cls.md, the GCE metadata stand-in, and cls.sts, a FakeSTS verifying md's tokens (with
+    gce_trust_policy() when sts_trust; none at all unless sts_verifies; no STS unless with_sts).
+    self.env runs fedcred against them, plus env_extra."""
+
+    with_sts = True
+    sts_verifies = True
+    sts_trust = False
+    env_extra = None
+
+    @classmethod
+    def start_standins(cls):
+        cls.add_standin("md", gce_metadata.MetadataServer())
+        if cls.with_sts:
+            cls.add_standin("sts", fake_sts.FakeSTS(
+                public_key_pem=cls.md.key.public_pem() if cls.sts_verifies else None,
+                trust=gce_trust_policy(cls.md) if cls.sts_trust else None))
+
+    def setUp(self):
+        super().setUp()
+        self.env = self.sandbox.env(metadata_host=self.md.host,
+                                    sts_url=self.sts.url if self.with_sts else None,
+                                    extra=self.env_extra)
+
+    def issued_secrets(self):
+        """Every JWT the metadata stand-in issued (and its parts), every secret key and
+        session token STS issued."""
+        out = []
+        for token in self.md.stats()["issued"]:
+            out += token_secrets(token)
+        if self.with_sts:
+            for creds in self.sts.stats()["issued"]:
+                out += [creds["SecretAccessKey"], creds["SessionToken"]]
+        return out
+
+    def secrets(self):
+        """issued_secrets() and the canaries the fake STS plants in broken answers."""
+        return [fake_sts.CANARY_SECRET, fake_sts.CANARY_SESSION_TOKEN] + self.issued_secrets()

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::Not;
 
-constexpr char kAccessKey[] = "ASIAMARKERACCESSKEY1";
+constexpr char kAccessKey[] = "ASIAFAKEMARKERKEY001";
 constexpr char kSecretKey[] = "secret-MARKER-wJalrXUtnFEMI/K7MDENG";
 constexpr char kSessionToken[] = "session-MARKER-FwoGZXIvYXdzEJr//////////";
 constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
