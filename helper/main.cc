@@ -245,8 +245,10 @@ int run_command(Command const& command, std::vector<std::string_view> const& arg
   int rc = fedcred_request_new(command.request, &raw);
   if (rc != FEDCRED_OK) return fail_before_run(command, rc, std::string("cannot create a request: ") + fedcred_strerror(rc));
   Request req(raw);
-  // By default only warnings reach stderr; -v asks for every step, even in
-  // gcp mode (for a human debugging, not for Google's libraries).
+  // By default only warnings reach stderr; -v asks for every step. In gcp
+  // mode nothing does, -v included: a -v left in a credential config's
+  // command would corrupt every response (`fedcred doctor --gcp -v` is the
+  // way to watch that chain).
   Verbosity verbosity{command.quiet_stderr ? -1 : FEDCRED_LOG_WARNING};
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
@@ -255,7 +257,7 @@ int run_command(Command const& command, std::vector<std::string_view> const& arg
       return FEDCRED_OK;
     }
     if (arg == "-v" || arg == "--verbose") {
-      verbosity.max_level = FEDCRED_LOG_DEBUG;
+      if (!command.quiet_stderr) verbosity.max_level = FEDCRED_LOG_DEBUG;
       continue;
     }
     auto usage = [&](std::string const& m) { return fail_before_run(command, FEDCRED_E_USAGE, m + " (see 'fedcred help')"); };

@@ -68,12 +68,17 @@ class TestSuccessDocument(GceSourceCase):
                             GOOGLE_EXTERNAL_ACCOUNT_REVOKE="0")
         self.assert_gcp_success(self.gcp("--source", "gce", "--no-cache", env=env))
 
-    def test_verbose_is_the_only_way_to_stderr(self):
+    def test_verbose_writes_nothing_on_stderr_in_gcp_mode(self):
+        # issue 7: "-v/--verbose prints each step to stderr (not in gcp mode)": a -v left in a
+        # credential config's command must not corrupt the response Google's libraries parse
         res = self.gcp("--source", "gce", "--no-cache", "-v", env=self.env)
-        self.assertEqual(res.returncode, 0, res.describe())
-        self.assertNotEqual(res.stderr, b"", "-v should log the steps on stderr")
-        self.assert_no_secret_bytes(
-            type(res)(res.args, 0, b"", res.stderr, 0), self.issued())
+        self.assert_gcp_success(res)
+        self.assertEqual(res.stderr, b"", "gcp mode writes nothing on stderr, -v included")
+        # the same -v does print the steps for the other commands
+        token = self.run_raw("token", "--no-cache", "-v", env=self.env)
+        self.assertEqual(token.returncode, 0, token.describe())
+        self.assertIn(b"fedcred: debug:", token.stderr)
+        self.assert_no_secret_bytes(type(token)(token.args, 0, b"", token.stderr, 0), self.issued())
 
 
 class TestOutputFile(GceSourceCase):
