@@ -25,6 +25,13 @@ void overlay(Settings& into, Settings const& from) {
 
 }  // namespace
 
+void apply_run_settings(Settings const& s, RunSettings& run) {
+  if (auto v = setting_value(s, "timeout")) run.timeout_seconds = parse_int(*v);
+  if (auto v = setting_value(s, "cache")) run.cache = parse_bool(*v);
+  if (auto v = setting_value(s, "refresh_margin")) run.refresh_margin_seconds = parse_int(*v);
+  if (auto v = setting_value(s, "log")) run.log_target = *v;
+}
+
 Result<Settings> effective_settings(ConfigSet const& config, std::string const& profile,
                                     Settings const& explicit_settings, Env const& env) {
   Settings merged;
@@ -72,10 +79,7 @@ Result<AwsRequest> resolve_aws_request(ConfigSet const& config, std::string cons
   if (auto v = setting_value(s, "session_name")) req.session_name = *v;
   if (auto v = setting_value(s, "duration")) req.duration_seconds = parse_int(*v);
   if (auto v = setting_value(s, "use_fips_endpoint")) req.use_fips_endpoint = parse_bool(*v);
-  if (auto v = setting_value(s, "timeout")) req.timeout_seconds = parse_int(*v);
-  if (auto v = setting_value(s, "cache")) req.cache = parse_bool(*v);
-  if (auto v = setting_value(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
-  if (auto v = setting_value(s, "log")) req.log_target = *v;
+  apply_run_settings(s, req);
 
   if (req.role_arn.empty()) {
     return make_error(Status::usage,

@@ -17,8 +17,24 @@
 
 namespace fedcred {
 
+// How a credential command runs, whatever it hands out: its deadline, the
+// cache and the audit trail. Read from the same keys by every command.
+struct RunSettings {
+  std::int64_t timeout_seconds = 15;
+  bool cache = true;
+  std::int64_t refresh_margin_seconds = 0;  // each command sets its default
+  std::string log_target = "syslog";        // the audit trail: syslog, stderr or none
+};
+
+// Overrides `run` with the timeout, cache, refresh_margin and log keys of `s`.
+void apply_run_settings(Settings const& s, RunSettings& run);
+
 // The "aws" command's request, fully resolved.
-struct AwsRequest {
+struct AwsRequest : RunSettings {
+  // botocore re-runs a credential_process whose credentials expire within 15
+  // minutes (PROTOCOLS.md fact 2), so a cached entry closer to expiry is useless.
+  AwsRequest() { refresh_margin_seconds = 900; }
+
   std::string profile;  // empty when no --profile was given
   std::string source = "gce";
   std::string token_file;  // source "file"
@@ -28,14 +44,8 @@ struct AwsRequest {
   std::optional<std::string> session_name;  // nullopt: derived from the subject token
   std::int64_t duration_seconds = 3600;
   bool use_fips_endpoint = false;
-  std::int64_t timeout_seconds = 15;
-  bool cache = true;
-  // botocore re-runs a credential_process whose credentials expire within 15
-  // minutes (PROTOCOLS.md fact 2), so a cached entry closer to expiry is useless.
-  std::int64_t refresh_margin_seconds = 900;
   Endpoint sts;
   Endpoint metadata_host;
-  std::string log_target = "syslog";  // the audit trail: syslog, stderr or none
 };
 
 // `explicit_settings` are the values set through the API (command-line

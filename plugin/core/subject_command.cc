@@ -78,10 +78,7 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
   if (auto v = setting_value(s, "token_file")) t.token_file = *v;
   if (auto v = setting_value(s, "region")) t.region = *v;
   if (auto v = setting_value(s, "token_duration")) t.token_duration_seconds = parse_int(*v);
-  if (auto v = setting_value(s, "timeout")) req.timeout_seconds = parse_int(*v);
-  if (auto v = setting_value(s, "cache")) req.cache = parse_bool(*v);
-  if (auto v = setting_value(s, "refresh_margin")) req.refresh_margin_seconds = parse_int(*v);
-  if (auto v = setting_value(s, "log")) req.log_target = *v;
+  apply_run_settings(s, req);
 
   auto const* audience = setting_value(s, "audience");
   if (command == SubjectCommand::gcp) {

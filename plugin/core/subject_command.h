@@ -11,20 +11,18 @@
 #include "cache_key.h"
 #include "command.h"
 #include "config.h"
+#include "profile.h"
 #include "subject_token.h"
 
 namespace fedcred {
 
 enum class SubjectCommand { gcp, token };
 
-struct SubjectCommandRequest {
+struct SubjectCommandRequest : RunSettings {
+  // Google's libraries refresh 5 minutes before expiry (PROTOCOLS.md 8.1).
+  SubjectCommandRequest() { refresh_margin_seconds = 300; }
   std::string profile;
   SubjectTokenRequest token;  // deadline_ms left 0: set when the request runs
-  std::int64_t timeout_seconds = 15;
-  bool cache = true;
-  // Google's libraries refresh 5 minutes before expiry (PROTOCOLS.md 8.1).
-  std::int64_t refresh_margin_seconds = 300;
-  std::string log_target = "syslog";
 };
 
 // Defaults: `gcp` uses source aws and needs a workload identity provider as

@@ -17,11 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "standins"))
 sys.path.insert(0, HERE)
 
-import fake_google_sts  # noqa: E402
-import fake_imds  # noqa: E402
-import fake_sts_outbound  # noqa: E402
-from harness import FedcredTestCase, fedcred_bin, token_secrets  # noqa: E402
-from test_google_auth import NODE_DIR, node_problem  # noqa: E402
+from harness import FedcredTestCase, fedcred_bin  # noqa: E402
+from test_google_auth import NODE_DIR, AwsSourceMixin, node_problem  # noqa: E402
 
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/"
             "providers/aws")
@@ -44,44 +41,27 @@ const {ExternalAccountClient} = require('google-auth-library');
 """
 
 
-class TestSetupGcpCredConfigWithGoogleAuth(FedcredTestCase):
+class TestSetupGcpCredConfigWithGoogleAuth(AwsSourceMixin, FedcredTestCase):
+    """The real AWS -> GCP chain (AwsSourceMixin's stand-ins), driven by a generated config."""
+
     @classmethod
     def setUpClass(cls):
         problem = node_problem()
         if problem:
             raise RuntimeError("cannot run the Google client end-to-end test: " + problem)
-        cls.imds = fake_imds.ImdsServer().start()
-        creds = cls.imds.credentials
-        cls.outbound = fake_sts_outbound.FakeOutboundSTS(
-            credentials={creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"])}).start()
-        cls.google = fake_google_sts.GoogleSts(
-            jwks_url=cls.outbound.url + "/.well-known/jwks.json").start()
+        cls.start_standins()
 
     @classmethod
     def tearDownClass(cls):
-        for name in ("google", "outbound", "imds"):
-            server = getattr(cls, name, None)
-            if server:
-                server.stop()
+        cls.stop_standins()
 
     def setUp(self):
         super().setUp()
-        for server in (self.imds, self.outbound, self.google):
-            server.reset()
-        self.env = self.sandbox.env(extra={
-            "AWS_EC2_METADATA_DISABLED": None,
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.imds.url,
-            "AWS_ENDPOINT_URL_STS": self.outbound.url,
+        self.reset_standins()
+        self.env = self.sandbox.env(extra=dict(self.standin_env(), **{
             "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES": "1",
             "NODE_PATH": os.path.join(NODE_DIR, "node_modules"),
-        })
-
-    def secrets(self):
-        creds = self.imds.credentials
-        out = [creds["SecretAccessKey"], creds["Token"]]
-        for token in self.outbound.stats()["issued"]:
-            out += token_secrets(token)
-        return out
+        }))
 
     def write_config(self, *extra):
         res = self.fedcred("setup", "gcp-cred-config", "--audience", AUDIENCE,

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "../support/base64url.h"
 #include "../support/fake_clock.h"
 #include "clock.h"
 #include "env.h"
@@ -172,22 +173,7 @@ class TempDir {
   std::string path_;
 };
 
-inline std::string base64url_encode(std::string const& in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    acc = (acc << 8) | static_cast<unsigned char>(c);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 0x3f]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3f]);
-  return out;
-}
+using fedcred::testing::base64url_encode;
 
 // header.payload.signature with an RS256 header and a fake signature: claims
 // decoding never verifies, so this is all a JWT needs to be here.
