@@ -10,7 +10,7 @@
 
 #include "fedcred/fedcred.h"
 #include "fedcred_build_config.h"
-#include "request.h"
+#include "commands/request.h"
 
 struct fedcred_request {
   fedcred::Request request;

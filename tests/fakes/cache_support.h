@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "cache_freshness.h"
-#include "../support/fake_clock.h"
+#include "cache/freshness.h"
+#include "fakes/fake_clock.h"
 #include "clock.h"
 
 namespace fedcred::testing {

@@ -17,11 +17,11 @@
 #include <utility>
 #include <vector>
 
-#include "../support/base64url.h"
-#include "../support/fake_clock.h"
+#include "fakes/base64url.h"
+#include "fakes/fake_clock.h"
 #include "clock.h"
-#include "env.h"
-#include "module_runner.h"
+#include "base/env.h"
+#include "module_host/runner.h"
 #include "result.h"
 
 namespace fedcred {

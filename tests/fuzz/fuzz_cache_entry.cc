@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "cache_entry.h"
+#include "cache/entry.h"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
   std::string_view const text(reinterpret_cast<char const*>(data), size);

@@ -27,15 +27,15 @@
 #include <string>
 #include <string_view>
 
-#include "cache_freshness.h"
+#include "cache/freshness.h"
 #include "clock.h"
-#include "command.h"
-#include "env.h"
-#include "gcp_command.h"
-#include "logger.h"
-#include "module_runner.h"
-#include "settings.h"
-#include "subject_command.h"
+#include "commands/command.h"
+#include "base/env.h"
+#include "commands/gcp.h"
+#include "output/logger.h"
+#include "module_host/runner.h"
+#include "config/settings.h"
+#include "commands/subject.h"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "../unit/support/base64url.h"
-#include "jwt_claims.h"
+#include "fakes/base64url.h"
+#include "flows/jwt_claims.h"
 
 using fedcred::testing::base64url_encode;
 

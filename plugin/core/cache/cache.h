@@ -3,8 +3,8 @@
 // list, clear), CacheKey, CacheEntry and freshness.
 #pragma once
 
-#include "cache_dir.h"        // IWYU pragma: export
-#include "cache_entry.h"      // IWYU pragma: export
-#include "cache_freshness.h"  // IWYU pragma: export
-#include "cache_key.h"        // IWYU pragma: export
-#include "cache_lock.h"       // IWYU pragma: export
+#include "cache/dir.h"        // IWYU pragma: export
+#include "cache/entry.h"      // IWYU pragma: export
+#include "cache/freshness.h"  // IWYU pragma: export
+#include "cache/key.h"        // IWYU pragma: export
+#include "cache/lock.h"       // IWYU pragma: export

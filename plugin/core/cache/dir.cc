@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_dir.h"
+#include "cache/dir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <tuple>
 #include <utility>
 
-#include "cache_file.h"
+#include "files/private_file.h"
 
 namespace fedcred {
 namespace {

@@ -21,14 +21,14 @@
 #include <utility>
 #include <vector>
 
-#include "cache_entry.h"
-#include "cache_key.h"
-#include "cache_lock.h"
-#include "cache_policy.h"
+#include "cache/entry.h"
+#include "cache/key.h"
+#include "cache/lock.h"
+#include "files/policy.h"
 #include "clock.h"
-#include "env.h"
+#include "base/env.h"
 #include "result.h"
-#include "unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace fedcred {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_entry.h"
+#include "cache/entry.h"
 
 #include <json-c/json.h>
 #include <json-c/json_object_iterator.h>
@@ -9,7 +9,7 @@
 #include <memory>
 #include <utility>
 
-#include "json_handle.h"
+#include "base/json_handle.h"
 
 namespace fedcred {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cached_fetch.h"
+#include "cache/fetch.h"
 
 #include <optional>
 #include <utility>

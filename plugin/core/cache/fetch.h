@@ -11,12 +11,12 @@
 #include <functional>
 #include <optional>
 
-#include "audit.h"
-#include "cache_dir.h"
-#include "cache_freshness.h"
+#include "output/audit.h"
+#include "cache/dir.h"
+#include "cache/freshness.h"
 #include "clock.h"
-#include "env.h"
-#include "logger.h"
+#include "base/env.h"
+#include "output/logger.h"
 #include "result.h"
 
 namespace fedcred {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_freshness.h"
+#include "cache/freshness.h"
 
 #include <sys/random.h>
 #include <time.h>

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "cache_entry.h"
+#include "cache/entry.h"
 
 namespace fedcred {
 

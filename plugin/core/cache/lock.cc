@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_lock.h"
+#include "cache/lock.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,10 +13,10 @@
 #include <cstdint>
 #include <string>
 
-#include "cache_policy.h"
+#include "files/policy.h"
 #include "clock.h"
 #include "result.h"
-#include "unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace fedcred {
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "aws_command.h"
+#include "commands/aws.h"
 
 #include <optional>
 #include <utility>
 
-#include "cache_dir.h"
-#include "cached_fetch.h"
-#include "config.h"
-#include "profile.h"
+#include "cache/dir.h"
+#include "cache/fetch.h"
+#include "config/config.h"
+#include "config/profile.h"
 #include "time_format.h"
 
 namespace fedcred {

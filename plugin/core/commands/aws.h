@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "aws_flow.h"
-#include "cache_key.h"
-#include "command.h"
+#include "flows/aws.h"
+#include "cache/key.h"
+#include "commands/command.h"
 
 namespace fedcred {
 

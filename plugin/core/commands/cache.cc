@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_command.h"
+#include "commands/cache.h"
 
 #include <utility>
 
-#include "cache_dir.h"
-#include "json_handle.h"
+#include "cache/dir.h"
+#include "base/json_handle.h"
 #include "time_format.h"
 
 namespace fedcred {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "env.h"
+#include "base/env.h"
 #include "result.h"
 #include "secret.h"
 

@@ -5,13 +5,13 @@
 #include <cstdint>
 #include <string>
 
-#include "audit.h"
-#include "cache_freshness.h"
+#include "output/audit.h"
+#include "cache/freshness.h"
 #include "clock.h"
-#include "env.h"
-#include "logger.h"
-#include "module_runner.h"
-#include "settings.h"
+#include "base/env.h"
+#include "output/logger.h"
+#include "module_host/runner.h"
+#include "config/settings.h"
 
 namespace fedcred {
 

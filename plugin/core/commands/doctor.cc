@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "doctor.h"
+#include "commands/doctor.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -9,16 +9,16 @@
 #include <cstdlib>
 #include <utility>
 
-#include "aws_flow.h"
-#include "cache_dir.h"
-#include "cache_policy.h"
-#include "config.h"
-#include "endpoints.h"
-#include "json_handle.h"
-#include "logger.h"
-#include "profile.h"
-#include "subject_command.h"
-#include "subject_token.h"
+#include "flows/aws.h"
+#include "cache/dir.h"
+#include "files/policy.h"
+#include "config/config.h"
+#include "config/endpoints.h"
+#include "base/json_handle.h"
+#include "output/logger.h"
+#include "config/profile.h"
+#include "commands/subject.h"
+#include "flows/subject_token.h"
 #include "time_format.h"
 
 namespace fedcred {

@@ -36,11 +36,11 @@
 #include <string_view>
 #include <vector>
 
-#include "command.h"
+#include "commands/command.h"
 #include "result.h"
 #include "time_format.h"
 #include "secret.h"
-#include "setup.h"
+#include "commands/setup.h"
 
 namespace fedcred {
 

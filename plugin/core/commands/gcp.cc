@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "gcp_command.h"
+#include "commands/gcp.h"
 
 #include <string>
 #include <utility>
 
-#include "json_writer.h"
-#include "output_file.h"
-#include "subject_command.h"
+#include "output/json_writer.h"
+#include "output/output_file.h"
+#include "commands/subject.h"
 
 namespace fedcred {
 namespace {

@@ -4,7 +4,7 @@
 // GOOGLE_EXTERNAL_ACCOUNT_* variables they set.
 #pragma once
 
-#include "command.h"
+#include "commands/command.h"
 #include "result.h"
 #include "secret.h"
 

@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "request.h"
+#include "commands/request.h"
 
 #include <array>
 
-#include "audit.h"
-#include "aws_command.h"
-#include "cache_command.h"
-#include "cache_freshness.h"
+#include "output/audit.h"
+#include "commands/aws.h"
+#include "commands/cache.h"
+#include "cache/freshness.h"
 #include "clock.h"
-#include "doctor.h"
+#include "commands/doctor.h"
 #include "fedcred_build_config.h"
-#include "gcp_command.h"
-#include "module_runner.h"
-#include "settings.h"
-#include "token_command.h"
+#include "commands/gcp.h"
+#include "module_host/runner.h"
+#include "config/settings.h"
+#include "commands/token.h"
 
 namespace fedcred {
 namespace {

@@ -8,12 +8,12 @@
 #include <string>
 #include <string_view>
 
-#include "command.h"
-#include "env.h"
-#include "logger.h"
+#include "commands/command.h"
+#include "base/env.h"
+#include "output/logger.h"
 #include "result.h"
 #include "secret.h"
-#include "setup.h"
+#include "commands/setup.h"
 
 namespace fedcred {
 

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "setup.h"
+#include "commands/setup.h"
 
 #include <json-c/json.h>
 
 #include <utility>
 
-#include "config.h"
-#include "endpoints.h"
-#include "json_handle.h"
-#include "profile.h"
-#include "subject_command.h"
-#include "subject_token.h"
+#include "config/config.h"
+#include "config/endpoints.h"
+#include "base/json_handle.h"
+#include "config/profile.h"
+#include "commands/subject.h"
+#include "flows/subject_token.h"
 
 namespace fedcred {
 namespace {

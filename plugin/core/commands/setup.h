@@ -18,8 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "command.h"
-#include "jwt_claims.h"
+#include "commands/command.h"
+#include "flows/jwt_claims.h"
 #include "result.h"
 #include "secret.h"
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "subject_command.h"
+#include "commands/subject.h"
 
 #include <utility>
 
-#include "cached_fetch.h"
-#include "profile.h"
+#include "cache/fetch.h"
+#include "config/profile.h"
 #include "time_format.h"
 
 namespace fedcred {

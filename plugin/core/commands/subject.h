@@ -8,11 +8,11 @@
 #include <string>
 #include <string_view>
 
-#include "cache_key.h"
-#include "command.h"
-#include "config.h"
-#include "profile.h"
-#include "subject_token.h"
+#include "cache/key.h"
+#include "commands/command.h"
+#include "config/config.h"
+#include "config/profile.h"
+#include "flows/subject_token.h"
 
 namespace fedcred {
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "token_command.h"
+#include "commands/token.h"
 
 #include <utility>
 
-#include "output_file.h"
-#include "subject_command.h"
+#include "output/output_file.h"
+#include "commands/subject.h"
 
 namespace fedcred {
 

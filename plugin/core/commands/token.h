@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "command.h"
+#include "commands/command.h"
 #include "result.h"
 #include "secret.h"
 

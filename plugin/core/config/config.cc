@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "config.h"
+#include "config/config.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <optional>
 #include <string_view>
 
-#include "unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace fedcred {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "env.h"
+#include "base/env.h"
 #include "result.h"
-#include "settings.h"
+#include "config/settings.h"
 
 namespace fedcred {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "endpoints.h"
+#include "config/endpoints.h"
 
 #include <arpa/inet.h>
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "env.h"
+#include "base/env.h"
 #include "result.h"
 
 namespace fedcred {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "profile.h"
+#include "config/profile.h"
 
 #include <array>
 #include <utility>

@@ -9,11 +9,11 @@
 #include <optional>
 #include <string>
 
-#include "config.h"
-#include "endpoints.h"
-#include "env.h"
+#include "config/config.h"
+#include "config/endpoints.h"
+#include "base/env.h"
 #include "result.h"
-#include "settings.h"
+#include "config/settings.h"
 
 namespace fedcred {
 

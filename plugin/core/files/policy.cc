@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_policy.h"
+#include "files/policy.h"
 
 #include <cstdio>
 

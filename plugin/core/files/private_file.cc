@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_file.h"
+#include "files/private_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <atomic>
 #include <utility>
 
-#include "unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace fedcred {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "cache_policy.h"
+#include "files/policy.h"
 #include "result.h"
 #include "secret.h"
 

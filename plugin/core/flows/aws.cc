@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "aws_flow.h"
+#include "flows/aws.h"
 
 #include <utility>
 
-#include "subject_token.h"
+#include "flows/subject_token.h"
 
 namespace fedcred {
 std::string default_session_name(JwtClaims const& claims, std::int64_t now_unix) {

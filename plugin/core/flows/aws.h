@@ -5,13 +5,13 @@
 
 #include <string>
 
-#include "aws_credentials.h"
+#include "flows/aws_credentials.h"
 #include "clock.h"
-#include "env.h"
-#include "jwt_claims.h"
-#include "logger.h"
-#include "module_runner.h"
-#include "profile.h"
+#include "base/env.h"
+#include "flows/jwt_claims.h"
+#include "output/logger.h"
+#include "module_host/runner.h"
+#include "config/profile.h"
 #include "result.h"
 
 namespace fedcred {

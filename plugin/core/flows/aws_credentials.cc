@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "aws_credentials.h"
+#include "flows/aws_credentials.h"
 
-#include "json_writer.h"
+#include "output/json_writer.h"
 #include "time_format.h"
 
 namespace fedcred {

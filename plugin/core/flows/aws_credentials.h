@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "module_runner.h"
+#include "module_host/runner.h"
 #include "result.h"
 #include "secret.h"
 

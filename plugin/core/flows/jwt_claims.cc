@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "jwt_claims.h"
+#include "flows/jwt_claims.h"
 
-#include "json_handle.h"
+#include "base/json_handle.h"
 #include "secret.h"
 
 namespace fedcred {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "subject_token.h"
+#include "flows/subject_token.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <utility>
 
-#include "unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace fedcred {
 namespace {

@@ -11,11 +11,11 @@
 #include <string>
 
 #include "clock.h"
-#include "endpoints.h"
-#include "env.h"
-#include "jwt_claims.h"
-#include "logger.h"
-#include "module_runner.h"
+#include "config/endpoints.h"
+#include "base/env.h"
+#include "flows/jwt_claims.h"
+#include "output/logger.h"
+#include "module_host/runner.h"
 #include "result.h"
 #include "secret.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "module_runner.h"
+#include "module_host/runner.h"
 
 #include <dlfcn.h>
 #include <limits.h>
@@ -14,7 +14,7 @@
 
 #include "fedcred/module.h"
 #include "fedcred_build_config.h"
-#include "unique_fd.h"
+#include "base/unique_fd.h"
 
 // The host side of one module call: what module.h calls fedcred_module_call.
 struct fedcred_module_call {

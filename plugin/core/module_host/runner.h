@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "env.h"
-#include "logger.h"
+#include "base/env.h"
+#include "output/logger.h"
 #include "result.h"
 #include "secret.h"
 

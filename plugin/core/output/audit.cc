@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "audit.h"
+#include "output/audit.h"
 
 #include <limits.h>
 #include <sys/socket.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "time_format.h"
-#include "unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace fedcred {
 namespace {

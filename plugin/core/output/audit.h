@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "env.h"
+#include "base/env.h"
 #include "result.h"
 
 namespace fedcred {

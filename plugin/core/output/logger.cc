@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "logger.h"
+#include "output/logger.h"
 
 namespace fedcred {
 namespace {

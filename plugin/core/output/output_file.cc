@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "output_file.h"
+#include "output/output_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "cache_file.h"
-#include "unique_fd.h"
+#include "files/private_file.h"
+#include "base/unique_fd.h"
 
 namespace fedcred {
 

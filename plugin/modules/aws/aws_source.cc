@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "../../core/time_format.h"  // the core's RFC 3339 parser, compiled into this module
+#include "time_format.h"  // the core's RFC 3339 parser, compiled into this module
 #include "ascii.h"
 #include "aws_partition.h"
 #include "imds.h"

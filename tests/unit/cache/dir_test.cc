@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_dir.h"
+#include "cache/dir.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "cache_test_util.h"
+#include "fakes/cache_support.h"
 
 namespace fedcred {
 namespace {

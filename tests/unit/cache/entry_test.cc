@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_entry.h"
+#include "cache/entry.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_freshness.h"
+#include "cache/freshness.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <limits>
 #include <set>
 
-#include "cache_test_util.h"
+#include "fakes/cache_support.h"
 
 namespace fedcred {
 namespace {

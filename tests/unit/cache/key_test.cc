@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_key.h"
+#include "cache/key.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cache_lock.h"
+#include "cache/lock.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -10,8 +10,8 @@
 
 #include <string>
 
-#include "cache_dir.h"
-#include "cache_test_util.h"
+#include "cache/dir.h"
+#include "fakes/cache_support.h"
 
 namespace fedcred {
 namespace {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // run_aws_command end to end: config files, profile, flow, document, with a
 // fake module runner and a fake clock.
-#include "aws_command.h"
+#include "commands/aws.h"
 
 #include <json-c/json.h>
 
 #include <string>
 
-#include "cache_freshness.h"
-#include "test_support.h"
+#include "cache/freshness.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // fedcred doctor with a scripted module runner: the steps it reports, their
 // order and exit status, and that neither the token nor credentials appear.
-#include "doctor.h"
+#include "commands/doctor.h"
 
 #include <json-c/json.h>
 
 #include <string>
 
-#include "json_handle.h"
-#include "test_support.h"
+#include "base/json_handle.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

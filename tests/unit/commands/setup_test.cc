@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `fedcred setup` document generators: parsed back with json-c and
 // compared with the claims and inputs they were made from.
-#include "setup.h"
+#include "commands/setup.h"
 
 #include <json-c/json.h>
 
 #include <string>
 
-#include "json_handle.h"
-#include "test_support.h"
+#include "base/json_handle.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

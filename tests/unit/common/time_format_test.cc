@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "test_support.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

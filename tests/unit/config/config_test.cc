@@ -3,11 +3,11 @@
 // files, and the search list.
 #include <sys/stat.h>
 #include <unistd.h>
-#include "config.h"
+#include "config/config.h"
 
 #include <string>
 
-#include "test_support.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

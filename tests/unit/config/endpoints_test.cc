@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // STS and GCE metadata endpoints: partitions, FIPS, overrides, loopback rule.
-#include "endpoints.h"
+#include "config/endpoints.h"
 
 #include <string>
 #include <tuple>
 
-#include "test_support.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Profile resolution: explicit > environment > [profile P] > [default] > defaults.
-#include "profile.h"
+#include "config/profile.h"
 
 #include <string>
 
-#include "test_support.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The profile key table: each key's validator and the session-name sanitizer.
-#include "settings.h"
+#include "config/settings.h"
 
 #include <string>
 
-#include "test_support.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // JsonWriter, the credential_process document and building credentials from
 // the sts module's results.
-#include "aws_credentials.h"
+#include "flows/aws_credentials.h"
 
 #include <json-c/json.h>
 
 #include <string>
 
-#include "json_writer.h"
-#include "test_support.h"
+#include "output/json_writer.h"
+#include "fakes/test_support.h"
 #include "time_format.h"
 
 namespace fedcred {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The GCP -> AWS flow with a fake module runner and a fake clock.
-#include "aws_flow.h"
+#include "flows/aws.h"
 
 #include <string>
 #include <vector>
 
-#include "test_support.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // base64url decoding and unverified JWT claim extraction.
-#include "jwt_claims.h"
+#include "flows/jwt_claims.h"
 
 #include <string>
 
-#include "test_support.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {

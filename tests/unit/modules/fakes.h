@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "../support/fake_clock.h"
+#include "fakes/fake_clock.h"
 #include "clock.h"
 #include "fedcred/module.h"
 #include "http_client.h"

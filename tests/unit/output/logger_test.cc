@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // scrub_secrets and the Logger's use of it.
-#include "logger.h"
+#include "output/logger.h"
 
 #include <string>
 #include <vector>
 
-#include "test_support.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {
