@@ -294,8 +294,9 @@ class Doctor {
   }
 
   bool check_imds() {
-    if (deps_.env.get("AWS_ACCESS_KEY_ID") && !token_req_.region.empty()) {
-      ok("imds", "not needed: AWS_ACCESS_KEY_ID and the region are given");
+    if (token_req_.aws_link.link != "imds" && !token_req_.region.empty()) {
+      ok("imds", "not needed: the AWS credentials come from " + token_req_.aws_link.identity +
+                     " and the region is given");
       return true;
     }
     Values params;
@@ -364,6 +365,10 @@ class Doctor {
                          " sub=" + value_or_none(c.sub) + " email=" + value_or_none(c.email) + " exp=" +
                          (c.exp ? format_rfc3339_utc(*c.exp) + " (in " + std::to_string((*c.exp - now) / 60) + " min)"
                                 : std::string("(none)"));
+    if (!token->identity.empty()) {
+      detail += "; signed with AWS credentials from the " + token->credential_link + " link of the chain (" +
+                token->identity + ")";
+    }
     if (!t.audience.empty() && !c.aud.empty() && c.aud != t.audience) {
       warn("subject-token", detail, "the token's aud is not the audience requested (" + t.audience + ")");
       return true;

@@ -66,8 +66,13 @@ std::string status_hint(int status, std::string const& what) {
 
 }  // namespace
 
-Result<sigv4::Credentials> parse_imds_credentials(std::string_view json, std::string const& role) {
-  std::string const what = "the IMDS credentials of role " + role;
+Result<sigv4::Credentials> parse_imds_credentials(std::string_view json, std::string const& role,
+                                                  std::string* expiration) {
+  return parse_aws_credentials_json(json, "the IMDS credentials of role " + role, true, expiration);
+}
+
+Result<sigv4::Credentials> parse_aws_credentials_json(std::string_view json, std::string const& what,
+                                                      bool require_success_code, std::string* expiration) {
   TokenerPtr tokener(json_tokener_new());
   if (!tokener) return make_error(Status::internal, "cannot create a JSON parser");
   JsonPtr doc(json_tokener_parse_ex(tokener.get(), json.data(), static_cast<int>(json.size())));
@@ -85,13 +90,17 @@ Result<sigv4::Credentials> parse_imds_credentials(std::string_view json, std::st
   // return leaves a secret behind in freed memory.
   if (secret != nullptr) creds.secret_access_key = take_secret(secret);
   if (token != nullptr) creds.session_token = take_secret(token);
-  if (code_text != "Success") {
+  if (require_success_code && code_text != "Success") {
     json_object* message = string_member(doc.get(), "Message");
     std::string text = what + " report Code=" + sanitize_sts_text(code_text.empty() ? "(none)" : code_text);
     if (message != nullptr) text += " (" + sanitize_sts_text(json_object_get_string(message)) + ")";
     return make_error(Status::source, text + ": check the instance profile and its role in IAM");
   }
   if (akid != nullptr) creds.access_key_id = json_object_get_string(akid);
+  if (expiration != nullptr) {
+    json_object* exp = string_member(doc.get(), "Expiration");
+    *expiration = exp != nullptr ? json_object_get_string(exp) : "";
+  }
   if (creds.access_key_id.empty() || creds.secret_access_key.empty() || creds.session_token.empty()) {
     return make_error(Status::source, what + " lack AccessKeyId, SecretAccessKey or Token");
   }
@@ -216,7 +225,7 @@ Result<Secret> Imds::get(std::string const& path, std::string const& what) {
   return result;
 }
 
-Result<sigv4::Credentials> Imds::role_credentials() {
+Result<sigv4::Credentials> Imds::role_credentials(std::string* expiration) {
   auto roles = get(kRolesPath, "the instance role name");
   if (!roles) return std::move(roles).error();
   std::string_view listing = roles->reveal();
@@ -229,7 +238,8 @@ Result<sigv4::Credentials> Imds::role_credentials() {
   }
   auto body = get(kRolesPath + role, "the credentials of role " + role);
   if (!body) return std::move(body).error();
-  return parse_imds_credentials(body->reveal(), role);
+  role_ = role;
+  return parse_imds_credentials(body->reveal(), role, expiration);
 }
 
 Result<std::string> Imds::region() {

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "credential_chain.h"
+
+#include <arpa/inet.h>
+
+#include "time_format.h"
+#include "ascii.h"
+#include "assume_role.h"
+#include "aws_partition.h"
+#include "imds.h"
+#include "url.h"
+
+namespace fedcred::modules {
+namespace {
+
+constexpr std::int64_t kContainerAttemptTimeoutMs = 2000;  // botocore's ContainerMetadataFetcher
+constexpr std::size_t kContainerMaxBodyBytes = 64 * 1024;
+
+bool is_loopback_ip(std::string host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+std::int64_t expiry_of(std::string const& text) {
+  auto parsed = parse_rfc3339(text);
+  return parsed ? *parsed : 0;
+}
+
+}  // namespace
+
+Result<void> check_container_url(std::string const& text) {
+  auto url = parse_url(text);
+  if (!url) return Error(url.error()).prefix("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  if (url->scheme == "https") return {};
+  std::string host = url->host;
+  for (char& c : host) c = ascii::to_lower(c);
+  // botocore compares the bare host (urlparse drops the IPv6 brackets).
+  std::string bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+  if (is_loopback_ip(host) || bare == "169.254.170.2" || bare == "169.254.170.23" || bare == "fd00:ec2::23" ||
+      bare == "localhost") {
+    return {};
+  }
+  return make_error(Status::usage,
+                    "container credentials endpoint host " + url->host +
+                        " is not allowed over plain http: use https, a loopback address, or one of 169.254.170.2, "
+                        "169.254.170.23, fd00:ec2::23 (check AWS_CONTAINER_CREDENTIALS_FULL_URI)");
+}
+
+Result<AwsCredentials> CredentialChain::resolve(ModuleCall const& call, std::string const& region,
+                                                std::int64_t deadline_ms) {
+  // Without credential_link (an older core), keys given mean the environment link.
+  std::string const link = call.param("credential_link").value_or(
+      call.param("access_key_id") || call.param("secret_access_key") ? "environment" : "imds");
+  Result<AwsCredentials> out = make_error(Status::usage, "unknown credential_link \"" + link + "\"");
+  if (link == "environment") out = environment(call);
+  if (link == "web_identity") out = web_identity(call, region, deadline_ms);
+  if (link == "container") out = container(call, deadline_ms);
+  if (link == "imds") out = imds(call, deadline_ms);
+  if (out) {
+    out->link = link;
+    if (log_) log_(FEDCRED_LOG_DEBUG, "AWS credentials from the " + link + " link: " + out->identity);
+  }
+  return out;
+}
+
+Result<AwsCredentials> CredentialChain::environment(ModuleCall const& call) {
+  auto akid = call.required_param("access_key_id");
+  auto secret = call.required_secret_param("secret_access_key");
+  if (!akid || !secret) {
+    return make_error(Status::usage, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
+  }
+  AwsCredentials out;
+  out.keys.access_key_id = std::move(*akid);
+  out.keys.secret_access_key = std::move(*secret);
+  if (auto token = call.required_secret_param("session_token")) out.keys.session_token = std::move(*token);
+  out.identity = "access key " + out.keys.access_key_id;
+  return out;
+}
+
+Result<AwsCredentials> CredentialChain::web_identity(ModuleCall const& call, std::string const& region,
+                                                     std::int64_t deadline_ms) {
+  AssumeRoleRequest request;
+  auto token = call.required_secret_param("web_identity_token");
+  if (!token) return make_error(Status::source, "the web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE) is empty");
+  request.web_identity_token = std::move(*token);
+  auto role = call.required_param("role_arn");
+  if (!role) return make_error(Status::usage, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+  request.role_arn = std::move(*role);
+  request.session_name =
+      call.param("role_session_name").value_or("fedcred-" + std::to_string(clock_.unix_seconds()));
+  // botocore sends no DurationSeconds here; 3600 is STS's own default.
+  request.duration = "3600";
+  request.region = region.empty() ? "us-east-1" : region;
+  if (auto endpoint = call.param("sts_endpoint")) {
+    request.endpoint = *endpoint;
+  } else if (region.empty()) {
+    request.endpoint = "https://sts.amazonaws.com";  // botocore's choice without a region
+  } else {
+    request.endpoint = "https://sts." + region + "." + std::string(aws::partition_dns_suffix(region));
+  }
+  request.deadline_ms = deadline_ms;
+  StsExchange sts(http_, clock_, StsExchange::default_policy(), random_);
+  sts.set_logger(log_);
+  auto creds = sts.assume_role_with_web_identity(request);
+  if (!creds) return Error(std::move(creds).error()).prefix("web identity (AWS_WEB_IDENTITY_TOKEN_FILE)");
+  AwsCredentials out;
+  out.keys.access_key_id = creds->access_key_id;
+  out.keys.secret_access_key = std::move(creds->secret_access_key);
+  out.keys.session_token = std::move(creds->session_token);
+  out.expiration = expiry_of(creds->expiration);
+  out.identity = "web identity role " + request.role_arn;
+  return out;
+}
+
+Result<AwsCredentials> CredentialChain::container(ModuleCall const& call, std::int64_t deadline_ms) {
+  auto url_text = call.required_param("container_url");
+  if (!url_text) return std::move(url_text).error();
+  auto allowed = check_container_url(*url_text);
+  if (!allowed) return std::move(allowed).error();
+  std::string const host = url_authority(*url_text);
+  std::string const what = "the container credentials endpoint " + host;
+  Secret authorization;
+  if (auto token = call.required_secret_param("container_authorization_token")) authorization = std::move(*token);
+  // botocore refuses a token with CR or LF: it would split the header.
+  if (authorization.reveal().find_first_of("\r\n") != std::string::npos) {
+    return make_error(Status::usage, "the container authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]) "
+                                     "contains a line break");
+  }
+  Retrier retrier(RetryPolicy{3, 1000, 1000, 0}, clock_, deadline_ms, random_);
+  auto body = retrier.run(
+      [&](int) -> Result<Secret> {
+        HttpRequest request;
+        request.url = *url_text;
+        request.headers = {{"Accept", "application/json"}};
+        if (!authorization.empty()) request.headers.emplace_back("Authorization", authorization.reveal());
+        request.timeout_ms = attempt_timeout_ms(clock_, deadline_ms, kContainerAttemptTimeoutMs);
+        request.max_body_bytes = kContainerMaxBodyBytes;
+        request.direct = true;  // a link-local/loopback endpoint: never through a proxy
+        auto response = http_.send(request);
+        for (auto& header : request.headers) wipe(header.second);
+        if (!response) return std::move(response).error();
+        int const status = response->status;
+        if (status >= 500 || status == 429) {
+          return make_error(Status::transient, what + " answered HTTP " + std::to_string(status));
+        }
+        if (status == 401 || status == 403) {
+          return make_error(Status::denied, what + " refused the authorization token (HTTP " + std::to_string(status) +
+                                                "): check AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        }
+        if (status != 200) {
+          return make_error(Status::source, what + " answered HTTP " + std::to_string(status));
+        }
+        return std::move(response->body);
+      },
+      is_transient);
+  if (!body) {
+    Error error = std::move(body).error();
+    if (error.status == Status::transient) {
+      return make_error(Status::source, "cannot get credentials from " + what + ": " + error.message);
+    }
+    return error;
+  }
+  std::string expiration;
+  auto keys = parse_aws_credentials_json(body->reveal(), "the credentials from " + what, false, &expiration);
+  if (!keys) return std::move(keys).error();
+  AwsCredentials out;
+  out.keys = std::move(*keys);
+  out.expiration = expiry_of(expiration);
+  out.identity = "container credentials from " + host;
+  return out;
+}
+
+Result<AwsCredentials> CredentialChain::imds(ModuleCall const& call, std::int64_t deadline_ms) {
+  auto base = call.required_param("imds_endpoint");
+  if (!base) return std::move(base).error();
+  Imds metadata(http_, clock_, *base, deadline_ms, Imds::default_policy(), random_);
+  std::string expiration;
+  auto keys = metadata.role_credentials(&expiration);
+  if (!keys) return std::move(keys).error();
+  AwsCredentials out;
+  out.keys = std::move(*keys);
+  out.expiration = expiry_of(expiration);
+  out.identity = "instance role " + metadata.role_name();
+  return out;
+}
+
+}  // namespace fedcred::modules
