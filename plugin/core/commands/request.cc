@@ -4,6 +4,7 @@
 #include <array>
 
 #include "output/audit.h"
+#include "commands/access_token.h"
 #include "commands/aws.h"
 #include "commands/cache.h"
 #include "cache/freshness.h"
@@ -18,15 +19,18 @@
 namespace fedcred {
 namespace {
 
-constexpr std::array<std::string_view, 9> kCommands{
-    "aws", "gcp", "token", "cache-list", "cache-clear", "doctor", "setup-aws-trust-policy", "setup-aws-config",
+constexpr std::array<std::string_view, 10> kCommands{
+    "aws", "gcp", "token", "access-token", "cache-list", "cache-clear", "doctor", "setup-aws-trust-policy", "setup-aws-config",
     "setup-gcp-cred-config"};
 
-bool hands_out_credentials(std::string_view c) { return c == "aws" || c == "gcp" || c == "token"; }
+bool hands_out_credentials(std::string_view c) {
+  return c == "aws" || c == "gcp" || c == "token" || c == "access-token";
+}
 
 Result<Secret> run_credential_command(Request const& req, CommandDeps const& deps) {
   if (req.command == "gcp") return run_gcp_command(req.inputs, deps);
   if (req.command == "token") return run_token_command(req.inputs, req.output_file, deps);
+  if (req.command == "access-token") return run_access_token_command(req.inputs, req.options, req.output_file, deps);
   return run_aws_command(req.inputs, deps);
 }
 
@@ -53,7 +57,7 @@ Result<void> set_request_key(Request& req, std::string const& key, std::string c
     req.inputs.profile = value;
   } else if (key == "config") {
     req.inputs.config_file = value;
-  } else if (key == "output" && req.command == "token") {
+  } else if (key == "output" && (req.command == "token" || req.command == "access-token")) {
     req.output_file = value;
   } else if (is_command_option(req.command, key)) {
     auto option = validate_command_option(key, value);

@@ -20,8 +20,8 @@ namespace fedcred {
 struct Request {
   std::string command;
   CommandInputs inputs;
-  std::string output_file;  // "token" only
-  CommandOptions options;   // doctor and setup-* only (setup.h)
+  std::string output_file;  // "token" and "access-token" only
+  CommandOptions options;   // doctor, setup-* and access-token only (setup.h)
 };
 
 // "aws", "gcp", "token", "cache-list", "cache-clear", "doctor", "setup-*".
