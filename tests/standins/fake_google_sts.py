@@ -41,7 +41,8 @@ Test-only endpoints:
 
 In-process: `GoogleSts(jwks_url=...).start()`, `.url`, `.token_url`, `.impersonation_url(sa)`,
 `.stats()`, `.set_fault()`, `.reset()`, `.stop()`. As a process:
-`fake_google_sts.py --jwks-url URL [--port 0] [--port-file F]` prints the port once listening.
+`fake_google_sts.py [--jwks-url URL] [--aws-credentials-json F] [--port 0] [--port-file F]`
+prints the port once listening.
 """
 
 import base64
@@ -461,13 +462,20 @@ GoogleSts.handler_class = _Handler
 
 def main(argv=None):
     def add_arguments(parser):
-        parser.add_argument("--jwks-url", required=True,
+        parser.add_argument("--jwks-url",
                             help="the issuer's JWKS (AWS outbound stand-in "
                                  "/.well-known/jwks.json, GCE stand-in /.well-known/jwks)")
+        parser.add_argument("--aws-credentials-json",
+                            help='aws4_request signers: {"AKID": ["secret", "session token"|null]}')
 
-    return standin_server.standin_main(
-        __doc__, lambda args: GoogleSts(jwks_url=args.jwks_url, port=args.port).start(),
-        add_arguments, argv)
+    def start(args):
+        creds = None
+        if args.aws_credentials_json:
+            with open(args.aws_credentials_json) as f:
+                creds = {k: tuple(v) for k, v in json.load(f).items()}
+        return GoogleSts(jwks_url=args.jwks_url, port=args.port, aws_credentials=creds).start()
+
+    return standin_server.standin_main(__doc__, start, add_arguments, argv)
 
 
 if __name__ == "__main__":

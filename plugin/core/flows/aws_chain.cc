@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include "aws_container_host.h"
 #include "config/endpoints.h"
 #include "files/secret_file.h"
 
@@ -38,10 +39,7 @@ Result<void> check_container_host(std::string const& url, std::string const& ori
     return make_error(Status::usage, origin + ": the URL must not contain user information ('@')");
   }
   std::string const host = bare_host(url);
-  if (is_loopback(host) || host == "169.254.170.2" || host == "169.254.170.23" ||
-      host == "fd00:ec2::23") {
-    return {};
-  }
+  if (aws::is_allowed_container_http_host(host)) return {};
   return make_error(Status::usage, origin + ": container credentials host '" + host +
                                        "' is not allowed over plain http: use https, a loopback address, or "
                                        "169.254.170.2, 169.254.170.23, fd00:ec2::23 (as the AWS SDKs require)");

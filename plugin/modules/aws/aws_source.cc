@@ -42,14 +42,12 @@ Result<std::int64_t> capped_duration(std::int64_t requested, std::int64_t expira
   return remaining;
 }
 
-Result<std::string> resolve_region(std::string const& region, std::string const& imds_endpoint, HttpClient& http,
-                                   Clock& clock, std::int64_t deadline_ms, RandomSource const& random) {
+Result<std::string> resolve_region(std::string const& region, Imds* imds) {
   if (!region.empty()) return region;
-  if (imds_endpoint.empty()) {
+  if (imds == nullptr) {
     return make_error(Status::usage, "no AWS region: set AWS_REGION (or let fedcred read it from IMDS)");
   }
-  Imds imds(http, clock, imds_endpoint, deadline_ms, Imds::default_policy(), random);
-  return imds.region();
+  return imds->region();
 }
 
 Result<AwsSourceRequest> aws_source_request(ModuleCall const& call, Clock const& clock) {
@@ -121,12 +119,17 @@ int run_subject_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSo
                                              request->sts_endpoint);
     if (!checked) return call.fail(checked.error());
   }
-  auto region = resolve_region(request->region, request->imds_endpoint, http, clock, request->deadline_ms, random);
+  // One IMDS session (one token PUT) for both the region and the instance role.
+  std::optional<Imds> imds;
+  if (!request->imds_endpoint.empty()) {
+    imds.emplace(http, clock, request->imds_endpoint, request->deadline_ms, Imds::default_policy(), random);
+  }
+  auto region = resolve_region(request->region, imds ? &*imds : nullptr);
   if (!region) return call.fail(region.error());
   request->region = std::move(*region);
   CredentialChain chain(http, clock, random);
   chain.set_logger(call.logger());
-  auto credentials = chain.resolve(call, request->region, request->deadline_ms);
+  auto credentials = chain.resolve(call, request->region, request->deadline_ms, imds ? &*imds : nullptr);
   if (!credentials) return call.fail(credentials.error());
   AwsSource source(http, clock, std::move(random));
   source.set_logger(call.logger());

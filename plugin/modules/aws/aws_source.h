@@ -54,9 +54,11 @@ struct AwsSubjectToken {
 // too soon for STS's 60 s minimum.
 Result<std::int64_t> capped_duration(std::int64_t requested, std::int64_t expiration, std::int64_t now);
 
-// The region: `region` when given, else the availability zone from IMDS.
-Result<std::string> resolve_region(std::string const& region, std::string const& imds_endpoint, HttpClient& http,
-                                   Clock& clock, std::int64_t deadline_ms, RandomSource const& random);
+class Imds;
+
+// The region: `region` when given, else the availability zone from `imds`
+// (nullptr: no IMDS endpoint was given, Status::usage).
+Result<std::string> resolve_region(std::string const& region, Imds* imds);
 
 class AwsSource {
  public:

@@ -2,10 +2,12 @@
 #include "caller_identity_token.h"
 
 #include <cstdio>
+#include <optional>
 
 #include "aws_partition.h"
 #include "aws_source.h"
 #include "credential_chain.h"
+#include "imds.h"
 #include "url.h"
 
 namespace fedcred::modules {
@@ -94,12 +96,16 @@ int run_caller_identity_token(ModuleCall& call, HttpClient& http, Clock& clock, 
   if (!audience) return call.fail(audience.error());
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
-  std::string const imds = call.param("imds_endpoint").value_or("");
-  auto region = resolve_region(call.param("region").value_or(""), imds, http, clock, *deadline, random);
+  // One IMDS session (one token PUT) for both the region and the instance role.
+  std::optional<Imds> imds;
+  if (auto base = call.param("imds_endpoint")) {
+    imds.emplace(http, clock, *base, *deadline, Imds::default_policy(), random);
+  }
+  auto region = resolve_region(call.param("region").value_or(""), imds ? &*imds : nullptr);
   if (!region) return call.fail(region.error());
   CredentialChain chain(http, clock, random);
   chain.set_logger(call.logger());
-  auto credentials = chain.resolve(call, *region, *deadline);
+  auto credentials = chain.resolve(call, *region, *deadline, imds ? &*imds : nullptr);
   if (!credentials) return call.fail(credentials.error());
   auto token = caller_identity_token(call.param("regional_cred_verification_url").value_or(kDefaultVerificationUrl),
                                      *region, *audience, credentials->keys, clock.unix_seconds());

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "credential_chain.h"
 
-#include <arpa/inet.h>
-
 #include "time_format.h"
 #include "ascii.h"
+#include "aws_container_host.h"
 #include "assume_role.h"
 #include "aws_partition.h"
 #include "imds.h"
@@ -15,14 +14,6 @@ namespace {
 
 constexpr std::int64_t kContainerAttemptTimeoutMs = 2000;  // botocore's ContainerMetadataFetcher
 constexpr std::size_t kContainerMaxBodyBytes = 64 * 1024;
-
-bool is_loopback_ip(std::string host) {
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
-}
 
 std::int64_t expiry_of(std::string const& text) {
   auto parsed = parse_rfc3339(text);
@@ -39,8 +30,7 @@ Result<void> check_container_url(std::string const& text) {
   for (char& c : host) c = ascii::to_lower(c);
   // botocore compares the bare host (urlparse drops the IPv6 brackets).
   std::string bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
-  if (is_loopback_ip(host) || bare == "169.254.170.2" || bare == "169.254.170.23" || bare == "fd00:ec2::23" ||
-      bare == "localhost") {
+  if (aws::is_allowed_container_http_host(bare)) {
     return {};
   }
   return make_error(Status::usage,
@@ -50,7 +40,7 @@ Result<void> check_container_url(std::string const& text) {
 }
 
 Result<AwsCredentials> CredentialChain::resolve(ModuleCall const& call, std::string const& region,
-                                                std::int64_t deadline_ms) {
+                                                std::int64_t deadline_ms, Imds* imds) {
   // Without credential_link (an older core), keys given mean the environment link.
   std::string const link = call.param("credential_link").value_or(
       call.param("access_key_id") || call.param("secret_access_key") ? "environment" : "imds");
@@ -58,7 +48,7 @@ Result<AwsCredentials> CredentialChain::resolve(ModuleCall const& call, std::str
   if (link == "environment") out = environment(call);
   if (link == "web_identity") out = web_identity(call, region, deadline_ms);
   if (link == "container") out = container(call, deadline_ms);
-  if (link == "imds") out = imds(call, deadline_ms);
+  if (link == "imds") out = instance_role(imds);
   if (out) {
     out->link = link;
     if (log_) log_(FEDCRED_LOG_DEBUG, "AWS credentials from the " + link + " link: " + out->identity);
@@ -173,17 +163,15 @@ Result<AwsCredentials> CredentialChain::container(ModuleCall const& call, std::i
   return out;
 }
 
-Result<AwsCredentials> CredentialChain::imds(ModuleCall const& call, std::int64_t deadline_ms) {
-  auto base = call.required_param("imds_endpoint");
-  if (!base) return std::move(base).error();
-  Imds metadata(http_, clock_, *base, deadline_ms, Imds::default_policy(), random_);
+Result<AwsCredentials> CredentialChain::instance_role(Imds* imds) {
+  if (imds == nullptr) return make_error(Status::usage, "missing parameter imds_endpoint");
   std::string expiration;
-  auto keys = metadata.role_credentials(&expiration);
+  auto keys = imds->role_credentials(&expiration);
   if (!keys) return std::move(keys).error();
   AwsCredentials out;
   out.keys = std::move(*keys);
   out.expiration = expiry_of(expiration);
-  out.identity = "instance role " + metadata.role_name();
+  out.identity = "instance role " + imds->role_name();
   return out;
 }
 

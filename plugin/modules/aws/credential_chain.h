@@ -29,6 +29,8 @@
 
 namespace fedcred::modules {
 
+class Imds;
+
 struct AwsCredentials {
   sigv4::Credentials keys;
   std::int64_t expiration = 0;  // unix seconds; 0 = long-term keys
@@ -48,14 +50,17 @@ class CredentialChain {
   void set_logger(LogFn log) { log_ = std::move(log); }
 
   // The credentials of the link `call` names; `region` is the region already
-  // known (may be empty), used for the web identity STS call.
-  Result<AwsCredentials> resolve(ModuleCall const& call, std::string const& region, std::int64_t deadline_ms);
+  // known (may be empty), used for the web identity STS call; `imds` is the
+  // caller's IMDS session (shared so one run makes one token PUT), needed by
+  // the imds link only.
+  Result<AwsCredentials> resolve(ModuleCall const& call, std::string const& region, std::int64_t deadline_ms,
+                                 Imds* imds);
 
  private:
   Result<AwsCredentials> environment(ModuleCall const& call);
   Result<AwsCredentials> web_identity(ModuleCall const& call, std::string const& region, std::int64_t deadline_ms);
   Result<AwsCredentials> container(ModuleCall const& call, std::int64_t deadline_ms);
-  Result<AwsCredentials> imds(ModuleCall const& call, std::int64_t deadline_ms);
+  Result<AwsCredentials> instance_role(Imds* imds);
 
   HttpClient& http_;
   Clock& clock_;

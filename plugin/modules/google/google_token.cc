@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "google_token.h"
 
-#include <arpa/inet.h>
-#include <json-c/json.h>
-#include <string.h>
-
 #include <charconv>
 #include <memory>
 
 #include "time_format.h"
 #include "ascii.h"
+#include "json_doc.h"
 #include "url.h"
 
 namespace fedcred::modules {
@@ -17,40 +14,6 @@ namespace {
 
 constexpr char kGrantType[] = "urn:ietf:params:oauth:grant-type:token-exchange";
 constexpr char kAccessTokenType[] = "urn:ietf:params:oauth:token-type:access_token";
-
-struct JsonDeleter {
-  void operator()(json_object* o) const noexcept { json_object_put(o); }
-};
-using JsonPtr = std::unique_ptr<json_object, JsonDeleter>;
-struct TokenerDeleter {
-  void operator()(json_tokener* t) const noexcept { json_tokener_free(t); }
-};
-
-JsonPtr parse_object(std::string_view text) {
-  std::unique_ptr<json_tokener, TokenerDeleter> tokener(json_tokener_new());
-  if (!tokener) return nullptr;
-  JsonPtr doc(json_tokener_parse_ex(tokener.get(), text.data(), static_cast<int>(text.size())));
-  if (!doc || json_tokener_get_error(tokener.get()) != json_tokener_success ||
-      !json_object_is_type(doc.get(), json_type_object)) {
-    return nullptr;
-  }
-  return doc;
-}
-
-json_object* member(json_object* obj, char const* key, json_type type) {
-  json_object* v = nullptr;
-  if (obj == nullptr || !json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, type)) return nullptr;
-  return v;
-}
-
-// Copies a token out of the document and wipes json-c's copy before it is freed.
-Secret take_secret(json_object* v) {
-  char* text = const_cast<char*>(json_object_get_string(v));
-  std::size_t const len = static_cast<std::size_t>(json_object_get_string_len(v));
-  Secret out(std::string_view(text, len));
-  explicit_bzero(text, len);
-  return out;
-}
 
 // Google's words in a message: printable ASCII, bounded.
 std::string clean(std::string_view text) {
@@ -62,19 +25,19 @@ std::string clean(std::string_view text) {
 // What Google said, from either error shape: OAuth {"error","error_description"}
 // (STS) or {"error":{"code","message","status"}} (IAM Credentials).
 std::string google_error(std::string_view body) {
-  JsonPtr doc = parse_object(body);
+  JsonDoc doc = parse_json_object(body);
   if (!doc) return "";
-  if (json_object* e = member(doc.get(), "error", json_type_string)) {
+  if (json_object* e = json_member(doc.get(), "error", json_type_string)) {
     std::string text = clean(json_object_get_string(e));
-    if (json_object* d = member(doc.get(), "error_description", json_type_string)) {
+    if (json_object* d = json_member(doc.get(), "error_description", json_type_string)) {
       text += ": " + clean(json_object_get_string(d));
     }
     return text;
   }
-  if (json_object* e = member(doc.get(), "error", json_type_object)) {
+  if (json_object* e = json_member(doc.get(), "error", json_type_object)) {
     std::string text;
-    if (json_object* s = member(e, "status", json_type_string)) text = clean(json_object_get_string(s));
-    if (json_object* m = member(e, "message", json_type_string)) text += ": " + clean(json_object_get_string(m));
+    if (json_object* s = json_member(e, "status", json_type_string)) text = clean(json_object_get_string(s));
+    if (json_object* m = json_member(e, "message", json_type_string)) text += ": " + clean(json_object_get_string(m));
     return text;
   }
   return "";
@@ -94,21 +57,12 @@ std::string hint_for(int status, std::string const& error, bool iam) {
   return "";
 }
 
-bool is_loopback(std::string host) {
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  if (host == "localhost") return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
-}
-
 }  // namespace
 
 Result<void> check_google_url(std::string const& url, std::string const& what) {
   auto parsed = parse_url(url);
   if (!parsed) return Error(parsed.error()).prefix(what);
-  if (parsed->scheme == "https" || is_loopback(parsed->host)) return {};
+  if (parsed->scheme == "https" || is_loopback_host(parsed->host)) return {};
   return make_error(Status::usage, what + " " + parsed->authority() +
                                        ": plain http is allowed only to a loopback address; use https");
 }
@@ -158,19 +112,19 @@ Result<GoogleAccessToken> GoogleTokenClient::exchange(GoogleTokenRequest const& 
                    {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}}, form,
                    request.deadline_ms);
   if (!body) return std::move(body).error();
-  JsonPtr doc = parse_object(body->reveal());
-  json_object* token = doc ? member(doc.get(), "access_token", json_type_string) : nullptr;
+  JsonDoc doc = parse_json_object(body->reveal());
+  json_object* token = doc ? json_member(doc.get(), "access_token", json_type_string) : nullptr;
   if (token == nullptr) {
     return make_error(Status::response, "Google STS at " + url_authority(request.token_url) +
                                             " answered without an access_token");
   }
   GoogleAccessToken out;
-  out.token = take_secret(token);
+  out.token = take_json_secret(token);
   // expires_in is an integer, or a string of one (PROTOCOLS.md 8.1).
   std::int64_t expires_in = 0;
-  if (json_object* e = member(doc.get(), "expires_in", json_type_int)) {
+  if (json_object* e = json_member(doc.get(), "expires_in", json_type_int)) {
     expires_in = json_object_get_int64(e);
-  } else if (json_object* s = member(doc.get(), "expires_in", json_type_string)) {
+  } else if (json_object* s = json_member(doc.get(), "expires_in", json_type_string)) {
     std::string_view text = json_object_get_string(s);
     std::from_chars(text.data(), text.data() + text.size(), expires_in);
   }
@@ -183,7 +137,7 @@ Result<GoogleAccessToken> GoogleTokenClient::exchange(GoogleTokenRequest const& 
 }
 
 Result<GoogleAccessToken> GoogleTokenClient::impersonate(GoogleTokenRequest const& request, Secret const& sts_token) {
-  JsonPtr body(json_object_new_object());
+  JsonDoc body(json_object_new_object());
   json_object* scopes = json_object_new_array();
   std::string_view rest = request.scope;
   while (!rest.empty()) {
@@ -195,22 +149,22 @@ Result<GoogleAccessToken> GoogleTokenClient::impersonate(GoogleTokenRequest cons
   json_object_object_add(body.get(), "scope", scopes);
   std::string const lifetime = std::to_string(request.lifetime_seconds) + "s";
   json_object_object_add(body.get(), "lifetime", json_object_new_string(lifetime.c_str()));
-  Secret const json(std::string_view(json_object_to_json_string_ext(body.get(), JSON_C_TO_STRING_PLAIN)));
+  Secret const json(std::string_view(json_object_to_json_string_ext(body.get(), JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
   auto answer = post(request.impersonation_url, "IAM Credentials generateAccessToken",
                      {{"Content-Type", "application/json"},
                       {"Accept", "application/json"},
                       {"Authorization", "Bearer " + sts_token.reveal()}},
                      json, request.deadline_ms);
   if (!answer) return std::move(answer).error();
-  JsonPtr doc = parse_object(answer->reveal());
-  json_object* token = doc ? member(doc.get(), "accessToken", json_type_string) : nullptr;
-  json_object* expire = doc ? member(doc.get(), "expireTime", json_type_string) : nullptr;
+  JsonDoc doc = parse_json_object(answer->reveal());
+  json_object* token = doc ? json_member(doc.get(), "accessToken", json_type_string) : nullptr;
+  json_object* expire = doc ? json_member(doc.get(), "expireTime", json_type_string) : nullptr;
   std::string const host = url_authority(request.impersonation_url);
   if (token == nullptr || expire == nullptr) {
     return make_error(Status::response, "IAM Credentials at " + host + " answered without accessToken/expireTime");
   }
   GoogleAccessToken out;
-  out.token = take_secret(token);
+  out.token = take_json_secret(token);
   auto expiration = parse_rfc3339(json_object_get_string(expire));
   if (!expiration) return make_error(Status::response, "IAM Credentials at " + host + " answered a bad expireTime");
   out.expiration = *expiration;
