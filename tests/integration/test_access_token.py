@@ -198,6 +198,25 @@ class TestSetup(AccessTokenCase):
         self.assertEqual(self.read_object(token)[0], 200)
 
 
+class TestAudit(AccessTokenCase):
+    def test_issuance_and_hit_are_audited_without_the_token(self):
+        from test_audit import SyslogCollector
+        syslog = SyslogCollector(os.path.join(self.sandbox.root, "syslog.sock"))
+        self.addCleanup(syslog.close)
+        env = dict(self.link_env("environment"), FEDCRED_SYSLOG_SOCKET=syslog.path)
+        first = self.access_token(env=env, cache=True)
+        second = self.access_token(env=env, cache=True)
+        token = self.assert_token(first)
+        self.assertEqual(self.assert_token(second), token)
+        lines = syslog.wait_for(2)
+        self.assertEqual(len(lines), 2, lines)
+        for line in lines:
+            self.assertIn("access-token", line)
+            self.assertIn(AUDIENCE, line)
+            self.assertNotIn(token, line)
+        self.assertIn("AKIAFAKESTATIC000002", lines[0], "the subject is who signed")
+
+
 class TestCache(AccessTokenCase):
     def test_hit_and_no_network_library(self):
         env = dict(self.link_env("imds"), LD_DEBUG="files")

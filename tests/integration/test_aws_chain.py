@@ -214,12 +214,16 @@ class TestSourceAwsOnly(ChainTestCase):
                            env=self.link_env("environment"))
         self.assert_failure(res, EXIT_USAGE, mentions=["source 'aws'", "fedcred gcp"])
 
-    def test_half_set_keys_do_not_break_another_source(self):
-        config = self.write("f.conf", "[profile f]\nsource = file\ntoken_file = %s\n"
-                            % self.eks.write_token(os.path.join(self.sandbox.root, "t")))
-        env = dict(self.env, AWS_ACCESS_KEY_ID="AKIAHALFSET00000000")
-        res = self.run_raw("token", "--config", config, "--profile", "f", env=env)
+    def test_aws_keys_are_not_read_for_source_gce(self):
+        """Before, a half-set AWS key pair failed `fedcred token --source gce` (exit 2): the
+        environment's AWS keys were read and handed to every source's module."""
+        import gce_metadata
+        md = gce_metadata.MetadataServer().start()
+        self.addCleanup(md.stop)
+        env = dict(self.env, GCE_METADATA_HOST=md.host, AWS_ACCESS_KEY_ID="AKIAHALFSET00000000")
+        res = self.run_raw("token", "--source", "gce", "--no-cache", env=env)
         self.assertEqual(res.returncode, 0, res.describe())
+        self.assertEqual(res.stdout.decode().count("."), 2, "a JWT")
 
 
 class TestDoctorNamesTheLink(ChainTestCase):
