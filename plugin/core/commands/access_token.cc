@@ -3,7 +3,8 @@
 
 #include <utility>
 
-#include "cache/fetch.h"
+#include "cache/key.h"
+#include "commands/cached_credentials.h"
 #include "commands/subject.h"
 #include "config/config.h"
 #include "config/profile.h"
@@ -13,6 +14,8 @@
 #include "flows/subject_token.h"
 #include "output/json_writer.h"
 #include "output/output_file.h"
+#include "fedcred/module.h"
+#include "module_messages.h"
 #include "time_format.h"
 
 namespace fedcred {
@@ -87,29 +90,24 @@ Result<AccessTokenRequest> resolve(CommandInputs const& in, Env const& env, Conf
 }
 
 CacheKey access_token_cache_key(AccessTokenRequest const& r) {
-  std::string k = "fedcred-cache-key-v1\n";
-  auto add = [&k](char const* name, std::string const& value) {
-    // Length-prefixed: a value (a path, a profile) may contain a newline.
-    k += std::string(name) + "=" + std::to_string(value.size()) + ":" + value + "\n";
-  };
-  add("command", "access-token");
-  add("profile", r.profile);
-  add("audience", r.config.audience);
-  add("token_url", r.config.token_url);
-  add("impersonation_url", r.config.impersonation_url);
-  add("lifetime", std::to_string(r.config.token_lifetime_seconds));
-  add("scope", r.scope);
-  add("source", std::to_string(static_cast<int>(r.config.source)));
-  add("verification_url", r.config.regional_cred_verification_url);
-  add("region", r.region);
-  add("imds_endpoint", r.imds_endpoint);
-  add("sts_endpoint", r.sts_endpoint);
-  add("file", r.config.file);
-  add("executable_profile", r.config.executable_profile);
-  // Which AWS identity signs (issue 12.1); never a secret.
-  add("aws_link", r.aws_link.link);
-  add("aws_identity", r.aws_link.identity);
-  return CacheKey{k};
+  return CacheKeyBuilder("access-token")
+      .add("profile", r.profile)
+      .add("audience", r.config.audience)
+      .add("token_url", r.config.token_url)
+      .add("impersonation_url", r.config.impersonation_url)
+      .add("lifetime", std::to_string(r.config.token_lifetime_seconds))
+      .add("scope", r.scope)
+      .add("source", std::to_string(static_cast<int>(r.config.source)))
+      .add("verification_url", r.config.regional_cred_verification_url)
+      .add("region", r.region)
+      .add("imds_endpoint", r.imds_endpoint)
+      .add("sts_endpoint", r.sts_endpoint)
+      .add("file", r.config.file)
+      .add("executable_profile", r.config.executable_profile)
+      // Which AWS identity signs (issue 12.1); never a secret.
+      .add("aws_link", r.aws_link.link)
+      .add("aws_identity", r.aws_link.identity)
+      .build();
 }
 
 struct Subject {
@@ -141,51 +139,48 @@ Result<Subject> subject_token(AccessTokenRequest const& r, CommandInputs const& 
     std::string type = c.subject_token_type.empty() ? kJwtType : c.subject_token_type;
     return Subject{std::move(token->token), type, token->subject};
   }
-  Values params;
-  params["audience"] = Secret(c.audience);
-  params["regional_cred_verification_url"] = Secret(c.regional_cred_verification_url);
-  if (!r.region.empty()) params["region"] = Secret(r.region);
-  if (!r.sts_endpoint.empty()) params["sts_endpoint"] = Secret(r.sts_endpoint);
-  params["deadline_ms"] = Secret(std::to_string(deadline_ms));
-  auto added = add_aws_link_params(r.aws_link, deps.env, r.imds_endpoint, params);
-  if (!added) return std::move(added).error();
-  auto results = deps.modules.run("aws", "aws4_request", params, deps.log);
+  messages::Aws4RequestParams params;
+  params.audience = c.audience;
+  params.verification_url = c.regional_cred_verification_url;
+  params.region = r.region;
+  params.imds_endpoint = r.imds_endpoint;
+  params.sts_endpoint = r.sts_endpoint;
+  params.deadline_ms = deadline_ms;
+  auto filled = fill_aws_link(r.aws_link, deps.env, params.caller_keys, params.aws_link);
+  if (!filled) return std::move(filled).error();
+  auto results = deps.modules.run("aws", FEDCRED_OP_AWS4_REQUEST, messages::encode(params), deps.log);
   if (!results) return std::move(results).error();
-  auto it = results->find("subject_token");
-  if (it == results->end() || it->second.empty()) return make_error(Status::source, "module aws returned no token");
-  std::string who = r.aws_link.identity;
-  if (auto id = results->find("identity"); id != results->end()) who = id->second.reveal();
+  auto signed_request = messages::decode_subject_token_result(messages::reader_of(*results));
+  if (!signed_request) return Error(std::move(signed_request).error()).prefix("module aws");
+  std::string who = signed_request->identity.empty() ? r.aws_link.identity : signed_request->identity;
   deps.log.debug("signed GetCallerIdentity with AWS credentials from " + who);
-  return Subject{it->second, kAws4RequestType, who};
+  return Subject{std::move(signed_request->subject_token), kAws4RequestType, who};
 }
 
 Result<CacheEntry> fetch(AccessTokenRequest const& r, CommandInputs const& in, ConfigSet const& files,
                          std::int64_t deadline_ms, CommandDeps const& deps) {
   auto subject = subject_token(r, in, files, deadline_ms, deps);
   if (!subject) return std::move(subject).error();
-  Values params;
-  params["token_url"] = Secret(r.config.token_url);
-  params["audience"] = Secret(r.config.audience);
-  params["subject_token"] = std::move(subject->token);
-  params["subject_token_type"] = Secret(subject->type);
-  params["scope"] = Secret(r.scope);
+  messages::AccessTokenParams params;
+  params.token_url = r.config.token_url;
+  params.audience = r.config.audience;
+  params.subject_token = std::move(subject->token);
+  params.subject_token_type = subject->type;
+  params.scope = r.scope;
   if (!r.config.impersonation_url.empty()) {
-    params["impersonation_url"] = Secret(r.config.impersonation_url);
-    params["lifetime"] = Secret(std::to_string(r.config.token_lifetime_seconds));
+    params.impersonation_url = r.config.impersonation_url;
+    params.lifetime_seconds = r.config.token_lifetime_seconds;
   }
-  params["deadline_ms"] = Secret(std::to_string(deadline_ms));
-  auto results = deps.modules.run("google", "access_token", params, deps.log);
+  params.deadline_ms = deadline_ms;
+  auto results = deps.modules.run("google", FEDCRED_OP_ACCESS_TOKEN, messages::encode(params), deps.log);
   if (!results) return std::move(results).error();
-  auto token = results->find("access_token");
-  auto exp = results->find("expiration");
-  if (token == results->end() || token->second.empty() || exp == results->end()) {
-    return make_error(Status::response, "module google returned no access token");
-  }
+  auto token = messages::decode_access_token_result(messages::reader_of(*results));
+  if (!token) return Error(std::move(token).error()).prefix("module google");
   CacheEntry e;
   e.profile = r.profile;
   e.label = r.config.audience;
-  e.expiration = std::strtoll(exp->second.reveal().c_str(), nullptr, 10);
-  e.values[kAccessToken] = token->second;
+  e.expiration = token->expiration;
+  e.values[kAccessToken] = std::move(token->access_token);
   e.values[kSubject] = Secret(subject->who);
   return e;
 }
@@ -196,7 +191,7 @@ Result<Secret> run_access_token_command(CommandInputs const& in, CommandOptions 
                                         std::string const& output_file, CommandDeps const& deps) {
   std::string format = "token";
   if (auto it = options.find("format"); it != options.end()) format = it->second;
-  auto files = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
+  auto files = load_command_config(in, deps);
   if (!files) return std::move(files).error();
   auto req = resolve(in, deps.env, *files, deps.default_timeout_seconds);
   if (!req) return std::move(req).error();
@@ -213,10 +208,7 @@ Result<Secret> run_access_token_command(CommandInputs const& in, CommandOptions 
   std::int64_t const deadline_ms = deps.clock.monotonic_ms() + req->timeout_seconds * 1000;
   auto do_fetch = [&]() { return fetch(*req, in, *files, deadline_ms, deps); };
   auto usable = [](CacheEntry const& e) { return e.values.count(kAccessToken) != 0; };
-  auto cache = open_cache(req->cache, deps.env, deps.log);
-  CachedFetchPolicy policy{req->refresh_margin_seconds, deps.clock.monotonic_ms() + req->timeout_seconds * 1000 / 2};
-  auto entry = cached_fetch(access_token_cache_key(*req), policy, do_fetch, usable,
-                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &audit.cache});
+  auto entry = cached_credentials(access_token_cache_key(*req), *req, do_fetch, usable, deps, &audit.cache);
   if (!entry) return std::move(entry).error();
   audit.expiration = entry->expiration;
   if (auto it = entry->values.find(kSubject); it != entry->values.end()) audit.subject = it->second.reveal();

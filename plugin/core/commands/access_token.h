@@ -10,7 +10,6 @@
 #include <string>
 
 #include "commands/command.h"
-#include "commands/setup.h"
 #include "result.h"
 #include "secret.h"
 

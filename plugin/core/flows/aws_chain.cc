@@ -103,33 +103,34 @@ Result<AwsChainLink> select_aws_link(Env const& env, std::string const& imds_end
   return AwsChainLink{"imds", "instance role at " + imds_endpoint};
 }
 
-Result<void> add_aws_link_params(AwsChainLink const& link, Env const& env, std::string const& imds_endpoint,
-                                 Values& params) {
-  params["credential_link"] = Secret(link.link);
-  if (!imds_endpoint.empty()) params["imds_endpoint"] = Secret(imds_endpoint);
+Result<void> fill_aws_link(AwsChainLink const& link, Env const& env, std::optional<messages::AwsKeys>& keys,
+                           messages::AwsLinkInputs& inputs) {
+  inputs.name = link.link;
   if (link.link == "environment") {
-    params["access_key_id"] = Secret(env.get("AWS_ACCESS_KEY_ID").value_or(""));
-    params["secret_access_key"] = Secret(env.get("AWS_SECRET_ACCESS_KEY").value_or(""));
-    if (auto token = env.get("AWS_SESSION_TOKEN")) params["session_token"] = Secret(*token);
+    messages::AwsKeys k{env.get("AWS_ACCESS_KEY_ID").value_or(""), Secret(env.get("AWS_SECRET_ACCESS_KEY").value_or("")),
+                        Secret()};
+    if (auto token = env.get("AWS_SESSION_TOKEN")) k.session_token = Secret(*token);
+    keys = std::move(k);
   } else if (link.link == "web_identity") {
     auto token = read_secret_file(env.get("AWS_WEB_IDENTITY_TOKEN_FILE").value_or(""),
                                   "web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE)");
     if (!token) return std::move(token).error();
-    params["web_identity_token"] = std::move(*token);
-    params["role_arn"] = Secret(env.get("AWS_ROLE_ARN").value_or(""));
-    if (auto name = env.get("AWS_ROLE_SESSION_NAME")) params["role_session_name"] = Secret(*name);
+    inputs.web_identity_token = std::move(*token);
+    inputs.role_arn = env.get("AWS_ROLE_ARN").value_or("");
+    inputs.role_session_name = env.get("AWS_ROLE_SESSION_NAME").value_or("");
   } else if (link.link == "container") {
     auto url = container_url(env);
     if (!url) return std::move(url).error();
-    params["container_url"] = Secret(*url);
+    inputs.container_url = *url;
     // The token file wins over the variable and is re-read on every fetch:
     // EKS Pod Identity rotates it.
     if (auto file = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
-      auto token = read_secret_file(*file, "container authorization token file (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)");
+      auto token =
+          read_secret_file(*file, "container authorization token file (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)");
       if (!token) return std::move(token).error();
-      params["container_authorization_token"] = std::move(*token);
+      inputs.container_authorization_token = std::move(*token);
     } else if (auto token = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
-      params["container_authorization_token"] = Secret(*token);
+      inputs.container_authorization_token = Secret(*token);
     }
   }
   return {};

@@ -15,10 +15,11 @@
 // source `aws` (issue 12.9).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "base/env.h"
-#include "module_host/runner.h"
+#include "module_messages.h"
 #include "result.h"
 
 namespace fedcred {
@@ -40,10 +41,10 @@ struct AwsChainLink {
 // AWS_ROLE_ARN), a forbidden container host, or no link at all.
 Result<AwsChainLink> select_aws_link(Env const& env, std::string const& imds_endpoint);
 
-// Adds the chosen link's module parameters to `params`, reading the token
+// The chosen link's module inputs (module_messages.h), reading the token
 // files now (they rotate: read on every fetch, never cached). Status::source
 // when a file cannot be read.
-Result<void> add_aws_link_params(AwsChainLink const& link, Env const& env, std::string const& imds_endpoint,
-                                 Values& params);
+Result<void> fill_aws_link(AwsChainLink const& link, Env const& env, std::optional<messages::AwsKeys>& keys,
+                           messages::AwsLinkInputs& inputs);
 
 }  // namespace fedcred

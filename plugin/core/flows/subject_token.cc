@@ -3,33 +3,34 @@
 
 #include <utility>
 
+#include "fedcred/module.h"
 #include "files/secret_file.h"
 
 namespace fedcred {
 namespace {
 
-void set_if(Values& params, char const* key, std::string const& value) {
-  if (!value.empty()) params[key] = Secret(value);
-}
-
-Result<Values> run_source_module(SubjectTokenRequest const& req, Env const& env, ModuleRunner& modules,
-                                 Logger const& log) {
-  Values params;
-  set_if(params, "audience", req.audience);
-  set_if(params, "metadata_host", req.metadata_host);
-  set_if(params, "imds_endpoint", req.imds_endpoint);
-  set_if(params, "region", req.region);
-  set_if(params, "sts_endpoint", req.sts_endpoint_override);
-  params["duration"] = Secret(std::to_string(req.token_duration_seconds));
-  params["deadline_ms"] = Secret(std::to_string(req.deadline_ms));
+Result<messages::SubjectTokenResult> run_source_module(SubjectTokenRequest const& req, Env const& env,
+                                                       ModuleRunner& modules, Logger const& log) {
+  messages::SubjectTokenParams params;
+  params.audience = req.audience;
+  params.metadata_host = req.metadata_host;
+  params.imds_endpoint = req.imds_endpoint;
+  params.region = req.region;
+  params.sts_endpoint = req.sts_endpoint_override;
+  params.duration_seconds = req.token_duration_seconds;
+  params.deadline_ms = req.deadline_ms;
   // AWS credentials are read from the environment for source aws only
   // (issue 12.9): no other module is handed them.
   if (req.source == "aws") {
-    auto added = add_aws_link_params(req.aws_link, env, req.imds_endpoint, params);
-    if (!added) return std::move(added).error();
+    auto filled = fill_aws_link(req.aws_link, env, params.caller_keys, params.aws_link);
+    if (!filled) return std::move(filled).error();
   }
   log.debug("getting a subject token from source '" + req.source + "' for audience " + req.audience);
-  return modules.run(req.source, "subject_token", params, log);
+  auto results = modules.run(req.source, FEDCRED_OP_SUBJECT_TOKEN, messages::encode(params), log);
+  if (!results) return std::move(results).error();
+  auto decoded = messages::decode_subject_token_result(messages::reader_of(*results));
+  if (!decoded) return Error(std::move(decoded).error()).prefix("source '" + req.source + "'");
+  return decoded;
 }
 
 }  // namespace
@@ -57,19 +58,13 @@ Result<SubjectToken> fetch_subject_token(SubjectTokenRequest const& req, Env con
     if (!token) return std::move(token).error();
     out.token = std::move(*token);
   } else {
-    auto results = run_source_module(req, env, modules, log);
-    if (!results) return std::move(results).error();
-    auto it = results->find("subject_token");
-    if (it == results->end() || it->second.empty()) {
-      return make_error(Status::source, "source '" + req.source + "' returned no subject token");
-    }
-    out.token = it->second;
-    if (auto id = results->find("identity"); id != results->end()) out.identity = id->second.reveal();
-    if (auto l = results->find("credential_link"); l != results->end()) out.credential_link = l->second.reveal();
+    auto result = run_source_module(req, env, modules, log);
+    if (!result) return std::move(result).error();
+    out.token = std::move(result->subject_token);
+    out.expiration = result->expiration.value_or(0);
+    out.identity = std::move(result->identity);
+    out.credential_link = std::move(result->credential_link);
     if (!out.identity.empty()) log.debug("AWS credentials: " + out.identity + " (link " + out.credential_link + ")");
-    if (auto exp = results->find("expiration"); exp != results->end() && !exp->second.empty()) {
-      out.expiration = std::strtoll(exp->second.reveal().c_str(), nullptr, 10);
-    }
   }
   auto claims = decode_jwt_claims(out.token.reveal());
   if (!claims) return Error(std::move(claims).error()).prefix("source '" + req.source + "'");

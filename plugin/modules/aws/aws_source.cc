@@ -2,7 +2,6 @@
 #include "aws_source.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "time_format.h"  // the core's RFC 3339 parser, compiled into this module
 #include "ascii.h"
@@ -16,17 +15,6 @@ namespace {
 
 // Clock skew between this machine and STS, kept off the capped duration.
 constexpr std::int64_t kCapSlackSeconds = 30;
-
-Result<std::int64_t> parse_duration(std::optional<std::string> const& text) {
-  if (!text) return std::int64_t{3600};
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < WebIdentityTokenClient::kMinDuration ||
-      value > WebIdentityTokenClient::kMaxDuration) {
-    return make_error(Status::usage, "duration for GetWebIdentityToken must be 60-3600 seconds, not \"" + *text + "\"");
-  }
-  return value;
-}
 
 }  // namespace
 
@@ -51,31 +39,31 @@ Result<std::string> resolve_region(std::string const& region, Imds* imds) {
 }
 
 Result<AwsSourceRequest> aws_source_request(ModuleCall const& call, Clock const& clock) {
+  auto params = messages::decode_subject_token_params(call.reader());
+  if (!params) return std::move(params).error();
   AwsSourceRequest request;
-  auto audience = call.required_param("audience");
-  if (!audience) return std::move(audience).error();
-  request.audience = std::move(*audience);
-  request.imds_endpoint = call.param("imds_endpoint").value_or("");
-  request.region = call.param("region").value_or("");
+  request.audience = std::move(params->audience);
+  request.imds_endpoint = std::move(params->imds_endpoint);
+  request.region = std::move(params->region);
   if (!request.region.empty() && !aws::is_valid_region(request.region)) {
     return make_error(Status::usage, "\"" + request.region + "\" is not an AWS region name (AWS_REGION)");
   }
   // IMDS is needed for the region, or as the credential link.
-  bool const needs_imds = request.region.empty() || call.param("credential_link").value_or("imds") == "imds";
-  if (needs_imds && request.imds_endpoint.empty() && !call.param("access_key_id") &&
-      !call.param("secret_access_key")) {
+  if ((request.region.empty() || params->aws_link.name == "imds") && request.imds_endpoint.empty()) {
     return make_error(Status::usage, "missing parameter imds_endpoint");
   }
-  request.sts_endpoint = call.param("sts_endpoint").value_or("");
-  auto duration = parse_duration(call.param("duration"));
-  if (!duration) return std::move(duration).error();
-  request.duration_seconds = *duration;
+  request.sts_endpoint = std::move(params->sts_endpoint);
+  request.duration_seconds = params->duration_seconds.value_or(3600);
+  if (request.duration_seconds < WebIdentityTokenClient::kMinDuration ||
+      request.duration_seconds > WebIdentityTokenClient::kMaxDuration) {
+    return make_error(Status::usage, "duration for GetWebIdentityToken must be 60-3600 seconds, not " +
+                                         std::to_string(request.duration_seconds));
+  }
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return std::move(deadline).error();
   request.deadline_ms = *deadline;
-  if (call.param("secret_access_key") && !call.param("access_key_id")) {
-    return make_error(Status::usage, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
-  }
+  request.caller_keys = std::move(params->caller_keys);
+  request.aws_link = std::move(params->aws_link);
   return request;
 }
 
@@ -129,17 +117,15 @@ int run_subject_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSo
   request->region = std::move(*region);
   CredentialChain chain(http, clock, random);
   chain.set_logger(call.logger());
-  auto credentials = chain.resolve(call, request->region, request->deadline_ms, imds ? &*imds : nullptr);
+  auto credentials = chain.resolve(request->caller_keys, request->aws_link, request->region, request->sts_endpoint,
+                                   request->deadline_ms, imds ? &*imds : nullptr);
   if (!credentials) return call.fail(credentials.error());
   AwsSource source(http, clock, std::move(random));
   source.set_logger(call.logger());
   auto token = source.subject_token(*request, *credentials);
   if (!token) return call.fail(token.error());
-  call.set_result("subject_token", token->token);
-  call.set_result("expiration", std::to_string(token->expiration));
-  call.set_result("region", token->region);
-  call.set_result("identity", credentials->identity);
-  call.set_result("credential_link", credentials->link);
+  call.set_results(messages::encode(messages::SubjectTokenResult{token->token, token->expiration, token->region,
+                                                                  credentials->identity, credentials->link}));
   return FEDCRED_OK;
 }
 
@@ -147,8 +133,8 @@ int run_subject_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSo
 
 int run_aws_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock,
                       RandomSource random) {
-  if (operation == "subject_token") return run_subject_token(call, http, clock, std::move(random));
-  if (operation == "aws4_request") return run_caller_identity_token(call, http, clock, std::move(random));
+  if (operation == FEDCRED_OP_SUBJECT_TOKEN) return run_subject_token(call, http, clock, std::move(random));
+  if (operation == FEDCRED_OP_AWS4_REQUEST) return run_caller_identity_token(call, http, clock, std::move(random));
   return call.fail(unsupported_operation("aws", operation));
 }
 

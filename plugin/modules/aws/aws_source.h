@@ -3,18 +3,16 @@
 // link of the credential chain, credential_chain.h) becomes a JWT from STS
 // GetWebIdentityToken, for Google workload identity federation (issue 4).
 //
-// Module operation "subject_token" (all values strings, empty = absent):
-//   in:  audience (required), region (empty: from IMDS at imds_endpoint),
-//        sts_endpoint (URL override), duration (60..3600, default 3600),
-//        deadline_ms, plus the credential link's inputs (credential_chain.h)
-//   out: subject_token (the JWT), expiration (unix seconds, decimal),
-//        region (the region used), identity (who signed; no secret),
-//        credential_link (which link answered)
+// Module operation FEDCRED_OP_SUBJECT_TOKEN (fedcred/module.h; read and
+// written with module_messages.h): audience, region (empty: from IMDS at
+// imds_endpoint), sts_endpoint, duration (60..3600, default 3600),
+// deadline_ms and the AWS credential link -> subject_token, expiration,
+// region, identity, credential_link.
 // The duration is capped to the signing credentials' remaining life: STS
 // refuses a token that would outlive its caller's session
 // (SessionDurationEscalationException).
 //
-// Module operation "aws4_request": see caller_identity_token.h.
+// Module operation FEDCRED_OP_AWS4_REQUEST: see caller_identity_token.h.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +25,7 @@
 #include "http_client.h"
 #include "log_fn.h"
 #include "module_call.h"
+#include "module_messages.h"
 #include "result.h"
 #include "retry.h"
 #include "secret.h"
@@ -41,6 +40,8 @@ struct AwsSourceRequest {
   std::string sts_endpoint;   // empty: the regional endpoint
   std::int64_t duration_seconds = 3600;
   std::int64_t deadline_ms = 0;  // absolute CLOCK_MONOTONIC ms
+  std::optional<messages::AwsKeys> caller_keys;  // the environment link
+  messages::AwsLinkInputs aws_link;
 };
 
 struct AwsSubjectToken {

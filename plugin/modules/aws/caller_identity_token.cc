@@ -92,29 +92,29 @@ Result<Secret> caller_identity_token(std::string const& verification_url_templat
 }
 
 int run_caller_identity_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSource random) {
-  auto audience = call.required_param("audience");
-  if (!audience) return call.fail(audience.error());
+  auto params = messages::decode_aws4_request_params(call.reader());
+  if (!params) return call.fail(params.error());
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
   // One IMDS session (one token PUT) for both the region and the instance role.
   std::optional<Imds> imds;
-  if (auto base = call.param("imds_endpoint")) {
-    imds.emplace(http, clock, *base, *deadline, Imds::default_policy(), random);
+  if (!params->imds_endpoint.empty()) {
+    imds.emplace(http, clock, params->imds_endpoint, *deadline, Imds::default_policy(), random);
   }
-  auto region = resolve_region(call.param("region").value_or(""), imds ? &*imds : nullptr);
+  auto region = resolve_region(params->region, imds ? &*imds : nullptr);
   if (!region) return call.fail(region.error());
   CredentialChain chain(http, clock, random);
   chain.set_logger(call.logger());
-  auto credentials = chain.resolve(call, *region, *deadline, imds ? &*imds : nullptr);
+  auto credentials = chain.resolve(params->caller_keys, params->aws_link, *region, params->sts_endpoint, *deadline,
+                                   imds ? &*imds : nullptr);
   if (!credentials) return call.fail(credentials.error());
-  auto token = caller_identity_token(call.param("regional_cred_verification_url").value_or(kDefaultVerificationUrl),
-                                     *region, *audience, credentials->keys, clock.unix_seconds());
+  std::string const url = params->verification_url.empty() ? kDefaultVerificationUrl : params->verification_url;
+  auto token = caller_identity_token(url, *region, params->audience, credentials->keys, clock.unix_seconds());
   if (!token) return call.fail(token.error());
-  call.set_result("subject_token", *token);
-  call.set_result("expiration", std::to_string(credentials->expiration));
-  call.set_result("region", *region);
-  call.set_result("identity", credentials->identity);
-  call.set_result("credential_link", credentials->link);
+  std::optional<std::int64_t> expiration;
+  if (credentials->expiration > 0) expiration = credentials->expiration;
+  call.set_results(messages::encode(
+      messages::SubjectTokenResult{*token, expiration, *region, credentials->identity, credentials->link}));
   return FEDCRED_OK;
 }
 

@@ -10,14 +10,8 @@
 // x-amz-security-token, as both Google libraries sign them;
 // x-goog-cloud-target-resource (the provider) is added unsigned, as they do.
 //
-// Module operation "aws4_request" (values are strings, empty = absent):
-//   in:  audience (the provider resource name, required),
-//        regional_cred_verification_url (may hold "{region}"; default
-//        https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15),
-//        region (empty: from IMDS at imds_endpoint), deadline_ms, plus the
-//        credential link's inputs (credential_chain.h)
-//   out: subject_token, expiration (unix seconds of the signing credentials,
-//        "0" for long-term keys), region, identity, credential_link
+// Module operation FEDCRED_OP_AWS4_REQUEST (fedcred/module.h), read and
+// written with module_messages.h (Aws4RequestParams -> SubjectTokenResult).
 #pragma once
 
 #include <cstdint>

@@ -39,15 +39,15 @@ Result<void> check_container_url(std::string const& text) {
                         "169.254.170.23, fd00:ec2::23 (check AWS_CONTAINER_CREDENTIALS_FULL_URI)");
 }
 
-Result<AwsCredentials> CredentialChain::resolve(ModuleCall const& call, std::string const& region,
-                                                std::int64_t deadline_ms, Imds* imds) {
-  // Without credential_link (an older core), keys given mean the environment link.
-  std::string const link = call.param("credential_link").value_or(
-      call.param("access_key_id") || call.param("secret_access_key") ? "environment" : "imds");
+Result<AwsCredentials> CredentialChain::resolve(std::optional<messages::AwsKeys> const& keys,
+                                                messages::AwsLinkInputs const& inputs, std::string const& region,
+                                                std::string const& sts_endpoint, std::int64_t deadline_ms,
+                                                Imds* imds) {
+  std::string const& link = inputs.name;
   Result<AwsCredentials> out = make_error(Status::usage, "unknown credential_link \"" + link + "\"");
-  if (link == "environment") out = environment(call);
-  if (link == "web_identity") out = web_identity(call, region, deadline_ms);
-  if (link == "container") out = container(call, deadline_ms);
+  if (link == "environment") out = environment(keys);
+  if (link == "web_identity") out = web_identity(inputs, region, sts_endpoint, deadline_ms);
+  if (link == "container") out = container(inputs, deadline_ms);
   if (link == "imds") out = instance_role(imds);
   if (out) {
     out->link = link;
@@ -56,36 +56,37 @@ Result<AwsCredentials> CredentialChain::resolve(ModuleCall const& call, std::str
   return out;
 }
 
-Result<AwsCredentials> CredentialChain::environment(ModuleCall const& call) {
-  auto akid = call.required_param("access_key_id");
-  auto secret = call.required_secret_param("secret_access_key");
-  if (!akid || !secret) {
+Result<AwsCredentials> CredentialChain::environment(std::optional<messages::AwsKeys> const& keys) {
+  if (!keys || keys->access_key_id.empty() || keys->secret_access_key.empty()) {
     return make_error(Status::usage, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
   }
   AwsCredentials out;
-  out.keys.access_key_id = std::move(*akid);
-  out.keys.secret_access_key = std::move(*secret);
-  if (auto token = call.required_secret_param("session_token")) out.keys.session_token = std::move(*token);
+  out.keys.access_key_id = keys->access_key_id;
+  out.keys.secret_access_key = keys->secret_access_key;
+  out.keys.session_token = keys->session_token;
   out.identity = "access key " + out.keys.access_key_id;
   return out;
 }
 
-Result<AwsCredentials> CredentialChain::web_identity(ModuleCall const& call, std::string const& region,
-                                                     std::int64_t deadline_ms) {
+Result<AwsCredentials> CredentialChain::web_identity(messages::AwsLinkInputs const& link, std::string const& region,
+                                                     std::string const& sts_endpoint, std::int64_t deadline_ms) {
   AssumeRoleRequest request;
-  auto token = call.required_secret_param("web_identity_token");
-  if (!token) return make_error(Status::source, "the web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE) is empty");
-  request.web_identity_token = std::move(*token);
-  auto role = call.required_param("role_arn");
-  if (!role) return make_error(Status::usage, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
-  request.role_arn = std::move(*role);
-  request.session_name =
-      call.param("role_session_name").value_or("fedcred-" + std::to_string(clock_.unix_seconds()));
+  if (link.web_identity_token.empty()) {
+    return make_error(Status::source, "the web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE) is empty");
+  }
+  request.web_identity_token = link.web_identity_token;
+  if (link.role_arn.empty()) {
+    return make_error(Status::usage, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+  }
+  request.role_arn = link.role_arn;
+  // botocore names an unnamed session after the time, as here.
+  request.session_name = !link.role_session_name.empty() ? link.role_session_name
+                                                          : "fedcred-" + std::to_string(clock_.unix_seconds());
   // botocore sends no DurationSeconds here; 3600 is STS's own default.
   request.duration = "3600";
   request.region = region.empty() ? "us-east-1" : region;
-  if (auto endpoint = call.param("sts_endpoint")) {
-    request.endpoint = *endpoint;
+  if (!sts_endpoint.empty()) {
+    request.endpoint = sts_endpoint;
   } else if (region.empty()) {
     request.endpoint = "https://sts.amazonaws.com";  // botocore's choice without a region
   } else {
@@ -105,15 +106,14 @@ Result<AwsCredentials> CredentialChain::web_identity(ModuleCall const& call, std
   return out;
 }
 
-Result<AwsCredentials> CredentialChain::container(ModuleCall const& call, std::int64_t deadline_ms) {
-  auto url_text = call.required_param("container_url");
-  if (!url_text) return std::move(url_text).error();
+Result<AwsCredentials> CredentialChain::container(messages::AwsLinkInputs const& link, std::int64_t deadline_ms) {
+  if (link.container_url.empty()) return make_error(Status::usage, "missing parameter container_url");
+  std::string const* url_text = &link.container_url;
   auto allowed = check_container_url(*url_text);
   if (!allowed) return std::move(allowed).error();
   std::string const host = url_authority(*url_text);
   std::string const what = "the container credentials endpoint " + host;
-  Secret authorization;
-  if (auto token = call.required_secret_param("container_authorization_token")) authorization = std::move(*token);
+  Secret const& authorization = link.container_authorization_token;
   // botocore refuses a token with CR or LF: it would split the header.
   if (authorization.reveal().find_first_of("\r\n") != std::string::npos) {
     return make_error(Status::usage, "the container authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]) "

@@ -6,23 +6,18 @@
 // passes that link's inputs; this file runs it. Keeping the choice in the core
 // lets the cache key name the signing identity without any network call.
 //
-// Module parameters (strings; empty = absent):
-//   credential_link  environment | web_identity | container | imds
-//   environment:  access_key_id, secret_access_key, session_token
-//   web_identity: web_identity_token (the file's content, read by the core on
-//                 every fetch), role_arn, role_session_name, region,
-//                 sts_endpoint -> AssumeRoleWithWebIdentity
-//   container:    container_url (full URL), container_authorization_token
-//   imds:         imds_endpoint (base URL)
+// The link's inputs travel in module_messages.h's AwsKeys and AwsLinkInputs
+// (fedcred/module.h, "The AWS credential link").
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "clock.h"
 #include "http_client.h"
 #include "log_fn.h"
-#include "module_call.h"
+#include "module_messages.h"
 #include "result.h"
 #include "retry.h"
 #include "sigv4.h"
@@ -49,17 +44,19 @@ class CredentialChain {
       : http_(http), clock_(clock), random_(std::move(random)) {}
   void set_logger(LogFn log) { log_ = std::move(log); }
 
-  // The credentials of the link `call` names; `region` is the region already
-  // known (may be empty), used for the web identity STS call; `imds` is the
-  // caller's IMDS session (shared so one run makes one token PUT), needed by
-  // the imds link only.
-  Result<AwsCredentials> resolve(ModuleCall const& call, std::string const& region, std::int64_t deadline_ms,
-                                 Imds* imds);
+  // The credentials of the link `link` names. `region` (may be empty) and
+  // `sts_endpoint` (empty: regional) serve the web identity STS call; `imds`
+  // is the caller's IMDS session (shared so one run makes one token PUT),
+  // needed by the imds link only.
+  Result<AwsCredentials> resolve(std::optional<messages::AwsKeys> const& keys, messages::AwsLinkInputs const& link,
+                                 std::string const& region, std::string const& sts_endpoint,
+                                 std::int64_t deadline_ms, Imds* imds);
 
  private:
-  Result<AwsCredentials> environment(ModuleCall const& call);
-  Result<AwsCredentials> web_identity(ModuleCall const& call, std::string const& region, std::int64_t deadline_ms);
-  Result<AwsCredentials> container(ModuleCall const& call, std::int64_t deadline_ms);
+  Result<AwsCredentials> environment(std::optional<messages::AwsKeys> const& keys);
+  Result<AwsCredentials> web_identity(messages::AwsLinkInputs const& link, std::string const& region,
+                                      std::string const& sts_endpoint, std::int64_t deadline_ms);
+  Result<AwsCredentials> container(messages::AwsLinkInputs const& link, std::int64_t deadline_ms);
   Result<AwsCredentials> instance_role(Imds* imds);
 
   HttpClient& http_;

@@ -2,6 +2,8 @@
 #include "google_token.h"
 
 #include <charconv>
+
+#include "module_messages.h"
 #include <memory>
 
 #include "time_format.h"
@@ -185,25 +187,21 @@ Result<GoogleAccessToken> GoogleTokenClient::access_token(GoogleTokenRequest con
 
 int run_google_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock,
                          RandomSource random) {
-  if (operation != "access_token") return call.fail(unsupported_operation("google", operation));
+  if (operation != FEDCRED_OP_ACCESS_TOKEN) return call.fail(unsupported_operation("google", operation));
+  auto params = messages::decode_access_token_params(call.reader());
+  if (!params) return call.fail(params.error());
   GoogleTokenRequest request;
-  for (auto [key, field] : {std::pair{"token_url", &request.token_url}, std::pair{"audience", &request.audience},
-                            std::pair{"subject_token_type", &request.subject_token_type},
-                            std::pair{"scope", &request.scope}}) {
-    auto value = call.required_param(key);
-    if (!value) return call.fail(value.error());
-    *field = std::move(*value);
-  }
-  auto token = call.required_secret_param("subject_token");
-  if (!token) return call.fail(token.error());
-  request.subject_token = std::move(*token);
-  request.impersonation_url = call.param("impersonation_url").value_or("");
-  if (auto lifetime = call.param("lifetime")) {
-    auto [end, ec] = std::from_chars(lifetime->data(), lifetime->data() + lifetime->size(), request.lifetime_seconds);
-    if (ec != std::errc() || end != lifetime->data() + lifetime->size() || request.lifetime_seconds < 600 ||
-        request.lifetime_seconds > 43200) {
-      return call.fail(make_error(Status::usage, "token_lifetime_seconds must be 600-43200, not \"" + *lifetime + "\""));
-    }
+  request.token_url = std::move(params->token_url);
+  request.audience = std::move(params->audience);
+  request.subject_token = std::move(params->subject_token);
+  request.subject_token_type = std::move(params->subject_token_type);
+  request.scope = std::move(params->scope);
+  request.impersonation_url = std::move(params->impersonation_url);
+  request.lifetime_seconds = params->lifetime_seconds.value_or(3600);
+  // gcloud's range for service_account_impersonation.token_lifetime_seconds.
+  if (request.lifetime_seconds < 600 || request.lifetime_seconds > 43200) {
+    return call.fail(make_error(Status::usage, "token_lifetime_seconds must be 600-43200, not " +
+                                                   std::to_string(request.lifetime_seconds)));
   }
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
@@ -212,9 +210,8 @@ int run_google_operation(ModuleCall& call, std::string_view operation, HttpClien
   client.set_logger(call.logger());
   auto result = client.access_token(request);
   if (!result) return call.fail(result.error());
-  call.set_result("access_token", result->token);
-  call.set_result("expiration", std::to_string(result->expiration));
-  call.set_result("impersonated", request.impersonation_url.empty() ? "0" : "1");
+  call.set_results(messages::encode(
+      messages::AccessTokenResult{std::move(result->token), result->expiration, !request.impersonation_url.empty()}));
   return FEDCRED_OK;
 }
 

@@ -10,10 +10,8 @@
 // Status::response for answers that are not Google's documents. Messages never
 // contain the subject token or an access token.
 //
-// Module operation "access_token" (strings; empty = absent):
-//   in:  token_url, audience, subject_token, subject_token_type, scope
-//        (space-separated), impersonation_url, lifetime (seconds), deadline_ms
-//   out: access_token, expiration (unix seconds), impersonated ("1" or "0")
+// Module operation FEDCRED_OP_ACCESS_TOKEN (fedcred/module.h), read and
+// written with module_messages.h (AccessTokenParams -> AccessTokenResult).
 #pragma once
 
 #include <cstdint>

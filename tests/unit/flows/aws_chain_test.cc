@@ -33,6 +33,24 @@ TEST(AwsChain, BotocoreOrder) {
   EXPECT_NE(link->identity.find(kImds), std::string::npos);
 }
 
+TEST(AwsChain, OnlyTheChosenLinkIsFilled) {
+  MapEnv env{{"AWS_ACCESS_KEY_ID", "AKIAONE"}, {"AWS_SECRET_ACCESS_KEY", "s"}, {"AWS_SESSION_TOKEN", "t"}};
+  std::optional<messages::AwsKeys> keys;
+  messages::AwsLinkInputs inputs;
+  ASSERT_TRUE(fill_aws_link(*select_aws_link(env, kImds), env, keys, inputs).ok());
+  ASSERT_TRUE(keys.has_value());
+  EXPECT_EQ(keys->session_token.reveal(), "t");
+  EXPECT_EQ(inputs.name, "environment");
+  MapEnv container{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials"},
+                   {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "tok"}};
+  std::optional<messages::AwsKeys> none;
+  messages::AwsLinkInputs c;
+  ASSERT_TRUE(fill_aws_link(*select_aws_link(container, kImds), container, none, c).ok());
+  EXPECT_FALSE(none.has_value());
+  EXPECT_EQ(c.container_url, "http://169.254.170.23/v1/credentials");
+  EXPECT_EQ(c.container_authorization_token.reveal(), "tok");
+}
+
 TEST(AwsChain, IdentitiesDiffer) {
   MapEnv a{{"AWS_ACCESS_KEY_ID", "AKIAONE"}, {"AWS_SECRET_ACCESS_KEY", "s"}};
   MapEnv b{{"AWS_ACCESS_KEY_ID", "AKIATWO"}, {"AWS_SECRET_ACCESS_KEY", "s"}};
@@ -75,8 +93,9 @@ TEST(AwsChain, MissingTokenFileIsSourceAndNamesIt) {
   MapEnv env{{"AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/irsa"}, {"AWS_ROLE_ARN", "arn:aws:iam::1:role/r"}};
   auto link = select_aws_link(env, kImds);
   ASSERT_TRUE(link.ok());
-  Values params;
-  auto added = add_aws_link_params(*link, env, kImds, params);
+  std::optional<messages::AwsKeys> keys;
+  messages::AwsLinkInputs inputs;
+  auto added = fill_aws_link(*link, env, keys, inputs);
   ASSERT_FALSE(added.ok());
   EXPECT_EQ(added.error().status, Status::source);
   EXPECT_NE(added.error().message.find("/nonexistent/irsa"), std::string::npos);

@@ -24,10 +24,15 @@ std::string container_json(std::string const& expiration = "2023-11-14T23:13:20Z
 class ChainTest : public ::testing::Test {
  protected:
   ChainTest() : http_(&clock_) {}
+  // The link as the module receives it: through the message codec.
   Result<AwsCredentials> resolve() {
     ModuleCall mc(fake_host(), &call_);
+    call_.record.params["audience"] = "aud";
+    auto params = messages::decode_subject_token_params(mc.reader());
+    if (!params) return std::move(params).error();
     CredentialChain chain(http_, clock_, [] { return 0.5; });
-    return chain.resolve(mc, "us-east-1", clock_.monotonic_ms() + 30'000, nullptr);
+    return chain.resolve(params->caller_keys, params->aws_link, "us-east-1", params->sts_endpoint,
+                         clock_.monotonic_ms() + 30'000, nullptr);
   }
   FakeClock clock_;
   FakeHttpClient http_;

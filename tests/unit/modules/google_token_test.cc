@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes.h"
+#include "time_format.h"
 
 namespace fedcred::modules {
 namespace {
@@ -45,7 +46,7 @@ TEST_F(GoogleTokenTest, ExchangeFormAndExpiry) {
                                "\",\"issued_token_type\":\"x\",\"token_type\":\"Bearer\",\"expires_in\":\"3599\"}"));
   ASSERT_EQ(run(), FEDCRED_OK) << call_.record.error_message;
   EXPECT_EQ(call_.record.results.at("access_token"), kStsToken);
-  EXPECT_EQ(call_.record.results.at("expiration"), std::to_string(clock_.unix_seconds() + 3599));
+  EXPECT_EQ(call_.record.results.at("expiration"), format_rfc3339_utc(clock_.unix_seconds() + 3599));
   ASSERT_EQ(http_.requests.size(), 1U);
   std::string const& form = http_.requests[0].body.reveal();
   EXPECT_NE(form.find("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange"), std::string::npos);
@@ -64,7 +65,7 @@ TEST_F(GoogleTokenTest, ImpersonationSendsTheStsTokenAndLifetime) {
   http_.push(response(200, "{\"accessToken\":\"ya29.SAMARKER\",\"expireTime\":\"2023-11-14T23:13:20Z\"}"));
   ASSERT_EQ(run(), FEDCRED_OK) << call_.record.error_message;
   EXPECT_EQ(call_.record.results.at("access_token"), "ya29.SAMARKER");
-  EXPECT_EQ(call_.record.results.at("expiration"), "1700003600");
+  EXPECT_EQ(call_.record.results.at("expiration"), "2023-11-14T23:13:20Z");
   ASSERT_EQ(http_.requests.size(), 2U);
   EXPECT_EQ(http_.requests[1].body.reveal(),
             "{\"scope\":[\"https://www.googleapis.com/auth/cloud-platform\"],\"lifetime\":\"1800s\"}");
