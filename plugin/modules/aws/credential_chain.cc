@@ -108,10 +108,10 @@ Result<AwsCredentials> CredentialChain::web_identity(messages::AwsLinkInputs con
 
 Result<AwsCredentials> CredentialChain::container(messages::AwsLinkInputs const& link, std::int64_t deadline_ms) {
   if (link.container_url.empty()) return make_error(Status::usage, "missing parameter container_url");
-  std::string const* url_text = &link.container_url;
-  auto allowed = check_container_url(*url_text);
+  std::string const& url = link.container_url;
+  auto allowed = check_container_url(url);
   if (!allowed) return std::move(allowed).error();
-  std::string const host = url_authority(*url_text);
+  std::string const host = url_authority(url);
   std::string const what = "the container credentials endpoint " + host;
   Secret const& authorization = link.container_authorization_token;
   // botocore refuses a token with CR or LF: it would split the header.
@@ -119,11 +119,12 @@ Result<AwsCredentials> CredentialChain::container(messages::AwsLinkInputs const&
     return make_error(Status::usage, "the container authorization token (AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]) "
                                      "contains a line break");
   }
-  Retrier retrier(RetryPolicy{3, 1000, 1000, 0}, clock_, deadline_ms, random_);
+  // botocore's ContainerMetadataFetcher: 3 attempts, 1 s apart.
+  Retrier retrier(RetryPolicy{3, 1000, 1000, 100}, clock_, deadline_ms, random_);
   auto body = retrier.run(
       [&](int) -> Result<Secret> {
         HttpRequest request;
-        request.url = *url_text;
+        request.url = url;
         request.headers = {{"Accept", "application/json"}};
         if (!authorization.empty()) request.headers.emplace_back("Authorization", authorization.reveal());
         request.timeout_ms = attempt_timeout_ms(clock_, deadline_ms, kContainerAttemptTimeoutMs);
