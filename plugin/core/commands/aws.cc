@@ -76,34 +76,34 @@ CacheKey aws_cache_key(AwsRequest const& req) {
   return CacheKey{k};
 }
 
-Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps) {
+Result<AwsRequest> resolve_aws_command(CommandInputs const& in, CommandDeps const& deps) {
   auto config = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
   if (!config) return std::move(config).error();
-  auto req = resolve_aws_request(*config, in.profile, in.explicit_settings, deps.env, deps.default_timeout_seconds);
-  if (!req) return std::move(req).error();
-  AuditRecord scratch;
-  AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
-  audit.profile = req->profile;
-  audit.source = req->source;
-  audit.target = req->role_arn;
-  audit.log_target = req->log_target;
+  return resolve_aws_request(*config, in.profile, in.explicit_settings, deps.env, deps.default_timeout_seconds);
+}
+
+Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_t margin_seconds,
+                                              CommandDeps const& deps, AuditRecord& audit) {
+  audit.profile = req.profile;
+  audit.source = req.source;
+  audit.target = req.role_arn;
+  audit.log_target = req.log_target;
 
   auto fetch = [&]() -> Result<CacheEntry> {
-    auto creds = fetch_aws_credentials(*req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log});
+    auto creds = fetch_aws_credentials(req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log});
     if (!creds) return std::move(creds).error();
     deps.log.info("issued credentials for " +
-                  (creds->assumed_role_arn.empty() ? req->role_arn : creds->assumed_role_arn) + " until " +
+                  (creds->assumed_role_arn.empty() ? req.role_arn : creds->assumed_role_arn) + " until " +
                   format_rfc3339_utc(creds->expiration) +
                   (creds->request_id.empty() ? std::string() : " (STS request id " + creds->request_id + ")"));
-    return to_cache_entry(*req, *creds);
+    return to_cache_entry(req, *creds);
   };
-  auto cache = open_cache(req->cache, deps.env, deps.log);
+  auto cache = open_cache(req.cache, deps.env, deps.log);
   // Half the deadline at most goes to waiting for another process's fetch,
   // so a stuck holder still leaves time to fetch ourselves.
-  CachedFetchPolicy policy{req->refresh_margin_seconds,
-                           deps.clock.monotonic_ms() + req->timeout_seconds * 1000 / 2};
+  CachedFetchPolicy policy{margin_seconds, deps.clock.monotonic_ms() + req.timeout_seconds * 1000 / 2};
   auto usable = [](CacheEntry const& e) { return from_cache_entry(e).has_value(); };
-  auto entry = cached_fetch(aws_cache_key(*req), policy, fetch, usable,
+  auto entry = cached_fetch(aws_cache_key(req), policy, fetch, usable,
                             CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &audit.cache});
   if (!entry) return std::move(entry).error();
   auto creds = from_cache_entry(*entry);
@@ -112,6 +112,16 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
   audit.session_name = creds->session_name;
   audit.request_id = creds->request_id;
   audit.expiration = creds->expiration;
+  return std::move(*creds);
+}
+
+Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps) {
+  auto req = resolve_aws_command(in, deps);
+  if (!req) return std::move(req).error();
+  AuditRecord scratch;
+  AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
+  auto creds = cached_aws_credentials(*req, req->refresh_margin_seconds, deps, audit);
+  if (!creds) return std::move(creds).error();
   return render_credential_process(*creds);
 }
 

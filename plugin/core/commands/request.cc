@@ -13,14 +13,15 @@
 #include "commands/gcp.h"
 #include "module_host/runner.h"
 #include "config/settings.h"
+#include "commands/serve.h"
 #include "commands/token.h"
 
 namespace fedcred {
 namespace {
 
-constexpr std::array<std::string_view, 9> kCommands{
+constexpr std::array<std::string_view, 10> kCommands{
     "aws", "gcp", "token", "cache-list", "cache-clear", "doctor", "setup-aws-trust-policy", "setup-aws-config",
-    "setup-gcp-cred-config"};
+    "setup-gcp-cred-config", "serve"};
 
 bool hands_out_credentials(std::string_view c) { return c == "aws" || c == "gcp" || c == "token"; }
 
@@ -34,6 +35,8 @@ Result<Secret> run_credential_command(Request const& req, CommandDeps const& dep
 // audit record. doctor's report is its document whether or not a check failed.
 Result<Secret> run_operator_command(Request const& req, CommandDeps const& deps, Secret& report) {
   if (req.command == "doctor") return run_doctor_command(req.inputs, req.options, deps, report);
+  // serve audits each issuance itself: it runs for days, not one request.
+  if (req.command == "serve") return run_serve_command(req.inputs, req.options, deps);
   if (req.command == "setup-aws-trust-policy") return run_setup_aws_trust_policy(req.inputs, deps);
   if (req.command == "setup-aws-config") return run_setup_aws_config(req.inputs, req.options, deps);
   return run_setup_gcp_cred_config(req.inputs, req.options, deps);
@@ -55,6 +58,12 @@ Result<void> set_request_key(Request& req, std::string const& key, std::string c
     req.inputs.config_file = value;
   } else if (key == "output" && req.command == "token") {
     req.output_file = value;
+  } else if (req.command == "serve" && is_serve_option(key)) {
+    auto option = validate_serve_option(key, value);
+    if (!option) return std::move(option).error();
+    // --listen may be given several times.
+    auto& slot = req.options[key];
+    slot = key == "listen" && !slot.empty() ? slot + "\n" + value : value;
   } else if (is_command_option(req.command, key)) {
     auto option = validate_command_option(key, value);
     if (!option) return std::move(option).error();
