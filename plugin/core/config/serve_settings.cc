@@ -52,6 +52,8 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
     if (colon == std::string_view::npos) return bad("expected ADDRESS:PORT");
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
+    // "::1:8960" is ambiguous; IPv6 addresses take brackets, as in URLs.
+    if (host.find(':') != std::string_view::npos) return bad("write an IPv6 address in brackets: [::1]:PORT");
   }
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
