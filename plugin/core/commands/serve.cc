@@ -179,7 +179,7 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
   // It holds credentials for its whole life: no core dumps, no ptrace by
   // other processes of the same user.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  auto config = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
+  auto config = load_command_config(in, deps);
   if (!config) return std::move(config).error();
   auto explicit_values = explicit_serve_settings(options);
   if (auto it = options.find("stats"); it != options.end() && it->second == "true") {

@@ -3,7 +3,7 @@
 
 #include <utility>
 
-#include "cache/fetch.h"
+#include "commands/cached_credentials.h"
 #include "config/profile.h"
 #include "time_format.h"
 
@@ -119,18 +119,16 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
 }
 
 CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const& t) {
-  std::string k = "fedcred-cache-key-v1\n";
-  auto add = [&k](char const* name, std::string const& value) { k += std::string(name) + "=" + value + "\n"; };
-  add("command", "subject-token");
-  add("profile", profile);  // see aws_cache_key
-  add("source", t.source);
-  add("audience", t.audience);
-  add("metadata_host", t.metadata_host);
-  add("imds_endpoint", t.imds_endpoint);
-  add("region", t.region);
-  add("sts_endpoint", t.sts_endpoint_override);
-  add("token_duration", std::to_string(t.token_duration_seconds));
-  return CacheKey{k};
+  return CacheKeyBuilder("subject-token")
+      .add("profile", profile)  // see aws_cache_key
+      .add("source", t.source)
+      .add("audience", t.audience)
+      .add("metadata_host", t.metadata_host)
+      .add("imds_endpoint", t.imds_endpoint)
+      .add("region", t.region)
+      .add("sts_endpoint", t.sts_endpoint_override)
+      .add("token_duration", std::to_string(t.token_duration_seconds))
+      .build();
 }
 
 namespace {
@@ -164,10 +162,7 @@ Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, Command
     return e;
   };
   auto usable = [](CacheEntry const& e) { return e.values.count(kSubjectToken) != 0; };
-  auto cache = open_cache(req.cache, deps.env, deps.log);
-  CachedFetchPolicy policy{req.refresh_margin_seconds, deps.clock.monotonic_ms() + req.timeout_seconds * 1000 / 2};
-  auto entry = cached_fetch(subject_cache_key(req.profile, t), policy, fetch, usable,
-                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &cache_use});
+  auto entry = cached_credentials(subject_cache_key(req.profile, t), req, fetch, usable, deps, &cache_use);
   if (!entry) return std::move(entry).error();
   SubjectToken out;
   out.token = entry->values.at(kSubjectToken);

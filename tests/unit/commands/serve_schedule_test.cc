@@ -5,11 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/cache_support.h"
+#include "fakes/random.h"
 
 namespace fedcred {
 namespace {
-using namespace fedcred::testing;
+using fedcred::test::ScriptedRandom;
 
 constexpr std::int64_t kNow = 1'800'000'000;
 

@@ -10,10 +10,12 @@
 #include <fstream>
 
 #include "fakes/cache_support.h"
+#include "fakes/temp_dir.h"
 
 namespace fedcred {
 namespace {
 using namespace fedcred::testing;
+using fedcred::test::TempDir;
 
 std::string read(std::string const& path) {
   std::ifstream f(path);
@@ -21,7 +23,7 @@ std::string read(std::string const& path) {
 }
 
 TEST(TokenFile, CreatedWithAFreshRandomToken) {
-  ScratchDir dir;
+  TempDir dir;
   auto a = ensure_token_file(dir / "a", "");
   auto b = ensure_token_file(dir / "b", "");
   ASSERT_TRUE(a && b);
@@ -37,7 +39,7 @@ TEST(TokenFile, CreatedWithAFreshRandomToken) {
 }
 
 TEST(TokenFile, GroupIsApplied) {
-  ScratchDir dir;
+  TempDir dir;
   auto t = ensure_token_file(dir / "t", "nogroup");
   if (!running_as_root()) GTEST_SKIP() << "chgrp to another group needs root";
   ASSERT_TRUE(t) << t.error().message;
@@ -50,7 +52,7 @@ TEST(TokenFile, GroupIsApplied) {
 }
 
 TEST(TokenFile, UnusableFilesAreIoErrorsWithoutContent) {
-  ScratchDir dir;
+  TempDir dir;
   std::ofstream(dir / "nl") << "secret-value\n";
   std::ofstream(dir / "empty");
   ASSERT_EQ(symlink("/etc/hostname", (dir / "link").c_str()), 0);
