@@ -7,9 +7,11 @@ behaviour is covered by tests/unit/modules/serve/router_test.cc, and here only t
 to start with --gcp-profile."""
 
 import os
+import shutil
 import signal
 import socket
 import stat
+import subprocess
 import sys
 import time
 import unittest
@@ -18,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: E402
-                     FedcredTestCase, GceStsFixture)
+                     FedcredTestCase, GceStsFixture, fedcred_bin)
 from test_audit import SyslogCollector  # noqa: E402
 from test_cache_support import loaded_objects, rfc3339_in  # noqa: E402
 from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
@@ -319,6 +321,49 @@ class TestRobustness(ServeTestCase):
                      headers={"Authorization": server.token()})
         self.assertEqual(conn.getresponse().status, 405)
         conn.close()
+
+
+class TestSystemd(ServeTestCase):
+    def test_notifies_ready_once_the_first_credentials_are_in(self):
+        path = os.path.join(self.sandbox.root, "notify.sock")
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(path)
+        notify.settimeout(30)
+        self.addCleanup(notify.close)
+        self.sts.set_fault({"hang": 1.0})
+        self.env["NOTIFY_SOCKET"] = path
+        server = self.serve(ready=False)
+        message = notify.recv(4096).decode()
+        self.assertIn("READY=1", message)
+        self.assertEqual(self.sts.stats()["assume_calls"], 1, "READY only after the first exchange")
+        self.assertEqual(server.credentials().status, 200)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_socket_activation(self):
+        port = listening_socket()
+        number = port.getsockname()[1]
+        port.close()
+        # it passes on only the environment named with -E
+        keep = [a for key in sorted(self.env) for a in ("-E", key)]
+        argv = ["systemd-socket-activate", "-l", "127.0.0.1:%d" % number] + keep + [fedcred_bin(), "serve",
+                "--aws-profile", PROFILE, "--token-file", os.path.join(self.sandbox.root, "tok"),
+                # ignored: systemd's socket wins
+                "--listen", "127.0.0.1:1"]
+        proc = subprocess.Popen(argv, env=self.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.addCleanup(lambda: (proc.poll() is None and proc.terminate(), proc.wait()))
+        # the first connection starts the server; it answers once the credentials are in
+        deadline = time.monotonic() + 30
+        status = None
+        while status != 200 and time.monotonic() < deadline:
+            try:
+                status = http_get(number, "/healthz").status
+            except OSError:  # systemd-socket-activate not listening yet
+                time.sleep(0.1)
+        self.assertEqual(status, 200, proc.stderr.read().decode() if proc.poll() is not None else "")
+        with open(os.path.join(self.sandbox.root, "tok")) as f:
+            token = f.read()
+        self.assertEqual(http_get(number, "/aws/credentials", {"Authorization": token}).status, 200)
 
 
 class TestCounters(ServeTestCase):
