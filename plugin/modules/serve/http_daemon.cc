@@ -35,7 +35,21 @@ void wipe_and_delete(void* cls) {
 
 MHD_Result on_request(void* cls, MHD_Connection* connection, char const* url, char const* method,
                       char const* /*version*/, char const* /*upload_data*/, std::size_t* upload_data_size,
-                      void** /*con_cls*/) {
+                      void** con_cls) {
+  // MHD calls once when the headers are in, then for each piece of body,
+  // then once more with none left. Answering on that last call keeps the
+  // connection alive; an answer before the request is complete makes MHD
+  // close it after the response (every client would reconnect each time).
+  static int request_seen;
+  if (*con_cls == nullptr) {
+    *con_cls = &request_seen;
+    return MHD_YES;
+  }
+  if (*upload_data_size != 0) {
+    // No route reads a body: whatever a client uploads is discarded unread.
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
   auto* daemons = static_cast<HttpDaemons*>(cls);
   HttpRequest req;
   req.method = method;
@@ -46,8 +60,6 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, char const* url, ch
   req.forwarded = header(connection, "X-Forwarded-For").has_value();
   if (char const* r = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "recursive")) req.recursive = r;
   HttpResponse resp = daemons->router().handle(req, static_cast<std::int64_t>(time(nullptr)));
-  // No route reads a body: whatever a client uploads is discarded unread.
-  *upload_data_size = 0;
 
   auto* body = new std::string(std::move(resp.body));
   MHD_Response* response =
