@@ -14,7 +14,7 @@
 
 #include "fedcred/module.h"
 #include "fedcred_build_config.h"
-#include "base/unique_fd.h"
+#include "module_host/module_file.h"
 
 // The host side of one module call: what module.h calls fedcred_module_call.
 struct fedcred_module_call {
@@ -26,11 +26,6 @@ struct fedcred_module_call {
 
 namespace fedcred {
 namespace {
-
-struct DlClose {
-  void operator()(void* handle) const noexcept { dlclose(handle); }
-};
-using ModuleHandle = std::unique_ptr<void, DlClose>;
 
 char const* host_param(fedcred_module_call const* call, char const* key) {
   auto it = call->params->find(key);
@@ -57,35 +52,6 @@ std::string canonical_path(std::string const& path) {
   return realpath(path.c_str(), resolved) == nullptr ? std::string() : std::string(resolved);
 }
 
-bool owned_safely(struct stat const& st) {
-  return (st.st_uid == 0 || st.st_uid == geteuid()) && (st.st_mode & 022) == 0;
-}
-
-// A module runs with the caller's privileges and sees its credentials, so it
-// must be as trustworthy as the library: a regular file (not a symlink) owned
-// by root or the caller that nobody else can write, in a directory nobody
-// else can write (so it cannot be swapped between this check and dlopen).
-Result<void> check_module_file(std::string const& directory, std::string const& path) {
-  UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
-  struct stat st {};
-  if (!fd.valid() || fstat(fd.get(), &st) != 0) {
-    if (errno == ENOENT) {
-      // Most often a misspelt source name in the config or on the command line.
-      return make_error(Status::usage, "unknown source or exchange: module " + path + " not found" +
-                                           " (check the source name; FEDCRED_MODULE_DIR overrides the directory)");
-    }
-    return make_error(Status::usage, "module " + path + " refused: " + std::strerror(errno) +
-                                         " (a symbolic link is not followed)");
-  }
-  struct stat dir {};
-  if (!S_ISREG(st.st_mode) || !owned_safely(st) || stat(directory.c_str(), &dir) != 0 || !owned_safely(dir)) {
-    return make_error(Status::usage, "module " + path +
-                                         " refused: it must be a regular file owned by root or you, in a directory "
-                                         "owned by root or you, both writable by their owner only");
-  }
-  return {};
-}
-
 class DlopenModuleRunner final : public ModuleRunner {
  public:
   explicit DlopenModuleRunner(std::string directory) : directory_(std::move(directory)) {}
@@ -107,12 +73,9 @@ class DlopenModuleRunner final : public ModuleRunner {
  private:
   Result<fedcred_module const*> load(std::string const& name) {
     std::string path = directory_ + "/fedcred-" + name + ".so";
-    auto checked = check_module_file(directory_, path);
-    if (!checked) return std::move(checked).error();
-    // RTLD_LOCAL: modules must not leak their libcurl/OpenSSL symbols into
-    // the process; RTLD_NOW: fail here, not halfway through a request.
-    ModuleHandle handle(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL));
-    if (!handle) return make_error(Status::internal, std::string("cannot load module: ") + dlerror());
+    auto opened = open_module_file(directory_, path);
+    if (!opened) return std::move(opened).error();
+    ModuleHandle handle = std::move(*opened);
     auto entry = reinterpret_cast<fedcred_module_entry_fn>(dlsym(handle.get(), FEDCRED_MODULE_ENTRY_SYMBOL));
     fedcred_module const* module = entry == nullptr ? nullptr : entry();
     if (module == nullptr || module->abi_version != FEDCRED_MODULE_ABI_VERSION || module->run == nullptr ||
