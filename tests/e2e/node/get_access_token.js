@@ -22,7 +22,7 @@
 // "client"}...], "config": {...}} or {"ok": false, "error", "name", "code", "rounds"}; exits 0
 // on success, 1 on failure.
 //
-// read_gcs_object.js requires this file for buildConfig, makeClient and failureDocument, so
+// read_gcs_object.js requires this file for configFromEnv, makeClient and failureDocument, so
 // both scripts configure the library the same way; main() runs only when run directly.
 'use strict';
 
@@ -74,10 +74,15 @@ function failureDocument(err, extra) {
   }, extra);
 }
 
-function checkEnv(env, names) {
-  for (const name of ['E2E_COMMAND', 'E2E_TOKEN_URL', 'E2E_AUDIENCE'].concat(names || [])) {
+// The config from the E2E_* variables (`required` names more that must be set), also written
+// to E2E_CONFIG_OUT when that is set.
+function configFromEnv(env, required) {
+  for (const name of ['E2E_COMMAND', 'E2E_TOKEN_URL', 'E2E_AUDIENCE'].concat(required || [])) {
     if (!env[name]) throw new Error(`${name} is not set`);
   }
+  const config = buildConfig(env);
+  if (env.E2E_CONFIG_OUT) fs.writeFileSync(env.E2E_CONFIG_OUT, JSON.stringify(config, null, 2));
+  return config;
 }
 
 async function oneRound(config, api) {
@@ -92,9 +97,7 @@ async function oneRound(config, api) {
 
 async function main() {
   const env = process.env;
-  checkEnv(env);
-  const config = buildConfig(env);
-  if (env.E2E_CONFIG_OUT) fs.writeFileSync(env.E2E_CONFIG_OUT, JSON.stringify(config, null, 2));
+  const config = configFromEnv(env);
   const rounds = [];
   const count = Number(env.E2E_ROUNDS || 1);
   try {
@@ -121,6 +124,6 @@ function runMain(main) {
   );
 }
 
-module.exports = {buildConfig, makeClient, failureDocument, checkEnv, runMain};
+module.exports = {configFromEnv, makeClient, failureDocument, runMain};
 
 if (require.main === module) runMain(main);

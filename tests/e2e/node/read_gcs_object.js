@@ -14,12 +14,11 @@
 // refused read); exits 0 on success, 1 on failure.
 'use strict';
 
-const {buildConfig, makeClient, failureDocument, checkEnv, runMain} = require('./get_access_token');
+const {configFromEnv, makeClient, failureDocument, runMain} = require('./get_access_token');
 
 async function main() {
   const env = process.env;
-  checkEnv(env, ['E2E_OBJECT_URL']);
-  const client = await makeClient(buildConfig(env), env.E2E_API || 'client');
+  const client = await makeClient(configFromEnv(env, ['E2E_OBJECT_URL']), env.E2E_API || 'client');
   let res;
   try {
     res = await client.request({url: env.E2E_OBJECT_URL, responseType: 'text'});
