@@ -54,7 +54,7 @@ def node_problem():
         return "node is not installed (Node 18+ is needed for google-auth-library@10)"
     if not os.path.isfile(os.path.join(LIBRARY_DIR, "package.json")):
         return ("google-auth-library is not installed in %s: run `npm ci --prefix tests/e2e/node` "
-                "(as .ci/run should)" % NODE_DIR)
+                "(bash tests/run does)" % NODE_DIR)
     with open(os.path.join(NODE_DIR, "package.json")) as f:
         wanted = json.load(f)["dependencies"]["google-auth-library"]
     with open(os.path.join(LIBRARY_DIR, "package.json")) as f:
