@@ -7,7 +7,8 @@
   verifies, answering at the same URL as GetWebIdentityToken (fake_sts_outbound)
 - google: the Google STS stand-in, verifying aws4_request subject tokens against every key
   these stand-ins hand out, and JWTs against the outbound STS's JWKS
-- gcs: a Google API (object read) that takes only tokens the Google STS stand-in issued
+- gcs: a Google API (fake_gcs.py, the object read of the demo) that takes only tokens the Google
+  STS stand-in issued (checked through its tokeninfo)
 
 link_env(name) is the environment that selects one link; link_secrets() every secret they
 hand out (none may ever appear in fedcred's output)."""
@@ -54,8 +55,8 @@ class ChainFixture(StandinFixture):
         cls.add_standin("google", fake_google_sts.GoogleSts(
             jwks_url=cls.sts.url + "/.well-known/jwks.json",
             aws_credentials=lambda: {k: v for k, v in cls.sts.credentials.items()}))
-        cls.add_standin("gcs", fake_gcs.GcsStandin(cls.google.token_valid,
-                                                   {("demo-bucket", "hello.txt"): b"hello from gcs\n"}))
+        cls.add_standin("gcs", fake_gcs.GcsServer(tokeninfo_url=cls.google.tokeninfo_url,
+                                                  objects={("demo-bucket", "hello.txt"): b"hello from gcs\n"}))
 
     def setUp(self):
         super().setUp()
