@@ -77,6 +77,19 @@ constexpr Flag kTokenFlags[] = {
     {"output", "output", true, "write the token to this file atomically (mode 0600) instead of stdout"},
 };
 
+constexpr Flag kAccessTokenFlags[] = {
+    {"credential-config", "credential_config", true,
+     "the external_account credential config (gcloud iam workload-identity-pools create-cred-config)"},
+    kProfile,
+    kConfig,
+    {"scopes", "scopes", true, "OAuth scopes, comma-separated (default https://www.googleapis.com/auth/cloud-platform)"},
+    {"format", "format", true, "token (the bare access token, default) or json"},
+    {"output", "output", true, "write to this file atomically (mode 0600) instead of stdout"},
+    kRegion,
+    kTimeout,
+    kNoCache,
+};
+
 constexpr Flag kCacheClearFlags[] = {
     {"profile", "profile", true, "remove only this profile's entries"},
 };
@@ -113,6 +126,8 @@ constexpr Flag kSetupAwsConfigFlags[] = {
 constexpr Flag kSetupGcpCredConfigFlags[] = {
     {"audience", "audience", true, "workload identity provider: //iam.googleapis.com/projects/N/locations/global/"
                                    "workloadIdentityPools/POOL/providers/PROVIDER (required)"},
+    {"provider", "provider", true,
+     "executable (fedcred gcp, default) or aws (the aws1 source for an AWS provider, read by access-token)"},
     {"service-account", "service_account", true, "impersonate this service account (EMAIL)"},
     {"output-file", "output_file", true, "credential_source.executable.output_file (absolute path)"},
     {"token-url", "token_url", true, "token_url (default https://sts.googleapis.com/v1/token)"},
@@ -145,6 +160,8 @@ constexpr Command kCommands[] = {
     {"aws", "aws", kAwsFlags, "print AWS credential_process JSON (GCP -> AWS)", false},
     {"gcp", "gcp", kGcpFlags, "print a Google executable-sourced credential response (AWS -> GCP)", true},
     {"token", "token", kTokenFlags, "print the raw subject token (a JWT)", false},
+    {"access-token", "access-token", kAccessTokenFlags,
+     "print a Google OAuth 2.0 access token (the whole AWS -> GCP exchange)", false},
     {"cache list", "cache-list", {}, "show cached entries: profile, role, expiry (never a secret)", false},
     {"cache clear", "cache-clear", kCacheClearFlags, "remove cached entries", false},
     {"doctor", "doctor", kDoctorFlags, "check the whole chain of a profile and say what to fix", false},

@@ -66,6 +66,41 @@ Result<ProbeReading> decode_reading(Reader const& read, std::string const& prefi
   return r;
 }
 
+void put_aws_link(Values& out, std::optional<AwsKeys> const& keys, AwsLinkInputs const& link) {
+  if (keys) {
+    put(out, FEDCRED_KEY_ACCESS_KEY_ID, keys->access_key_id);
+    put(out, FEDCRED_KEY_SECRET_ACCESS_KEY, keys->secret_access_key);
+    put(out, FEDCRED_KEY_SESSION_TOKEN, keys->session_token);
+  }
+  put(out, FEDCRED_KEY_CREDENTIAL_LINK, link.name);
+  put(out, FEDCRED_KEY_WEB_IDENTITY_TOKEN, link.web_identity_token);
+  put(out, FEDCRED_KEY_ROLE_ARN, link.role_arn);
+  put(out, FEDCRED_KEY_ROLE_SESSION_NAME, link.role_session_name);
+  put(out, FEDCRED_KEY_CONTAINER_URL, link.container_url);
+  put(out, FEDCRED_KEY_CONTAINER_AUTHORIZATION_TOKEN, link.container_authorization_token);
+}
+
+Result<void> read_aws_link(Reader const& read, std::optional<AwsKeys>& keys, AwsLinkInputs& link) {
+  auto akid = read(FEDCRED_KEY_ACCESS_KEY_ID);
+  auto secret = read(FEDCRED_KEY_SECRET_ACCESS_KEY);
+  if (akid.has_value() != secret.has_value()) {
+    return make_error(Status::usage, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
+  }
+  if (akid) {
+    AwsKeys k{std::string(*akid), Secret(*secret), Secret()};
+    if (auto token = read(FEDCRED_KEY_SESSION_TOKEN)) k.session_token = Secret(*token);
+    keys = std::move(k);
+  }
+  link.name = text(read, FEDCRED_KEY_CREDENTIAL_LINK);
+  if (link.name.empty()) link.name = keys ? "environment" : "imds";
+  if (auto token = read(FEDCRED_KEY_WEB_IDENTITY_TOKEN)) link.web_identity_token = Secret(*token);
+  link.role_arn = text(read, FEDCRED_KEY_ROLE_ARN);
+  link.role_session_name = text(read, FEDCRED_KEY_ROLE_SESSION_NAME);
+  link.container_url = text(read, FEDCRED_KEY_CONTAINER_URL);
+  if (auto token = read(FEDCRED_KEY_CONTAINER_AUTHORIZATION_TOKEN)) link.container_authorization_token = Secret(*token);
+  return {};
+}
+
 }  // namespace
 
 std::optional<std::int64_t> parse_integer(std::string_view t) {
@@ -93,11 +128,7 @@ Values encode(SubjectTokenParams const& p) {
   put(out, FEDCRED_KEY_REGION, p.region);
   put(out, FEDCRED_KEY_STS_ENDPOINT, p.sts_endpoint);
   if (p.duration_seconds) put(out, FEDCRED_KEY_DURATION, std::to_string(*p.duration_seconds));
-  if (p.caller_keys) {
-    put(out, FEDCRED_KEY_ACCESS_KEY_ID, p.caller_keys->access_key_id);
-    put(out, FEDCRED_KEY_SECRET_ACCESS_KEY, p.caller_keys->secret_access_key);
-    put(out, FEDCRED_KEY_SESSION_TOKEN, p.caller_keys->session_token);
-  }
+  put_aws_link(out, p.caller_keys, p.aws_link);
   if (p.deadline_ms != 0) put(out, FEDCRED_KEY_DEADLINE_MS, std::to_string(p.deadline_ms));
   return out;
 }
@@ -114,16 +145,8 @@ Result<SubjectTokenParams> decode_subject_token_params(Reader const& read) {
   auto duration = integer(read, FEDCRED_KEY_DURATION, Status::usage);
   if (!duration) return std::move(duration).error();
   p.duration_seconds = *duration;
-  auto akid = read(FEDCRED_KEY_ACCESS_KEY_ID);
-  auto secret = read(FEDCRED_KEY_SECRET_ACCESS_KEY);
-  if (akid.has_value() != secret.has_value()) {
-    return make_error(Status::usage, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
-  }
-  if (akid) {
-    AwsKeys keys{std::string(*akid), Secret(*secret), Secret()};
-    if (auto token = read(FEDCRED_KEY_SESSION_TOKEN)) keys.session_token = Secret(*token);
-    p.caller_keys = std::move(keys);
-  }
+  auto link = read_aws_link(read, p.caller_keys, p.aws_link);
+  if (!link) return std::move(link).error();
   auto deadline = integer(read, FEDCRED_KEY_DEADLINE_MS, Status::usage);
   if (!deadline) return std::move(deadline).error();
   p.deadline_ms = deadline->value_or(0);
@@ -135,6 +158,8 @@ Values encode(SubjectTokenResult const& r) {
   put(out, FEDCRED_KEY_SUBJECT_TOKEN, r.subject_token);
   if (r.expiration) put(out, FEDCRED_KEY_EXPIRATION, format_rfc3339_utc(*r.expiration));
   put(out, FEDCRED_KEY_REGION, r.region);
+  put(out, FEDCRED_KEY_IDENTITY, r.identity);
+  put(out, FEDCRED_KEY_CREDENTIAL_LINK, r.credential_link);
   return out;
 }
 
@@ -147,6 +172,97 @@ Result<SubjectTokenResult> decode_subject_token_result(Reader const& read) {
   if (!expiration) return std::move(expiration).error();
   r.expiration = *expiration;
   r.region = text(read, FEDCRED_KEY_REGION);
+  r.identity = text(read, FEDCRED_KEY_IDENTITY);
+  r.credential_link = text(read, FEDCRED_KEY_CREDENTIAL_LINK);
+  return r;
+}
+
+// ---- aws4_request ----
+
+Values encode(Aws4RequestParams const& p) {
+  Values out;
+  put(out, FEDCRED_KEY_AUDIENCE, p.audience);
+  put(out, FEDCRED_KEY_VERIFICATION_URL, p.verification_url);
+  put(out, FEDCRED_KEY_REGION, p.region);
+  put(out, FEDCRED_KEY_IMDS_ENDPOINT, p.imds_endpoint);
+  put(out, FEDCRED_KEY_STS_ENDPOINT, p.sts_endpoint);
+  put_aws_link(out, p.caller_keys, p.aws_link);
+  if (p.deadline_ms != 0) put(out, FEDCRED_KEY_DEADLINE_MS, std::to_string(p.deadline_ms));
+  return out;
+}
+
+Result<Aws4RequestParams> decode_aws4_request_params(Reader const& read) {
+  Aws4RequestParams p;
+  auto audience = required(read, FEDCRED_KEY_AUDIENCE);
+  if (!audience) return std::move(audience).error();
+  p.audience = std::move(*audience);
+  p.verification_url = text(read, FEDCRED_KEY_VERIFICATION_URL);
+  p.region = text(read, FEDCRED_KEY_REGION);
+  p.imds_endpoint = text(read, FEDCRED_KEY_IMDS_ENDPOINT);
+  p.sts_endpoint = text(read, FEDCRED_KEY_STS_ENDPOINT);
+  auto link = read_aws_link(read, p.caller_keys, p.aws_link);
+  if (!link) return std::move(link).error();
+  auto deadline = integer(read, FEDCRED_KEY_DEADLINE_MS, Status::usage);
+  if (!deadline) return std::move(deadline).error();
+  p.deadline_ms = deadline->value_or(0);
+  return p;
+}
+
+// ---- access_token ----
+
+Values encode(AccessTokenParams const& p) {
+  Values out;
+  put(out, FEDCRED_KEY_TOKEN_URL, p.token_url);
+  put(out, FEDCRED_KEY_AUDIENCE, p.audience);
+  put(out, FEDCRED_KEY_SUBJECT_TOKEN, p.subject_token);
+  put(out, FEDCRED_KEY_SUBJECT_TOKEN_TYPE, p.subject_token_type);
+  put(out, FEDCRED_KEY_SCOPE, p.scope);
+  put(out, FEDCRED_KEY_IMPERSONATION_URL, p.impersonation_url);
+  if (p.lifetime_seconds) put(out, FEDCRED_KEY_LIFETIME, std::to_string(*p.lifetime_seconds));
+  if (p.deadline_ms != 0) put(out, FEDCRED_KEY_DEADLINE_MS, std::to_string(p.deadline_ms));
+  return out;
+}
+
+Result<AccessTokenParams> decode_access_token_params(Reader const& read) {
+  AccessTokenParams p;
+  for (auto [key, field] : {std::pair{FEDCRED_KEY_TOKEN_URL, &p.token_url}, std::pair{FEDCRED_KEY_AUDIENCE, &p.audience},
+                            std::pair{FEDCRED_KEY_SUBJECT_TOKEN_TYPE, &p.subject_token_type},
+                            std::pair{FEDCRED_KEY_SCOPE, &p.scope}}) {
+    auto value = required(read, key);
+    if (!value) return std::move(value).error();
+    *field = std::move(*value);
+  }
+  auto token = read(FEDCRED_KEY_SUBJECT_TOKEN);
+  if (!token) return make_error(Status::usage, "missing parameter subject_token");
+  p.subject_token = Secret(*token);
+  p.impersonation_url = text(read, FEDCRED_KEY_IMPERSONATION_URL);
+  auto lifetime = integer(read, FEDCRED_KEY_LIFETIME, Status::usage);
+  if (!lifetime) return std::move(lifetime).error();
+  p.lifetime_seconds = *lifetime;
+  auto deadline = integer(read, FEDCRED_KEY_DEADLINE_MS, Status::usage);
+  if (!deadline) return std::move(deadline).error();
+  p.deadline_ms = deadline->value_or(0);
+  return p;
+}
+
+Values encode(AccessTokenResult const& r) {
+  Values out;
+  put(out, FEDCRED_KEY_ACCESS_TOKEN, r.access_token);
+  put(out, FEDCRED_KEY_EXPIRATION, format_rfc3339_utc(r.expiration));
+  if (r.impersonated) put(out, FEDCRED_KEY_IMPERSONATED, "1");
+  return out;
+}
+
+Result<AccessTokenResult> decode_access_token_result(Reader const& read) {
+  AccessTokenResult r;
+  auto token = read(FEDCRED_KEY_ACCESS_TOKEN);
+  if (!token) return make_error(Status::response, "returned no access token");
+  r.access_token = Secret(*token);
+  auto expiration = time_value(read, FEDCRED_KEY_EXPIRATION, Status::response);
+  if (!expiration) return std::move(expiration).error();
+  if (!*expiration) return make_error(Status::response, "returned an access token without an expiration");
+  r.expiration = **expiration;
+  r.impersonated = read(FEDCRED_KEY_IMPERSONATED).has_value();
   return r;
 }
 

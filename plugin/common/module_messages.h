@@ -38,6 +38,17 @@ struct AwsKeys {
   Secret session_token;  // empty for long-term keys
 };
 
+// aws: the inputs of the AWS credential link that signs, besides the keys of
+// the environment link (caller_keys) and imds_endpoint (module.h).
+struct AwsLinkInputs {
+  std::string name;                      // environment | web_identity | container | imds; empty: inferred
+  Secret web_identity_token;             // web_identity: the token file's content
+  std::string role_arn;                  // web_identity
+  std::string role_session_name;         // web_identity, optional
+  std::string container_url;             // container: the full URL
+  Secret container_authorization_token;  // container, optional
+};
+
 // FEDCRED_OP_SUBJECT_TOKEN
 struct SubjectTokenParams {
   std::string audience;
@@ -46,7 +57,8 @@ struct SubjectTokenParams {
   std::string region;         // aws: empty = from IMDS
   std::string sts_endpoint;   // aws: empty = the regional endpoint
   std::optional<std::int64_t> duration_seconds;  // aws
-  std::optional<AwsKeys> caller_keys;            // aws: nullopt = the instance role
+  std::optional<AwsKeys> caller_keys;            // aws: the environment link's keys
+  AwsLinkInputs aws_link;                        // aws: the other links' inputs
   std::int64_t deadline_ms = 0;                  // absolute CLOCK_MONOTONIC ms; 0 = unset
 };
 Values encode(SubjectTokenParams const& params);
@@ -56,6 +68,8 @@ struct SubjectTokenResult {
   Secret subject_token;
   std::optional<std::int64_t> expiration;  // unix seconds; nullopt: the token's exp claim says
   std::string region;                      // aws: the region used
+  std::string identity;                    // aws: who signed ("instance role R"), never a secret
+  std::string credential_link;             // aws: the link that answered
 };
 Values encode(SubjectTokenResult const& result);
 Result<SubjectTokenResult> decode_subject_token_result(Reader const& read);
@@ -85,6 +99,43 @@ Values encode(AssumeRoleResult const& result);
 // Messages name STS's own fields (AccessKeyId, Expiration, ...): the values
 // are STS's answer, passed through.
 Result<AssumeRoleResult> decode_assume_role_result(Reader const& read);
+
+// FEDCRED_OP_AWS4_REQUEST
+struct Aws4RequestParams {
+  std::string audience;
+  std::string verification_url;  // may hold "{region}"; empty: the libraries' default
+  std::string region;            // empty: from IMDS
+  std::string imds_endpoint;
+  std::string sts_endpoint;      // web_identity's AssumeRoleWithWebIdentity
+  std::optional<AwsKeys> caller_keys;
+  AwsLinkInputs aws_link;
+  std::int64_t deadline_ms = 0;
+};
+Values encode(Aws4RequestParams const& params);
+Result<Aws4RequestParams> decode_aws4_request_params(Reader const& read);
+// The result is a SubjectTokenResult (expiration: the signing credentials').
+
+// FEDCRED_OP_ACCESS_TOKEN
+struct AccessTokenParams {
+  std::string token_url;
+  std::string audience;
+  Secret subject_token;
+  std::string subject_token_type;
+  std::string scope;                              // space-separated
+  std::string impersonation_url;                  // empty: the STS token is the result
+  std::optional<std::int64_t> lifetime_seconds;   // impersonation only
+  std::int64_t deadline_ms = 0;
+};
+Values encode(AccessTokenParams const& params);
+Result<AccessTokenParams> decode_access_token_params(Reader const& read);
+
+struct AccessTokenResult {
+  Secret access_token;
+  std::int64_t expiration = 0;  // unix seconds
+  bool impersonated = false;
+};
+Values encode(AccessTokenResult const& result);
+Result<AccessTokenResult> decode_access_token_result(Reader const& read);
 
 // FEDCRED_OP_PROBE: one request's outcome. The aws module reports two, with
 // the key prefixes "put_" and "get_"; the others one, unprefixed.

@@ -198,3 +198,30 @@ write("config", [
     "[default]\ntimeout = 0\ncache = maybe\nrefresh_margin = -1\n",
     "[profile us-gov]\nrole_arn = arn:aws-us-gov:iam::123456789012:role/path/to/role\nregion = us-gov-west-1\n",
 ])
+
+AWS1 = {"type": "external_account", "audience": AUD,
+        "subject_token_type": "urn:ietf:params:aws:token-type:aws4_request",
+        "token_url": "https://sts.googleapis.com/v1/token",
+        "service_account_impersonation_url": "https://iamcredentials.googleapis.com/v1/projects/-/"
+                                             "serviceAccounts/s@p.iam.gserviceaccount.com:generateAccessToken",
+        "service_account_impersonation": {"token_lifetime_seconds": 3600},
+        "credential_source": {"environment_id": "aws1",
+                              "region_url": "http://169.254.169.254/latest/meta-data/placement/availability-zone",
+                              "url": "http://169.254.169.254/latest/meta-data/iam/security-credentials",
+                              "regional_cred_verification_url":
+                                  "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15",
+                              "imdsv2_session_token_url": "http://169.254.169.254/latest/api/token"}}
+write("credential_config", [
+    json.dumps(AWS1, indent=2),
+    json.dumps(dict(AWS1, credential_source={"environment_id": "aws2",
+                                             "regional_cred_verification_url": "x"})),
+    json.dumps(dict(AWS1, subject_token_type="urn:ietf:params:oauth:token-type:jwt",
+                    credential_source={"executable": {"command": "/usr/bin/fedcred gcp --profile \"a b\"",
+                                                      "timeout_millis": 5000}})),
+    json.dumps(dict(AWS1, credential_source={"executable": {"command": "\"unterminated"}})),
+    json.dumps(dict(AWS1, credential_source={"file": "/var/run/token", "format": {"type": "json"}})),
+    json.dumps(dict(AWS1, service_account_impersonation={"token_lifetime_seconds": "3600"})),
+    json.dumps(dict(AWS1, service_account_impersonation={"token_lifetime_seconds": 10 ** 30})),
+    '{"type":"external_account","credential_source":[]}',
+    "[1,2,3]", "{", "", "\x00\xff{\"type\":\"external_account\"}",
+])

@@ -13,6 +13,14 @@ integration and end-to-end tests (PROTOCOLS.md section 8).
       `jwks_url` (fetched on every exchange, so a rotated key is seen at once: the AWS outbound
       stand-in's /.well-known/jwks.json or the GCE stand-in's /.well-known/jwks), or is given
       directly (`jwks=` a JWKS dict or a callable returning one).
+      With subject_token_type urn:ietf:params:aws:token-type:aws4_request (a workload identity
+      pool's AWS provider, PROTOCOLS.md 8.2) the subject token is VERIFIED as the serialized,
+      URL-encoded signed GetCallerIdentity request: method POST, url
+      https://sts.<region>.amazonaws.com with Action=GetCallerIdentity&Version=2011-06-15,
+      headers host (= the url's), x-amz-date, authorization, x-goog-cloud-target-resource =
+      the audience (with or without "https:"), and a SigV4 signature (service sts, region of the
+      url) verified with botocore (sigv4_check.py) against `aws_credentials` (access key id ->
+      (secret, session token)), a dict or a callable returning one.
       Success: {"access_token","issued_token_type","token_type":"Bearer","expires_in":3600}.
       Failure: OAuth-style {"error","error_description"} with HTTP 400 (401 for a bad
       Authorization header, which Google's STS does not want).
@@ -40,7 +48,8 @@ Test-only endpoints:
 
 In-process: `GoogleSts(jwks_url=...).start()`, `.url`, `.token_url`, `.impersonation_url(sa)`,
 `.tokeninfo_url`, `.stats()`, `.set_fault()`, `.reset()`, `.stop()`. As a process:
-`fake_google_sts.py --jwks-url URL [--port 0] [--port-file F]` prints the port once listening.
+`fake_google_sts.py [--jwks-url URL] [--aws-credentials-json F] [--port 0] [--port-file F]`
+prints the port once listening.
 """
 
 import base64
@@ -58,12 +67,15 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sigv4_check  # noqa: E402
 import standin_server  # noqa: E402
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
+AWS4_REQUEST_TYPE = "urn:ietf:params:aws:token-type:aws4_request"
 SUBJECT_TOKEN_TYPES = ("urn:ietf:params:oauth:token-type:jwt",
-                       "urn:ietf:params:oauth:token-type:id_token")
+                       "urn:ietf:params:oauth:token-type:id_token", AWS4_REQUEST_TYPE)
+AWS_STS_HOST_RE = re.compile(r"^sts\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com$")
 PROVIDER_RE = re.compile(r"^//iam\.googleapis\.com/projects/\d+/locations/global/"
                          r"workloadIdentityPools/[a-z0-9-]{1,63}/providers/[a-z0-9-]{1,63}$")
 IAM_PATH_RE = re.compile(r"^/v1/projects/-/serviceAccounts/([^/:]+):generateAccessToken$")
@@ -146,13 +158,67 @@ def verify_subject_jwt(token, jwks, audience, now=None):
     return header, claims
 
 
+def verify_aws4_request(token, audience, credentials, now=None):
+    """Checks an aws4_request subject token as Google's STS does for an AWS provider.
+    Returns {"access_key_id", "region"}; raises Rejected(invalid_grant, reason)."""
+    try:
+        doc = json.loads(urllib.parse.unquote(token))
+    except ValueError as exc:
+        raise Rejected("invalid_grant", "the aws4_request subject token is not URL-encoded "
+                       "JSON") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("headers"), list):
+        raise Rejected("invalid_grant", "the aws4_request subject token has no headers list")
+    if doc.get("method") != "POST":
+        raise Rejected("invalid_grant", "the signed request's method must be POST, not %r"
+                       % doc.get("method"))
+    url = urllib.parse.urlsplit(str(doc.get("url", "")))
+    match = AWS_STS_HOST_RE.match(url.hostname or "")
+    if url.scheme != "https" or not match or url.port is not None:
+        raise Rejected("invalid_grant", "the signed request's url must be "
+                       "https://sts.<region>.amazonaws.com, not %r" % doc.get("url"))
+    query = dict(urllib.parse.parse_qsl(url.query))
+    if query.get("Action") != "GetCallerIdentity" or query.get("Version") != "2011-06-15":
+        raise Rejected("invalid_grant", "the signed request must be "
+                       "Action=GetCallerIdentity&Version=2011-06-15")
+    headers = {}
+    for item in doc["headers"]:
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str) \
+                or not isinstance(item.get("value"), str):
+            raise Rejected("invalid_grant", "a header is not {key, value} strings")
+        if item["key"].lower() in {k.lower() for k in headers}:
+            raise Rejected("invalid_grant", "header %s appears twice" % item["key"])
+        headers[item["key"]] = item["value"]
+
+    def header(name):
+        return next((v for k, v in headers.items() if k.lower() == name), None)
+
+    if header("host") != url.hostname:
+        raise Rejected("invalid_grant", "the host header must be %s" % url.hostname)
+    target = header("x-goog-cloud-target-resource")
+    if target not in (audience, "https:" + audience):
+        raise Rejected("invalid_grant", "x-goog-cloud-target-resource %r is not the audience %s"
+                       % (target, audience))
+    auth = sigv4_check.AUTH_RE.match(header("authorization") or "")
+    if auth and auth.group(3) != match.group(1):
+        raise Rejected("invalid_grant", "the signature's region %s is not the url's %s"
+                       % (auth.group(3), match.group(1)))
+    # botocore recomputes the signature over the headers the Authorization names, so the
+    # target header counts only when signed (both Google libraries add it unsigned).
+    verdict = sigv4_check.verify("POST", doc["url"], headers, b"", credentials, "sts", now=now)
+    if verdict is not None:
+        raise Rejected("invalid_grant", "AWS rejected the signed GetCallerIdentity request: "
+                       "%s: %s" % verdict)
+    return {"access_key_id": auth.group(1), "region": match.group(1)}
+
+
 class GoogleSts(standin_server.StandinServer):
     """The stand-in; start() binds 127.0.0.1:port (0 = any free port) and serves in a thread."""
 
     thread_name = "google-sts-standin"
 
     def __init__(self, jwks_url=None, jwks=None, port=0, access_token_lifetime=3600,
-                 allowed_audiences=None):
+                 allowed_audiences=None, aws_credentials=None):
+        self.aws_credentials = aws_credentials
         self.jwks_url = jwks_url
         self.jwks = jwks
         self.access_token_lifetime = access_token_lifetime
@@ -273,7 +339,13 @@ class GoogleSts(standin_server.StandinServer):
                 raise Rejected("invalid_request", "subject_token is missing")
             if not form.get("scope"):
                 raise Rejected("invalid_scope", "scope is missing")
-            _, claims = verify_subject_jwt(form["subject_token"], self.current_jwks(), audience)
+            if form["subject_token_type"] == AWS4_REQUEST_TYPE:
+                creds = self.aws_credentials() if callable(self.aws_credentials) \
+                    else (self.aws_credentials or {})
+                claims = verify_aws4_request(form["subject_token"], audience, creds)
+            else:
+                _, claims = verify_subject_jwt(form["subject_token"], self.current_jwks(),
+                                               audience)
         except Rejected as rej:
             with self._lock:
                 self.counters["token_errors"] += 1
@@ -421,13 +493,20 @@ GoogleSts.handler_class = _Handler
 
 def main(argv=None):
     def add_arguments(parser):
-        parser.add_argument("--jwks-url", required=True,
+        parser.add_argument("--jwks-url",
                             help="the issuer's JWKS (AWS outbound stand-in "
                                  "/.well-known/jwks.json, GCE stand-in /.well-known/jwks)")
+        parser.add_argument("--aws-credentials-json",
+                            help='aws4_request signers: {"AKID": ["secret", "session token"|null]}')
 
-    return standin_server.standin_main(
-        __doc__, lambda args: GoogleSts(jwks_url=args.jwks_url, port=args.port).start(),
-        add_arguments, argv)
+    def start(args):
+        creds = None
+        if args.aws_credentials_json:
+            with open(args.aws_credentials_json) as f:
+                creds = {k: tuple(v) for k, v in json.load(f).items()}
+        return GoogleSts(jwks_url=args.jwks_url, port=args.port, aws_credentials=creds).start()
+
+    return standin_server.standin_main(__doc__, start, add_arguments, argv)
 
 
 if __name__ == "__main__":

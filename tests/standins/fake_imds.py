@@ -132,7 +132,9 @@ class _Handler(standin_server.StandinHandler):
             return self._send(int(fault["get_status"]), "stand-in fault")
         if not valid:
             return self._send(401, "Unauthorized")   # IMDSv1 is disabled
-        if path == CREDS_PATH:
+        # IMDS lists the role with or without the trailing slash (gcloud's aws1 config names
+        # it without: .../iam/security-credentials).
+        if path in (CREDS_PATH, CREDS_PATH.rstrip("/")):
             if fault.get("no_role"):
                 return self._send(404, "Not Found")
             return self._send(200, srv.role)

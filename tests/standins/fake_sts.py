@@ -107,14 +107,20 @@ def success_xml(creds, role_arn, session, subject, audience, provider, with_cred
 class FakeSTS(standin_server.StandinServer):
     thread_name = "fake-sts"
 
-    def __init__(self, port=0, public_key_pem=None, trust=None, max_session_duration=43200):
+    GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")
+
+    def __init__(self, port=0, public_key_pem=None, trust=None, max_session_duration=43200,
+                 issuers=GOOGLE_ISSUERS):
         """public_key_pem: verify tokens with it (None = accept any token, as moto does).
         trust: dict of condition key -> required value, e.g.
           {"accounts.google.com:aud": SA_ID, "accounts.google.com:oaud": "sts.amazonaws.com",
-           "accounts.google.com:sub": SA_ID}"""
+           "accounts.google.com:sub": SA_ID}
+        issuers: the token issuers the account trusts (an IAM OIDC provider's URL, e.g. an
+          EKS cluster's, for IRSA); Google's by default."""
         self.public_key_pem = public_key_pem
         self.trust = dict(trust or {})
         self.max_session_duration = max_session_duration
+        self.issuers = tuple(issuers)
         super().__init__(port)
 
     def reset(self):
@@ -174,7 +180,7 @@ class FakeSTS(standin_server.StandinServer):
                 return 400, error_xml("InvalidIdentityToken",
                                       "Couldn't verify the token's signature with the keys of "
                                       "accounts.google.com")
-            if claims.get("iss") not in ("https://accounts.google.com", "accounts.google.com"):
+            if claims.get("iss") not in self.issuers:
                 return 400, error_xml("InvalidIdentityToken", "Invalid issuer")
             facts = {"accounts.google.com:aud": claims.get("azp") or claims.get("aud"),
                      "accounts.google.com:oaud": claims.get("aud"),
@@ -195,8 +201,10 @@ class FakeSTS(standin_server.StandinServer):
                       AssumedRoleId="AROA3X42LBCD0D3X1NSLZ:%s" % session, Account=m.group(1))
         with self._lock:
             self.issued.append(record)
+        aud = claims.get("aud", "unknown")
+        aud = aud[0] if isinstance(aud, list) and aud else aud   # EKS tokens carry a list
         return 200, success_xml(creds, role_arn, session, claims.get("sub", "web-identity-sub"),
-                                claims.get("azp", claims.get("aud", "unknown")),
+                                claims.get("azp", aud),
                                 claims.get("iss", "accounts.google.com"))
 
 

@@ -44,8 +44,13 @@ DEFAULT_ROLE_ARN = "arn:aws:iam::123456789012:role/fedcred-ec2-role"
 class FakeOutboundSTS(standin_server.StandinServer):
     thread_name = "fake-sts-outbound"
 
-    def __init__(self, port=0, credentials=None, role_arn=DEFAULT_ROLE_ARN, region="us-east-1"):
-        """credentials: {access_key_id: (secret_access_key, session_token or None)}."""
+    def __init__(self, port=0, credentials=None, role_arn=DEFAULT_ROLE_ARN, region="us-east-1",
+                 assume_role=None):
+        """credentials: {access_key_id: (secret_access_key, session_token or None)}.
+        assume_role: a fake_sts.FakeSTS that answers AssumeRoleWithWebIdentity at this same
+        endpoint (EKS IRSA then GetWebIdentityToken: one STS, two actions); the credentials it
+        issues become known signers here."""
+        self.assume_role = assume_role
         self.credentials = dict(credentials or {})
         self.role_arn = role_arn
         self.region = region
@@ -118,6 +123,19 @@ class _Handler(standin_server.StandinHandler):
         if self._control(url.path, body):
             return None
         form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        if form.get("Action") == "AssumeRoleWithWebIdentity" and srv.assume_role is not None:
+            # Unsigned, as STS takes it; delegated, and its credentials may then sign here.
+            with srv.assume_role._lock:
+                srv.assume_role.requests += 1
+                srv.assume_role.assume_calls += 1
+                srv.assume_role.forms.append(form)
+            status, xml = srv.assume_role.assume(form)
+            if status == 200:
+                issued = srv.assume_role.stats()["issued"][-1]
+                with srv._lock:
+                    srv.credentials[issued["AccessKeyId"]] = (issued["SecretAccessKey"],
+                                                              issued["SessionToken"])
+            return self._send(status, xml)
         headers = {k: v for k, v in self.headers.items()}
         verdict = sigv4_check.verify(
             "POST", "http://%s%s" % (self.headers.get("Host", ""), self.path), headers, body,

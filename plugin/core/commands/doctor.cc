@@ -194,8 +194,9 @@ class Doctor {
     std::string const& source = token_req_.source;
     if (source == "gce") return check_gce_metadata(probe_run(), token_req_.metadata_host, steps_);
     if (source == "aws") {
-      if (deps_.env.get("AWS_ACCESS_KEY_ID") && !token_req_.region.empty()) {
-        ok("imds", "not needed: AWS_ACCESS_KEY_ID and the region are given");
+      if (token_req_.aws_link.link != "imds" && !token_req_.region.empty()) {
+        ok("imds", "not needed: the AWS credentials come from " + token_req_.aws_link.identity +
+                       " and the region is given");
         return true;
       }
       return check_imds(probe_run(), token_req_.imds_endpoint, steps_);
@@ -223,6 +224,10 @@ class Doctor {
                          " sub=" + value_or_none(c.sub) + " email=" + value_or_none(c.email) + " exp=" +
                          (c.exp ? format_rfc3339_utc(*c.exp) + " (in " + std::to_string((*c.exp - now) / 60) + " min)"
                                 : std::string("(none)"));
+    if (!token->identity.empty()) {
+      detail += "; signed with AWS credentials from the " + token->credential_link + " link of the chain (" +
+                token->identity + ")";
+    }
     if (!t.audience.empty() && !c.aud.empty() && c.aud != t.audience) {
       warn("subject-token", detail, "the token's aud is not the audience requested (" + t.audience + ")");
       return true;

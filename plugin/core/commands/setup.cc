@@ -136,11 +136,23 @@ std::string issuer_provider(std::string_view iss) {
 }  // namespace
 
 Result<void> validate_command_option(std::string_view key, std::string_view value) {
-  // token's output file: any path, checked when it is written (Status::io / usage).
+  // token's and access-token's output file: any path, checked when it is written (Status::io / usage).
   if (key == "output") return {};
   if (key == "json" || key == "gcp") {
     if (value != "true" && value != "false") {
       return make_error(Status::usage, std::string(key) + ": '" + std::string(value) + "' is not true or false");
+    }
+    return {};
+  }
+  if (key == "provider") {
+    if (value != "aws" && value != "executable") {
+      return make_error(Status::usage, "--provider: '" + std::string(value) + "' is not aws or executable");
+    }
+    return {};
+  }
+  if (key == "format") {
+    if (value != "token" && value != "json") {
+      return make_error(Status::usage, "--format: '" + std::string(value) + "' is not token or json");
     }
     return {};
   }
@@ -293,15 +305,34 @@ Result<std::string> render_gcp_cred_config(GcpCredConfigInput const& in) {
   }
   json_object_object_add(doc.get(), "type", json_object_new_string("external_account"));
   json_object_object_add(doc.get(), "audience", new_string(audience));
-  json_object_object_add(doc.get(), "subject_token_type", json_object_new_string("urn:ietf:params:oauth:token-type:jwt"));
+  bool const aws1 = in.provider == "aws";
+  json_object_object_add(doc.get(), "subject_token_type",
+                         json_object_new_string(aws1 ? "urn:ietf:params:aws:token-type:aws4_request"
+                                                     : "urn:ietf:params:oauth:token-type:jwt"));
   json_object_object_add(doc.get(), "token_url", new_string(in.token_url.empty() ? kGoogleStsTokenUrl : in.token_url));
   if (!impersonation.empty()) {
     json_object_object_add(doc.get(), "service_account_impersonation_url", new_string(impersonation));
   }
-  json_object_object_add(executable, "command", new_string(command));
-  json_object_object_add(executable, "timeout_millis", json_object_new_int(kExecutableTimeoutMillis));
-  if (!in.output_file.empty()) json_object_object_add(executable, "output_file", new_string(in.output_file));
-  json_object_object_add(source, "executable", executable);
+  if (aws1) {
+    // What gcloud writes for --aws --enable-imdsv2: the session token URL is
+    // always set, so Google's libraries use IMDSv2 too (IMDSv1 may be off).
+    json_object_put(executable);
+    json_object_object_add(source, "environment_id", json_object_new_string("aws1"));
+    json_object_object_add(source, "region_url",
+                           json_object_new_string("http://169.254.169.254/latest/meta-data/placement/availability-zone"));
+    json_object_object_add(source, "url",
+                           json_object_new_string("http://169.254.169.254/latest/meta-data/iam/security-credentials"));
+    json_object_object_add(source, "regional_cred_verification_url",
+                           json_object_new_string(
+                               "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15"));
+    json_object_object_add(source, "imdsv2_session_token_url",
+                           json_object_new_string("http://169.254.169.254/latest/api/token"));
+  } else {
+    json_object_object_add(executable, "command", new_string(command));
+    json_object_object_add(executable, "timeout_millis", json_object_new_int(kExecutableTimeoutMillis));
+    if (!in.output_file.empty()) json_object_object_add(executable, "output_file", new_string(in.output_file));
+    json_object_object_add(source, "executable", executable);
+  }
   json_object_object_add(doc.get(), "credential_source", source);
   return to_pretty_json(doc.get());
 }
@@ -358,6 +389,7 @@ Result<Secret> run_setup_gcp_cred_config(CommandInputs const& in, CommandOptions
   g.token_url = option(options, "token_url");
   g.impersonation_url = option(options, "impersonation_url");
   g.fedcred_path = option(options, "exe");
+  if (auto p = option(options, "provider"); !p.empty()) g.provider = p;
   if (g.fedcred_path.empty()) g.fedcred_path = kDefaultFedcredPath;
   g.profile = in.profile;
   auto text = render_gcp_cred_config(g);

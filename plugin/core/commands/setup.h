@@ -67,6 +67,10 @@ struct GcpCredConfigInput {
   std::string impersonation_url;  // default from service_account
   std::string fedcred_path;       // absolute path of the fedcred binary
   std::string profile;            // optional: the command gets --profile
+  // "executable" (default: fedcred gcp as the executable source) or "aws":
+  // the aws1 source gcloud writes with --aws --enable-imdsv2, read by
+  // `fedcred access-token` (and by Google's libraries themselves).
+  std::string provider = "executable";
 };
 
 inline constexpr char kGoogleStsTokenUrl[] = "https://sts.googleapis.com/v1/token";

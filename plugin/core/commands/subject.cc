@@ -107,6 +107,9 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
     auto imds = imds_endpoint(env);
     if (!imds) return std::move(imds).error();
     t.imds_endpoint = imds->url;
+    auto link = select_aws_link(env, t.imds_endpoint);
+    if (!link) return std::move(link).error();
+    t.aws_link = std::move(*link);
     // An explicit STS endpoint is honoured as for every AWS tool; otherwise
     // the module picks the regional endpoint once it knows the region.
     if (env.get("AWS_ENDPOINT_URL_STS") || env.get("AWS_ENDPOINT_URL")) {
@@ -128,6 +131,10 @@ CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const
       .add("region", t.region)
       .add("sts_endpoint", t.sts_endpoint_override)
       .add("token_duration", std::to_string(t.token_duration_seconds))
+      // Which AWS identity signs (issue 12.1): two key pairs or an instance
+      // role under one profile and audience must never share an entry. No secret.
+      .add("aws_link", t.aws_link.link)
+      .add("aws_identity", t.aws_link.identity)
       .build();
 }
 

@@ -3,6 +3,7 @@
 
 #include <array>
 
+#include "commands/access_token.h"
 #include "commands/aws.h"
 #include "commands/cache.h"
 #include "commands/doctor.h"
@@ -17,12 +18,13 @@ namespace {
 constexpr std::string_view kNoOptions[] = {""};
 constexpr std::span<std::string_view const> kNone{kNoOptions, 0};
 constexpr std::string_view kTokenOptions[] = {"output"};
+constexpr std::string_view kAccessTokenOptions[] = {"output", "format"};
 constexpr std::string_view kDoctorOptions[] = {"json", "gcp"};
 constexpr std::string_view kSetupAwsConfigOptions[] = {"exe"};
 constexpr std::string_view kServeOptions[] = {"listen", "aws_profile", "gcp_profile", "token_file", "token_group",
                                              "stats"};
-constexpr std::string_view kSetupGcpCredConfigOptions[] = {"exe", "service_account", "output_file", "token_url",
-                                                           "impersonation_url"};
+constexpr std::string_view kSetupGcpCredConfigOptions[] = {"exe",         "provider",  "service_account",
+                                                           "output_file", "token_url", "impersonation_url"};
 
 std::string option_or_empty(CommandOptions const& options, char const* key) {
   auto it = options.find(key);
@@ -33,6 +35,9 @@ Result<Secret> run_aws(CommandCall const& c) { return run_aws_command(c.inputs, 
 Result<Secret> run_gcp(CommandCall const& c) { return run_gcp_command(c.inputs, c.deps); }
 Result<Secret> run_token(CommandCall const& c) {
   return run_token_command(c.inputs, option_or_empty(c.options, "output"), c.deps);
+}
+Result<Secret> run_access_token(CommandCall const& c) {
+  return run_access_token_command(c.inputs, c.options, option_or_empty(c.options, "output"), c.deps);
 }
 Result<Secret> run_cache_list_row(CommandCall const& c) { return run_cache_list(c.deps.env); }
 Result<Secret> run_cache_clear_row(CommandCall const& c) {
@@ -55,6 +60,7 @@ constexpr std::array kTable{
     CommandSpec{"aws", true, false, kNone, run_aws, nullptr, nullptr},
     CommandSpec{"gcp", true, true, kNone, run_gcp, nullptr, render_gcp_error},
     CommandSpec{"token", true, false, kTokenOptions, run_token, nullptr, nullptr},
+    CommandSpec{"access-token", true, false, kAccessTokenOptions, run_access_token, nullptr, nullptr},
     CommandSpec{"cache-list", false, false, kNone, run_cache_list_row, nullptr, nullptr},
     CommandSpec{"cache-clear", false, false, kNone, run_cache_clear_row, nullptr, nullptr},
     // doctor and setup-*: reports and configuration, not credentials, so no

@@ -81,6 +81,15 @@ Result<AwsRequest> resolve_aws_request(ConfigSet const& config, std::string cons
   if (auto v = setting_value(s, "use_fips_endpoint")) req.use_fips_endpoint = parse_bool(*v);
   apply_run_settings(s, req);
 
+  // Issue 12.9: an AWS identity turned into a JWT to assume an AWS role is a
+  // detour STS does not support for its own tokens; refuse it up front
+  // rather than fail later with a missing parameter.
+  if (req.source == "aws") {
+    auto const& origin = s.count("source") != 0 ? s.at("source").origin : std::string("source");
+    return make_error(Status::usage, origin + ": source 'aws' cannot be used by 'fedcred aws' (it turns AWS "
+                                              "credentials into a token for Google: use it with 'fedcred gcp', "
+                                              "'token' or 'access-token'); for AWS credentials use source gce or file");
+  }
   if (req.role_arn.empty()) {
     return make_error(Status::usage,
                       "no role ARN: pass --role-arn or set role_arn in the profile" +

@@ -103,6 +103,22 @@ Result<void> check_token_file(std::string_view v) {
   }
   return {};
 }
+Result<void> check_path(std::string_view v) {
+  if (v.empty() || v.size() > 4096 || v.find('\0') != std::string_view::npos) {
+    return make_error(Status::usage, "'" + std::string(v) + "' is not a file path");
+  }
+  return {};
+}
+// Google OAuth scopes, comma-separated (no blanks: they separate scopes on the wire).
+Result<void> check_scopes(std::string_view v) {
+  if (v.empty() || v.size() > 4096) return make_error(Status::usage, "scopes must not be empty");
+  for (char c : v) {
+    if (c <= ' ' || c >= 0x7f) {
+      return make_error(Status::usage, "scopes: '" + std::string(v) + "' must be comma-separated URLs without blanks");
+    }
+  }
+  return {};
+}
 Result<void> check_timeout(std::string_view v) { return int_in_range(v, 1, 300, "seconds"); }
 Result<void> check_refresh_margin(std::string_view v) { return int_in_range(v, 0, 43200, "seconds"); }
 
@@ -116,7 +132,7 @@ struct KeySpec {
   Validator validate;
 };
 
-constexpr std::array<KeySpec, 13> kKeys{{
+constexpr std::array<KeySpec, 15> kKeys{{
     {"source", check_module_name},
     {"role_arn", check_role_arn},
     {"audience", check_audience},
@@ -130,6 +146,8 @@ constexpr std::array<KeySpec, 13> kKeys{{
     {"token_duration", check_token_duration},
     {"token_file", check_token_file},
     {"log", check_log_target},
+    {"credential_config", check_path},
+    {"scopes", check_scopes},
 }};
 
 KeySpec const* find_key(std::string_view key) {

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "config/endpoints.h"
 #include "base/env.h"
+#include "flows/aws_chain.h"
 #include "flows/jwt_claims.h"
 #include "output/logger.h"
 #include "module_host/runner.h"
@@ -29,6 +30,7 @@ struct SubjectTokenRequest {
   std::string imds_endpoint;          // source "aws"
   std::string region;                 // source "aws"; empty: discovered from IMDS
   std::string sts_endpoint_override;  // source "aws"; empty: the regional endpoint
+  AwsChainLink aws_link;              // source "aws": which credentials sign (select_aws_link)
   std::int64_t token_duration_seconds = 3600;
   std::int64_t deadline_ms = 0;  // monotonic
 };
@@ -38,11 +40,13 @@ struct SubjectToken {
   JwtClaims claims;
   std::int64_t expiration = 0;  // unix seconds: the source's word, else the JWT's exp
   std::string subject;          // the claims' sub, also known on a cache hit (claims are not)
+  std::string identity;         // source aws: who signed ("instance role R"), from the module
+  std::string credential_link;  // source aws: the chain link that answered
 };
 
 // Status::source when the source fails or returns something that is not a
-// JWT. Secrets the aws source needs from the environment
-// (AWS_ACCESS_KEY_ID, ...) are read from `env` here and passed on.
+// JWT. For source aws the chosen link's secrets (AWS_SECRET_ACCESS_KEY, token
+// files) are read from `env` here and passed on.
 Result<SubjectToken> fetch_subject_token(SubjectTokenRequest const& req, Env const& env, ModuleRunner& modules,
                                          Logger const& log);
 

@@ -22,9 +22,34 @@
  *  FEDCRED_OP_SUBJECT_TOKEN "subject_token" (sources: gce, aws):
  *     in:  audience, deadline_ms, plus source-specific ones
  *          (gce: metadata_host; aws: imds_endpoint, region, sts_endpoint,
- *          duration, access_key_id + secret_access_key [+ session_token])
+ *          duration, and the AWS credential link: see below)
  *     out: subject_token (required), expiration (optional; else the
- *          token's exp claim), region (aws: the region used)
+ *          token's exp claim), region (aws: the region used), identity and
+ *          credential_link (aws: who signed, never a secret, and which link)
+ *
+ *  FEDCRED_OP_AWS4_REQUEST "aws4_request" (aws): the subject token of a
+ *     Google workload identity pool's AWS provider, a signed GetCallerIdentity
+ *     request serialized as Google expects (never sent to AWS):
+ *     in:  audience, regional_cred_verification_url, region (empty: from
+ *          IMDS), imds_endpoint, sts_endpoint, deadline_ms, the AWS link
+ *     out: subject_token, expiration (of the signing credentials; absent for
+ *          long-term keys), region, identity, credential_link
+ *
+ *  The AWS credential link (aws), chosen by the host in botocore's order:
+ *     credential_link = environment (access_key_id, secret_access_key
+ *     [, session_token]) | web_identity (web_identity_token = the token
+ *     file's content, role_arn [, role_session_name]) | container
+ *     (container_url [, container_authorization_token]) | imds
+ *     (imds_endpoint). Without credential_link: environment when keys are
+ *     given, else imds.
+ *
+ *  FEDCRED_OP_ACCESS_TOKEN "access_token" (google): Google STS token
+ *     exchange, then IAM Credentials generateAccessToken when impersonating:
+ *     in:  token_url, audience, subject_token, subject_token_type, scope
+ *          (space-separated), impersonation_url, lifetime (seconds),
+ *          deadline_ms
+ *     out: access_token, expiration, impersonated ("1" when it is the
+ *          service account's token)
  *
  *  FEDCRED_OP_ASSUME_ROLE "assume_role_with_web_identity" (exchange: sts):
  *     in:  endpoint (URL), region, role_arn, session_name, duration (seconds),
@@ -61,6 +86,8 @@ extern "C" {
 #define FEDCRED_OP_SUBJECT_TOKEN "subject_token"
 #define FEDCRED_OP_ASSUME_ROLE "assume_role_with_web_identity"
 #define FEDCRED_OP_PROBE "probe"
+#define FEDCRED_OP_AWS4_REQUEST "aws4_request"
+#define FEDCRED_OP_ACCESS_TOKEN "access_token"
 
 /* Parameter and result names. */
 #define FEDCRED_KEY_DEADLINE_MS "deadline_ms"
@@ -88,6 +115,19 @@ extern "C" {
 #define FEDCRED_KEY_FLAVOR "flavor"
 #define FEDCRED_KEY_EMAIL "email"
 #define FEDCRED_KEY_DATE "date"
+#define FEDCRED_KEY_CREDENTIAL_LINK "credential_link"
+#define FEDCRED_KEY_ROLE_SESSION_NAME "role_session_name"
+#define FEDCRED_KEY_CONTAINER_URL "container_url"
+#define FEDCRED_KEY_CONTAINER_AUTHORIZATION_TOKEN "container_authorization_token"
+#define FEDCRED_KEY_IDENTITY "identity"
+#define FEDCRED_KEY_VERIFICATION_URL "regional_cred_verification_url"
+#define FEDCRED_KEY_TOKEN_URL "token_url"
+#define FEDCRED_KEY_SUBJECT_TOKEN_TYPE "subject_token_type"
+#define FEDCRED_KEY_SCOPE "scope"
+#define FEDCRED_KEY_IMPERSONATION_URL "impersonation_url"
+#define FEDCRED_KEY_LIFETIME "lifetime"
+#define FEDCRED_KEY_ACCESS_TOKEN "access_token"
+#define FEDCRED_KEY_IMPERSONATED "impersonated"
 
 #define FEDCRED_LOG_ERROR 0
 #define FEDCRED_LOG_WARNING 1

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "imds.h"
 
-#include <json-c/json.h>
-#include <string.h>
-
-#include <memory>
-
 #include "ascii.h"
+#include "json_doc.h"
 #include "aws_partition.h"
 #include "sts_query.h"
 #include "url.h"
@@ -18,37 +14,13 @@ constexpr char kTokenPath[] = "/latest/api/token";
 constexpr char kRolesPath[] = "/latest/meta-data/iam/security-credentials/";
 constexpr char kZonePath[] = "/latest/meta-data/placement/availability-zone";
 
-struct JsonDeleter {
-  void operator()(json_object* o) const noexcept { json_object_put(o); }
-};
-struct TokenerDeleter {
-  void operator()(json_tokener* t) const noexcept { json_tokener_free(t); }
-};
-using JsonPtr = std::unique_ptr<json_object, JsonDeleter>;
-using TokenerPtr = std::unique_ptr<json_tokener, TokenerDeleter>;
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && ascii::is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && ascii::is_space(s.back())) s.remove_suffix(1);
   return s;
 }
 
-// A string member, or nullptr when absent or not a string.
-json_object* string_member(json_object* obj, char const* key) {
-  json_object* v = nullptr;
-  if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string)) return nullptr;
-  return v;
-}
-
-// Takes a secret string out of the parsed document and wipes json-c's copy,
-// which json_object_put would otherwise free as it is.
-Secret take_secret(json_object* v) {
-  char* text = const_cast<char*>(json_object_get_string(v));  // json-c owns it; wiping is safe
-  std::size_t const len = static_cast<std::size_t>(json_object_get_string_len(v));
-  Secret out(std::string_view(text, len));
-  explicit_bzero(text, len);
-  return out;
-}
+json_object* string_member(json_object* obj, char const* key) { return json_member(obj, key, json_type_string); }
 
 std::string where(std::string const& host) { return "the instance metadata service (IMDS) at " + host; }
 
@@ -66,13 +38,15 @@ std::string status_hint(int status, std::string const& what) {
 
 }  // namespace
 
-Result<sigv4::Credentials> parse_imds_credentials(std::string_view json, std::string const& role) {
-  std::string const what = "the IMDS credentials of role " + role;
-  TokenerPtr tokener(json_tokener_new());
-  if (!tokener) return make_error(Status::internal, "cannot create a JSON parser");
-  JsonPtr doc(json_tokener_parse_ex(tokener.get(), json.data(), static_cast<int>(json.size())));
-  if (!doc || json_tokener_get_error(tokener.get()) != json_tokener_success ||
-      !json_object_is_type(doc.get(), json_type_object)) {
+Result<sigv4::Credentials> parse_imds_credentials(std::string_view json, std::string const& role,
+                                                  std::string* expiration) {
+  return parse_aws_credentials_json(json, "the IMDS credentials of role " + role, true, expiration);
+}
+
+Result<sigv4::Credentials> parse_aws_credentials_json(std::string_view json, std::string const& what,
+                                                      bool require_success_code, std::string* expiration) {
+  JsonDoc doc = parse_json_object(json);
+  if (!doc) {
     return make_error(Status::source, what + " are not a JSON object");
   }
   json_object* code = string_member(doc.get(), "Code");
@@ -83,15 +57,19 @@ Result<sigv4::Credentials> parse_imds_credentials(std::string_view json, std::st
   sigv4::Credentials creds;
   // Taken (and wiped in the document) before any check, so that no early
   // return leaves a secret behind in freed memory.
-  if (secret != nullptr) creds.secret_access_key = take_secret(secret);
-  if (token != nullptr) creds.session_token = take_secret(token);
-  if (code_text != "Success") {
+  if (secret != nullptr) creds.secret_access_key = take_json_secret(secret);
+  if (token != nullptr) creds.session_token = take_json_secret(token);
+  if (require_success_code && code_text != "Success") {
     json_object* message = string_member(doc.get(), "Message");
     std::string text = what + " report Code=" + sanitize_sts_text(code_text.empty() ? "(none)" : code_text);
     if (message != nullptr) text += " (" + sanitize_sts_text(json_object_get_string(message)) + ")";
     return make_error(Status::source, text + ": check the instance profile and its role in IAM");
   }
   if (akid != nullptr) creds.access_key_id = json_object_get_string(akid);
+  if (expiration != nullptr) {
+    json_object* exp = string_member(doc.get(), "Expiration");
+    *expiration = exp != nullptr ? json_object_get_string(exp) : "";
+  }
   if (creds.access_key_id.empty() || creds.secret_access_key.empty() || creds.session_token.empty()) {
     return make_error(Status::source, what + " lack AccessKeyId, SecretAccessKey or Token");
   }
@@ -216,7 +194,7 @@ Result<Secret> Imds::get(std::string const& path, std::string const& what) {
   return result;
 }
 
-Result<sigv4::Credentials> Imds::role_credentials() {
+Result<sigv4::Credentials> Imds::role_credentials(std::string* expiration) {
   auto roles = get(kRolesPath, "the instance role name");
   if (!roles) return std::move(roles).error();
   std::string_view listing = roles->reveal();
@@ -229,7 +207,8 @@ Result<sigv4::Credentials> Imds::role_credentials() {
   }
   auto body = get(kRolesPath + role, "the credentials of role " + role);
   if (!body) return std::move(body).error();
-  return parse_imds_credentials(body->reveal(), role);
+  role_ = role;
+  return parse_imds_credentials(body->reveal(), role, expiration);
 }
 
 Result<std::string> Imds::region() {

@@ -38,8 +38,13 @@ class Imds {
   Imds(HttpClient& http, Clock& clock, std::string base_url, std::int64_t deadline_ms,
        RetryPolicy policy = default_policy(), RandomSource random = default_random());
 
-  // The instance role's temporary credentials.
-  Result<sigv4::Credentials> role_credentials();
+  // The instance role's temporary credentials; `expiration` (when given)
+  // receives their Expiration as IMDS wrote it (RFC 3339), for callers that
+  // must not outlive them.
+  Result<sigv4::Credentials> role_credentials(std::string* expiration = nullptr);
+  // The role name role_credentials() found (empty before): names the
+  // identity in messages and the audit trail, never a secret.
+  std::string const& role_name() const { return role_; }
   // The availability zone without its letter ("us-east-1a" -> "us-east-1").
   Result<std::string> region();
 
@@ -59,10 +64,18 @@ class Imds {
   RetryPolicy policy_;
   RandomSource random_;
   Secret token_;
+  std::string role_;
 };
 
 // The JSON of .../security-credentials/ROLE: Code must be "Success" and
 // AccessKeyId, SecretAccessKey and Token present (exposed for tests).
-Result<sigv4::Credentials> parse_imds_credentials(std::string_view json, std::string const& role);
+// `expiration` (when given) receives the Expiration member, or "".
+// The container credentials endpoint (ECS, EKS Pod Identity) answers the same
+// document without Code: parse_aws_credentials_json() reads both, `what`
+// naming the source in messages.
+Result<sigv4::Credentials> parse_aws_credentials_json(std::string_view json, std::string const& what,
+                                                      bool require_success_code, std::string* expiration);
+Result<sigv4::Credentials> parse_imds_credentials(std::string_view json, std::string const& role,
+                                                  std::string* expiration = nullptr);
 
 }  // namespace fedcred::modules

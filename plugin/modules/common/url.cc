@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "url.h"
 
+#include <arpa/inet.h>
+
 #include <cstddef>
 
 #include "ascii.h"
@@ -75,6 +77,17 @@ bool split_authority(std::string_view authority, std::string& host, std::string&
 }
 
 }  // namespace
+
+bool is_loopback_host(std::string_view host_in) {
+  std::string host(host_in);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  for (char& c : host) c = ascii::to_lower(c);
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
 
 Result<Url> parse_url(std::string_view text) {
   auto sep = text.find("://");

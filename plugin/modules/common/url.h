@@ -34,6 +34,10 @@ std::string url_authority(std::string_view url);
 // spaces (the shape of GCE_METADATA_HOST).
 bool is_valid_authority(std::string_view authority);
 
+// True for a loopback address literal (127.0.0.0/8, ::1, with or without
+// IPv6 brackets) and "localhost": where plain http may go (tests, local agents).
+bool is_loopback_host(std::string_view host);
+
 // RFC 3986 percent-encoding: every byte outside ALPHA / DIGIT / "-._~".
 std::string percent_encode(std::string_view value);
 

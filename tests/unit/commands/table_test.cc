@@ -32,7 +32,7 @@ TEST(CommandTable, OnlyCredentialCommandsAreAudited) {
   for (auto const& spec : command_table()) {
     if (spec.hands_out_credentials) audited.insert(spec.name);
   }
-  EXPECT_EQ(audited, (std::set<std::string_view>{"aws", "gcp", "token"}));
+  EXPECT_EQ(audited, (std::set<std::string_view>{"access-token", "aws", "gcp", "token"}));
 }
 
 TEST(CommandTable, OnlyGcpIsQuietAndPrintsAFailureDocument) {

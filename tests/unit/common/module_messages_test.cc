@@ -35,6 +35,51 @@ TEST(ModuleMessages, SubjectTokenParamsRoundTrip) {
   EXPECT_EQ(back->deadline_ms, 123456);
 }
 
+TEST(ModuleMessages, AwsLinkRoundTrip) {
+  Aws4RequestParams p;
+  p.audience = "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/aws";
+  p.verification_url = "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15";
+  p.aws_link.name = "container";
+  p.aws_link.container_url = "http://169.254.170.23/v1/credentials";
+  p.aws_link.container_authorization_token = S("pod-token");
+  auto back = decode_aws4_request_params(reader_of(encode(p)));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->verification_url, p.verification_url);
+  EXPECT_EQ(back->aws_link.name, "container");
+  EXPECT_EQ(back->aws_link.container_authorization_token.reveal(), "pod-token");
+  EXPECT_FALSE(back->caller_keys.has_value());
+
+  SubjectTokenParams old;  // a host that names no link: keys mean the environment link
+  old.audience = "a";
+  old.caller_keys = AwsKeys{"AKIDFAKE", S("secret"), S("")};
+  EXPECT_EQ(decode_subject_token_params(reader_of(encode(old)))->aws_link.name, "environment");
+  old.caller_keys.reset();
+  EXPECT_EQ(decode_subject_token_params(reader_of(encode(old)))->aws_link.name, "imds");
+}
+
+TEST(ModuleMessages, AccessTokenRoundTrip) {
+  AccessTokenParams p;
+  p.token_url = "https://sts.googleapis.com/v1/token";
+  p.audience = "aud";
+  p.subject_token = S("subject");
+  p.subject_token_type = "urn:ietf:params:aws:token-type:aws4_request";
+  p.scope = "https://www.googleapis.com/auth/cloud-platform";
+  p.lifetime_seconds = 1800;
+  auto back = decode_access_token_params(reader_of(encode(p)));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->subject_token.reveal(), "subject");
+  EXPECT_EQ(back->lifetime_seconds, 1800);
+  EXPECT_TRUE(back->impersonation_url.empty());
+
+  Values wire = encode(AccessTokenResult{S("ya29.x"), 1'700'003'600, true});
+  EXPECT_EQ(wire.at(FEDCRED_KEY_EXPIRATION).reveal(), "2023-11-14T23:13:20Z");
+  auto result = decode_access_token_result(reader_of(wire));
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->expiration, 1'700'003'600);
+  EXPECT_TRUE(result->impersonated);
+  EXPECT_EQ(decode_access_token_result(reader_of(Values{})).error().status, Status::response);
+}
+
 TEST(ModuleMessages, BadParamsAreUsage) {
   Values wire{{FEDCRED_KEY_AUDIENCE, S("a")}, {FEDCRED_KEY_DURATION, S("90x")}};
   auto r = decode_subject_token_params(reader_of(wire));

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands/access_token.h"
+
+#include <utility>
+
+#include "cache/key.h"
+#include "commands/cached_credentials.h"
+#include "commands/subject.h"
+#include "config/config.h"
+#include "config/profile.h"
+#include "files/secret_file.h"
+#include "flows/aws_chain.h"
+#include "flows/credential_config.h"
+#include "flows/subject_token.h"
+#include "output/json_writer.h"
+#include "output/output_file.h"
+#include "fedcred/module.h"
+#include "module_messages.h"
+#include "time_format.h"
+
+namespace fedcred {
+namespace {
+
+constexpr char kAccessToken[] = "access_token";
+constexpr char kSubject[] = "subject";  // not secret: who signed, for the audit trail of cache hits
+constexpr char kDefaultScope[] = "https://www.googleapis.com/auth/cloud-platform";
+constexpr char kJwtType[] = "urn:ietf:params:oauth:token-type:jwt";
+
+struct AccessTokenRequest : RunSettings {
+  // Google's libraries refresh 5 minutes before expiry (PROTOCOLS.md 8.1).
+  AccessTokenRequest() { refresh_margin_seconds = 300; }
+  std::string profile;
+  CredentialConfig config;
+  std::string scope;   // space-separated
+  std::string region;  // aws1: empty = from IMDS
+  std::string imds_endpoint;
+  AwsChainLink aws_link;
+  std::string sts_endpoint;  // aws1 + IRSA: the STS override, empty = regional
+};
+
+// scheme://host[:port] of the config's IMDS URLs: they all name one server.
+std::string url_base(std::string const& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  return url.substr(0, url.find('/', scheme + 3));
+}
+
+Result<AccessTokenRequest> resolve(CommandInputs const& in, Env const& env, ConfigSet const& files,
+                                   std::int64_t default_timeout) {
+  auto settings = effective_settings(files, in.profile, in.explicit_settings, env);
+  if (!settings) return std::move(settings).error();
+  Settings const& s = *settings;
+  AccessTokenRequest req;
+  req.profile = in.profile;
+  req.timeout_seconds = default_timeout;
+  apply_run_settings(s, req);
+  auto const* path = setting_value(s, "credential_config");
+  if (path == nullptr) {
+    return make_error(Status::usage, "no credential config: pass --credential-config FILE (the external_account JSON "
+                                     "from gcloud iam workload-identity-pools create-cred-config) or set "
+                                     "credential_config in the profile");
+  }
+  auto config = load_credential_config(*path);
+  if (!config) return std::move(config).error();
+  req.config = std::move(*config);
+  std::string scopes = kDefaultScope;
+  if (auto const* v = setting_value(s, "scopes")) scopes = *v;
+  for (char& c : scopes) c = c == ',' ? ' ' : c;
+  req.scope = scopes;
+  if (auto const* v = setting_value(s, "region")) req.region = *v;
+
+  if (req.config.source == CredentialConfig::Source::aws1) {
+    // Google's libraries read IMDS where the config says; so does fedcred
+    // (AWS_EC2_METADATA_SERVICE_ENDPOINT still wins, as for every AWS tool).
+    std::string base = url_base(!req.config.credentials_url.empty() ? req.config.credentials_url : req.config.region_url);
+    auto imds = imds_endpoint(env);
+    if (!imds) return std::move(imds).error();
+    req.imds_endpoint = env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT") || base.empty() ? imds->url : base;
+    auto link = select_aws_link(env, req.imds_endpoint);
+    if (!link) return std::move(link).error();
+    req.aws_link = std::move(*link);
+    // IRSA's AssumeRoleWithWebIdentity goes where every AWS tool sends STS calls.
+    if (env.get("AWS_ENDPOINT_URL_STS") || env.get("AWS_ENDPOINT_URL")) {
+      auto sts = sts_endpoint(req.region.empty() ? "us-east-1" : req.region, false, env);
+      if (!sts) return std::move(sts).error();
+      req.sts_endpoint = sts->url;
+    }
+  }
+  return req;
+}
+
+CacheKey access_token_cache_key(AccessTokenRequest const& r) {
+  return CacheKeyBuilder("access-token")
+      .add("profile", r.profile)
+      .add("audience", r.config.audience)
+      .add("token_url", r.config.token_url)
+      .add("impersonation_url", r.config.impersonation_url)
+      .add("lifetime", std::to_string(r.config.token_lifetime_seconds))
+      .add("scope", r.scope)
+      .add("source", std::to_string(static_cast<int>(r.config.source)))
+      .add("verification_url", r.config.regional_cred_verification_url)
+      .add("region", r.region)
+      .add("imds_endpoint", r.imds_endpoint)
+      .add("sts_endpoint", r.sts_endpoint)
+      .add("file", r.config.file)
+      .add("executable_profile", r.config.executable_profile)
+      // Which AWS identity signs (issue 12.1); never a secret.
+      .add("aws_link", r.aws_link.link)
+      .add("aws_identity", r.aws_link.identity)
+      .build();
+}
+
+struct Subject {
+  Secret token;
+  std::string type;
+  std::string who;  // for the audit trail
+};
+
+Result<Subject> subject_token(AccessTokenRequest const& r, CommandInputs const& in, ConfigSet const& files,
+                              std::int64_t deadline_ms, CommandDeps const& deps) {
+  CredentialConfig const& c = r.config;
+  if (c.source == CredentialConfig::Source::file) {
+    auto token = read_secret_file(c.file, "credential_source.file of " + c.path);
+    if (!token) return std::move(token).error();
+    return Subject{std::move(*token), c.subject_token_type, "file " + c.file};
+  }
+  if (c.source == CredentialConfig::Source::fedcred_executable) {
+    // The config runs `fedcred gcp`: the same flow, in-process.
+    CommandInputs inner;
+    inner.profile = c.executable_profile;
+    inner.config_file = in.config_file;
+    inner.explicit_settings["audience"] = Setting{c.audience, "audience in " + c.path};
+    auto req = resolve_subject_request(SubjectCommand::gcp, files, inner, deps.env, deps.default_timeout_seconds);
+    if (!req) return std::move(req).error();
+    CommandDeps no_audit = deps;
+    no_audit.audit = nullptr;
+    auto token = cached_subject_token(*req, no_audit);
+    if (!token) return std::move(token).error();
+    std::string type = c.subject_token_type.empty() ? kJwtType : c.subject_token_type;
+    return Subject{std::move(token->token), type, token->subject};
+  }
+  messages::Aws4RequestParams params;
+  params.audience = c.audience;
+  params.verification_url = c.regional_cred_verification_url;
+  params.region = r.region;
+  params.imds_endpoint = r.imds_endpoint;
+  params.sts_endpoint = r.sts_endpoint;
+  params.deadline_ms = deadline_ms;
+  auto filled = fill_aws_link(r.aws_link, deps.env, params.caller_keys, params.aws_link);
+  if (!filled) return std::move(filled).error();
+  auto results = deps.modules.run("aws", FEDCRED_OP_AWS4_REQUEST, messages::encode(params), deps.log);
+  if (!results) return std::move(results).error();
+  auto signed_request = messages::decode_subject_token_result(messages::reader_of(*results));
+  if (!signed_request) return Error(std::move(signed_request).error()).prefix("module aws");
+  std::string who = signed_request->identity.empty() ? r.aws_link.identity : signed_request->identity;
+  deps.log.debug("signed GetCallerIdentity with AWS credentials from " + who);
+  return Subject{std::move(signed_request->subject_token), kAws4RequestType, who};
+}
+
+Result<CacheEntry> fetch(AccessTokenRequest const& r, CommandInputs const& in, ConfigSet const& files,
+                         std::int64_t deadline_ms, CommandDeps const& deps) {
+  auto subject = subject_token(r, in, files, deadline_ms, deps);
+  if (!subject) return std::move(subject).error();
+  messages::AccessTokenParams params;
+  params.token_url = r.config.token_url;
+  params.audience = r.config.audience;
+  params.subject_token = std::move(subject->token);
+  params.subject_token_type = subject->type;
+  params.scope = r.scope;
+  if (!r.config.impersonation_url.empty()) {
+    params.impersonation_url = r.config.impersonation_url;
+    params.lifetime_seconds = r.config.token_lifetime_seconds;
+  }
+  params.deadline_ms = deadline_ms;
+  auto results = deps.modules.run("google", FEDCRED_OP_ACCESS_TOKEN, messages::encode(params), deps.log);
+  if (!results) return std::move(results).error();
+  auto token = messages::decode_access_token_result(messages::reader_of(*results));
+  if (!token) return Error(std::move(token).error()).prefix("module google");
+  CacheEntry e;
+  e.profile = r.profile;
+  e.label = r.config.audience;
+  e.expiration = token->expiration;
+  e.values[kAccessToken] = std::move(token->access_token);
+  e.values[kSubject] = Secret(subject->who);
+  return e;
+}
+
+}  // namespace
+
+Result<Secret> run_access_token_command(CommandInputs const& in, CommandOptions const& options,
+                                        std::string const& output_file, CommandDeps const& deps) {
+  std::string format = "token";
+  if (auto it = options.find("format"); it != options.end()) format = it->second;
+  auto files = load_command_config(in, deps);
+  if (!files) return std::move(files).error();
+  auto req = resolve(in, deps.env, *files, deps.default_timeout_seconds);
+  if (!req) return std::move(req).error();
+
+  AuditRecord scratch;
+  AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
+  audit.profile = req->profile;
+  audit.source = req->config.source == CredentialConfig::Source::aws1   ? "aws1"
+                 : req->config.source == CredentialConfig::Source::file ? "file"
+                                                                        : "fedcred-gcp";
+  audit.target = req->config.audience;
+  audit.log_target = req->log_target;
+
+  std::int64_t const deadline_ms = deps.clock.monotonic_ms() + req->timeout_seconds * 1000;
+  auto do_fetch = [&]() { return fetch(*req, in, *files, deadline_ms, deps); };
+  auto usable = [](CacheEntry const& e) { return e.values.count(kAccessToken) != 0; };
+  auto entry = cached_credentials(access_token_cache_key(*req), *req, do_fetch, usable, deps, &audit.cache);
+  if (!entry) return std::move(entry).error();
+  audit.expiration = entry->expiration;
+  if (auto it = entry->values.find(kSubject); it != entry->values.end()) audit.subject = it->second.reveal();
+
+  Secret const& token = entry->values.at(kAccessToken);
+  Secret document;
+  if (format == "json") {
+    JsonWriter w;
+    w.string("access_token", token.reveal())
+        .string("token_type", "Bearer")
+        .number("expires_in", std::max<std::int64_t>(0, entry->expiration - deps.clock.unix_seconds()))
+        .string("expiry", format_rfc3339_utc(entry->expiration));
+    document = w.finish();
+  } else {
+    document = token;
+  }
+  if (output_file.empty()) return document;
+  Secret line(document.reveal() + "\n");
+  auto written = write_file_atomically(output_file, line.reveal());
+  if (!written) return std::move(written).error();
+  return Secret();
+}
+
+}  // namespace fedcred

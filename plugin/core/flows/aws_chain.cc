@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "flows/aws_chain.h"
+
+#include <arpa/inet.h>
+
+#include "aws_container_host.h"
+#include "config/endpoints.h"
+#include "files/secret_file.h"
+
+namespace fedcred {
+namespace {
+
+constexpr char kEcsHost[] = "http://169.254.170.2";
+
+std::string lower(std::string s) {
+  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return s;
+}
+
+// The host of an http(s) URL, lower-cased, IPv6 without brackets.
+std::string bare_host(std::string const& url) {
+  std::string host = endpoint_host(url);
+  if (!host.empty() && host.front() == '[') return lower(host.substr(1, host.find(']') - 1));
+  return lower(host.substr(0, host.find(':')));
+}
+
+bool is_loopback(std::string const& host) {
+  in6_addr v6{};
+  return is_loopback_host(host) || (inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6));
+}
+
+// botocore's ContainerMetadataFetcher rule: https anywhere; plain http only to
+// a loopback address or the ECS / EKS Pod Identity agent hosts.
+Result<void> check_container_host(std::string const& url, std::string const& origin) {
+  std::string const l = lower(url);
+  if (l.rfind("https://", 0) == 0) return {};
+  if (l.rfind("http://", 0) != 0) return make_error(Status::usage, origin + ": not an http(s) URL");
+  if (endpoint_host(url).find('@') != std::string::npos) {
+    return make_error(Status::usage, origin + ": the URL must not contain user information ('@')");
+  }
+  std::string const host = bare_host(url);
+  if (aws::is_allowed_container_http_host(host)) return {};
+  return make_error(Status::usage, origin + ": container credentials host '" + host +
+                                       "' is not allowed over plain http: use https, a loopback address, or "
+                                       "169.254.170.2, 169.254.170.23, fd00:ec2::23 (as the AWS SDKs require)");
+}
+
+// The container credentials URL: RELATIVE_URI against the ECS host (or the
+// test override), else FULL_URI.
+Result<std::string> container_url(Env const& env) {
+  if (auto relative = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+    std::string base = kEcsHost;
+    if (auto override_base = env.get(kContainerEndpointVar)) {
+      // For tests only: it may redirect the ECS host to a stand-in, nowhere else.
+      if (lower(*override_base).rfind("http://", 0) != 0 || !is_loopback(bare_host(*override_base)) ||
+          endpoint_host(*override_base).find('@') != std::string::npos) {
+        return make_error(Status::usage, std::string(kContainerEndpointVar) +
+                                             " must be http://<loopback address>[:port] (a test stand-in)");
+      }
+      base = *override_base;
+      while (!base.empty() && base.back() == '/') base.pop_back();
+    }
+    if (relative->empty() || relative->front() != '/') {
+      return make_error(Status::usage, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must start with '/'");
+    }
+    return base + *relative;
+  }
+  auto full = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  auto checked = check_container_host(*full, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  if (!checked) return std::move(checked).error();
+  return *full;
+}
+
+}  // namespace
+
+Result<AwsChainLink> select_aws_link(Env const& env, std::string const& imds_endpoint) {
+  auto akid = env.get("AWS_ACCESS_KEY_ID");
+  auto secret = env.get("AWS_SECRET_ACCESS_KEY");
+  if (akid && secret) return AwsChainLink{"environment", "access key " + *akid};
+  if (akid || secret) {
+    return make_error(Status::usage, std::string(akid ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY") + " is set but " +
+                                         (akid ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID") +
+                                         " is not: set both, or neither to use the next credential source");
+  }
+  if (auto file = env.get("AWS_WEB_IDENTITY_TOKEN_FILE")) {
+    auto role = env.get("AWS_ROLE_ARN");
+    if (!role) {
+      return make_error(Status::usage, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not: set the role to "
+                                       "assume (EKS sets both for a service account with an IAM role)");
+    }
+    return AwsChainLink{"web_identity", "web identity role " + *role + " token file " + *file};
+  }
+  if (env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") || env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+    auto url = container_url(env);
+    if (!url) return std::move(url).error();
+    return AwsChainLink{"container", "container credentials " + *url};
+  }
+  if (lower(env.get("AWS_EC2_METADATA_DISABLED").value_or("")) == "true") {
+    return make_error(Status::source,
+                      "no AWS credentials: AWS_EC2_METADATA_DISABLED=true and none of AWS_ACCESS_KEY_ID, "
+                      "AWS_WEB_IDENTITY_TOKEN_FILE, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/_FULL_URI is set");
+  }
+  return AwsChainLink{"imds", "instance role at " + imds_endpoint};
+}
+
+Result<void> fill_aws_link(AwsChainLink const& link, Env const& env, std::optional<messages::AwsKeys>& keys,
+                           messages::AwsLinkInputs& inputs) {
+  inputs.name = link.link;
+  if (link.link == "environment") {
+    messages::AwsKeys k{env.get("AWS_ACCESS_KEY_ID").value_or(""), Secret(env.get("AWS_SECRET_ACCESS_KEY").value_or("")),
+                        Secret()};
+    if (auto token = env.get("AWS_SESSION_TOKEN")) k.session_token = Secret(*token);
+    keys = std::move(k);
+  } else if (link.link == "web_identity") {
+    auto token = read_secret_file(env.get("AWS_WEB_IDENTITY_TOKEN_FILE").value_or(""),
+                                  "web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE)");
+    if (!token) return std::move(token).error();
+    inputs.web_identity_token = std::move(*token);
+    inputs.role_arn = env.get("AWS_ROLE_ARN").value_or("");
+    inputs.role_session_name = env.get("AWS_ROLE_SESSION_NAME").value_or("");
+  } else if (link.link == "container") {
+    auto url = container_url(env);
+    if (!url) return std::move(url).error();
+    inputs.container_url = *url;
+    // The token file wins over the variable and is re-read on every fetch:
+    // EKS Pod Identity rotates it.
+    if (auto file = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
+      auto token =
+          read_secret_file(*file, "container authorization token file (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)");
+      if (!token) return std::move(token).error();
+      inputs.container_authorization_token = std::move(*token);
+    } else if (auto token = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
+      inputs.container_authorization_token = Secret(*token);
+    }
+  }
+  return {};
+}
+
+}  // namespace fedcred

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// The gcloud `external_account` credential config (PROTOCOLS.md 7.1, 8.2), as
+// `gcloud iam workload-identity-pools create-cred-config` writes it, read for
+// `fedcred access-token`. Three credential sources are understood:
+//   - environment_id "aws1": fedcred signs GetCallerIdentity itself (the AWS
+//     provider of a workload identity pool), with the AWS credential chain;
+//   - file: a token file (text format), re-read on every fetch;
+//   - executable: only when it runs fedcred itself ("fedcred gcp ..."), which
+//     is then done in-process: no child process.
+// Every problem is Status::usage and names the file and the key to fix.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "result.h"
+
+namespace fedcred {
+
+inline constexpr char kAws4RequestType[] = "urn:ietf:params:aws:token-type:aws4_request";
+
+struct CredentialConfig {
+  std::string path;  // for messages
+  std::string audience;
+  std::string subject_token_type;
+  std::string token_url = "https://sts.googleapis.com/v1/token";
+  std::string impersonation_url;       // empty: no impersonation
+  std::int64_t token_lifetime_seconds = 3600;
+
+  enum class Source { aws1, file, fedcred_executable } source = Source::aws1;
+  // aws1
+  std::string regional_cred_verification_url;
+  std::string region_url;
+  std::string credentials_url;  // credential_source.url
+  std::string imdsv2_session_token_url;
+  // file
+  std::string file;
+  // executable running fedcred: its --profile (may be empty)
+  std::string executable_profile;
+};
+
+// Parses the document `text` read from `path`.
+Result<CredentialConfig> parse_credential_config(std::string const& text, std::string const& path);
+
+// Reads and parses the file (Status::io when it cannot be read).
+Result<CredentialConfig> load_credential_config(std::string const& path);
+
+}  // namespace fedcred
