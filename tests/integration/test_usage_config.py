@@ -188,7 +188,7 @@ class TestEndpointErrors(ConfigTestCase):
     def test_bad_endpoint_overrides(self):
         for url in ("http://sts.example.invalid/", "ftp://127.0.0.1/",
                     "http://localhost:1@sts.example.invalid:5000/sts", "not a url"):
-            for var in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"):
+            for var in ("AWS_ENDPOINT_URL_STS",):  # AWS_ENDPOINT_URL never steers STS
                 with self.subTest(url=url, variable=var):
                     self.md.reset()
                     self.sts.reset()

@@ -109,7 +109,7 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
     t.imds_endpoint = imds->url;
     // An explicit STS endpoint is honoured as for every AWS tool; otherwise
     // the module picks the regional endpoint once it knows the region.
-    if (env.get("AWS_ENDPOINT_URL_STS") || env.get("AWS_ENDPOINT_URL")) {
+    if (env.get("AWS_ENDPOINT_URL_STS")) {
       auto sts = sts_endpoint(t.region.empty() ? "us-east-1" : t.region, false, env);
       if (!sts) return std::move(sts).error();
       t.sts_endpoint_override = sts->url;

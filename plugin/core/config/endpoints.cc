@@ -69,8 +69,10 @@ bool is_loopback_host(std::string_view host) {
 std::string_view partition_dns_suffix(std::string_view region) { return aws::partition_dns_suffix(region); }
 
 Result<Endpoint> sts_endpoint(std::string_view region, bool use_fips, Env const& env) {
+  // Not the generic AWS_ENDPOINT_URL: workloads set it for MinIO / R2 /
+  // LocalStack, and STS requests carry a bearer token (or a signed, replayable
+  // request) that must reach STS only.
   if (auto url = env.get("AWS_ENDPOINT_URL_STS")) return checked_override(*url, "AWS_ENDPOINT_URL_STS");
-  if (auto url = env.get("AWS_ENDPOINT_URL")) return checked_override(*url, "AWS_ENDPOINT_URL");
   // In aws-us-gov the regular regional endpoint is already FIPS validated and
   // there is no sts-fips host (botocore's endpoint rules).
   bool fips_host = use_fips && !starts_with(region, "us-gov-");

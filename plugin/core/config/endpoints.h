@@ -18,7 +18,8 @@ struct Endpoint {
   std::string origin;  // "AWS_ENDPOINT_URL_STS", or "region us-east-1"
 };
 
-// AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else https://sts[-fips].REGION.SUFFIX.
+// AWS_ENDPOINT_URL_STS, else https://sts[-fips].REGION.SUFFIX. The generic
+// AWS_ENDPOINT_URL is deliberately ignored (see the .cc).
 // An override must be an https URL, or http to a loopback address (tests and
 // local proxies): a web identity token must not cross a network in clear text.
 Result<Endpoint> sts_endpoint(std::string_view region, bool use_fips, Env const& env);

@@ -218,7 +218,7 @@ TEST_F(AwsCommandTest, InvalidEnvironmentMakesNoModuleCall) {
 }
 
 TEST_F(AwsCommandTest, PlainHttpToARemoteStsMakesNoModuleCall) {
-  env_.set("AWS_ENDPOINT_URL", "http://sts.example.com");
+  env_.set("AWS_ENDPOINT_URL_STS", "http://sts.example.com");
   CommandInputs in;
   in.explicit_settings = flags({{"role_arn", kArn}});
   EXPECT_TRUE(FailsWith(run(in), Status::usage, "loopback"));

@@ -60,24 +60,34 @@ TEST(StsEndpoint, RegionalOriginNamesTheRegion) {
   EXPECT_EQ(e->origin, "region eu-west-1");
 }
 
-TEST(StsEndpoint, ServiceSpecificOverrideBeatsGlobalOverride) {
-  MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", "https://sts.internal.example"},
+// Workloads set AWS_ENDPOINT_URL for MinIO / R2 / LocalStack and every SDK
+// honours it for every service: if it steered STS, the identity token (or a
+// signed, replayable request) would go to that storage host. Only the
+// STS-specific variable may redirect STS (issue 12, item 2).
+TEST(StsEndpoint, GenericEndpointOverrideIsIgnoredForSts) {
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL", "https://minio.internal.example:9000"}});
+  auto e = sts_endpoint("us-east-1", false, env);
+  ASSERT_TRUE(Succeeds(e));
+  EXPECT_EQ(e->url, "https://sts.us-east-1.amazonaws.com");
+  EXPECT_EQ(e->origin, "region us-east-1");
+}
+
+TEST(StsEndpoint, PlainHttpGenericOverrideIsNotAnError) {
+  // Ignored, so not validated either: a LocalStack http URL must not break fedcred.
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL", "http://localstack.internal:4566"}});
+  EXPECT_TRUE(Succeeds(sts_endpoint("us-east-1", false, env)));
+}
+
+TEST(StsEndpoint, ServiceOverrideApplies) {
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", "https://sts.internal.example:8443/sts"},
               {"AWS_ENDPOINT_URL", "https://all.internal.example"}});
   auto e = sts_endpoint("us-east-1", true, env);
   ASSERT_TRUE(Succeeds(e));
-  EXPECT_EQ(e->url, "https://sts.internal.example");
+  EXPECT_EQ(e->url, "https://sts.internal.example:8443/sts");
   EXPECT_EQ(e->origin, "AWS_ENDPOINT_URL_STS");
 }
 
-TEST(StsEndpoint, GlobalOverrideAppliesAlone) {
-  MapEnv env = env_of({{"AWS_ENDPOINT_URL", "https://all.internal.example:8443/sts"}});
-  auto e = sts_endpoint("us-east-1", false, env);
-  ASSERT_TRUE(Succeeds(e));
-  EXPECT_EQ(e->url, "https://all.internal.example:8443/sts");
-  EXPECT_EQ(e->origin, "AWS_ENDPOINT_URL");
-}
-
-TEST(StsEndpoint, InvalidServiceOverrideIsNotMaskedByTheGlobalOne) {
+TEST(StsEndpoint, InvalidServiceOverrideIsRefused) {
   MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", "ftp://sts.example"}, {"AWS_ENDPOINT_URL", "https://ok.example"}});
   EXPECT_TRUE(FailsWith(sts_endpoint("us-east-1", false, env), Status::usage, "AWS_ENDPOINT_URL_STS"));
 }
@@ -99,8 +109,8 @@ INSTANTIATE_TEST_SUITE_P(Hosts, LoopbackHttpOverride,
 class NonLoopbackHttpOverride : public ::testing::TestWithParam<char const*> {};
 
 TEST_P(NonLoopbackHttpOverride, IsRefused) {
-  MapEnv env = env_of({{"AWS_ENDPOINT_URL", GetParam()}});
-  EXPECT_TRUE(FailsWith(sts_endpoint("us-east-1", false, env), Status::usage, "AWS_ENDPOINT_URL", "loopback"))
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", GetParam()}});
+  EXPECT_TRUE(FailsWith(sts_endpoint("us-east-1", false, env), Status::usage, "AWS_ENDPOINT_URL_STS", "loopback"))
       << GetParam();
 }
 

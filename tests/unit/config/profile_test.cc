@@ -212,8 +212,8 @@ TEST(ResolveAwsRequest, StsEndpointOverrideFromEnvironment) {
 }
 
 TEST(ResolveAwsRequest, BadStsEndpointOverrideIsAUsageError) {
-  MapEnv env = env_of({{"AWS_ENDPOINT_URL", "http://sts.example.com"}});
-  EXPECT_TRUE(FailsWith(resolve(ConfigSet{}, "", flags({{"role_arn", kArn}}), env), Status::usage, "AWS_ENDPOINT_URL"));
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", "http://sts.example.com"}});
+  EXPECT_TRUE(FailsWith(resolve(ConfigSet{}, "", flags({{"role_arn", kArn}}), env), Status::usage, "AWS_ENDPOINT_URL_STS"));
 }
 
 TEST(ResolveAwsRequest, RegionalEndpointFollowsThePartition) {
