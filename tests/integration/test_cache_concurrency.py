@@ -150,6 +150,24 @@ class TestLockHolder(CacheTestCase):
         self.assertEqual(self.calls(), 1)
         self.assertLess(time.monotonic() - started, 1.0, "a hit never waits for the lock")
 
+    def test_held_lock_and_hung_sts_end_within_the_timeout(self):
+        # One deadline set at the start bounds the lock wait and the fetch together
+        # (issue 12, item 5): before, the fetch got a fresh full deadline after up to
+        # timeout/2 of waiting, and --timeout 4 took 6 s.
+        from harness import EXIT_TRANSIENT
+        lock = self.prepare_miss()
+        holder = LockHolder(lock)
+        self.addCleanup(holder.kill)
+        self.sts.set_fault({"hang": 30})
+        timeout = 4
+        argv = self.aws_argv(timeout_flag=str(timeout))
+        started = time.monotonic()
+        res = self.finish(self.popen(argv), argv, started, timeout=60)
+        self.assertEqual(res.returncode, EXIT_TRANSIENT, res.describe())
+        self.assertLess(res.elapsed, timeout + 1.0,
+                        "lock wait + fetch overran --timeout %ds\n%s" % (timeout, res.describe()))
+        self.assert_stderr_clean(res)
+
     def test_held_lock_does_not_delay_a_hit(self):
         self.assert_credentials(self.cached())
         entry = self.only_entry()

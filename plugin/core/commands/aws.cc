@@ -81,6 +81,9 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
   if (!config) return std::move(config).error();
   auto req = resolve_aws_request(*config, in.profile, in.explicit_settings, deps.env, deps.default_timeout_seconds);
   if (!req) return std::move(req).error();
+  // One deadline for the whole run: the lock wait and the fetch after it.
+  std::int64_t const started_ms = deps.clock.monotonic_ms();
+  std::int64_t const deadline_ms = started_ms + req->timeout_seconds * 1000;
   AuditRecord scratch;
   AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
   audit.profile = req->profile;
@@ -89,7 +92,7 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
   audit.log_target = req->log_target;
 
   auto fetch = [&]() -> Result<CacheEntry> {
-    auto creds = fetch_aws_credentials(*req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log});
+    auto creds = fetch_aws_credentials(*req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log, deadline_ms});
     if (!creds) return std::move(creds).error();
     deps.log.info("issued credentials for " +
                   (creds->assumed_role_arn.empty() ? req->role_arn : creds->assumed_role_arn) + " until " +
@@ -100,8 +103,7 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
   auto cache = open_cache(req->cache, deps.env, deps.log);
   // Half the deadline at most goes to waiting for another process's fetch,
   // so a stuck holder still leaves time to fetch ourselves.
-  CachedFetchPolicy policy{req->refresh_margin_seconds,
-                           deps.clock.monotonic_ms() + req->timeout_seconds * 1000 / 2};
+  CachedFetchPolicy policy{req->refresh_margin_seconds, started_ms + req->timeout_seconds * 1000 / 2};
   auto usable = [](CacheEntry const& e) { return from_cache_entry(e).has_value(); };
   auto entry = cached_fetch(aws_cache_key(*req), policy, fetch, usable,
                             CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &audit.cache});

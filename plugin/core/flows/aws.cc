@@ -15,7 +15,8 @@ std::string default_session_name(JwtClaims const& claims, std::int64_t now_unix)
 }
 
 Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps const& deps) {
-  std::int64_t const deadline_ms = deps.clock.monotonic_ms() + req.timeout_seconds * 1000;
+  std::int64_t const deadline_ms =
+      deps.deadline_ms != 0 ? deps.deadline_ms : deps.clock.monotonic_ms() + req.timeout_seconds * 1000;
 
   SubjectTokenRequest source_req;
   source_req.source = req.source;
