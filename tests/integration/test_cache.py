@@ -194,10 +194,16 @@ class TestCacheLifetime(CacheTestCase):
     def test_stale_on_error_sts_500(self):
         self.stale_on_error({"status": 500}, EXIT_TRANSIENT, ["500", "InternalFailure"])
 
-    def test_stale_on_error_access_denied(self):
-        self.stale_on_error({"code": "AccessDenied", "status": 403,
-                             "message": "Not authorized to perform sts:AssumeRoleWithWebIdentity"},
-                            EXIT_DENIED, ["AccessDenied"])
+    def test_no_stale_credentials_after_access_denied(self):
+        # A denial means the trust was withdrawn: the cached credentials from before it are
+        # not handed out again (issue 12, item 14).
+        self.assert_credentials(self.cached())
+        self.sandbox.write_config("[default]\nrefresh_margin = 3700\n")
+        self.sts.set_fault({"code": "AccessDenied", "status": 403,
+                            "message": "Not authorized to perform sts:AssumeRoleWithWebIdentity"})
+        res = self.cached(timeout_flag="3")
+        self.assert_failure(res, EXIT_DENIED, mentions=["AccessDenied"], secrets=self.secrets())
+        self.assertEqual(res.stdout, "")
 
     def test_stale_on_error_metadata_down(self):
         first = self.assert_credentials(self.cached())

@@ -72,6 +72,30 @@ class TestSingleFlight(CacheTestCase):
                             % (timeout, res.describe()))
         self.assertEqual(self.entry_files(), [], "a failure writes no entry")
 
+    def sts_attempts_during_outage(self, n):
+        """STS calls made by n processes started together while STS answers 503."""
+        from harness import EXIT_TRANSIENT
+        self.cache_clear()
+        self.md.reset()
+        self.sts.reset()
+        self.sts.set_fault({"status": 503})
+        argv = self.aws_argv(timeout_flag="4")
+        started = time.monotonic()
+        procs = [self.popen(argv) for _ in range(n)]
+        for proc in procs:
+            res = self.finish(proc, argv, started, timeout=60)
+            self.assert_failure(res, EXIT_TRANSIENT, mentions=["503"], secrets=self.secrets())
+        return self.calls()
+
+    def test_outage_herd_makes_no_more_sts_calls_than_two_processes(self):
+        # The lock holder shares its failure through the entry's side file: the waiters
+        # answer with it instead of each retrying STS in turn (issue 12, item 17; before,
+        # 8 processes made ~36 attempts).
+        two = self.sts_attempts_during_outage(2)
+        eight = self.sts_attempts_during_outage(8)
+        self.assertGreater(two, 0)
+        self.assertLessEqual(eight, two, "8 processes made %d STS attempts, 2 made %d" % (eight, two))
+
 
 class TestLockHolder(CacheTestCase):
     def prepare_miss(self):

@@ -57,9 +57,9 @@ class FaultCase(GceStsFixture, FedcredTestCase):
                              "did not end within its deadline\n" + res.describe())
 
     def cache_files(self):
-        """The entries (lock files are not entries)."""
+        """The entries (lock files and shared failure records are not entries)."""
         return sorted(f for f in os.listdir(self.sandbox.cache_dir)
-                      if not f.startswith(".") and not f.endswith(".lock"))
+                      if not f.startswith(".") and not f.endswith((".lock", ".fail")))
 
 
 class TestRetries(FaultCase):

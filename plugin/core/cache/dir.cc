@@ -21,6 +21,7 @@ namespace {
 
 constexpr std::string_view kEntrySuffix = ".json";
 constexpr std::string_view kLockSuffix = ".lock";
+constexpr std::string_view kFailureSuffix = ".fail";
 constexpr std::size_t kHashLength = 32;
 
 struct DirClose {
@@ -145,7 +146,28 @@ Result<CacheDir> CacheDir::open_path(std::string path, CachePolicy policy) {
 }
 
 std::optional<CacheEntry> CacheDir::read(CacheKey const& key, std::string* miss_reason) const {
-  std::string const name = key.hash_hex() + std::string(kEntrySuffix);
+  return read_named(key, kEntrySuffix, miss_reason);
+}
+
+std::optional<CacheEntry> CacheDir::read_failure(CacheKey const& key) const {
+  return read_named(key, kFailureSuffix, nullptr);
+}
+
+Result<void> CacheDir::write(CacheKey const& key, CacheEntry const& entry) {
+  return write_named(key, kEntrySuffix, entry);
+}
+
+Result<void> CacheDir::write_failure(CacheKey const& key, CacheEntry const& record) {
+  return write_named(key, kFailureSuffix, record);
+}
+
+void CacheDir::remove_failure(CacheKey const& key) {
+  unlinkat(fd_.get(), (key.hash_hex() + std::string(kFailureSuffix)).c_str(), 0);
+}
+
+std::optional<CacheEntry> CacheDir::read_named(CacheKey const& key, std::string_view suffix,
+                                               std::string* miss_reason) const {
+  std::string const name = key.hash_hex() + std::string(suffix);
   std::string why;
   std::optional<CacheEntry> entry;
   if (std::optional<Secret> text =
@@ -161,15 +183,14 @@ std::optional<CacheEntry> CacheDir::read(CacheKey const& key, std::string* miss_
   return entry;
 }
 
-Result<void> CacheDir::write(CacheKey const& key, CacheEntry const& entry) {
+Result<void> CacheDir::write_named(CacheKey const& key, std::string_view suffix, CacheEntry const& entry) {
   Result<Secret> text = encode_cache_entry(key.canonical, entry);
   if (!text) return std::move(text).error();
   if (text->size() > kMaxCacheEntryBytes) {
     return make_error(Status::io, "cache entry for profile " + entry.profile + " is larger than " +
                                       std::to_string(kMaxCacheEntryBytes) + " bytes");
   }
-  return write_private_file(fd_.get(), path_, key.hash_hex() + std::string(kEntrySuffix),
-                            text->reveal());
+  return write_private_file(fd_.get(), path_, key.hash_hex() + std::string(suffix), text->reveal());
 }
 
 Result<CacheLock> CacheDir::lock(CacheKey const& key, std::int64_t deadline_monotonic_ms,
@@ -242,6 +263,8 @@ Result<int> CacheDir::clear(std::optional<std::string> const& profile) {
       if (Result<void> r = remove(name); !r) return std::move(r).error();
       ++removed;
       remove_idle_lock_file(fd_.get(), lock_name_of(name));
+    } else if (!profile && is_hash_name(name, kFailureSuffix)) {
+      if (Result<void> r = remove(name); !r) return std::move(r).error();
     } else if (!profile && is_hash_name(name, kLockSuffix)) {
       remove_idle_lock_file(fd_.get(), name);  // orphan of a failed fetch
     } else if (auto target = temporary_file_target(name);

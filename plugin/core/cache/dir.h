@@ -3,7 +3,9 @@
 // entries (DESIGN.md, "Cache rules").
 //
 // Layout: <dir>/<hash>.json (entry, 0600), <dir>/<hash>.lock (flock target,
-// 0600), where <hash> is CacheKey::hash_hex(). Write leaves hidden
+// 0600), <dir>/<hash>.fail (the last failed fetch, shared with the processes
+// waiting on the lock; same format as an entry), where <hash> is
+// CacheKey::hash_hex(). Write leaves hidden
 // ".<hash>.json.tmp.*" files only if killed mid-write; `clear` removes them.
 //
 // The directory is opened once (O_DIRECTORY|O_NOFOLLOW), checked through that
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -68,6 +71,14 @@ class CacheDir {
   // memory).
   Result<void> write(CacheKey const& key, CacheEntry const& entry);
 
+  // The record of a failed fetch for `key` (read_failure: nullopt when there
+  // is none or it is unreadable, as for read). Stored in the entry format:
+  // expiration = until when the failure stands, values "status" and
+  // "message" (errors never carry secrets). Removing is best-effort.
+  std::optional<CacheEntry> read_failure(CacheKey const& key) const;
+  Result<void> write_failure(CacheKey const& key, CacheEntry const& record);
+  void remove_failure(CacheKey const& key);
+
   // The per-key lock; see acquire_cache_lock for waiting and errors
   // (Status::transient on timeout, Status::io otherwise).
   Result<CacheLock> lock(CacheKey const& key, std::int64_t deadline_monotonic_ms, Clock& clock);
@@ -84,6 +95,9 @@ class CacheDir {
   Result<int> clear(std::optional<std::string> const& profile);
 
  private:
+  std::optional<CacheEntry> read_named(CacheKey const& key, std::string_view suffix, std::string* why) const;
+  Result<void> write_named(CacheKey const& key, std::string_view suffix, CacheEntry const& entry);
+
   CacheDir(std::string path, UniqueFd fd, CachePolicy policy)
       : path_(std::move(path)), fd_(std::move(fd)), policy_(policy) {}
 

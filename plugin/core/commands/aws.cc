@@ -104,6 +104,7 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
   // Half the deadline at most goes to waiting for another process's fetch,
   // so a stuck holder still leaves time to fetch ourselves.
   CachedFetchPolicy policy{req->refresh_margin_seconds, started_ms + req->timeout_seconds * 1000 / 2};
+  policy.max_lifetime_seconds = req->duration_seconds;
   auto usable = [](CacheEntry const& e) { return from_cache_entry(e).has_value(); };
   auto entry = cached_fetch(aws_cache_key(*req), policy, fetch, usable,
                             CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &audit.cache});

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands/subject.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "cache/fetch.h"
@@ -166,6 +168,8 @@ Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, Command
   auto usable = [](CacheEntry const& e) { return e.values.count(kSubjectToken) != 0; };
   auto cache = open_cache(req.cache, deps.env, deps.log);
   CachedFetchPolicy policy{req.refresh_margin_seconds, deps.clock.monotonic_ms() + req.timeout_seconds * 1000 / 2};
+  // Google ID tokens live an hour; GetWebIdentityToken tokens what was asked.
+  policy.max_lifetime_seconds = std::max<std::int64_t>(t.token_duration_seconds, 3600);
   auto entry = cached_fetch(subject_cache_key(req.profile, t), policy, fetch, usable,
                             CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &cache_use});
   if (!entry) return std::move(entry).error();

@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <string>
 
@@ -247,6 +251,31 @@ TEST_F(CacheEntries, WriteReplacesTheEntry) {
   ASSERT_TRUE(dir_->write(key_, newer).ok());
   EXPECT_EQ(dir_->read(key_)->expiration, newer.expiration);
   EXPECT_EQ(names_in(dir_->path()).size(), 1u);
+}
+
+// A writer killed between create and rename leaves ".HASH.json.tmp.PID..."
+// with full credentials in it; the next write of that entry removes it when
+// its writer is gone or it is old, and leaves everything else alone (issue
+// 12, item 14).
+TEST_F(CacheEntries, WriteRemovesStaleTemporaryFilesOfTheSameEntry) {
+  pid_t dead = fork();
+  ASSERT_GE(dead, 0);
+  if (dead == 0) _exit(0);
+  ASSERT_EQ(waitpid(dead, nullptr, 0), dead);
+  std::string const name = key_.hash_hex() + ".json";
+  std::string const of_dead = "." + name + ".tmp." + std::to_string(dead) + ".0.1";
+  std::string const old = "." + name + ".tmp." + std::to_string(getpid()) + ".7.1";
+  std::string const live = "." + name + ".tmp." + std::to_string(getpid()) + ".8.1";
+  CacheKey other = key_for("arn:aws:iam::111122223333:role/other");
+  std::string const other_entry = "." + other.hash_hex() + ".json.tmp." + std::to_string(dead) + ".0.1";
+  for (auto const& n : {of_dead, old, live, other_entry}) write_file(dir_->path() + "/" + n, kSecretKey);
+  timespec const long_ago[2] = {{1'600'000'000, 0}, {1'600'000'000, 0}};
+  ASSERT_EQ(utimensat(AT_FDCWD, (dir_->path() + "/" + old).c_str(), long_ago, 0), 0);
+
+  ASSERT_TRUE(dir_->write(key_, entry_for("s3", "r")).ok());
+  std::vector<std::string> expected{live, other_entry, name};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(names_in(dir_->path()), expected);
 }
 
 TEST_F(CacheEntries, DistinctKeysHaveDistinctEntries) {
