@@ -181,6 +181,41 @@ TEST(GceMetadataHost, UrlsPathsAndOddCharactersAreRefused) {
                         "GCE_METADATA_HOST"));
 }
 
+// Metadata requests are plain http and answer with identity tokens: the same
+// rule as any plain-http override, loopback / link-local / the documented
+// metadata names only (issue 12, item 13).
+TEST(GceMetadataHost, OnlyLoopbackLinkLocalOrTheMetadataNameIsAccepted) {
+  for (char const* ok : {"metadata.google.internal", "metadata.google.internal:80", "169.254.169.254",
+                         "169.254.169.254:8080", "127.0.0.1:8080", "localhost:9000", "[::1]", "[fe80::1]:80"}) {
+    EXPECT_TRUE(Succeeds(gce_metadata_host(env_of({{"GCE_METADATA_HOST", ok}})))) << ok;
+  }
+  for (char const* bad : {"evil.example", "evil.example:80", "10.0.0.1:8080", "metadata.google.internal.evil.example",
+                          "169.254.169.254.evil.example", "[2001:db8::1]:80", "[fd00:ec2::253]"}) {
+    EXPECT_TRUE(FailsWith(gce_metadata_host(env_of({{"GCE_METADATA_HOST", bad}})), Status::usage, "GCE_METADATA_HOST",
+                          "link-local"))
+        << bad;
+  }
+}
+
+TEST(MetadataUrlOverride, PlainHttpOnlyToMetadataHosts) {
+  for (char const* ok : {"http://169.254.169.254", "http://[fd00:ec2::254]", "http://127.0.0.1:1338/",
+                         "http://[fe80::a9fe:a9fe]:80", "https://imds-proxy.internal.example"}) {
+    EXPECT_TRUE(Succeeds(metadata_url_override(ok, "AWS_EC2_METADATA_SERVICE_ENDPOINT"))) << ok;
+  }
+  for (char const* bad : {"http://imds.evil.example", "http://10.1.2.3", "http://169.254.169.254.evil.example",
+                          "http://127.0.0.1@evil.example/", "ftp://169.254.169.254", "http:///x"}) {
+    EXPECT_TRUE(FailsWith(metadata_url_override(bad, "AWS_EC2_METADATA_SERVICE_ENDPOINT"), Status::usage,
+                          "AWS_EC2_METADATA_SERVICE_ENDPOINT"))
+        << bad;
+  }
+}
+
+TEST(MetadataUrlOverride, TrailingSlashesAreDropped) {
+  auto e = metadata_url_override("http://169.254.169.254//", "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  ASSERT_TRUE(Succeeds(e));
+  EXPECT_EQ(e->url, "http://169.254.169.254");
+}
+
 // ---- is_loopback_host ----
 
 TEST(IsLoopbackHost, LoopbackAddresses) {
