@@ -103,14 +103,16 @@ class Doctor {
   }
 
  private:
+  // Details quote unverified JWT claims and server messages: made printable
+  // here, once for every step, before they reach a terminal or a log.
   void ok(std::string name, std::string detail) {
-    report_.steps.push_back({std::move(name), StepState::ok, std::move(detail), {}, Status::ok});
+    report_.steps.push_back({std::move(name), StepState::ok, printable(detail), {}, Status::ok});
   }
   void warn(std::string name, std::string detail, std::string fix) {
-    report_.steps.push_back({std::move(name), StepState::warn, std::move(detail), std::move(fix), Status::ok});
+    report_.steps.push_back({std::move(name), StepState::warn, printable(detail), printable(fix), Status::ok});
   }
   void fail(std::string name, Status status, std::string detail, std::string fix) {
-    report_.steps.push_back({std::move(name), StepState::fail, std::move(detail), std::move(fix), status});
+    report_.steps.push_back({std::move(name), StepState::fail, printable(detail), printable(fix), status});
   }
 
   std::int64_t deadline() const { return deps_.clock.monotonic_ms() + timeout_seconds_ * 1000; }
