@@ -400,8 +400,8 @@ class TestGcpModeFaults(FedcredTestCase):
                     ("PUT", "/latest/api/token"): (200, "imds-session-token", {}),
                     ("GET", base): (200, role, {}),
                     ("GET", base + role): (200, body, {"Content-Type": "application/json"}),
-                    ("GET", "/latest/meta-data/placement/availability-zone"):
-                        (200, "us-east-1a", {})}).start()
+                    ("GET", "/latest/meta-data/placement/region"):
+                        (200, "us-east-1", {})}).start()
                 try:
                     env = dict(self.env, AWS_EC2_METADATA_SERVICE_ENDPOINT=srv.url)
                     res = self.gcp(env)
