@@ -344,8 +344,13 @@ class TestCoreDumpProtection(FaultCase):
         # hold an ID token already has RLIMIT_CORE 0 (issue 12, item 4; PR_SET_DUMPABLE is
         # checked in-process by tests/abi, /proc does not show it to root).
         self.md.set_fault({"hang": 4})
+
+        def allow_cores():
+            # start with cores allowed (the test runner's soft limit may already be 0)
+            _, hard = resource.getrlimit(resource.RLIMIT_CORE)
+            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
         proc = subprocess.Popen([fedcred_bin(), "token", "--timeout", "6", "--no-cache"],
-                                env=self.env, stdin=subprocess.DEVNULL,
+                                env=self.env, stdin=subprocess.DEVNULL, preexec_fn=allow_cores,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.addCleanup(proc.wait)
         self.addCleanup(proc.kill)
