@@ -22,6 +22,8 @@
 #include "cache/freshness.h"
 #include "fakes/fake_clock.h"
 #include "clock.h"
+#include "fakes/random.h"
+#include "fakes/temp_dir.h"
 
 namespace fedcred::testing {
 
@@ -31,55 +33,11 @@ inline constexpr gid_t kOtherGid = 65534;
 
 inline bool running_as_root() { return geteuid() == 0; }
 
-// A fresh private directory, removed with everything in it afterwards.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string templ =
-        (std::filesystem::temp_directory_path() / "fedcred-cache-test-XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr) std::abort();
-    path_ = templ;
-  }
-  ScratchDir(ScratchDir const&) = delete;
-  ScratchDir& operator=(ScratchDir const&) = delete;
-  ~ScratchDir() {
-    // Tests leave read-only directories behind; give access back first.
-    std::error_code ec;
-    for (auto it = std::filesystem::recursive_directory_iterator(
-             path_, std::filesystem::directory_options::skip_permission_denied, ec);
-         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_directory(ec) && !it->is_symlink(ec)) {
-        std::filesystem::permissions(it->path(), std::filesystem::perms::owner_all,
-                                     std::filesystem::perm_options::add, ec);
-      }
-    }
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::add, ec);
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string const& path() const { return path_; }
-  std::string operator/(std::string const& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using test::TempDir;
 
 // Time stands still unless a test (or sleep_ms) moves it.
 
-// Returns the scripted values in turn, then repeats the last.
-class ScriptedRandom final : public RandomSource {
- public:
-  explicit ScriptedRandom(std::vector<std::uint64_t> values) : values_(std::move(values)) {}
-  std::uint64_t next_u64() override {
-    std::uint64_t v = values_[std::min(next_, values_.size() - 1)];
-    ++next_;
-    return v;
-  }
-
- private:
-  std::vector<std::uint64_t> values_;
-  std::size_t next_ = 0;
-};
+using test::ScriptedRandom;
 
 // Runs fn in a forked child and returns its exit code (or 128 + signal).
 // The child must not use gtest assertions: it reports through its code.

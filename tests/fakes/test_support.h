@@ -22,6 +22,9 @@
 #include "clock.h"
 #include "base/env.h"
 #include "module_host/runner.h"
+#include "fakes/module_runner.h"
+#include "fakes/random.h"
+#include "fakes/temp_dir.h"
 #include "result.h"
 
 namespace fedcred {
@@ -82,96 +85,6 @@ struct FakeClock : fedcred::testing::FakeClock {
   FakeClock() : fedcred::testing::FakeClock(1767225600, 5'000'000) {}
 };
 
-inline Values make_values(std::map<std::string, std::string> const& plain) {
-  Values v;
-  for (auto const& [k, val] : plain) v[k] = Secret(val);
-  return v;
-}
-
-// One call the fake runner received, with its params revealed.
-struct ModuleCall {
-  std::string module;
-  std::string operation;
-  std::map<std::string, std::string> params;
-
-  std::string param(std::string const& key) const {
-    auto it = params.find(key);
-    return it == params.end() ? std::string("<unset>") : it->second;
-  }
-};
-
-// Records every call and answers per module with a scripted result; a module
-// without a script fails with Status::internal.
-class FakeModuleRunner final : public ModuleRunner {
- public:
-  std::vector<ModuleCall> calls;
-
-  void answer(std::string const& module, std::map<std::string, std::string> const& results) {
-    scripts_.insert_or_assign(module, Script{make_values(results), std::nullopt});
-  }
-  void fail(std::string const& module, Status status, std::string message) {
-    scripts_.insert_or_assign(module, Script{{}, make_error(status, std::move(message))});
-  }
-
-  Result<Values> run(std::string const& module, std::string const& operation, Values const& params,
-                     Logger const& /*log*/) override {
-    ModuleCall call{module, operation, {}};
-    for (auto const& [k, v] : params) call.params[k] = v.reveal();
-    calls.push_back(std::move(call));
-    auto it = scripts_.find(module);
-    if (it == scripts_.end()) return make_error(Status::internal, "no script for module " + module);
-    if (it->second.error) return *it->second.error;
-    return it->second.results;  // copies: Secret is copyable
-  }
-
-  std::vector<std::string> modules_called() const {
-    std::vector<std::string> names;
-    for (auto const& c : calls) names.push_back(c.module);
-    return names;
-  }
-
- private:
-  struct Script {
-    Values results;
-    std::optional<Error> error;
-  };
-  std::map<std::string, Script> scripts_;
-};
-
-// A fresh directory under $TMPDIR (or /tmp), removed with its content.
-class TempDir {
- public:
-  TempDir() {
-    char const* base = getenv("TMPDIR");
-    std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/fedcred-test-XXXXXX";
-    if (mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = tmpl;
-  }
-  TempDir(TempDir const&) = delete;
-  TempDir& operator=(TempDir const&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-
-  std::string const& path() const { return path_; }
-  std::string operator/(std::string const& rel) const { return path_ + "/" + rel; }
-
-  // Writes `content` to path()/rel, creating parent directories; returns the full path.
-  std::string write(std::string const& rel, std::string const& content) const {
-    std::filesystem::path full = std::filesystem::path(path_) / rel;
-    std::filesystem::create_directories(full.parent_path());
-    std::ofstream(full, std::ios::binary) << content;
-    return full.string();
-  }
-  std::string mkdir(std::string const& rel) const {
-    std::filesystem::create_directories(std::filesystem::path(path_) / rel);
-    return path_ + "/" + rel;
-  }
-
- private:
-  std::string path_;
-};
 
 using fedcred::testing::base64url_encode;
 

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,8 @@
 #include "output/logger.h"
 #include "module_host/runner.h"
 #include "config/settings.h"
+#include "fakes/module_runner.h"
+#include "fakes/random.h"
 #include "commands/subject.h"
 
 namespace {
@@ -47,24 +50,6 @@ class FixedClock final : public fedcred::Clock {
 
  private:
   std::int64_t mono_ = 5'000'000;
-};
-
-class ZeroRandom final : public fedcred::RandomSource {
- public:
-  std::uint64_t next_u64() override { return 0; }
-};
-
-class ScriptedRunner final : public fedcred::ModuleRunner {
- public:
-  fedcred::Values results;
-  int fail_status = 0;
-  fedcred::Result<fedcred::Values> run(std::string const& /*module*/, std::string const& /*operation*/,
-                                       fedcred::Values const& /*params*/, fedcred::Logger const& /*log*/) override {
-    if (fail_status != 0) {
-      return fedcred::make_error(static_cast<fedcred::Status>(fail_status), "scripted failure");
-    }
-    return results;
-  }
 };
 
 void remove_scratch_dir();
@@ -110,7 +95,9 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
 
   std::map<std::string, std::string> vars;
   fedcred::CommandInputs in;
-  ScriptedRunner runner;
+  fedcred::test::FakeModuleRunner runner;
+  fedcred::Values results;
+  std::optional<fedcred::Error> failure;
   while (!input.empty()) {
     auto nl = input.find('\n');
     std::string_view line = input.substr(0, nl);
@@ -127,9 +114,9 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
       key.erase(0, 1);
       if (key == "fail") {
         int s = std::atoi(value.c_str());
-        runner.fail_status = s >= 1 && s <= 7 ? s : 1;
+        failure = fedcred::make_error(static_cast<fedcred::Status>(s >= 1 && s <= 7 ? s : 1), "scripted failure");
       } else {
-        runner.results[key] = fedcred::Secret(value);
+        results[key] = fedcred::Secret(value);
       }
     } else if (allowed_env(key)) {
       vars[key] = value;
@@ -146,13 +133,14 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
 
   fedcred::MapEnv env(vars);
   FixedClock clock;
-  ZeroRandom random;
+  fedcred::test::FixedRandom random;
   std::string log_text;
   fedcred::Logger log([&log_text](int, std::string const& m) { log_text += m + "\n"; });
   fedcred::CommandDeps deps{env, clock, random, runner, log, scratch_dir() + "/no-sysconf", 15};
 
   std::string token;
-  if (auto it = runner.results.find("subject_token"); it != runner.results.end()) token = it->second.reveal();
+  if (auto it = results.find("subject_token"); it != results.end()) token = it->second.reveal();
+  runner.answer_any(std::move(results), std::move(failure));
 
   auto out = fedcred::run_gcp_command(in, deps);
   if (out) {

@@ -2,6 +2,7 @@
 #include "cache/key.h"
 
 #include <cstdint>
+#include <string>
 
 namespace fedcred {
 namespace {
@@ -26,6 +27,14 @@ struct Hash128 {
 };
 
 }  // namespace
+
+// v2: the values are length-prefixed (v1 wrote "name=value\n").
+CacheKeyBuilder::CacheKeyBuilder(std::string_view kind) : text_("fedcred-cache-key-v2\n") { add("command", kind); }
+
+CacheKeyBuilder& CacheKeyBuilder::add(std::string_view name, std::string_view value) {
+  text_.append(name).append("=").append(std::to_string(value.size())).append(":").append(value).append("\n");
+  return *this;
+}
 
 std::string CacheKey::hash_hex() const {
   Hash128 h;

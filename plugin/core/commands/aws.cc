@@ -4,9 +4,7 @@
 #include <optional>
 #include <utility>
 
-#include "cache/dir.h"
-#include "cache/fetch.h"
-#include "config/config.h"
+#include "commands/cached_credentials.h"
 #include "config/profile.h"
 #include "time_format.h"
 
@@ -58,26 +56,24 @@ std::optional<AwsCredentials> from_cache_entry(CacheEntry const& e) {
 }  // namespace
 
 CacheKey aws_cache_key(AwsRequest const& req) {
-  std::string k = "fedcred-cache-key-v1\n";
-  auto add = [&k](char const* name, std::string const& value) { k += std::string(name) + "=" + value + "\n"; };
-  add("command", "aws");
-  // The profile is part of the key although it changes nothing on the wire:
-  // `cache clear --profile P` must remove every entry P would be served.
-  add("profile", req.profile);
-  add("source", req.source);
-  add("token_file", req.token_file);
-  add("metadata_host", req.metadata_host.url);
-  add("audience", req.audience);
-  add("role_arn", req.role_arn);
-  add("region", req.region);
-  add("sts_endpoint", req.sts.url);
-  add("session_name", req.session_name ? "=" + *req.session_name : std::string("(derived)"));
-  add("duration", std::to_string(req.duration_seconds));
-  return CacheKey{k};
+  return CacheKeyBuilder("aws")
+      // The profile is part of the key although it changes nothing on the wire:
+      // `cache clear --profile P` must remove every entry P would be served.
+      .add("profile", req.profile)
+      .add("source", req.source)
+      .add("token_file", req.token_file)
+      .add("metadata_host", req.metadata_host.url)
+      .add("audience", req.audience)
+      .add("role_arn", req.role_arn)
+      .add("region", req.region)
+      .add("sts_endpoint", req.sts.url)
+      .add("session_name", req.session_name ? "=" + *req.session_name : std::string("(derived)"))
+      .add("duration", std::to_string(req.duration_seconds))
+      .build();
 }
 
 Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps) {
-  auto config = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
+  auto config = load_command_config(in, deps);
   if (!config) return std::move(config).error();
   auto req = resolve_aws_request(*config, in.profile, in.explicit_settings, deps.env, deps.default_timeout_seconds);
   if (!req) return std::move(req).error();
@@ -100,14 +96,9 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
                   (creds->request_id.empty() ? std::string() : " (STS request id " + creds->request_id + ")"));
     return to_cache_entry(*req, *creds);
   };
-  auto cache = open_cache(req->cache, deps.env, deps.log);
-  // Half the deadline at most goes to waiting for another process's fetch,
-  // so a stuck holder still leaves time to fetch ourselves.
-  CachedFetchPolicy policy{req->refresh_margin_seconds, started_ms + req->timeout_seconds * 1000 / 2};
-  policy.max_lifetime_seconds = req->duration_seconds;
   auto usable = [](CacheEntry const& e) { return from_cache_entry(e).has_value(); };
-  auto entry = cached_fetch(aws_cache_key(*req), policy, fetch, usable,
-                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &audit.cache});
+  auto entry = cached_credentials(aws_cache_key(*req), *req, FetchBounds{started_ms, req->duration_seconds}, fetch,
+                                  usable, deps, &audit.cache);
   if (!entry) return std::move(entry).error();
   auto creds = from_cache_entry(*entry);
   if (!creds) return make_error(Status::internal, "credentials without their fields");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "output/audit.h"
@@ -11,7 +12,10 @@
 #include "base/env.h"
 #include "output/logger.h"
 #include "module_host/runner.h"
+#include "config/config.h"
 #include "config/settings.h"
+#include "result.h"
+#include "secret.h"
 
 namespace fedcred {
 
@@ -30,6 +34,26 @@ struct CommandDeps {
   std::string sysconfdir;
   std::int64_t default_timeout_seconds;
   AuditRecord* audit = nullptr;  // filled in as the command learns what it hands out
+};
+
+// The shared first step of every command that reads a profile: the
+// configuration files `in` and the environment name (--config, FEDCRED_CONFIG,
+// /etc/fedcred, XDG), loaded. Each command then resolves its own request
+// from it (resolve_aws_request, resolve_subject_request, ...).
+Result<ConfigSet> load_command_config(CommandInputs const& in, CommandDeps const& deps);
+
+// A command's own request keys that are not profile keys (token's "output",
+// doctor's "json", setup's "exe", ...), by name; commands/table.cc lists
+// which command takes which.
+using CommandOptions = std::map<std::string, std::string>;
+
+// One run of one command: what the table's run functions receive.
+struct CommandCall {
+  CommandInputs const& inputs;
+  CommandOptions const& options;
+  CommandDeps const& deps;
+  // A report printed even when the command fails (doctor); else left empty.
+  Secret& report;
 };
 
 }  // namespace fedcred

@@ -37,28 +37,13 @@
 #include <vector>
 
 #include "commands/command.h"
+#include "commands/doctor/report.h"
 #include "result.h"
 #include "time_format.h"
 #include "secret.h"
 #include "commands/setup.h"
 
 namespace fedcred {
-
-enum class StepState { ok, warn, fail };
-
-struct DoctorStep {
-  std::string name;
-  StepState state = StepState::ok;
-  std::string detail;
-  std::string fix;              // empty for ok steps
-  Status status = Status::ok;  // the failure's exit status (fail only)
-};
-
-struct DoctorReport {
-  std::vector<DoctorStep> steps;
-  // Status::ok, or the status of the first failed step.
-  Status status() const;
-};
 
 struct DoctorOptions {
   bool json = false;
@@ -72,11 +57,6 @@ inline constexpr std::int64_t kClockWarnSeconds = 10;
 inline constexpr std::int64_t kClockFailSeconds = 60;
 
 DoctorReport run_doctor(CommandInputs const& in, DoctorOptions const& options, CommandDeps const& deps);
-
-// "ok    config: ...", "FAIL  exchange: ...", "      fix: ..." lines.
-std::string render_doctor_text(DoctorReport const& report);
-// {"ok":bool,"exit_code":N,"steps":[{"name","status":"ok|warn|fail","detail","fix"}]}
-Result<std::string> render_doctor_json(DoctorReport const& report);
 
 
 // The command: the report (text, or JSON with options "json") in `report`

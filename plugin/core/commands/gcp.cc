@@ -58,7 +58,7 @@ Result<Secret> run_gcp_command(CommandInputs const& in, CommandDeps const& deps)
   }
   auto token_type = requested_token_type(deps.env);
   if (!token_type) return std::move(token_type).error();
-  auto config = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
+  auto config = load_command_config(in, deps);
   if (!config) return std::move(config).error();
   auto req = resolve_subject_request(SubjectCommand::gcp, *config, in, deps.env, deps.default_timeout_seconds);
   if (!req) return std::move(req).error();

@@ -13,21 +13,19 @@
 #include "output/logger.h"
 #include "result.h"
 #include "secret.h"
-#include "commands/setup.h"
 
 namespace fedcred {
 
 struct Request {
   std::string command;
   CommandInputs inputs;
-  std::string output_file;  // "token" only
-  CommandOptions options;   // doctor and setup-* only (setup.h)
+  CommandOptions options;  // the command's own keys (commands/table.cc)
 };
 
-// "aws", "gcp", "token", "cache-list", "cache-clear", "doctor", "setup-*".
+// A command of the table (commands/table.cc).
 bool is_known_command(std::string_view command);
 
-// "profile", "config", "output" (token), a command option (doctor, setup-*)
+// "profile", "config", a command option (token's output, doctor, setup-*)
 // or a profile key (settings.h). Status::usage for unknown keys and bad values.
 Result<void> set_request_key(Request& req, std::string const& key, std::string const& value);
 

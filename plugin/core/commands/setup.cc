@@ -135,17 +135,9 @@ std::string issuer_provider(std::string_view iss) {
 
 }  // namespace
 
-bool is_command_option(std::string_view command, std::string_view key) {
-  if (command == "doctor") return key == "json" || key == "gcp";
-  if (command == "setup-aws-config") return key == "exe";
-  if (command == "setup-gcp-cred-config") {
-    return key == "exe" || key == "service_account" || key == "output_file" || key == "token_url" ||
-           key == "impersonation_url";
-  }
-  return false;
-}
-
 Result<void> validate_command_option(std::string_view key, std::string_view value) {
+  // token's output file: any path, checked when it is written (Status::io / usage).
+  if (key == "output") return {};
   if (key == "json" || key == "gcp") {
     if (value != "true" && value != "false") {
       return make_error(Status::usage, std::string(key) + ": '" + std::string(value) + "' is not true or false");
@@ -315,7 +307,7 @@ Result<std::string> render_gcp_cred_config(GcpCredConfigInput const& in) {
 }
 
 Result<Secret> run_setup_aws_trust_policy(CommandInputs const& in, CommandDeps const& deps) {
-  auto config = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
+  auto config = load_command_config(in, deps);
   if (!config) return std::move(config).error();
   auto settings = effective_settings(*config, in.profile, in.explicit_settings, deps.env);
   if (!settings) return std::move(settings).error();
@@ -341,7 +333,7 @@ Result<Secret> run_setup_aws_config(CommandInputs const& in, CommandOptions cons
   if (!text) return std::move(text).error();
   if (role_arn.empty()) {
     // Say so when `fedcred aws --profile P` would not find its role.
-    auto config = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
+    auto config = load_command_config(in, deps);
     bool known = false;
     if (config) {
       auto settings = effective_settings(*config, in.profile, {}, deps.env);

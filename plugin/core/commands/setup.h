@@ -25,15 +25,9 @@
 
 namespace fedcred {
 
-// The options of the doctor and setup commands that are not profile keys
-// (the C ABI's request keys "json", "gcp", "exe", "service_account",
-// "output_file", "token_url", "impersonation_url"), by name.
-using CommandOptions = std::map<std::string, std::string>;
-
-// True when `key` is one of `command`'s own options (not a profile key).
-bool is_command_option(std::string_view command, std::string_view key);
-
-// Checks an option's value where it is set (Status::usage).
+// Checks the value of a doctor/setup option ("json", "gcp", "exe",
+// "service_account", "output_file", "token_url", "impersonation_url") where
+// it is set (Status::usage).
 Result<void> validate_command_option(std::string_view key, std::string_view value);
 
 // Where fedcred is installed when the caller did not say ("exe" unset).

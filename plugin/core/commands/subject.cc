@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "cache/fetch.h"
+#include "commands/cached_credentials.h"
 #include "config/profile.h"
 #include "time_format.h"
 
@@ -121,18 +121,16 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
 }
 
 CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const& t) {
-  std::string k = "fedcred-cache-key-v1\n";
-  auto add = [&k](char const* name, std::string const& value) { k += std::string(name) + "=" + value + "\n"; };
-  add("command", "subject-token");
-  add("profile", profile);  // see aws_cache_key
-  add("source", t.source);
-  add("audience", t.audience);
-  add("metadata_host", t.metadata_host);
-  add("imds_endpoint", t.imds_endpoint);
-  add("region", t.region);
-  add("sts_endpoint", t.sts_endpoint_override);
-  add("token_duration", std::to_string(t.token_duration_seconds));
-  return CacheKey{k};
+  return CacheKeyBuilder("subject-token")
+      .add("profile", profile)  // see aws_cache_key
+      .add("source", t.source)
+      .add("audience", t.audience)
+      .add("metadata_host", t.metadata_host)
+      .add("imds_endpoint", t.imds_endpoint)
+      .add("region", t.region)
+      .add("sts_endpoint", t.sts_endpoint_override)
+      .add("token_duration", std::to_string(t.token_duration_seconds))
+      .build();
 }
 
 namespace {
@@ -140,7 +138,8 @@ namespace {
 // The token, from the cache when fresh; `cache_use` says how it was obtained.
 Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, CommandDeps const& deps, CacheUse& cache_use) {
   SubjectTokenRequest t = req.token;
-  t.deadline_ms = deps.clock.monotonic_ms() + req.timeout_seconds * 1000;
+  std::int64_t const started_ms = deps.clock.monotonic_ms();
+  t.deadline_ms = started_ms + req.timeout_seconds * 1000;
   // Handing out an expired token would only move the failure to the consumer.
   auto unexpired = [&](Result<SubjectToken> token) -> Result<SubjectToken> {
     if (token && token->expiration <= 0) {
@@ -166,12 +165,9 @@ Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, Command
     return e;
   };
   auto usable = [](CacheEntry const& e) { return e.values.count(kSubjectToken) != 0; };
-  auto cache = open_cache(req.cache, deps.env, deps.log);
-  CachedFetchPolicy policy{req.refresh_margin_seconds, deps.clock.monotonic_ms() + req.timeout_seconds * 1000 / 2};
   // Google ID tokens live an hour; GetWebIdentityToken tokens what was asked.
-  policy.max_lifetime_seconds = std::max<std::int64_t>(t.token_duration_seconds, 3600);
-  auto entry = cached_fetch(subject_cache_key(req.profile, t), policy, fetch, usable,
-                            CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, &cache_use});
+  FetchBounds const bounds{started_ms, std::max<std::int64_t>(t.token_duration_seconds, 3600)};
+  auto entry = cached_credentials(subject_cache_key(req.profile, t), req, bounds, fetch, usable, deps, &cache_use);
   if (!entry) return std::move(entry).error();
   SubjectToken out;
   out.token = entry->values.at(kSubjectToken);

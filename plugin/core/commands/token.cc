@@ -9,7 +9,7 @@
 namespace fedcred {
 
 Result<Secret> run_token_command(CommandInputs const& in, std::string const& output_file, CommandDeps const& deps) {
-  auto config = load_config(config_search_list(deps.env, in.config_file, deps.sysconfdir));
+  auto config = load_command_config(in, deps);
   if (!config) return std::move(config).error();
   auto req = resolve_subject_request(SubjectCommand::token, *config, in, deps.env, deps.default_timeout_seconds);
   if (!req) return std::move(req).error();

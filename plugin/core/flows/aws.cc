@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "fedcred/module.h"
 #include "flows/subject_token.h"
 
 namespace fedcred {
@@ -12,6 +13,12 @@ std::string default_session_name(JwtClaims const& claims, std::int64_t now_unix)
     if (auto name = sanitize_session_name("fedcred-" + claims.sub)) return *name;
   }
   return "fedcred-" + std::to_string(now_unix);
+}
+
+messages::AssumeRoleParams assume_role_params(AwsRequest const& req, std::string const& session_name,
+                                              Secret const& web_identity_token, std::int64_t deadline_ms) {
+  return messages::AssumeRoleParams{req.sts.url,         req.region,       req.role_arn, session_name,
+                                    req.duration_seconds, web_identity_token, deadline_ms};
 }
 
 Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps const& deps) {
@@ -28,17 +35,10 @@ Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps con
   if (!subject) return std::move(subject).error();
   std::string session_name =
       req.session_name ? *req.session_name : default_session_name(subject->claims, deps.clock.unix_seconds());
-  Values sts_params;
-  sts_params["endpoint"] = Secret(req.sts.url);
-  sts_params["region"] = Secret(req.region);
-  sts_params["role_arn"] = Secret(req.role_arn);
-  sts_params["session_name"] = Secret(session_name);
-  sts_params["duration"] = Secret(std::to_string(req.duration_seconds));
-  sts_params["web_identity_token"] = subject->token;
-  sts_params["deadline_ms"] = Secret(std::to_string(deadline_ms));
+  auto sts_params = messages::encode(assume_role_params(req, session_name, subject->token, deadline_ms));
   deps.log.debug("AssumeRoleWithWebIdentity at " + endpoint_host(req.sts.url) + " (" + req.sts.origin + ") role " +
                  req.role_arn + " session " + session_name);
-  auto exchanged = deps.modules.run("sts", "assume_role_with_web_identity", sts_params, deps.log);
+  auto exchanged = deps.modules.run("sts", FEDCRED_OP_ASSUME_ROLE, sts_params, deps.log);
   if (!exchanged) return std::move(exchanged).error();
   auto creds = aws_credentials_from_exchange(*exchanged, deps.clock.unix_seconds(), endpoint_host(req.sts.url));
   if (creds) {

@@ -31,6 +31,11 @@ struct FlowDeps {
 // Fetches fresh credentials (no cache involved).
 Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps const& deps);
 
+// The sts module's AssumeRoleWithWebIdentity request for `req`: the one
+// place that decides what the flow (and doctor's exchange check) sends.
+messages::AssumeRoleParams assume_role_params(AwsRequest const& req, std::string const& session_name,
+                                              Secret const& web_identity_token, std::int64_t deadline_ms);
+
 // The session name when none is configured: the VM's instance name from the
 // token (format=full), else "fedcred-" + the token's subject, else
 // "fedcred-<unix time>" (botocore's own fallback shape).

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "base/unique_fd.h"
+#include "fedcred/module.h"
 
 namespace fedcred {
 namespace {
@@ -64,32 +65,32 @@ Result<Secret> read_token_file(std::string const& path) {
   return token;
 }
 
-void set_if(Values& params, char const* key, std::string const& value) {
-  if (!value.empty()) params[key] = Secret(value);
-}
-
-Result<Values> run_source_module(SubjectTokenRequest const& req, Env const& env, ModuleRunner& modules,
-                                 Logger const& log) {
-  Values params;
-  set_if(params, "audience", req.audience);
-  set_if(params, "metadata_host", req.metadata_host);
-  set_if(params, "imds_endpoint", req.imds_endpoint);
-  set_if(params, "region", req.region);
-  set_if(params, "sts_endpoint", req.sts_endpoint_override);
-  params["duration"] = Secret(std::to_string(req.token_duration_seconds));
-  params["deadline_ms"] = Secret(std::to_string(req.deadline_ms));
+Result<messages::SubjectTokenResult> run_source_module(SubjectTokenRequest const& req, Env const& env,
+                                                       ModuleRunner& modules, Logger const& log) {
+  messages::SubjectTokenParams params;
+  params.audience = req.audience;
+  params.metadata_host = req.metadata_host;
+  params.imds_endpoint = req.imds_endpoint;
+  params.region = req.region;
+  params.sts_endpoint = req.sts_endpoint_override;
+  params.duration_seconds = req.token_duration_seconds;
+  params.deadline_ms = req.deadline_ms;
   // The AWS tools' static credentials win over IMDS, as in every AWS SDK.
   if (auto akid = env.get("AWS_ACCESS_KEY_ID")) {
     auto secret = env.get("AWS_SECRET_ACCESS_KEY");
     if (!secret) {
       return make_error(Status::usage, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
     }
-    params["access_key_id"] = Secret(*akid);
-    params["secret_access_key"] = Secret(*secret);
-    if (auto token = env.get("AWS_SESSION_TOKEN")) params["session_token"] = Secret(*token);
+    messages::AwsKeys keys{*akid, Secret(*secret), Secret()};
+    if (auto token = env.get("AWS_SESSION_TOKEN")) keys.session_token = Secret(*token);
+    params.caller_keys = std::move(keys);
   }
   log.debug("getting a subject token from source '" + req.source + "' for audience " + req.audience);
-  return modules.run(req.source, "subject_token", params, log);
+  auto results = modules.run(req.source, FEDCRED_OP_SUBJECT_TOKEN, messages::encode(params), log);
+  if (!results) return std::move(results).error();
+  auto decoded = messages::decode_subject_token_result(messages::reader_of(*results));
+  if (!decoded) return Error(std::move(decoded).error()).prefix("source '" + req.source + "'");
+  return decoded;
 }
 
 }  // namespace
@@ -109,16 +110,10 @@ Result<SubjectToken> fetch_subject_token(SubjectTokenRequest const& req, Env con
     if (!token) return std::move(token).error();
     out.token = std::move(*token);
   } else {
-    auto results = run_source_module(req, env, modules, log);
-    if (!results) return std::move(results).error();
-    auto it = results->find("subject_token");
-    if (it == results->end() || it->second.empty()) {
-      return make_error(Status::source, "source '" + req.source + "' returned no subject token");
-    }
-    out.token = it->second;
-    if (auto exp = results->find("expiration"); exp != results->end() && !exp->second.empty()) {
-      out.expiration = std::strtoll(exp->second.reveal().c_str(), nullptr, 10);
-    }
+    auto result = run_source_module(req, env, modules, log);
+    if (!result) return std::move(result).error();
+    out.token = std::move(result->subject_token);
+    out.expiration = result->expiration.value_or(0);
   }
   auto claims = decode_jwt_claims(out.token.reveal());
   if (!claims) return Error(std::move(claims).error()).prefix("source '" + req.source + "'");

@@ -9,14 +9,16 @@
 #include <string>
 
 #include "base/env.h"
+#include "module_messages.h"
 #include "output/logger.h"
 #include "result.h"
 #include "secret.h"
 
 namespace fedcred {
 
-// Module inputs and outputs; Secret because a token travels in them.
-using Values = std::map<std::string, Secret>;
+// Module inputs and outputs; Secret because a token travels in them. Built
+// and read with the codecs of module_messages.h.
+using Values = messages::Values;
 
 class ModuleRunner {
  public:

@@ -14,24 +14,32 @@
  * naming what failed and where (never a token or secret) and returns that
  * status.
  *
- * Operations and their parameters (all values are strings):
+ * Operations and their parameters (all values are strings; the names are
+ * the FEDCRED_OP_* and FEDCRED_KEY_* constants below, the single contract;
+ * times on the wire are RFC 3339 UTC, durations and deadlines decimal
+ * integers):
  *
- *  "subject_token" (sources, e.g. gce):
+ *  FEDCRED_OP_SUBJECT_TOKEN "subject_token" (sources: gce, aws):
  *     in:  audience, deadline_ms, plus source-specific ones
- *          (gce: metadata_host)
- *     out: subject_token (required)
+ *          (gce: metadata_host; aws: imds_endpoint, region, sts_endpoint,
+ *          duration, access_key_id + secret_access_key [+ session_token])
+ *     out: subject_token (required), expiration (optional; else the
+ *          token's exp claim), region (aws: the region used)
  *
- *  "assume_role_with_web_identity" (exchange sts):
+ *  FEDCRED_OP_ASSUME_ROLE "assume_role_with_web_identity" (exchange: sts):
  *     in:  endpoint (URL), region, role_arn, session_name, duration (seconds),
  *          web_identity_token, deadline_ms
- *     out: access_key_id, secret_access_key, session_token,
- *          expiration (RFC 3339, as STS sent it), assumed_role_arn,
- *          request_id
+ *     out: access_key_id, secret_access_key, session_token, expiration,
+ *          assumed_role_arn, request_id
  *
- *  "probe" (gce, aws, sts; for fedcred doctor, optional for third-party
- *     modules): one request, no retry, reporting status, latency_ms and the
- *     server's date (see modules/common/probe.h); transport failures are
- *     results (error, timed_out), not errors. Never returns a token.
+ *  FEDCRED_OP_PROBE "probe" (gce, aws, sts; for fedcred doctor, optional for
+ *     third-party modules): one request, no retry, reporting status,
+ *     latency_ms, error, timed_out, flavor, email and the server's date (aws:
+ *     each of them prefixed put_ and get_, for its two requests);
+ *     transport failures are results, not errors. Never returns a token.
+ *
+ * C++ code on both sides reads and writes these messages through the codecs
+ * of plugin/common/module_messages.h, never by hand.
  *
  * deadline_ms is an absolute CLOCK_MONOTONIC time in milliseconds: the module
  * must return (success or failure) before it.
@@ -48,6 +56,38 @@ extern "C" {
 
 #define FEDCRED_MODULE_ABI_VERSION 1
 #define FEDCRED_MODULE_ENTRY_SYMBOL "fedcred_module_entry_v1"
+
+/* Operations. */
+#define FEDCRED_OP_SUBJECT_TOKEN "subject_token"
+#define FEDCRED_OP_ASSUME_ROLE "assume_role_with_web_identity"
+#define FEDCRED_OP_PROBE "probe"
+
+/* Parameter and result names. */
+#define FEDCRED_KEY_DEADLINE_MS "deadline_ms"
+#define FEDCRED_KEY_AUDIENCE "audience"
+#define FEDCRED_KEY_METADATA_HOST "metadata_host"
+#define FEDCRED_KEY_IMDS_ENDPOINT "imds_endpoint"
+#define FEDCRED_KEY_REGION "region"
+#define FEDCRED_KEY_STS_ENDPOINT "sts_endpoint"
+#define FEDCRED_KEY_ENDPOINT "endpoint"
+#define FEDCRED_KEY_DURATION "duration"
+#define FEDCRED_KEY_ACCESS_KEY_ID "access_key_id"
+#define FEDCRED_KEY_SECRET_ACCESS_KEY "secret_access_key"
+#define FEDCRED_KEY_SESSION_TOKEN "session_token"
+#define FEDCRED_KEY_SUBJECT_TOKEN "subject_token"
+#define FEDCRED_KEY_EXPIRATION "expiration"
+#define FEDCRED_KEY_ROLE_ARN "role_arn"
+#define FEDCRED_KEY_SESSION_NAME "session_name"
+#define FEDCRED_KEY_WEB_IDENTITY_TOKEN "web_identity_token"
+#define FEDCRED_KEY_ASSUMED_ROLE_ARN "assumed_role_arn"
+#define FEDCRED_KEY_REQUEST_ID "request_id"
+#define FEDCRED_KEY_STATUS "status"
+#define FEDCRED_KEY_LATENCY_MS "latency_ms"
+#define FEDCRED_KEY_ERROR "error"
+#define FEDCRED_KEY_TIMED_OUT "timed_out"
+#define FEDCRED_KEY_FLAVOR "flavor"
+#define FEDCRED_KEY_EMAIL "email"
+#define FEDCRED_KEY_DATE "date"
 
 #define FEDCRED_LOG_ERROR 0
 #define FEDCRED_LOG_WARNING 1

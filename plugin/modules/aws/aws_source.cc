@@ -2,9 +2,8 @@
 #include "aws_source.h"
 
 #include <algorithm>
-#include <charconv>
 
-#include "time_format.h"  // the core's RFC 3339 parser, compiled into this module
+#include "time_format.h"
 #include "ascii.h"
 #include "aws_partition.h"
 #include "imds.h"
@@ -13,49 +12,34 @@
 namespace fedcred::modules {
 namespace {
 
-Result<std::int64_t> parse_duration(std::optional<std::string> const& text) {
-  if (!text) return std::int64_t{3600};
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < WebIdentityTokenClient::kMinDuration ||
-      value > WebIdentityTokenClient::kMaxDuration) {
-    return make_error(Status::usage, "duration for GetWebIdentityToken must be 60-3600 seconds, not \"" + *text + "\"");
-  }
-  return value;
-}
-
 }  // namespace
 
 Result<AwsSourceRequest> aws_source_request(ModuleCall const& call, Clock const& clock) {
+  auto params = messages::decode_subject_token_params(call.reader());
+  if (!params) return std::move(params).error();
   AwsSourceRequest request;
-  auto audience = call.required_param("audience");
-  if (!audience) return std::move(audience).error();
-  request.audience = std::move(*audience);
-  auto imds = call.required_param("imds_endpoint");
-  if (!imds) return std::move(imds).error();
-  request.imds_endpoint = std::move(*imds);
-  request.region = call.param("region").value_or("");
+  request.audience = std::move(params->audience);
+  if (params->imds_endpoint.empty()) return make_error(Status::usage, "missing parameter imds_endpoint");
+  request.imds_endpoint = std::move(params->imds_endpoint);
+  request.region = std::move(params->region);
   if (!request.region.empty() && !aws::is_valid_region(request.region)) {
     return make_error(Status::usage, "\"" + request.region + "\" is not an AWS region name (AWS_REGION)");
   }
-  request.sts_endpoint = call.param("sts_endpoint").value_or("");
-  auto duration = parse_duration(call.param("duration"));
-  if (!duration) return std::move(duration).error();
-  request.duration_seconds = *duration;
+  request.sts_endpoint = std::move(params->sts_endpoint);
+  request.duration_seconds = params->duration_seconds.value_or(3600);
+  if (request.duration_seconds < WebIdentityTokenClient::kMinDuration ||
+      request.duration_seconds > WebIdentityTokenClient::kMaxDuration) {
+    return make_error(Status::usage, "duration for GetWebIdentityToken must be 60-3600 seconds, not " +
+                                         std::to_string(request.duration_seconds));
+  }
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return std::move(deadline).error();
   request.deadline_ms = *deadline;
-
-  auto akid = call.param("access_key_id");
-  auto secret = call.required_secret_param("secret_access_key");
-  if (akid.has_value() != secret.ok()) {
-    return make_error(Status::usage, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
-  }
-  if (akid) {
+  if (params->caller_keys) {
     sigv4::Credentials creds;
-    creds.access_key_id = std::move(*akid);
-    creds.secret_access_key = std::move(*secret);
-    if (auto token = call.required_secret_param("session_token")) creds.session_token = std::move(*token);
+    creds.access_key_id = std::move(params->caller_keys->access_key_id);
+    creds.secret_access_key = std::move(params->caller_keys->secret_access_key);
+    creds.session_token = std::move(params->caller_keys->session_token);
     request.credentials = std::move(creds);
   }
   return request;
@@ -105,16 +89,14 @@ Result<AwsSubjectToken> AwsSource::subject_token(AwsSourceRequest const& request
 
 int run_aws_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock,
                       RandomSource random) {
-  if (operation != "subject_token") return call.fail(unsupported_operation("aws", operation));
+  if (operation != FEDCRED_OP_SUBJECT_TOKEN) return call.fail(unsupported_operation("aws", operation));
   auto request = aws_source_request(call, clock);
   if (!request) return call.fail(request.error());
   AwsSource source(http, clock, std::move(random));
   source.set_logger(call.logger());
   auto token = source.subject_token(*request);
   if (!token) return call.fail(token.error());
-  call.set_result("subject_token", token->token);
-  call.set_result("expiration", std::to_string(token->expiration));
-  call.set_result("region", token->region);
+  call.set_results(messages::encode(messages::SubjectTokenResult{token->token, token->expiration, token->region}));
   return FEDCRED_OK;
 }
 

@@ -10,8 +10,8 @@
 //        secret_access_key, session_token (all three from the caller's
 //        AWS_* variables; without them IMDS is used), duration (60..3600,
 //        default 3600), deadline_ms
-//   out: subject_token (the JWT), expiration (unix seconds, decimal),
-//        region (the region used)
+//   out: subject_token (the JWT), expiration (RFC 3339), region (the
+//        region used); read and written with module_messages.h
 #pragma once
 
 #include <cstdint>

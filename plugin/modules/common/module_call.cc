@@ -28,7 +28,7 @@ Result<Secret> ModuleCall::required_secret_param(std::string const& key) const {
 }
 
 Result<std::int64_t> ModuleCall::deadline_ms(Clock const& clock) const {
-  auto text = param("deadline_ms");
+  auto text = param(FEDCRED_KEY_DEADLINE_MS);
   if (!text) return clock.monotonic_ms() + std::int64_t{FEDCRED_DEFAULT_TIMEOUT_SECONDS} * 1000;
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
@@ -36,6 +36,18 @@ Result<std::int64_t> ModuleCall::deadline_ms(Clock const& clock) const {
     return make_error(Status::usage, "parameter deadline_ms is not a non-negative integer: \"" + *text + "\"");
   }
   return value;
+}
+
+messages::Reader ModuleCall::reader() const {
+  return [this](char const* key) -> std::optional<std::string_view> {
+    char const* v = host_.param(call_, key);
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string_view(v);
+  };
+}
+
+void ModuleCall::set_results(messages::Values const& values) {
+  for (auto const& [key, value] : values) set_result(key, value);
 }
 
 void ModuleCall::set_result(std::string const& key, std::string_view value) {

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "fedcred/module.h"
 #include "log_fn.h"
+#include "module_messages.h"
 #include "result.h"
 #include "secret.h"
 
@@ -34,6 +35,11 @@ class ModuleCall {
   // deadline_ms (absolute CLOCK_MONOTONIC ms); when absent, now plus the
   // build's default timeout. Malformed values are Status::usage.
   Result<std::int64_t> deadline_ms(Clock const& clock) const;
+
+  // The call's inputs for a codec of module_messages.h (decode_*_params).
+  messages::Reader reader() const;
+  // Stores every value of an encoded result (module_messages.h encode()).
+  void set_results(messages::Values const& values);
 
   void set_result(std::string const& key, std::string_view value);
   void set_result(std::string const& key, Secret const& value);

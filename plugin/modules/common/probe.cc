@@ -19,12 +19,10 @@ std::string_view trim(std::string_view s) {
 }
 
 void report(ModuleCall& call, std::string const& prefix, ProbeOutcome const& o) {
-  if (o.status != 0) call.set_result(prefix + "status", std::to_string(o.status));
-  call.set_result(prefix + "latency_ms", std::to_string(o.latency_ms));
-  if (!o.error.empty()) call.set_result(prefix + "error", o.error);
-  if (o.timed_out) call.set_result(prefix + "timed_out", "1");
-  if (!o.flavor.empty()) call.set_result(prefix + "flavor", o.flavor);
-  if (!o.date.empty()) call.set_result("date", o.date);
+  messages::Values out;
+  messages::encode_reading(out, prefix, {o.status, o.latency_ms, o.error, o.timed_out, o.flavor});
+  if (!o.date.empty()) out[FEDCRED_KEY_DATE] = Secret(o.date);
+  call.set_results(out);
 }
 
 }  // namespace
@@ -55,7 +53,7 @@ int run_probe_operation(ModuleCall& call, std::string_view module, HttpClient& h
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
   if (module == "gce") {
-    auto host = call.required_param("metadata_host");
+    auto host = call.required_param(FEDCRED_KEY_METADATA_HOST);
     if (!host) return call.fail(host.error());
     if (!is_valid_authority(*host)) {
       return call.fail(make_error(Status::usage, "invalid GCE metadata host \"" + *host + "\""));
@@ -67,11 +65,11 @@ int run_probe_operation(ModuleCall& call, std::string_view module, HttpClient& h
     request.direct = true;
     auto outcome = probe_http(http, clock, request, true);
     report(call, "", outcome);
-    if (!outcome.text.empty()) call.set_result("email", outcome.text);
+    if (!outcome.text.empty()) call.set_result(FEDCRED_KEY_EMAIL, outcome.text);
     return FEDCRED_OK;
   }
   if (module == "aws") {
-    auto base = call.required_param("imds_endpoint");
+    auto base = call.required_param(FEDCRED_KEY_IMDS_ENDPOINT);
     if (!base) return call.fail(base.error());
     while (!base->empty() && base->back() == '/') base->pop_back();
     if (!parse_url(*base)) return call.fail(make_error(Status::usage, "invalid IMDS endpoint: not an http(s) URL"));
@@ -90,7 +88,7 @@ int run_probe_operation(ModuleCall& call, std::string_view module, HttpClient& h
     return FEDCRED_OK;
   }
   if (module == "sts") {
-    auto endpoint = call.required_param("endpoint");
+    auto endpoint = call.required_param(FEDCRED_KEY_ENDPOINT);
     if (!endpoint) return call.fail(endpoint.error());
     if (!parse_url(*endpoint)) return call.fail(make_error(Status::usage, "invalid STS endpoint URL"));
     HttpRequest request;

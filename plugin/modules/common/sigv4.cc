@@ -193,11 +193,9 @@ std::string canonical_uri(std::string_view path, bool normalize) {
     std::size_t end = path.find('/', start);
     if (end == std::string_view::npos) end = path.size();
     std::string_view segment = path.substr(start, end - start);
-    if (!normalize) {
-      segments.push_back(segment);
-    } else if (segment == "..") {
+    if (normalize && segment == "..") {
       if (!segments.empty()) segments.pop_back();
-    } else if (!segment.empty() && segment != ".") {
+    } else if (!normalize || (!segment.empty() && segment != ".")) {
       segments.push_back(segment);
     }
     start = end + 1;

@@ -138,19 +138,19 @@ Result<Secret> GceSource::identity_token(GceTokenRequest const& request) {
 }
 
 int run_gce_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock) {
-  if (operation != "subject_token") return call.fail(unsupported_operation("gce", operation));
-  auto audience = call.required_param("audience");
-  if (!audience) return call.fail(audience.error());
-  auto host = call.required_param("metadata_host");
-  if (!host) return call.fail(host.error());
+  if (operation != FEDCRED_OP_SUBJECT_TOKEN) return call.fail(unsupported_operation("gce", operation));
+  auto params = messages::decode_subject_token_params(call.reader());
+  if (!params) return call.fail(params.error());
+  if (params->metadata_host.empty()) return call.fail(make_error(Status::usage, "missing parameter metadata_host"));
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
 
   GceSource source(http, clock);
   source.set_logger(call.logger());
-  auto token = source.identity_token({*host, *audience, *deadline});
+  auto token = source.identity_token({params->metadata_host, params->audience, *deadline});
   if (!token) return call.fail(token.error());
-  call.set_result("subject_token", *token);
+  // The expiry is the token's exp claim, which the host reads.
+  call.set_results(messages::encode(messages::SubjectTokenResult{*token, std::nullopt, ""}));
   return FEDCRED_OK;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ascii.h"
+#include "time_format.h"
 #include "url.h"
 
 namespace fedcred::modules {
@@ -79,33 +80,30 @@ Result<StsCredentials> StsExchange::assume_role_with_web_identity(AssumeRoleRequ
 }
 
 int run_sts_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock) {
-  if (operation != "assume_role_with_web_identity") return call.fail(unsupported_operation("sts", operation));
-  AssumeRoleRequest request;
-  for (auto [key, field] : {std::pair{"endpoint", &request.endpoint}, std::pair{"region", &request.region},
-                            std::pair{"role_arn", &request.role_arn},
-                            std::pair{"session_name", &request.session_name},
-                            std::pair{"duration", &request.duration}}) {
-    auto value = call.required_param(key);
-    if (!value) return call.fail(value.error());
-    *field = std::move(*value);
-  }
-  auto token = call.required_secret_param("web_identity_token");
-  if (!token) return call.fail(token.error());
-  request.web_identity_token = std::move(*token);
+  if (operation != FEDCRED_OP_ASSUME_ROLE) return call.fail(unsupported_operation("sts", operation));
+  auto params = messages::decode_assume_role_params(call.reader());
+  if (!params) return call.fail(params.error());
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
-  request.deadline_ms = *deadline;
+  AssumeRoleRequest request{params->endpoint, params->region, params->role_arn, params->session_name,
+                            std::to_string(params->duration_seconds), std::move(params->web_identity_token),
+                            *deadline};
 
   StsExchange sts(http, clock);
   sts.set_logger(call.logger());
   auto creds = sts.assume_role_with_web_identity(request);
   if (!creds) return call.fail(creds.error());
-  call.set_result("access_key_id", creds->access_key_id);
-  call.set_result("secret_access_key", creds->secret_access_key);
-  call.set_result("session_token", creds->session_token);
-  call.set_result("expiration", creds->expiration);
-  call.set_result("assumed_role_arn", creds->assumed_role_arn);
-  call.set_result("request_id", creds->request_id);
+  // The wire carries one time format: STS's Expiration is re-written as
+  // RFC 3339 UTC, and one it sent unparseable is its unusable answer.
+  auto expiration = parse_rfc3339(creds->expiration);
+  if (!expiration) {
+    return call.fail(make_error(Status::response, "STS (" + url_authority(request.endpoint) +
+                                                      ") sent an Expiration that is not an RFC 3339 time: '" +
+                                                      creds->expiration.substr(0, 40) + "'"));
+  }
+  call.set_results(messages::encode(messages::AssumeRoleResult{
+      Secret(creds->access_key_id), creds->secret_access_key, creds->session_token, *expiration,
+      creds->assumed_role_arn, creds->request_id}));
   return FEDCRED_OK;
 }
 

@@ -24,7 +24,7 @@ using testing::names_in;
 using testing::read_file;
 using testing::run_in_child;
 using testing::running_as_root;
-using testing::ScratchDir;
+using testing::TempDir;
 using testing::write_file;
 
 constexpr char kSecretKey[] = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY";
@@ -98,7 +98,7 @@ TEST(CacheDirPath, NothingSetIsAnError) {
 // ---- opening it ------------------------------------------------------------
 
 TEST(CacheDirOpen, CreatesMissingDirectoriesPrivately) {
-  ScratchDir scratch;
+  TempDir scratch;
   UmaskGuard umask_guard(022);
   MapEnv env = env_of({{"HOME", scratch / "home"}});
   Result<CacheDir> dir = CacheDir::open(env);
@@ -110,7 +110,7 @@ TEST(CacheDirOpen, CreatesMissingDirectoriesPrivately) {
 }
 
 TEST(CacheDirOpen, CreatedDirectoryIsUsableUnderAHostileUmask) {
-  ScratchDir scratch;
+  TempDir scratch;
   UmaskGuard umask_guard(0277);
   // 0277 turns mkdir's 0700 into 0500, which (for a non-root user) would
   // stop the next level from being created.
@@ -121,13 +121,13 @@ TEST(CacheDirOpen, CreatedDirectoryIsUsableUnderAHostileUmask) {
 }
 
 TEST(CacheDirOpen, ExistingPrivateDirectoryIsAccepted) {
-  ScratchDir scratch;
+  TempDir scratch;
   ASSERT_EQ(mkdir((scratch / "c").c_str(), 0700), 0);
   EXPECT_TRUE(CacheDir::open(env_of({{"FEDCRED_CACHE_DIR", scratch / "c"}})).ok());
 }
 
 TEST(CacheDirOpen, GroupOrWorldAccessIsRefused) {
-  ScratchDir scratch;
+  TempDir scratch;
   ASSERT_EQ(mkdir((scratch / "c").c_str(), 0700), 0);
   for (mode_t mode : {0755u, 0750u, 0701u, 0770u, 0777u}) {
     ASSERT_EQ(chmod((scratch / "c").c_str(), mode), 0);
@@ -142,7 +142,7 @@ TEST(CacheDirOpen, GroupOrWorldAccessIsRefused) {
 }
 
 TEST(CacheDirOpen, SymlinkedDirectoryIsRefused) {
-  ScratchDir scratch;
+  TempDir scratch;
   ASSERT_EQ(mkdir((scratch / "real").c_str(), 0700), 0);
   ASSERT_EQ(symlink((scratch / "real").c_str(), (scratch / "link").c_str()), 0);
   for (std::string path : {scratch / "link", scratch / "link/"}) {
@@ -155,7 +155,7 @@ TEST(CacheDirOpen, SymlinkedDirectoryIsRefused) {
 }
 
 TEST(CacheDirOpen, DanglingSymlinkIsRefusedNotFollowed) {
-  ScratchDir scratch;
+  TempDir scratch;
   ASSERT_EQ(symlink((scratch / "nowhere").c_str(), (scratch / "link").c_str()), 0);
   Result<CacheDir> dir = CacheDir::open_path(scratch / "link");
   ASSERT_FALSE(dir.ok());
@@ -165,7 +165,7 @@ TEST(CacheDirOpen, DanglingSymlinkIsRefusedNotFollowed) {
 }
 
 TEST(CacheDirOpen, RegularFileIsRefused) {
-  ScratchDir scratch;
+  TempDir scratch;
   write_file(scratch / "c", "x");
   Result<CacheDir> dir = CacheDir::open_path(scratch / "c");
   ASSERT_FALSE(dir.ok());
@@ -175,7 +175,7 @@ TEST(CacheDirOpen, RegularFileIsRefused) {
 
 TEST(CacheDirOpen, DirectoryOfAnotherOwnerIsRefusedByPolicy) {
   // Works unprivileged: the policy expects someone else than the creator.
-  ScratchDir scratch;
+  TempDir scratch;
   ASSERT_EQ(mkdir((scratch / "c").c_str(), 0700), 0);
   Result<CacheDir> dir = CacheDir::open_path(scratch / "c", CachePolicy{geteuid() + 1});
   ASSERT_FALSE(dir.ok());
@@ -187,7 +187,7 @@ TEST(CacheDirOpen, DirectoryOfAnotherOwnerIsRefusedByPolicy) {
 
 TEST(CacheDirOpen, DirectoryChownedToAnotherUserIsRefused) {
   if (!running_as_root()) GTEST_SKIP() << "needs root to chown";
-  ScratchDir scratch;
+  TempDir scratch;
   ASSERT_EQ(mkdir((scratch / "c").c_str(), 0700), 0);
   ASSERT_EQ(chown((scratch / "c").c_str(), kOtherUid, kOtherUid), 0);
   Result<CacheDir> dir = CacheDir::open_path(scratch / "c");
@@ -220,7 +220,7 @@ class CacheEntries : public ::testing::Test {
     return why;
   }
 
-  ScratchDir scratch_;
+  TempDir scratch_;
   std::optional<CacheDir> dir_;
   CacheKey key_ = key_for("arn:aws:iam::111122223333:role/r");
 };

@@ -15,7 +15,7 @@ namespace fedcred {
 namespace {
 
 using testing::FakeClock;
-using testing::ScratchDir;
+using testing::TempDir;
 using testing::ScriptedRandom;
 
 constexpr std::int64_t kDuration = 3600;
@@ -49,7 +49,7 @@ class CachedFetchTest : public ::testing::Test {
     return cached_fetch(key_, policy, fetch, usable, CachedFetchDeps{&*dir_, clock_, random_, log_});
   }
 
-  ScratchDir scratch_;
+  TempDir scratch_;
   std::optional<CacheDir> dir_;
   CacheKey key_{"v1\ncommand=aws\nrole_arn=arn:aws:iam::111122223333:role/r\n"};
   FakeClock clock_;

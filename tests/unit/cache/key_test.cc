@@ -58,5 +58,24 @@ TEST(CacheKey, NearbyKeysGetDistinctNames) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+// Values may hold anything (a profile or token file path with a newline or
+// "="): fields that would have run together as "name=value\n" text must still
+// give different keys.
+TEST(CacheKeyBuilder, LengthPrefixedFieldsAreUnambiguous) {
+  auto two = [](std::string const& a, std::string const& b) {
+    return CacheKeyBuilder("aws").add("profile", a).add("token_file", b).build().canonical;
+  };
+  EXPECT_NE(two("p\ntoken_file=x", ""), two("p", "x"));
+  EXPECT_NE(two("a=", "b"), two("a", "=b"));
+  EXPECT_EQ(two("p", "x"), two("p", "x"));
+  EXPECT_EQ(CacheKeyBuilder("aws").add("profile", "p\n").build().canonical,
+            "fedcred-cache-key-v2\ncommand=3:aws\nprofile=2:p\n\n");
+}
+
+TEST(CacheKeyBuilder, KindIsPartOfTheKey) {
+  EXPECT_NE(CacheKeyBuilder("aws").add("profile", "p").build().canonical,
+            CacheKeyBuilder("subject-token").add("profile", "p").build().canonical);
+}
+
 }  // namespace
 }  // namespace fedcred

@@ -20,7 +20,7 @@ using testing::FakeClock;
 using testing::mode_of;
 using testing::names_in;
 using testing::run_in_child;
-using testing::ScratchDir;
+using testing::TempDir;
 
 // Exit codes of a child that tries the lock.
 constexpr int kGotLock = 0;
@@ -44,7 +44,7 @@ class CacheLockTest : public ::testing::Test {
     });
   }
 
-  ScratchDir scratch_;
+  TempDir scratch_;
   std::optional<CacheDir> dir_;
   CacheKey key_{"v1\ncommand=aws\nrole_arn=arn:aws:iam::1:role/r\n"};
   SystemClock clock_;

@@ -16,6 +16,7 @@ namespace {
 using test::FailsWith;
 using test::FakeClock;
 using test::FakeModuleRunner;
+using test::FixedRandom;
 using test::make_gce_jwt;
 using test::Succeeds;
 using test::TempDir;
@@ -24,12 +25,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 constexpr char kArn[] = "arn:aws:iam::123456789012:role/s3-reader";
-
-// Always the same draw, so cache jitter is deterministic.
-class FixedRandom final : public RandomSource {
- public:
-  std::uint64_t next_u64() override { return 0; }
-};
 
 class AwsCommandTest : public ::testing::Test {
  protected:

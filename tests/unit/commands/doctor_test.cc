@@ -15,6 +15,7 @@ namespace {
 
 using test::FakeClock;
 using test::FakeModuleRunner;
+using test::FixedRandom;
 using test::make_gce_jwt;
 using test::make_jwt;
 using test::TempDir;
@@ -24,25 +25,6 @@ using ::testing::Not;
 constexpr char kArn[] = "arn:aws:iam::123456789012:role/s3-reader";
 constexpr char kSecret[] = "doctor-secret-access-key-0123456789";
 constexpr char kSession[] = "doctor-session-token-0123456789abcdef";
-
-class FixedRandom final : public RandomSource {
- public:
-  std::uint64_t next_u64() override { return 0; }
-};
-
-// FakeModuleRunner, plus per-operation failures (the sts probe answers while
-// the exchange is refused).
-class OpRunner final : public ModuleRunner {
- public:
-  FakeModuleRunner base;
-  std::map<std::pair<std::string, std::string>, Error> failures;
-
-  Result<Values> run(std::string const& module, std::string const& operation, Values const& params,
-                     Logger const& log) override {
-    if (auto it = failures.find({module, operation}); it != failures.end()) return it->second;
-    return base.run(module, operation, params, log);
-  }
-};
 
 class DoctorTest : public ::testing::Test {
  protected:
@@ -71,7 +53,7 @@ class DoctorTest : public ::testing::Test {
     CommandInputs in;
     in.config_file = user_.write("fedcred.conf", config_);
     in.explicit_settings = explicit_;
-    CommandDeps deps{env_, clock_, random_, runner_, log_, sysconf_.path(), 15};
+    CommandDeps deps{env_, clock_, random_, modules_, log_, sysconf_.path(), 15};
     DoctorOptions options;
     options.gcp = gcp;
     return run_doctor(in, options, deps);
@@ -99,8 +81,7 @@ class DoctorTest : public ::testing::Test {
   MapEnv env_;
   FakeClock clock_;
   FixedRandom random_;
-  OpRunner runner_;
-  FakeModuleRunner& modules_ = runner_.base;
+  FakeModuleRunner modules_;
   Logger log_;
 };
 
@@ -151,8 +132,8 @@ TEST_F(DoctorTest, UnreachableMetadataStopsTheWalk) {
 }
 
 TEST_F(DoctorTest, AccessDeniedListsTheConditionsTheTokenSatisfies) {
-  runner_.failures[{"sts", "assume_role_with_web_identity"}] =
-      make_error(Status::denied, "STS refused AssumeRoleWithWebIdentity: AccessDenied: Not authorized");
+  modules_.fail_operation("sts", "assume_role_with_web_identity",
+                          make_error(Status::denied, "STS refused AssumeRoleWithWebIdentity: AccessDenied: Not authorized"));
   auto report = run();
   EXPECT_EQ(report.status(), Status::denied);
   auto const& exchange = step(report, "exchange");

@@ -2,6 +2,7 @@
 // The `fedcred setup` document generators: parsed back with json-c and
 // compared with the claims and inputs they were made from.
 #include "commands/setup.h"
+#include "commands/table.h"
 
 #include <json-c/json.h>
 

@@ -58,7 +58,7 @@ TEST_F(AwsSourceTest, StaticKeysAndRegionSkipImds) {
   EXPECT_EQ(http_.requests[0].url, "https://sts.ap-southeast-2.amazonaws.com");
   EXPECT_NE(http_.requests[0].body.reveal().find("DurationSeconds=600"), std::string::npos);
   EXPECT_EQ(call_.record.results.at("subject_token"), kJwt);
-  EXPECT_EQ(call_.record.results.at("expiration"), "1700003600");
+  EXPECT_EQ(call_.record.results.at("expiration"), "2023-11-14T23:13:20Z");  // one time format on the wire: RFC 3339
   EXPECT_EQ(call_.record.results.at("region"), "ap-southeast-2");
 }
 

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+// Typed messages over the module ABI (fedcred/module.h): one struct per
+// operation's parameters and results, and the codec that turns each into the
+// key/value wire and back. The host (plugin/core) and the modules
+// (plugin/modules) both use these, so the keys, the time format (RFC 3339
+// UTC) and the integer parsing (std::from_chars, whole value) live in one
+// place. Decoding parameters fails with Status::usage (the caller sent a bad
+// request); decoding results fails with Status::response (the module, or the
+// service behind it, sent something unusable).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "result.h"
+#include "secret.h"
+
+namespace fedcred::messages {
+
+// One message: name -> value. Secret because tokens travel in them.
+using Values = std::map<std::string, Secret>;
+
+// Reads one value of a message by name; nullopt when absent. An empty value
+// counts as absent, as it does for the environment variables most come from.
+using Reader = std::function<std::optional<std::string_view>(char const* key)>;
+
+// A Reader over a Values map (valid while `values` lives).
+Reader reader_of(Values const& values);
+
+// Caller-supplied AWS keys (the AWS_* variables): the secret never leaves a Secret.
+struct AwsKeys {
+  std::string access_key_id;
+  Secret secret_access_key;
+  Secret session_token;  // empty for long-term keys
+};
+
+// FEDCRED_OP_SUBJECT_TOKEN
+struct SubjectTokenParams {
+  std::string audience;
+  std::string metadata_host;  // gce
+  std::string imds_endpoint;  // aws
+  std::string region;         // aws: empty = from IMDS
+  std::string sts_endpoint;   // aws: empty = the regional endpoint
+  std::optional<std::int64_t> duration_seconds;  // aws
+  std::optional<AwsKeys> caller_keys;            // aws: nullopt = the instance role
+  std::int64_t deadline_ms = 0;                  // absolute CLOCK_MONOTONIC ms; 0 = unset
+};
+Values encode(SubjectTokenParams const& params);
+Result<SubjectTokenParams> decode_subject_token_params(Reader const& read);
+
+struct SubjectTokenResult {
+  Secret subject_token;
+  std::optional<std::int64_t> expiration;  // unix seconds; nullopt: the token's exp claim says
+  std::string region;                      // aws: the region used
+};
+Values encode(SubjectTokenResult const& result);
+Result<SubjectTokenResult> decode_subject_token_result(Reader const& read);
+
+// FEDCRED_OP_ASSUME_ROLE
+struct AssumeRoleParams {
+  std::string endpoint;  // STS URL
+  std::string region;
+  std::string role_arn;
+  std::string session_name;
+  std::int64_t duration_seconds = 3600;
+  Secret web_identity_token;
+  std::int64_t deadline_ms = 0;
+};
+Values encode(AssumeRoleParams const& params);
+Result<AssumeRoleParams> decode_assume_role_params(Reader const& read);
+
+struct AssumeRoleResult {
+  Secret access_key_id;
+  Secret secret_access_key;
+  Secret session_token;
+  std::int64_t expiration = 0;  // unix seconds
+  std::string assumed_role_arn;
+  std::string request_id;
+};
+Values encode(AssumeRoleResult const& result);
+// Messages name STS's own fields (AccessKeyId, Expiration, ...): the values
+// are STS's answer, passed through.
+Result<AssumeRoleResult> decode_assume_role_result(Reader const& read);
+
+// FEDCRED_OP_PROBE: one request's outcome. The aws module reports two, with
+// the key prefixes "put_" and "get_"; the others one, unprefixed.
+struct ProbeReading {
+  int status = 0;  // HTTP status; 0: no HTTP answer
+  std::int64_t latency_ms = 0;
+  std::string error;  // transport failure, when status is 0
+  bool timed_out = false;
+  std::string flavor;  // gce: the Metadata-Flavor response header
+};
+struct ProbeResult {
+  ProbeReading reading;  // unprefixed
+  ProbeReading put, get;  // aws
+  std::string date;   // the server's Date header, from whichever answered
+  std::string email;  // gce: the service account's email
+};
+void encode_reading(Values& out, std::string const& prefix, ProbeReading const& reading);
+Values encode(ProbeResult const& result);
+Result<ProbeResult> decode_probe_result(Reader const& read);
+
+// Whole-value decimal integer (std::from_chars): nullopt for "", "12x", " 1",
+// overflow.
+std::optional<std::int64_t> parse_integer(std::string_view text);
+
+}  // namespace fedcred::messages

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+// doctor's fix advice: from a failure (status, message) and what the walk
+// knows (source, claims, role) to the one thing to change. Pure functions.
+#pragma once
+
+#include <string>
+
+#include "flows/jwt_claims.h"
+#include "result.h"
+
+namespace fedcred {
+
+// The fix that fits a failure of the subject-token source, by status.
+std::string source_fix(std::string const& source, Status status);
+
+// The fix for a failed AssumeRoleWithWebIdentity: on AccessDenied, the
+// trust-policy conditions this token satisfies.
+std::string exchange_fix(Error const& error, JwtClaims const& claims, std::string const& role_arn);
+
+}  // namespace fedcred

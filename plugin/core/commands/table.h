@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// The command table: every command the library runs, with what the dispatch,
+// the request-key validation and the audit trail need to know of it. Adding a
+// command is one row in table.cc plus its run function (docs/ARCHITECTURE.md).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "commands/command.h"
+#include "result.h"
+#include "secret.h"
+
+namespace fedcred {
+
+struct CommandSpec {
+  std::string_view name;  // the library's command name: "aws", "cache-list", "setup-aws-config"
+  // Hands out credentials: audited (one line per run, success or not).
+  bool hands_out_credentials;
+  // Google's libraries merge the executable's stderr into the JSON they parse
+  // (docs/ARCHITECTURE.md "Output rules"), so nothing may be written there.
+  bool quiet_stderr;
+  // Its own request keys beyond "profile", "config" and the profile keys.
+  std::span<std::string_view const> options;
+  Result<Secret> (*run)(CommandCall const& call);
+  // What it prints on stdout when it fails (gcp: an executable error
+  // response), or nullptr for nothing.
+  Secret (*failure_document)(Error const& error);
+};
+
+// Every command, in the order `fedcred --help` lists them.
+std::span<CommandSpec const> command_table();
+
+// The row named `name`, or nullptr.
+CommandSpec const* find_command(std::string_view name);
+
+// True when `key` is one of `command`'s own options (not a profile key).
+bool is_command_option(std::string_view command, std::string_view key);
+
+}  // namespace fedcred

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+// The subject-token commands end to end with the fakes: `token` (the raw JWT,
+// on stdout or into a file) and `gcp` (Google's executable response), sharing
+// one cache path and one profile resolution (commands/subject.cc).
+#include <json-c/json.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "commands/gcp.h"
+#include "commands/subject.h"
+#include "commands/token.h"
+#include "fakes/test_support.h"
+
+namespace fedcred {
+namespace {
+
+using test::FailsWith;
+using test::FakeClock;
+using test::FakeModuleRunner;
+using test::FixedRandom;
+using test::make_gce_jwt;
+using test::Succeeds;
+using test::TempDir;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr char kProvider[] =
+    "//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/providers/aws";
+
+class SubjectCommandTest : public ::testing::Test {
+ protected:
+  SubjectCommandTest() {
+    env_.set("FEDCRED_CACHE_DIR", cache_.path());
+    token_ = make_gce_jwt("web-1");  // exp 2026-01-01T01:00:00Z, one hour after FakeClock's now
+    modules_.answer("gce", {{"subject_token", token_}});
+  }
+
+  CommandDeps deps() { return CommandDeps{env_, clock_, random_, modules_, log_, sysconf_.path(), 15}; }
+
+  CommandInputs inputs(std::map<std::string, std::string> const& flags) {
+    CommandInputs in;
+    in.config_file = user_.write("fedcred.conf", "");
+    for (auto const& [k, v] : flags) in.explicit_settings[k] = Setting{v, "--" + k};
+    return in;
+  }
+
+  static std::string read(std::string const& path) {
+    std::ifstream f(path);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+  }
+
+  TempDir sysconf_, user_, cache_, out_;
+  MapEnv env_;
+  FakeClock clock_;
+  FixedRandom random_;
+  FakeModuleRunner modules_;
+  Logger log_;
+  std::string token_;
+};
+
+TEST_F(SubjectCommandTest, TokenPrintsTheJwtFromTheGceSource) {
+  auto doc = run_token_command(inputs({}), "", deps());
+  ASSERT_TRUE(Succeeds(doc));
+  EXPECT_EQ(doc->reveal(), token_);
+  ASSERT_THAT(modules_.modules_called(), ElementsAre("gce"));
+  EXPECT_EQ(modules_.calls[0].param("audience"), "sts.amazonaws.com");  // token's default audience
+}
+
+TEST_F(SubjectCommandTest, TokenIsServedFromTheCacheTheSecondTime) {
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), "", deps())));
+  auto again = run_token_command(inputs({}), "", deps());
+  ASSERT_TRUE(Succeeds(again));
+  EXPECT_EQ(again->reveal(), token_);
+  EXPECT_EQ(modules_.calls.size(), 1U);  // no second module call
+}
+
+TEST_F(SubjectCommandTest, TokenOutputFileIsWrittenPrivately) {
+  std::string const path = out_ / "token.jwt";
+  auto doc = run_token_command(inputs({}), path, deps());
+  ASSERT_TRUE(Succeeds(doc));
+  EXPECT_TRUE(doc->empty());  // nothing on stdout
+  EXPECT_EQ(read(path), token_ + "\n");
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600U);
+}
+
+TEST_F(SubjectCommandTest, ExpiredTokenFromTheSourceIsRefused) {
+  clock_.unix_now = 1767229200 + 10;  // after the token's exp
+  auto doc = run_token_command(inputs({}), "", deps());
+  EXPECT_TRUE(FailsWith(doc, Status::source, "expired"));
+}
+
+TEST_F(SubjectCommandTest, GcpNeedsAProviderAudience) {
+  auto doc = run_gcp_command(inputs({{"source", "gce"}}), deps());
+  EXPECT_TRUE(FailsWith(doc, Status::usage, "no audience", "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE"));
+  auto bad = run_gcp_command(inputs({{"source", "gce"}, {"audience", "sts.amazonaws.com"}}), deps());
+  EXPECT_TRUE(FailsWith(bad, Status::usage, "workload identity provider"));
+  EXPECT_THAT(modules_.calls, IsEmpty());
+}
+
+TEST_F(SubjectCommandTest, GcpPrintsTheExecutableResponse) {
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", kProvider);
+  auto doc = run_gcp_command(inputs({{"source", "gce"}}), deps());
+  ASSERT_TRUE(Succeeds(doc));
+  json_object* root = json_tokener_parse(doc->reveal().c_str());
+  ASSERT_NE(root, nullptr);
+  json_object* v = nullptr;
+  ASSERT_TRUE(json_object_object_get_ex(root, "success", &v));
+  EXPECT_TRUE(json_object_get_boolean(v));
+  ASSERT_TRUE(json_object_object_get_ex(root, "id_token", &v));
+  EXPECT_EQ(json_object_get_string(v), token_);
+  ASSERT_TRUE(json_object_object_get_ex(root, "expiration_time", &v));
+  EXPECT_EQ(json_object_get_int64(v), 1767229200);
+  ASSERT_TRUE(json_object_object_get_ex(root, "token_type", &v));
+  EXPECT_STREQ(json_object_get_string(v), "urn:ietf:params:oauth:token-type:jwt");
+  json_object_put(root);
+  // The provider audience goes to the source in its https: form.
+  EXPECT_EQ(modules_.calls.at(0).param("audience"), std::string("https:") + kProvider);
+}
+
+TEST_F(SubjectCommandTest, GcpRefusesInteractiveModeAndSamlBeforeAnyCall) {
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", kProvider);
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE", "1");
+  EXPECT_TRUE(FailsWith(run_gcp_command(inputs({{"source", "gce"}}), deps()), Status::usage, "interactive"));
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE", "0");
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE", "urn:ietf:params:oauth:token-type:saml2");
+  EXPECT_TRUE(FailsWith(run_gcp_command(inputs({{"source", "gce"}}), deps()), Status::usage, "SAML"));
+  EXPECT_THAT(modules_.calls, IsEmpty());
+}
+
+TEST_F(SubjectCommandTest, GcpErrorDocumentCarriesTheCodeAndNoToken) {
+  Secret doc = render_gcp_error(make_error(Status::denied, "STS refused: AccessDenied"));
+  EXPECT_THAT(doc.reveal(), HasSubstr("\"success\":false"));
+  EXPECT_THAT(doc.reveal(), HasSubstr("\"code\":\"DENIED\""));
+}
+
+TEST_F(SubjectCommandTest, GcpWritesTheOutputFileGoogleAsksFor) {
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", kProvider);
+  std::string const path = out_ / "gcp.json";
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE", path);
+  auto doc = run_gcp_command(inputs({{"source", "gce"}}), deps());
+  ASSERT_TRUE(Succeeds(doc));
+  EXPECT_EQ(read(path), doc->reveal());
+}
+
+TEST(SubjectCacheKey, DiffersByAudienceAndProfile) {
+  SubjectTokenRequest a;
+  a.source = "gce";
+  a.audience = "one";
+  SubjectTokenRequest b = a;
+  b.audience = "two";
+  EXPECT_NE(subject_cache_key("p", a).canonical, subject_cache_key("p", b).canonical);
+  EXPECT_NE(subject_cache_key("p", a).canonical, subject_cache_key("q", a).canonical);
+  EXPECT_EQ(subject_cache_key("p", a).canonical, subject_cache_key("p", a).canonical);
+}
+
+}  // namespace
+}  // namespace fedcred

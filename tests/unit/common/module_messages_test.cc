@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// The codecs of the module ABI: what the host encodes, a module decodes to
+// the same values (and back); bad numbers and times are errors with the
+// status their direction calls for, never a silent 0.
+#include "module_messages.h"
+
+#include <gtest/gtest.h>
+
+#include "fedcred/module.h"
+
+namespace fedcred::messages {
+namespace {
+
+Secret S(char const* text) { return Secret(std::string(text)); }
+
+TEST(ModuleMessages, SubjectTokenParamsRoundTrip) {
+  SubjectTokenParams p;
+  p.audience = "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/x";
+  p.imds_endpoint = "http://169.254.169.254";
+  p.region = "eu-west-1";
+  p.duration_seconds = 900;
+  p.caller_keys = AwsKeys{"AKIDFAKE", S("secret"), S("session")};
+  p.deadline_ms = 123456;
+  Values wire = encode(p);
+  EXPECT_EQ(wire.at(FEDCRED_KEY_DURATION).reveal(), "900");
+  EXPECT_EQ(wire.count(FEDCRED_KEY_METADATA_HOST), 0U);  // empty values are not sent
+  auto back = decode_subject_token_params(reader_of(wire));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->audience, p.audience);
+  EXPECT_EQ(back->region, "eu-west-1");
+  EXPECT_EQ(back->duration_seconds, 900);
+  ASSERT_TRUE(back->caller_keys.has_value());
+  EXPECT_EQ(back->caller_keys->secret_access_key.reveal(), "secret");
+  EXPECT_EQ(back->caller_keys->session_token.reveal(), "session");
+  EXPECT_EQ(back->deadline_ms, 123456);
+}
+
+TEST(ModuleMessages, BadParamsAreUsage) {
+  Values wire{{FEDCRED_KEY_AUDIENCE, S("a")}, {FEDCRED_KEY_DURATION, S("90x")}};
+  auto r = decode_subject_token_params(reader_of(wire));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().status, Status::usage);
+  Values half{{FEDCRED_KEY_AUDIENCE, S("a")}, {FEDCRED_KEY_ACCESS_KEY_ID, S("AKIDFAKE")}};
+  EXPECT_EQ(decode_subject_token_params(reader_of(half)).error().status, Status::usage);
+  EXPECT_EQ(decode_subject_token_params(reader_of(Values{})).error().status, Status::usage);  // no audience
+}
+
+TEST(ModuleMessages, SubjectTokenResultUsesRfc3339) {
+  Values wire = encode(SubjectTokenResult{S("jwt"), 1700003600, "us-east-1"});
+  EXPECT_EQ(wire.at(FEDCRED_KEY_EXPIRATION).reveal(), "2023-11-14T23:13:20Z");
+  auto back = decode_subject_token_result(reader_of(wire));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->expiration, 1700003600);
+  EXPECT_EQ(back->subject_token.reveal(), "jwt");
+  // A module that sends Unix seconds (the old, ambiguous form) is refused, not misread.
+  Values unix_seconds{{FEDCRED_KEY_SUBJECT_TOKEN, S("jwt")}, {FEDCRED_KEY_EXPIRATION, S("1700003600")}};
+  EXPECT_EQ(decode_subject_token_result(reader_of(unix_seconds)).error().status, Status::response);
+  EXPECT_EQ(decode_subject_token_result(reader_of(Values{})).error().status, Status::source);
+}
+
+TEST(ModuleMessages, AssumeRoleRoundTripAndMissingFields) {
+  AssumeRoleParams p{"https://sts.amazonaws.com", "us-east-1", "arn:aws:iam::1:role/r", "s", 3600, S("tok"), 9};
+  auto params = decode_assume_role_params(reader_of(encode(p)));
+  ASSERT_TRUE(params.ok());
+  EXPECT_EQ(params->duration_seconds, 3600);
+  EXPECT_EQ(params->web_identity_token.reveal(), "tok");
+  AssumeRoleResult r{S("ASIAFAKE"), S("s"), S("t"), 1700003600, "arn", "id"};
+  Values wire = encode(r);
+  auto back = decode_assume_role_result(reader_of(wire));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->expiration, 1700003600);
+  wire.erase(FEDCRED_KEY_SESSION_TOKEN);
+  auto missing = decode_assume_role_result(reader_of(wire));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().status, Status::response);
+  EXPECT_NE(missing.error().message.find("SessionToken"), std::string::npos);
+}
+
+TEST(ModuleMessages, ProbeReadings) {
+  Values wire;
+  encode_reading(wire, "put_", {200, 12, "", false, ""});
+  encode_reading(wire, "get_", {0, 1000, "timeout", true, ""});
+  auto r = decode_probe_result(reader_of(wire));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->put.status, 200);
+  EXPECT_EQ(r->put.latency_ms, 12);
+  EXPECT_EQ(r->get.status, 0);
+  EXPECT_TRUE(r->get.timed_out);
+  EXPECT_EQ(r->reading.status, 0);
+  Values bad{{FEDCRED_KEY_STATUS, S("2OO")}};
+  EXPECT_EQ(decode_probe_result(reader_of(bad)).error().status, Status::response);
+}
+
+TEST(ModuleMessages, ParseIntegerIsWholeValue) {
+  EXPECT_EQ(parse_integer("42"), 42);
+  EXPECT_EQ(parse_integer("-1"), -1);
+  EXPECT_FALSE(parse_integer("").has_value());
+  EXPECT_FALSE(parse_integer(" 1").has_value());
+  EXPECT_FALSE(parse_integer("1 ").has_value());
+  EXPECT_FALSE(parse_integer("99999999999999999999").has_value());
+}
+
+}  // namespace
+}  // namespace fedcred::messages
