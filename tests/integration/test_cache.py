@@ -480,13 +480,26 @@ class TestCacheListClear(CacheTestCase):
         self.assertEqual(self.assert_credentials(self.cached()), creds["flags"])
         self.assertEqual(self.calls(), 3)
 
+    def test_cache_list_names_an_audience_target_not_role(self):
+        # A token/gcp entry holds an audience: listed as "target", never as "role"
+        # (issue 12, item 20).
+        res = self.fedcred("token", "--timeout", "5", env=self.env)
+        self.assertEqual(res.returncode, 0, res.describe())
+        listed, _ = self.cache_list()
+        self.assertEqual(len(listed["entries"]), 1, listed)
+        entry = listed["entries"][0]
+        self.assertEqual(entry["target"], "sts.amazonaws.com")
+        self.assertNotIn("role", entry)
+
     def test_cache_list_shows_profile_role_expiration_and_no_secret(self):
         creds = self.fill()
         listed, res = self.cache_list()
         self.assertEqual(listed["directory"], self.sandbox.cache_dir)
         entries = listed["entries"]
         self.assertEqual(len(entries), 3, res.describe())
-        by_role = {e["role"]: e for e in entries}
+        by_role = {e["target"]: e for e in entries}
+        for e in entries:
+            self.assertEqual(e["role"], e["target"], "aws entries keep the old field name")
         self.assertEqual(set(by_role), {ROLE_ALPHA, ROLE_BETA, ROLE_ARN})
         self.assertEqual(by_role[ROLE_ALPHA]["profile"], "alpha")
         self.assertEqual(by_role[ROLE_BETA]["profile"], "beta")

@@ -28,7 +28,11 @@ Result<Secret> run_cache_list(Env const& env) {
   for (auto const& e : dir->list()) {
     json_object* item = json_object_new_object();
     add_string(item, "profile", e.profile);
-    add_string(item, "role", e.label);
+    // "target": the role ARN of an aws entry, the audience of a gcp/token
+    // one. "role" stays, for aws entries only, for consumers of the old name;
+    // an audience is no role.
+    add_string(item, "target", e.label);
+    if (e.label.rfind("arn:", 0) == 0) add_string(item, "role", e.label);
     add_string(item, "expiration", format_rfc3339_utc(e.expiration));
     add_string(item, "file", e.file_name);
     json_object_array_add(entries.get(), item);
