@@ -539,6 +539,11 @@ class TestCacheListClear(CacheTestCase):
         missing = os.path.join(self.sandbox.root, "not-yet", "cache")
         listed, _ = self.cache_list(env=dict(self.env, FEDCRED_CACHE_DIR=missing))
         self.assertEqual(listed["entries"], [])
+        self.assertEqual(listed["directory"], missing)
+        # listing or clearing creates nothing (issue 12, item 7)
+        result, _ = self.cache_clear(env=dict(self.env, FEDCRED_CACHE_DIR=missing))
+        self.assertEqual(result["removed"], 0)
+        self.assertFalse(os.path.exists(os.path.join(self.sandbox.root, "not-yet")))
 
     def test_cache_clear_profile_removes_only_that_profile(self):
         creds = self.fill()

@@ -45,15 +45,16 @@ Result<std::string> cache_dir_path(Env const& env);
 class CacheDir {
  public:
   // Chooses the directory with cache_dir_path(env) and opens it (open_path).
-  static Result<CacheDir> open(Env const& env, CachePolicy policy = CachePolicy::current_user());
+  static Result<CacheDir> open(Env const& env, CachePolicy policy = CachePolicy::current_user(), bool create = true);
 
-  // Opens `path`, creating it and any missing parents with mode 0700. The
+  // Opens `path`, creating it and any missing parents with mode 0700 (only
+  // in parents owned by policy.owner or root; nothing when !create). The
   // directory itself must be a real directory (not a symlink), owned by
   // policy.owner, without group or other permission bits. Error (Status::io)
   // with a message naming the path, what is wrong and how to fix it; the
   // caller warns and runs uncached.
-  static Result<CacheDir> open_path(std::string path,
-                                    CachePolicy policy = CachePolicy::current_user());
+  static Result<CacheDir> open_path(std::string path, CachePolicy policy = CachePolicy::current_user(),
+                                    bool create = true);
 
   std::string const& path() const noexcept { return path_; }
 

@@ -196,6 +196,32 @@ TEST(CacheDirOpen, DirectoryChownedToAnotherUserIsRefused) {
       << dir.error().message;
 }
 
+// Root with another user's HOME (sudo -E): no root-owned directory may appear
+// in that user's tree (issue 12, item 7).
+TEST(CacheDirOpen, NothingIsCreatedInAParentOwnedByAnotherUser) {
+  TempDir scratch;
+  std::string const home = scratch / "home";
+  ASSERT_EQ(mkdir(home.c_str(), 0755), 0);
+  // As root the home is handed to another user; otherwise the policy owner
+  // is another uid than the home's (the caller's) own.
+  CachePolicy policy = CachePolicy::current_user();
+  if (running_as_root()) {
+    ASSERT_EQ(chown(home.c_str(), kOtherUid, kOtherUid), 0);
+  } else {
+    policy.owner = geteuid() + 1;
+  }
+  Result<CacheDir> dir = CacheDir::open_path(home + "/.cache/fedcred", policy);
+  ASSERT_FALSE(dir.ok());
+  EXPECT_NE(dir.error().message.find(home + " belongs to uid"), std::string::npos) << dir.error().message;
+  EXPECT_EQ(names_in(home), std::vector<std::string>{});
+}
+
+TEST(CacheDirOpen, WithoutCreateAMissingDirectoryStaysMissing) {
+  TempDir scratch;
+  EXPECT_FALSE(CacheDir::open_path(scratch / "a/b", CachePolicy::current_user(), /*create=*/false).ok());
+  EXPECT_EQ(names_in(scratch.path()), std::vector<std::string>{});
+}
+
 TEST(CacheDirOpen, RelativePathIsRefused) {
   EXPECT_FALSE(CacheDir::open_path("relative/dir").ok());
   EXPECT_FALSE(CacheDir::open_path("").ok());
