@@ -120,6 +120,16 @@ constexpr Flag kSetupGcpCredConfigFlags[] = {
     {"profile", "profile", true, "the command runs 'fedcred gcp --profile NAME'"},
 };
 
+constexpr Flag kServeFlags[] = {
+    {"listen", "listen", true, "loopback ADDR:PORT to listen on, repeatable (default 127.0.0.1:8960 and [::1]:8960)"},
+    {"aws-profile", "aws_profile", true, "serve this profile's AWS credentials at /aws/credentials"},
+    {"gcp-profile", "gcp_profile", true, "serve this profile's Google token as a GCE metadata server"},
+    {"token-file", "token_file", true, "the AWS route's Authorization token (created if missing)"},
+    {"token-group", "token_group", true, "group of a token file created at start (mode 0640)"},
+    kConfig,
+    {"stats", "stats", false, "print the counters of the server running on --listen and exit"},
+};
+
 struct Command {
   char const* name;     // as typed: "aws", "cache list"
   char const* request;  // the library command
@@ -144,6 +154,7 @@ constexpr Command kCommands[] = {
      "print the ~/.aws/config section that runs fedcred", false},
     {"setup gcp-cred-config", "setup-gcp-cred-config", kSetupGcpCredConfigFlags,
      "print the external_account credential config that runs fedcred", false},
+    {"serve", "serve", kServeFlags, "serve credentials on loopback to SDKs (AWS container endpoint)", false},
 };
 
 bool write_all(int fd, std::string_view s) {
@@ -249,7 +260,10 @@ int run_command(Command const& command, std::vector<std::string_view> const& arg
   // mode nothing does, -v included: a -v left in a credential config's
   // command would corrupt every response (`fedcred doctor --gcp -v` is the
   // way to watch that chain).
-  Verbosity verbosity{command.quiet_stderr ? -1 : FEDCRED_LOG_WARNING};
+  // serve is a daemon: its stderr is its log (the journal), so it says what it serves.
+  Verbosity verbosity{command.quiet_stderr                                ? -1
+                      : std::string_view(command.request) == "serve" ? FEDCRED_LOG_INFO
+                                                                      : FEDCRED_LOG_WARNING};
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {

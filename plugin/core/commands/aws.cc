@@ -72,33 +72,36 @@ CacheKey aws_cache_key(AwsRequest const& req) {
       .build();
 }
 
-Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps) {
+Result<AwsRequest> resolve_aws_command(CommandInputs const& in, CommandDeps const& deps) {
   auto config = load_command_config(in, deps);
   if (!config) return std::move(config).error();
-  auto req = resolve_aws_request(*config, in.profile, in.explicit_settings, deps.env, deps.default_timeout_seconds);
-  if (!req) return std::move(req).error();
-  // One deadline for the whole run: the lock wait and the fetch after it.
+  return resolve_aws_request(*config, in.profile, in.explicit_settings, deps.env, deps.default_timeout_seconds);
+}
+
+Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_t margin_seconds,
+                                              CommandDeps const& deps, AuditRecord& audit) {
+  // One deadline for the whole call: the lock wait and the fetch after it.
   std::int64_t const started_ms = deps.clock.monotonic_ms();
-  std::int64_t const deadline_ms = started_ms + req->timeout_seconds * 1000;
-  AuditRecord scratch;
-  AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
-  audit.profile = req->profile;
-  audit.source = req->source;
-  audit.target = req->role_arn;
-  audit.log_target = req->log_target;
+  std::int64_t const deadline_ms = started_ms + req.timeout_seconds * 1000;
+  audit.profile = req.profile;
+  audit.source = req.source;
+  audit.target = req.role_arn;
+  audit.log_target = req.log_target;
 
   auto fetch = [&]() -> Result<CacheEntry> {
-    auto creds = fetch_aws_credentials(*req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log, deadline_ms});
+    auto creds = fetch_aws_credentials(req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log, deadline_ms});
     if (!creds) return std::move(creds).error();
     deps.log.info("issued credentials for " +
-                  (creds->assumed_role_arn.empty() ? req->role_arn : creds->assumed_role_arn) + " until " +
+                  (creds->assumed_role_arn.empty() ? req.role_arn : creds->assumed_role_arn) + " until " +
                   format_rfc3339_utc(creds->expiration) +
                   (creds->request_id.empty() ? std::string() : " (STS request id " + creds->request_id + ")"));
-    return to_cache_entry(*req, *creds);
+    return to_cache_entry(req, *creds);
   };
   auto usable = [](CacheEntry const& e) { return from_cache_entry(e).has_value(); };
-  auto entry = cached_credentials(aws_cache_key(*req), *req, FetchBounds{started_ms, req->duration_seconds}, fetch,
-                                  usable, deps, &audit.cache);
+  RunSettings run = req;
+  run.refresh_margin_seconds = margin_seconds;
+  auto entry = cached_credentials(aws_cache_key(req), run, FetchBounds{started_ms, req.duration_seconds}, fetch, usable,
+                                  deps, &audit.cache);
   if (!entry) return std::move(entry).error();
   auto creds = from_cache_entry(*entry);
   if (!creds) return make_error(Status::internal, "credentials without their fields");
@@ -106,6 +109,16 @@ Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps)
   audit.session_name = creds->session_name;
   audit.request_id = creds->request_id;
   audit.expiration = creds->expiration;
+  return std::move(*creds);
+}
+
+Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps) {
+  auto req = resolve_aws_command(in, deps);
+  if (!req) return std::move(req).error();
+  AuditRecord scratch;
+  AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
+  auto creds = cached_aws_credentials(*req, req->refresh_margin_seconds, deps, audit);
+  if (!creds) return std::move(creds).error();
   return render_credential_process(*creds);
 }
 

@@ -20,9 +20,13 @@ Result<void> set_request_key(Request& req, std::string const& key, std::string c
   } else if (key == "config") {
     req.inputs.config_file = value;
   } else if (is_command_option(req.command, key)) {
-    auto option = validate_command_option(key, value);
+    auto const* spec = find_command(req.command);
+    auto option = spec->validate_option != nullptr ? spec->validate_option(key, value)
+                                                   : validate_command_option(key, value);
     if (!option) return std::move(option).error();
-    req.options[key] = value;
+    // serve's --listen is the one option given several times: they add up.
+    auto& slot = req.options[key];
+    slot = key == "listen" && !slot.empty() ? slot + "\n" + value : value;
   } else {
     auto valid = validate_setting(key, value);
     if (!valid) return std::move(valid).error();

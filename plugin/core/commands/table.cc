@@ -7,6 +7,7 @@
 #include "commands/cache.h"
 #include "commands/doctor.h"
 #include "commands/gcp.h"
+#include "commands/serve.h"
 #include "commands/setup.h"
 #include "commands/token.h"
 
@@ -18,6 +19,8 @@ constexpr std::span<std::string_view const> kNone{kNoOptions, 0};
 constexpr std::string_view kTokenOptions[] = {"output"};
 constexpr std::string_view kDoctorOptions[] = {"json", "gcp"};
 constexpr std::string_view kSetupAwsConfigOptions[] = {"exe"};
+constexpr std::string_view kServeOptions[] = {"listen", "aws_profile", "gcp_profile", "token_file", "token_group",
+                                             "stats"};
 constexpr std::string_view kSetupGcpCredConfigOptions[] = {"exe", "service_account", "output_file", "token_url",
                                                            "impersonation_url"};
 
@@ -45,19 +48,24 @@ Result<Secret> run_gcp_cred_config(CommandCall const& c) {
   return run_setup_gcp_cred_config(c.inputs, c.options, c.deps);
 }
 
-// name, hands out credentials, quiet stderr, options, run, failure document
+Result<Secret> run_serve(CommandCall const& c) { return run_serve_command(c.inputs, c.options, c.deps); }
+
+// name, hands out credentials, quiet stderr, options, run, option check, failure document
 constexpr std::array kTable{
-    CommandSpec{"aws", true, false, kNone, run_aws, nullptr},
-    CommandSpec{"gcp", true, true, kNone, run_gcp, render_gcp_error},
-    CommandSpec{"token", true, false, kTokenOptions, run_token, nullptr},
-    CommandSpec{"cache-list", false, false, kNone, run_cache_list_row, nullptr},
-    CommandSpec{"cache-clear", false, false, kNone, run_cache_clear_row, nullptr},
+    CommandSpec{"aws", true, false, kNone, run_aws, nullptr, nullptr},
+    CommandSpec{"gcp", true, true, kNone, run_gcp, nullptr, render_gcp_error},
+    CommandSpec{"token", true, false, kTokenOptions, run_token, nullptr, nullptr},
+    CommandSpec{"cache-list", false, false, kNone, run_cache_list_row, nullptr, nullptr},
+    CommandSpec{"cache-clear", false, false, kNone, run_cache_clear_row, nullptr, nullptr},
     // doctor and setup-*: reports and configuration, not credentials, so no
     // audit record; doctor's report is its document whether or not a check failed.
-    CommandSpec{"doctor", false, false, kDoctorOptions, run_doctor, nullptr},
-    CommandSpec{"setup-aws-trust-policy", false, false, kNone, run_trust_policy, nullptr},
-    CommandSpec{"setup-aws-config", false, false, kSetupAwsConfigOptions, run_aws_config, nullptr},
-    CommandSpec{"setup-gcp-cred-config", false, false, kSetupGcpCredConfigOptions, run_gcp_cred_config, nullptr},
+    CommandSpec{"doctor", false, false, kDoctorOptions, run_doctor, nullptr, nullptr},
+    CommandSpec{"setup-aws-trust-policy", false, false, kNone, run_trust_policy, nullptr, nullptr},
+    CommandSpec{"setup-aws-config", false, false, kSetupAwsConfigOptions, run_aws_config, nullptr, nullptr},
+    CommandSpec{"setup-gcp-cred-config", false, false, kSetupGcpCredConfigOptions, run_gcp_cred_config, nullptr,
+                nullptr},
+    // serve audits each issuance itself: it runs for days, not one request.
+    CommandSpec{"serve", false, false, kServeOptions, run_serve, validate_serve_option, nullptr},
 };
 
 }  // namespace

@@ -24,6 +24,8 @@ struct CommandSpec {
   // Its own request keys beyond "profile", "config" and the profile keys.
   std::span<std::string_view const> options;
   Result<Secret> (*run)(CommandCall const& call);
+  // Checks one of its options; nullptr: validate_command_option (setup.h).
+  Result<void> (*validate_option)(std::string_view key, std::string_view value);
   // What it prints on stdout when it fails (gcp: an executable error
   // response), or nullptr for nothing.
   Secret (*failure_document)(Error const& error);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/config.h"
+#include "config/serve_settings.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -93,12 +94,22 @@ std::optional<std::string> section_profile(std::string_view section) {
 int on_value(void* user, char const* section, char const* key, char const* value) {
   auto& s = *static_cast<ParseState*>(user);
   if (s.first_error) return 1;
+  if (std::string_view(section) == "serve") {
+    auto valid = validate_serve_setting(key, value);
+    if (!valid) {
+      s.first_error = make_error(Status::usage, location(s) + ": " + valid.error().message);
+      s.first_error_line = s.reader->line;
+      return 1;
+    }
+    s.into->serve[key] = Setting{value, location(s)};
+    return 1;
+  }
   auto profile = section_profile(section);
   if (!profile) {
     std::string what = *section == '\0' ? "key '" + std::string(key) + "' outside any section"
                                         : "unknown section [" + std::string(section) + "]";
     s.first_error = make_error(Status::usage, location(s) + ": " + what +
-                                                  " (use [default] or [profile NAME])");
+                                                  " (use [default], [profile NAME] or [serve])");
     s.first_error_line = s.reader->line;
     return 1;
   }
@@ -250,12 +261,13 @@ Result<void> parse_config_text(std::string const& name, std::string const& text,
                             name + ":" + std::to_string(rc) + ": syntax error (expected [section] or key = value)"));
   }
   for (auto const& [section, line] : reader.sections) {
-    if (section_profile(section)) continue;
+    if (section_profile(section) || section == "serve") continue;
     consider(line, make_error(Status::usage, name + ":" + std::to_string(line) + ": unknown section [" + section +
-                                                 "] (use [default] or [profile NAME])"));
+                                                 "] (use [default], [profile NAME] or [serve])"));
   }
   if (first) return *first;
   for (auto const& [section, line] : reader.sections) {
+    if (section == "serve") continue;
     into.sections[*section_profile(section)];
   }
   if (rc != 0) return make_error(Status::internal, name + ": the INI parser failed");

@@ -24,6 +24,7 @@ struct ConfigFile {
 struct ConfigSet {
   std::vector<std::string> files_read;
   std::map<std::string, Settings> sections;
+  Settings serve;  // [serve]: `fedcred serve` (serve_settings.h)
 };
 
 // The files to read, lowest precedence first: an explicit file (the "config"

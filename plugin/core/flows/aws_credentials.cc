@@ -40,4 +40,13 @@ Secret render_credential_process(AwsCredentials const& creds) {
   return w.finish();
 }
 
+Secret render_container_credentials(AwsCredentials const& creds) {
+  JsonWriter w;
+  w.string("AccessKeyId", creds.access_key_id.reveal())
+      .string("SecretAccessKey", creds.secret_access_key.reveal())
+      .string("Token", creds.session_token.reveal())
+      .string("Expiration", format_rfc3339_utc(creds.expiration));
+  return w.finish();
+}
+
 }  // namespace fedcred

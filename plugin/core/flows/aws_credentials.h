@@ -33,4 +33,8 @@ Result<AwsCredentials> aws_credentials_from_exchange(Values const& results, std:
 
 Secret render_credential_process(AwsCredentials const& creds);
 
+// The container-credentials provider's document (PROTOCOLS.md 4.2), which
+// `fedcred serve` answers: {"AccessKeyId","SecretAccessKey","Token","Expiration"}.
+Secret render_container_credentials(AwsCredentials const& creds);
+
 }  // namespace fedcred

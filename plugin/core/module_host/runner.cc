@@ -14,7 +14,7 @@
 
 #include "fedcred/module.h"
 #include "fedcred_build_config.h"
-#include "base/unique_fd.h"
+#include "module_host/module_file.h"
 
 // The host side of one module call: what module.h calls fedcred_module_call.
 struct fedcred_module_call {
@@ -26,11 +26,6 @@ struct fedcred_module_call {
 
 namespace fedcred {
 namespace {
-
-struct DlClose {
-  void operator()(void* handle) const noexcept { dlclose(handle); }
-};
-using ModuleHandle = std::unique_ptr<void, DlClose>;
 
 char const* host_param(fedcred_module_call const* call, char const* key) {
   auto it = call->params->find(key);
@@ -57,114 +52,6 @@ std::string canonical_path(std::string const& path) {
   return realpath(path.c_str(), resolved) == nullptr ? std::string() : std::string(resolved);
 }
 
-bool owned_safely(struct stat const& st) {
-  return (st.st_uid == 0 || st.st_uid == geteuid()) && (st.st_mode & 022) == 0;
-}
-
-// A directory on the way to the modules: as ssh's safe_path, owned by root or
-// the caller and writable by nobody else. A root-owned sticky directory (/tmp)
-// is accepted: others may create entries there but cannot rename or remove
-// the caller's, so a directory the caller owns below it cannot be swapped.
-bool directory_safe(struct stat const& st) {
-  if (!S_ISDIR(st.st_mode)) return false;
-  if (owned_safely(st)) return true;
-  return st.st_uid == 0 && (st.st_mode & S_ISVTX) != 0;
-}
-
-// FEDCRED_E_INTERNAL, as fedcred(1) and libfedcred(3) document: an unsafe
-// module is a broken installation, not a mistake in the request.
-Error refused(std::string const& path, std::string const& why) {
-  return make_error(Status::internal, "module " + path + " refused: " + why);
-}
-
-// Every directory from the module directory up to / (after resolving
-// symbolic links, so the chain checked is the chain used): anyone who can
-// write to one of them can replace what is below it.
-Result<void> check_directory_chain(std::string const& path, std::string const& canonical_dir) {
-  std::string dir = canonical_dir;
-  while (true) {
-    struct stat st {};
-    if (lstat(dir.c_str(), &st) != 0 || !directory_safe(st)) {
-      return refused(path, "directory " + dir +
-                               " must be owned by root or you and writable by its owner only "
-                               "(checked up to /, as ssh checks its keys)");
-    }
-    if (dir == "/") return {};
-    auto slash = dir.rfind('/');
-    dir = slash == 0 ? "/" : dir.substr(0, slash);
-  }
-}
-
-// A module runs with the caller's privileges and sees its credentials, so it
-// must be as trustworthy as the library: a regular file (not a symlink) owned
-// by root or the caller that nobody else can write, in a directory chain
-// nobody else can write. Returns the open descriptor that was checked: that
-// file, not whatever the path names a moment later, is what gets loaded.
-Result<UniqueFd> open_module_file(std::string const& directory, std::string const& file) {
-  std::string const path = directory + "/" + file;
-  std::string const canonical_dir = canonical_path(directory);
-  if (canonical_dir.empty()) {
-    if (errno == ENOENT) {
-      return make_error(Status::usage, "unknown source or exchange: module directory " + directory +
-                                           " not found (FEDCRED_MODULE_DIR overrides the directory)");
-    }
-    return refused(path, std::string("cannot resolve its directory: ") + std::strerror(errno));
-  }
-  if (auto chain = check_directory_chain(path, canonical_dir); !chain) return std::move(chain).error();
-  UniqueFd dir(open(canonical_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  UniqueFd fd(dir.valid() ? openat(dir.get(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) : -1);
-  struct stat st {};
-  if (!fd.valid() || fstat(fd.get(), &st) != 0) {
-    if (errno == ENOENT) {
-      // Most often a misspelt source name in the config or on the command line.
-      return make_error(Status::usage, "unknown source or exchange: module " + path + " not found" +
-                                           " (check the source name; FEDCRED_MODULE_DIR overrides the directory)");
-    }
-    return refused(path, std::string(std::strerror(errno)) + " (a symbolic link is not followed)");
-  }
-  if (!S_ISREG(st.st_mode) || !owned_safely(st)) {
-    return refused(path, "it must be a regular file owned by root or you, writable by its owner only");
-  }
-  return fd;
-}
-
-fedcred_module const* module_entry(void* handle) {
-  auto entry = reinterpret_cast<fedcred_module_entry_fn>(dlsym(handle, FEDCRED_MODULE_ENTRY_SYMBOL));
-  return entry == nullptr ? nullptr : entry();
-}
-
-bool is_module_named(void* handle, std::string const& name) {
-  fedcred_module const* m = module_entry(handle);
-  return m != nullptr && m->name != nullptr && name == m->name;
-}
-
-// dlopen() of the descriptor that was checked, through /proc/self/fd (glibc
-// has no fdlopen). glibc returns an already-loaded object whose name matches
-// before it opens anything, and descriptor numbers are reused: a
-// "/proc/self/fd/N" still naming another loaded module (one that outlived its
-// descriptor) would be returned instead. Such a number is skipped by moving
-// the descriptor up; an object of that name that is this very module was
-// loaded through this check before and is reused. Without /proc (a bare
-// chroot) the path is loaded: the directory chain check already means nobody
-// else can swap it.
-void* dlopen_checked(UniqueFd& fd, std::string const& path, std::string const& name) {
-  constexpr int kRtld = RTLD_NOW | RTLD_LOCAL;
-  for (int attempt = 0; attempt < 16; ++attempt) {
-    std::string const by_fd = "/proc/self/fd/" + std::to_string(fd.get());
-    struct stat via_proc {}, opened {};
-    if (stat(by_fd.c_str(), &via_proc) != 0 || fstat(fd.get(), &opened) != 0 || via_proc.st_dev != opened.st_dev ||
-        via_proc.st_ino != opened.st_ino) {
-      return dlopen(path.c_str(), kRtld);
-    }
-    ModuleHandle resident(dlopen(by_fd.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD));
-    if (!resident || is_module_named(resident.get(), name)) return dlopen(by_fd.c_str(), kRtld);
-    UniqueFd higher(fcntl(fd.get(), F_DUPFD_CLOEXEC, fd.get() + 1));
-    if (!higher) break;
-    fd = std::move(higher);
-  }
-  return nullptr;
-}
-
 class DlopenModuleRunner final : public ModuleRunner {
  public:
   explicit DlopenModuleRunner(std::string directory) : directory_(std::move(directory)) {}
@@ -185,35 +72,23 @@ class DlopenModuleRunner final : public ModuleRunner {
 
  private:
   Result<fedcred_module const*> load(std::string const& name) {
-    std::string const file = "fedcred-" + name + ".so";
-    std::string const path = directory_ + "/" + file;
-    auto fd = open_module_file(directory_, file);
-    if (!fd) return std::move(fd).error();
-    // RTLD_LOCAL: modules must not leak their libcurl/OpenSSL symbols into
-    // the process; RTLD_NOW: fail here, not halfway through a request.
-    ModuleHandle handle(dlopen_checked(*fd, path, name));
-    if (!handle) {
-      char const* why = dlerror();
-      return make_error(Status::internal, "cannot load module " + path + ": " + (why != nullptr ? why : "no free name"));
-    }
-    fedcred_module const* module = module_entry(handle.get());
+    std::string path = directory_ + "/fedcred-" + name + ".so";
+    auto opened = open_module_file(directory_, path);
+    if (!opened) return std::move(opened).error();
+    ModuleHandle handle = std::move(*opened);
+    auto entry = reinterpret_cast<fedcred_module_entry_fn>(dlsym(handle.get(), FEDCRED_MODULE_ENTRY_SYMBOL));
+    fedcred_module const* module = entry == nullptr ? nullptr : entry();
     if (module == nullptr || module->abi_version != FEDCRED_MODULE_ABI_VERSION || module->run == nullptr ||
-        !is_module_named(handle.get(), name)) {
+        module->name == nullptr || name != module->name) {
       return make_error(Status::internal, "module " + path + " is not a fedcred module of ABI version " +
                                               std::to_string(FEDCRED_MODULE_ABI_VERSION));
     }
-    // The descriptor stays open while the module is loaded, so no other
-    // module of this runner can get the same /proc/self/fd name.
-    loaded_.push_back({std::move(handle), std::move(*fd)});
+    handles_.push_back(std::move(handle));
     return module;
   }
 
-  struct Loaded {
-    ModuleHandle handle;
-    UniqueFd fd;
-  };
   std::string directory_;
-  std::vector<Loaded> loaded_;
+  std::vector<ModuleHandle> handles_;
 };
 
 }  // namespace

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+// `fedcred serve` (issue 14): a loopback credentials endpoint for SDKs that
+// cannot run a helper. This file runs it: resolve [serve] and the flags,
+// prepare the token file, start fedcred-serve.so, fetch what it serves (fail
+// fast), then refresh ahead of expiry until SIGTERM. The HTTP side lives in
+// the module (common/serve_abi.h).
+#pragma once
+
+#include "commands/command.h"
+#include "commands/setup.h"
+#include "result.h"
+#include "secret.h"
+
+namespace fedcred {
+
+// Options (CommandOptions): "listen" (newline-separated ADDR:PORT),
+// "aws_profile", "gcp_profile", "token_file", "token_group" (override
+// [serve]), "stats" ("true": print a running server's counters and exit).
+bool is_serve_option(std::string_view key);
+Result<void> validate_serve_option(std::string_view key, std::string_view value);
+
+// Runs until SIGTERM, SIGINT or SIGHUP; returns an empty document then.
+// SIGUSR1 logs the counters.
+Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& options, CommandDeps const& deps);
+
+}  // namespace fedcred

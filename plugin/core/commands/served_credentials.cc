@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands/served_credentials.h"
+
+#include "commands/aws.h"
+#include "flows/aws_credentials.h"
+#include "serve_abi.h"
+
+namespace fedcred {
+namespace {
+
+class ServedAws final : public ServedCredential {
+ public:
+  ServedAws(AwsRequest req, CommandDeps const& deps) : req_(std::move(req)), deps_(deps) {}
+  int route() const override { return FEDCRED_SERVE_AWS; }
+  std::string describe() const override {
+    return "AWS profile " + (req_.profile.empty() ? std::string("(default)") : req_.profile) + " (" + req_.role_arn +
+           ")";
+  }
+  std::int64_t cache_margin() const override { return req_.refresh_margin_seconds; }
+  Result<Issued> fetch(std::int64_t margin_seconds) override {
+    Issued out;
+    out.audit.command = "serve";
+    auto creds = cached_aws_credentials(req_, margin_seconds, deps_, out.audit);
+    if (!creds) {
+      Error e = std::move(creds).error();
+      return e;
+    }
+    out.value = render_container_credentials(*creds);
+    out.expiration = creds->expiration;
+    return out;
+  }
+
+ private:
+  AwsRequest req_;
+  CommandDeps const& deps_;
+};
+
+class ServedGoogle final : public ServedCredential {
+ public:
+  ServedGoogle(std::string profile, GoogleTokenSource& source) : profile_(std::move(profile)), source_(source) {}
+  int route() const override { return FEDCRED_SERVE_GOOGLE; }
+  std::string describe() const override { return "Google profile " + profile_; }
+  // Google's libraries refresh 5 minutes (Node) or less before expiry.
+  std::int64_t cache_margin() const override { return 300; }
+  Result<Issued> fetch(std::int64_t margin_seconds) override {
+    auto token = source_.current_token(profile_, margin_seconds);
+    if (!token) return std::move(token).error();
+    Issued out;
+    out.audit.command = "serve";
+    out.audit.profile = profile_;
+    out.audit.expiration = token->expiration;
+    out.value = std::move(token->access_token);
+    out.expiration = token->expiration;
+    return out;
+  }
+
+ private:
+  std::string profile_;
+  GoogleTokenSource& source_;
+};
+
+}  // namespace
+
+std::unique_ptr<ServedCredential> make_served_aws(AwsRequest req, CommandDeps const& deps) {
+  return std::make_unique<ServedAws>(std::move(req), deps);
+}
+
+std::unique_ptr<ServedCredential> make_served_google(std::string profile, GoogleTokenSource& source) {
+  return std::make_unique<ServedGoogle>(std::move(profile), source);
+}
+
+}  // namespace fedcred

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// The library's side of fedcred-serve.so (common/serve_abi.h): loads it only
+// when `fedcred serve` runs, and owns the running server.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/serve_settings.h"
+#include "module_host/module_file.h"
+#include "output/logger.h"
+#include "result.h"
+#include "secret.h"
+#include "serve_abi.h"
+
+namespace fedcred {
+
+struct ServerOptions {
+  std::vector<ListenAddress> listen;
+  std::optional<Secret> aws_authorization;  // nullopt: no AWS route
+  struct Google {
+    std::string email;
+    std::vector<std::string> scopes;
+    std::string project_id;
+    std::string numeric_project_id;
+  };
+  std::optional<Google> google;  // nullopt: no metadata emulation
+};
+
+// A started server; stops it (closing its sockets) when destroyed.
+class RunningServer {
+ public:
+  RunningServer(ModuleHandle module, fedcred_serve_api const* api, fedcred_server* server,
+                std::unique_ptr<Logger> log);
+  RunningServer(RunningServer const&) = delete;
+  RunningServer& operator=(RunningServer const&) = delete;
+  ~RunningServer();
+
+  void publish(int what, Secret const& value, std::int64_t expiration);
+  void note_refresh(bool succeeded);
+  fedcred_serve_stats stats() const;
+  void notify(char const* state);
+
+ private:
+  ModuleHandle module_;  // declared first: unloaded after the server stopped
+  fedcred_serve_api const* api_;
+  fedcred_server* server_;
+  std::unique_ptr<Logger> log_;  // the module logs through it from its threads
+};
+
+// Loads fedcred-serve.so from `module_dir` and starts it (listening at once).
+// Errors: Status::usage (port in use, bad address, module missing),
+// Status::internal.
+Result<std::unique_ptr<RunningServer>> start_server(std::string const& module_dir, ServerOptions const& options,
+                                                     Logger const& log);
+
+}  // namespace fedcred

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "aws_route.h"
+
+namespace fedcred::serve {
+namespace {
+
+// Compares in time independent of where the first difference is, so the
+// token cannot be guessed byte by byte from response times.
+bool same_secret(std::string_view given, std::string const& expected) {
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+    diff = static_cast<unsigned char>(diff | (g ^ static_cast<unsigned char>(expected[i])));
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+HttpResponse aws_credentials(HttpRequest const& req, std::string const& expected_authorization,
+                             PublishedSlot const& slot, std::int64_t now_unix) {
+  if (req.method != "GET") return json_error(405, "MethodNotAllowed", "only GET is supported");
+  if (!req.authorization || !same_secret(*req.authorization, expected_authorization)) {
+    return json_error(401, "Unauthorized",
+                      "the Authorization header must equal the content of the server's token file "
+                      "(AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)");
+  }
+  auto current = slot.current();
+  if (!valid_at(current.get(), now_unix)) {
+    return json_error(503, "CredentialsUnavailable",
+                      "no valid credentials: the last refresh failed and the previous ones have expired "
+                      "(see the server's log)");
+  }
+  HttpResponse r;
+  r.body = current->value;
+  return r;
+}
+
+}  // namespace fedcred::serve

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// libmicrohttpd in front of the Router: one daemon per listening socket, each
+// event driven (epoll) with a small thread pool, so a slow or oversized
+// request costs one connection slot, never a thread other clients wait for.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "router.h"
+
+struct MHD_Daemon;
+
+namespace fedcred::serve {
+
+using LogFn = std::function<void(int level, std::string const& message)>;
+
+class HttpDaemons {
+ public:
+  HttpDaemons(Router& router, LogFn log) : router_(router), log_(std::move(log)) {}
+  HttpDaemons(HttpDaemons const&) = delete;
+  HttpDaemons& operator=(HttpDaemons const&) = delete;
+  ~HttpDaemons();  // stops every daemon (and closes its socket)
+
+  // Takes ownership of `fd` (closed by the daemon, or here on failure).
+  // Returns an error message, empty on success.
+  std::string start(int fd);
+
+  Router& router() { return router_; }
+  LogFn const& log() const { return log_; }
+
+ private:
+  struct Stop {
+    void operator()(MHD_Daemon* d) const noexcept;
+  };
+  Router& router_;
+  LogFn log_;
+  std::vector<std::unique_ptr<MHD_Daemon, Stop>> daemons_;
+};
+
+}  // namespace fedcred::serve

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// One request as the routes see it, and the answer they give: plain values,
+// so the routing is tested without a socket (tests/unit/modules/serve).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fedcred::serve {
+
+struct HttpRequest {
+  std::string_view method;
+  std::string_view path;  // without the query string
+  std::optional<std::string_view> host;
+  std::optional<std::string_view> authorization;
+  std::optional<std::string_view> metadata_flavor;
+  bool forwarded = false;  // an X-Forwarded-For header is present
+  std::optional<std::string_view> recursive;  // the "recursive" query argument
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  // May hold credentials: the daemon copies it into memory it wipes, and
+  // clears this one (WipedString below).
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A JSON error body {"code":..,"message":..}: never built from request data,
+// so a client cannot make the server echo anything.
+HttpResponse json_error(int status, std::string_view code, std::string_view message);
+
+}  // namespace fedcred::serve

@@ -1,0 +1,391 @@
+"""`fedcred serve` (issue 14), the real binary against the GCE metadata and STS stand-ins:
+the AWS container-credentials route and its token file, the shared cache with `fedcred aws`,
+refresh ahead of expiry, the faults (STS down at start and during refresh, token file
+problems, port in use, bad Host, oversized and slowloris requests), counters and the audit
+trail. The Google route is not wired yet (it needs issue 13's access-token flow): its HTTP
+behaviour is covered by tests/unit/modules/serve/router_test.cc, and here only the refusal
+to start with --gcp-profile."""
+
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
+
+from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: E402
+                     FedcredTestCase, GceStsFixture, fedcred_bin)
+from test_audit import SyslogCollector  # noqa: E402
+from test_cache_support import loaded_objects, rfc3339_in  # noqa: E402
+from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
+                                profile_config)
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+CONTAINER_KEYS = {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}
+
+
+class ServeTestCase(GceStsFixture, FedcredTestCase):
+    sts_trust = True
+
+    def setUp(self):
+        super().setUp()
+        self.syslog = SyslogCollector(os.path.join(self.sandbox.root, "syslog.sock"))
+        self.addCleanup(self.syslog.close)
+        self.env["FEDCRED_SYSLOG_SOCKET"] = self.syslog.path
+        self.sandbox.write_config(profile_config())
+
+    def serve(self, *args, ready=True, token_file=None):
+        server = ServeProcess(self.sandbox, self.env, ["--aws-profile", PROFILE] + list(args))
+        if token_file is not None:
+            server.token_file = token_file
+        self.addCleanup(server.stop)
+        return server.wait_ready() if ready else server
+
+    def assert_clean_log(self, server):
+        text = server.log()
+        for secret in self.secrets():
+            self.assertNotIn(secret, text, "a secret (%s...) is in the server's log" % secret[:8])
+        token = server.token() if os.path.isfile(server.token_file) else ""
+        if token:
+            self.assertNotIn(token, text, "the authorization token is in the server's log")
+
+    def issued_lines(self):
+        return [l for l in self.syslog.lines if "event=issued" in l and "command=serve" in l]
+
+
+class TestAwsRoute(ServeTestCase):
+    def test_serves_the_container_credentials_document(self):
+        server = self.serve()
+        resp = server.credentials()
+        self.assertEqual(resp.status, 200, resp.body)
+        self.assertTrue(resp.headers.get("Content-Type", "").startswith("application/json"))
+        doc = resp.json()
+        self.assertEqual(set(doc), CONTAINER_KEYS)
+        issued = self.sts.stats()["issued"]
+        self.assertEqual(len(issued), 1)
+        self.assertEqual(doc["AccessKeyId"], issued[0]["AccessKeyId"])
+        self.assertEqual(doc["Token"], issued[0]["SessionToken"])
+        self.assertRegex(doc["Expiration"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        health = http_get(server.port, "/healthz")
+        self.assertEqual(health.status, 200)
+        self.assertIn(doc["Expiration"], health.body)
+        self.assertNotIn(doc["AccessKeyId"], health.body)
+        self.assert_clean_log(server)
+
+    def test_many_requests_one_sts_call_one_audit_line(self):
+        server = self.serve()
+        for _ in range(20):
+            self.assertEqual(server.credentials().status, 200)
+        self.assertEqual(self.sts.stats()["assume_calls"], 1)
+        self.syslog.wait_for(1)
+        self.assertEqual(len(self.issued_lines()), 1, self.syslog.lines)
+        for line in self.syslog.lines:
+            for secret in self.secrets() + [server.token()]:
+                self.assertNotIn(secret, line)
+
+    def test_shares_the_cache_and_single_flight_with_fedcred_aws(self):
+        server = self.serve()
+        served = server.credentials().json()
+        res = self.fedcred("aws", "--profile", PROFILE, env=self.env)
+        doc = self.assert_credentials(res)
+        self.assertEqual(doc["AccessKeyId"], served["AccessKeyId"])
+        self.assertEqual(self.sts.stats()["assume_calls"], 1, "fedcred aws made a second STS call")
+
+    def test_fedcred_aws_cache_hit_maps_no_server_library(self):
+        self.serve()
+        res = self.fedcred("aws", "--profile", PROFILE, env=dict(self.env, LD_DEBUG="files"))
+        self.assertEqual(res.returncode, 0, res.describe())
+        objects = loaded_objects(res.stderr)
+        self.assertTrue(objects, "LD_DEBUG output not understood")
+        for name in objects:
+            self.assertNotIn("microhttpd", name)
+            self.assertNotIn("fedcred-serve", name)
+            self.assertNotIn("libsystemd", name)
+
+    def test_missing_or_wrong_authorization_is_401_json(self):
+        server = self.serve()
+        for token in (None, "wrong", server.token() + "x", server.token()[:-1]):
+            resp = server.credentials(token=token) if token else \
+                http_get(server.port, "/aws/credentials")
+            self.assertEqual(resp.status, 401, resp.body)
+            err = resp.json()
+            self.assertIn("message", err)
+            for secret in self.issued_secrets():
+                self.assertNotIn(secret, resp.body)
+
+    def test_bad_host_is_refused(self):
+        server = self.serve()
+        for host in ("evil.example", "evil.example:%d" % server.port, "10.1.2.3"):
+            resp = http_get(server.port, "/aws/credentials",
+                            {"Host": host, "Authorization": server.token()})
+            self.assertEqual(resp.status, 403, host)
+            self.assertNotIn("SecretAccessKey", resp.body)
+        ok = http_get(server.port, "/aws/credentials",
+                      {"Host": "localhost:%d" % server.port, "Authorization": server.token()})
+        self.assertEqual(ok.status, 200)
+
+    def test_metadata_paths_are_404_without_the_google_route(self):
+        server = self.serve()
+        resp = http_get(server.port, "/computeMetadata/v1/instance/service-accounts/default/token",
+                        {"Metadata-Flavor": "Google"})
+        self.assertEqual(resp.status, 404)
+
+
+class TestTokenFile(ServeTestCase):
+    def test_created_with_a_random_token_mode_0640(self):
+        server = self.serve()
+        st = os.stat(server.token_file)
+        self.assertEqual(stat.S_IMODE(st.st_mode), 0o640)
+        token = server.token()
+        self.assertRegex(token, r"^[0-9a-f]{64}$")
+        self.assertNotIn(token, server.log())
+
+    def test_an_existing_token_file_is_kept(self):
+        path = os.path.join(self.sandbox.root, "serve-token")
+        with open(path, "w") as f:
+            f.write("my-own-token-value")
+        os.chmod(path, 0o600)
+        server = self.serve()
+        self.assertEqual(server.token(), "my-own-token-value")
+        self.assertEqual(server.credentials().status, 200)
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+
+    def test_unusable_token_file_fails_at_start(self):
+        path = os.path.join(self.sandbox.root, "serve-token")
+        cases = {"directory": lambda: os.mkdir(path),
+                 "line break": lambda: write(path, "token\n"),
+                 "empty": lambda: write(path, ""),
+                 "symlink": lambda: os.symlink("/etc/hostname", path)}
+        for name, make in cases.items():
+            with self.subTest(name):
+                if os.path.isdir(path) and not os.path.islink(path):
+                    os.rmdir(path)
+                elif os.path.lexists(path):
+                    os.unlink(path)
+                make()
+                res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:1",
+                                   "--token-file", path, env=self.env)
+                self.assertEqual(res.returncode, EXIT_IO, res.describe())
+                self.assertIn("token file " + path, res.stderr)
+                self.assertEqual(self.sts.stats()["assume_calls"], 0)
+
+    def test_token_file_in_a_missing_directory(self):
+        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:1",
+                           "--token-file", os.path.join(self.sandbox.root, "nope", "token"),
+                           env=self.env)
+        self.assertEqual(res.returncode, EXIT_IO, res.describe())
+        self.assertIn("token file", res.stderr)
+
+
+class TestStartFaults(ServeTestCase):
+    def test_sts_down_at_start_exits_transient(self):
+        self.sts.set_fault({"status": 503})
+        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % 0x2000,
+                           "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env,
+                           timeout=60)
+        self.assertEqual(res.returncode, EXIT_TRANSIENT, res.describe())
+        self.assertIn("first credentials", res.stderr)
+        self.assertIn(PROFILE, res.stderr)
+        self.assert_no_secrets(res, self.secrets())
+
+    def test_denied_at_start_exits_denied(self):
+        self.sts.set_fault({"code": "AccessDenied", "message": "Not authorized", "status": 403})
+        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % 0x2001,
+                           "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env)
+        self.assertEqual(res.returncode, EXIT_DENIED, res.describe())
+        self.assertIn("AccessDenied", res.stderr)
+
+    def test_port_in_use(self):
+        busy = listening_socket()
+        self.addCleanup(busy.close)
+        port = busy.getsockname()[1]
+        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % port,
+                           "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env)
+        self.assertEqual(res.returncode, EXIT_USAGE, res.describe())
+        self.assertIn("in use", res.stderr)
+        self.assertEqual(self.sts.stats()["assume_calls"], 0, "no STS call before listening works")
+
+    def test_non_loopback_and_bad_usage(self):
+        for args in (["--listen", "0.0.0.0:8960"], ["--listen", "192.168.1.1:80"],
+                     ["--listen", "[::]:8960"], ["--listen", "localhost:80"], []):
+            res = self.fedcred("serve", *args, "--token-file", os.path.join(self.sandbox.root, "t"),
+                               *(["--aws-profile", PROFILE] if args else []), env=self.env)
+            self.assertEqual(res.returncode, EXIT_USAGE, res.describe())
+            self.assertEqual(self.sts.stats()["assume_calls"], 0)
+
+    def test_google_route_is_refused_until_access_token_is_wired(self):
+        res = self.fedcred("serve", "--gcp-profile", PROFILE, "--listen", "127.0.0.1:1",
+                           "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env)
+        self.assertEqual(res.returncode, EXIT_USAGE, res.describe())
+        self.assertIn("access-token", res.stderr)
+
+
+class TestRefresh(ServeTestCase):
+    def setUp(self):
+        super().setUp()
+        # short credentials and no cache margin: the server's own lead decides
+        self.sandbox.write_config(profile_config("refresh_margin = 0\n"))
+
+    def test_refreshes_ahead_of_expiry(self):
+        self.sts.set_fault({"expiration": rfc3339_in(12), "times": 1})
+        server = self.serve()
+        first = server.credentials().json()
+        deadline = time.monotonic() + 60
+        current = first
+        while current["AccessKeyId"] == first["AccessKeyId"] and time.monotonic() < deadline:
+            resp = server.credentials()
+            self.assertEqual(resp.status, 200, "a refresh ahead of expiry leaves no gap\n" + resp.body)
+            current = resp.json()
+            time.sleep(0.2)
+        self.assertNotEqual(current["AccessKeyId"], first["AccessKeyId"], server.log())
+        self.assertEqual(self.sts.stats()["assume_calls"], 2)
+        self.syslog.wait_for(2)
+        self.assertEqual(len(self.issued_lines()), 2, self.syslog.lines)
+        self.assert_clean_log(server)
+
+    def test_sts_down_during_refresh_serves_last_good_then_503(self):
+        self.sts.set_fault({"expiration": rfc3339_in(12)})
+        server = self.serve()
+        first = server.credentials().json()
+        self.sts.set_fault({"status": 500})
+        deadline = time.monotonic() + 60
+        resp = server.credentials()
+        while resp.status == 200 and time.monotonic() < deadline:
+            self.assertEqual(resp.json()["AccessKeyId"], first["AccessKeyId"])
+            time.sleep(0.2)
+            resp = server.credentials()
+        self.assertEqual(resp.status, 503, server.log())
+        self.assertIn("message", resp.json())
+        self.assertNotIn(first["SecretAccessKey"], resp.body)
+        self.assertEqual(http_get(server.port, "/healthz").status, 503)
+        self.assertGreaterEqual(self.sts.stats()["assume_calls"], 2, "the refresh was attempted")
+        deadline = time.monotonic() + 30
+        while "refresh of" not in server.log() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertIn("refresh of", server.log())
+        # STS back: the server recovers by itself
+        self.sts.set_fault({})
+        deadline = time.monotonic() + 90
+        while server.credentials().status != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(server.credentials().status, 200, server.log())
+        self.assert_clean_log(server)
+
+
+class TestRobustness(ServeTestCase):
+    def test_slowloris_and_oversized_requests_do_not_block_others(self):
+        server = self.serve()
+        slow = []
+        for _ in range(20):
+            s = socket.create_connection(("127.0.0.1", server.port))
+            s.sendall(b"GET /aws/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            slow.append(s)
+        self.addCleanup(lambda: [s.close() for s in slow])
+        big = socket.create_connection(("127.0.0.1", server.port))
+        self.addCleanup(big.close)
+        big.settimeout(10)
+        big.sendall(b"GET /aws/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 65536
+                    + b"\r\n\r\n")
+        answer = b""
+        try:
+            while True:
+                chunk = big.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+                if b"\r\n\r\n" in answer:
+                    break
+        except (ConnectionResetError, socket.timeout):
+            pass
+        self.assertFalse(answer.startswith(b"HTTP/1.1 200"), answer[:200])
+        for _ in range(10):
+            self.assertEqual(server.credentials().status, 200)
+        self.assertEqual(http_get(server.port, "/healthz").status, 200)
+
+    def test_post_and_unknown_paths(self):
+        server = self.serve()
+        self.assertEqual(http_get(server.port, "/nope").status, 404)
+        import http.client
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("POST", "/aws/credentials", body=b"x" * 100,
+                     headers={"Authorization": server.token()})
+        self.assertEqual(conn.getresponse().status, 405)
+        conn.close()
+
+
+class TestSystemd(ServeTestCase):
+    def test_notifies_ready_once_the_first_credentials_are_in(self):
+        path = os.path.join(self.sandbox.root, "notify.sock")
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(path)
+        notify.settimeout(30)
+        self.addCleanup(notify.close)
+        self.sts.set_fault({"hang": 1.0})
+        self.env["NOTIFY_SOCKET"] = path
+        server = self.serve(ready=False)
+        message = notify.recv(4096).decode()
+        self.assertIn("READY=1", message)
+        self.assertEqual(self.sts.stats()["assume_calls"], 1, "READY only after the first exchange")
+        self.assertEqual(server.credentials().status, 200)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_socket_activation(self):
+        port = listening_socket()
+        number = port.getsockname()[1]
+        port.close()
+        # it passes on only the environment named with -E
+        keep = [a for key in sorted(self.env) for a in ("-E", key)]
+        argv = ["systemd-socket-activate", "-l", "127.0.0.1:%d" % number] + keep + [fedcred_bin(), "serve",
+                "--aws-profile", PROFILE, "--token-file", os.path.join(self.sandbox.root, "tok"),
+                # ignored: systemd's socket wins
+                "--listen", "127.0.0.1:1"]
+        proc = subprocess.Popen(argv, env=self.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.addCleanup(lambda: (proc.poll() is None and proc.terminate(), proc.wait()))
+        # the first connection starts the server; it answers once the credentials are in
+        deadline = time.monotonic() + 30
+        status = None
+        while status != 200 and time.monotonic() < deadline:
+            try:
+                status = http_get(number, "/healthz").status
+            except OSError:  # systemd-socket-activate not listening yet
+                time.sleep(0.1)
+        self.assertEqual(status, 200, proc.stderr.read().decode() if proc.poll() is not None else "")
+        with open(os.path.join(self.sandbox.root, "tok")) as f:
+            token = f.read()
+        self.assertEqual(http_get(number, "/aws/credentials", {"Authorization": token}).status, 200)
+
+
+class TestCounters(ServeTestCase):
+    def test_sigusr1_and_stats(self):
+        server = self.serve()
+        server.credentials()
+        server.credentials(token="bad")
+        res = self.fedcred("serve", "--stats", "--listen", "127.0.0.1:%d" % server.port, env=self.env)
+        self.assertEqual(res.returncode, 0, res.describe())
+        import json
+        stats = json.loads(res.stdout)
+        self.assertGreaterEqual(stats["requests"], 3)
+        self.assertGreaterEqual(stats["4xx"], 1)
+        self.assertEqual(stats["issued"], 1)
+        server.proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 10
+        while "stats: requests=" not in server.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertIn("stats: requests=", server.log())
+        self.assertEqual(server.stop(), 0)
+        self.assert_clean_log(server)
+
+
+if __name__ == "__main__":
+    unittest.main()
