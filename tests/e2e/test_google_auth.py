@@ -8,7 +8,10 @@ executable response; the library sends the JWT to the stand-in Google STS, which
 signature against the AWS issuer's JWKS and its audience, then impersonates a service account
 at the stand-in generateAccessToken. getAccessToken() must return that impersonated token.
 With `output_file`: a fresh client within the token's validity is served from the file and
-fedcred does not run again (counted through a wrapper script). The same with source gce.
+fedcred does not run again (counted through a wrapper script). The same with source gce. And
+what the token is for: the library's own authorized request reads an object from the Cloud
+Storage stand-in, which lets through only the impersonated service account's token
+(tests/e2e/node/read_gcs_object.js, the same script demo/run uses).
 
 Without node or the installed library every test is a TAP "not ok" that says how to install
 it: this suite never passes by skipping."""
@@ -25,18 +28,22 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "standins"))
 
+import fake_gcs  # noqa: E402
 import fake_google_sts  # noqa: E402
 import gce_metadata  # noqa: E402
 from harness import FedcredTestCase, fedcred_bin, token_secrets  # noqa: E402
 
 NODE_DIR = os.path.join(HERE, "node")
 NODE_SCRIPT = os.path.join(NODE_DIR, "get_access_token.js")
+GCS_SCRIPT = os.path.join(NODE_DIR, "read_gcs_object.js")
 LIBRARY_DIR = os.path.join(NODE_DIR, "node_modules", "google-auth-library")
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/"
             "providers/aws")
 OTHER_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/"
                   "pool/providers/other")
 SERVICE_ACCOUNT = "sa@p.iam.gserviceaccount.com"
+BUCKET, OBJECT = "fedcred-e2e", "reports/hello.txt"
+GCS_CONTENT = "object only sa@p can read\n"
 JWT_TYPE = "urn:ietf:params:oauth:token-type:jwt"
 
 
@@ -47,7 +54,7 @@ def node_problem():
         return "node is not installed (Node 18+ is needed for google-auth-library@10)"
     if not os.path.isfile(os.path.join(LIBRARY_DIR, "package.json")):
         return ("google-auth-library is not installed in %s: run `npm ci --prefix tests/e2e/node` "
-                "(as .ci/run should)" % NODE_DIR)
+                "(bash tests/run does)" % NODE_DIR)
     with open(os.path.join(NODE_DIR, "package.json")) as f:
         wanted = json.load(f)["dependencies"]["google-auth-library"]
     with open(os.path.join(LIBRARY_DIR, "package.json")) as f:
@@ -111,7 +118,7 @@ class GoogleAuthCase(FedcredTestCase):
                         + list(extra))
 
     def run_node(self, command=None, output_file=None, rounds=1, api="client",
-                 audience=AUDIENCE, impersonate=True, extra_env=None):
+                 audience=AUDIENCE, impersonate=True, extra_env=None, script=NODE_SCRIPT):
         env = self.sandbox.env(extra=self.standin_env())
         env.update({
             "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES": "1",
@@ -130,7 +137,7 @@ class GoogleAuthCase(FedcredTestCase):
         if output_file:
             env["E2E_OUTPUT_FILE"] = output_file
         env.update(extra_env or {})
-        res = self.sandbox.run([shutil.which("node"), NODE_SCRIPT], env=env, timeout=120,
+        res = self.sandbox.run([shutil.which("node"), script], env=env, timeout=120,
                                cwd=NODE_DIR)
         try:
             doc = json.loads(res.stdout)
@@ -173,10 +180,13 @@ class AwsSourceMixin:
             credentials={creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"])}).start()
         cls.google = fake_google_sts.GoogleSts(
             jwks_url=cls.outbound.url + "/.well-known/jwks.json").start()
+        cls.gcs = fake_gcs.GcsServer(tokeninfo_url=cls.google.tokeninfo_url,
+                                     objects={(BUCKET, OBJECT): GCS_CONTENT.encode()},
+                                     readers=[SERVICE_ACCOUNT]).start()
 
     @classmethod
     def stop_standins(cls):
-        for name in ("google", "outbound", "imds"):
+        for name in ("gcs", "google", "outbound", "imds"):
             server = getattr(cls, name, None)
             if server:
                 server.stop()
@@ -185,6 +195,7 @@ class AwsSourceMixin:
         self.imds.reset()
         self.outbound.reset()
         self.google.reset()
+        self.gcs.reset()
 
     def standin_env(self):
         return {"AWS_EC2_METADATA_DISABLED": None,
@@ -347,6 +358,35 @@ class TestGoogleAuthAwsSource(AwsSourceMixin, FlowTests, GoogleAuthCase):
         for secret in self.secrets():
             self.assertNotIn(secret, text)
         self.assertEqual(self.google.stats()["token_requests"], 0)
+
+    def read_object(self, **kwargs):
+        return self.run_node(self.command("--no-cache"), script=GCS_SCRIPT, extra_env={
+            "E2E_OBJECT_URL": self.gcs.object_url(BUCKET, OBJECT)}, **kwargs)
+
+    def test_the_token_reads_a_cloud_storage_object(self):
+        res, doc = self.read_object()
+        self.assertEqual(res.returncode, 0, "the Google client failed\n" + res.describe())
+        self.assertTrue(doc["ok"], res.describe())
+        self.assertEqual((doc["status"], doc["object"]), (200, GCS_CONTENT))
+        self.assertEqual(self.gcs.stats()["reads"],
+                         [{"bucket": BUCKET, "object": OBJECT, "reader": SERVICE_ACCOUNT}])
+        self.assertEqual(self.fedcred_runs(), 1)
+        # the script shows the token's start only, as the demo prints it
+        self.assertEqual(len(doc["token_start"]), 6)
+        stats = self.google.stats()
+        for secret in self.secrets() + stats["issued"] + \
+                [i["accessToken"] for i in stats["impersonated"]]:
+            self.assertNotIn(secret, res.stdout + res.stderr)
+
+    def test_cloud_storage_refuses_the_federated_token_of_no_service_account(self):
+        # without impersonation the library sends the STS token itself: valid, but the bucket
+        # grants the service account only
+        res, doc = self.read_object(impersonate=False)
+        self.assertNotEqual(res.returncode, 0, res.describe())
+        self.assertFalse(doc["ok"])
+        self.assertEqual(doc["status"], 403, res.describe())
+        self.assertEqual(self.gcs.stats()["reads"], [])
+        self.assertEqual(self.google.stats()["token_ok"], 1, "the exchange itself succeeded")
 
 
 class TestGoogleAuthGceSource(GceSourceMixin, FlowTests, GoogleAuthCase):

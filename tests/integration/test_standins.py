@@ -13,6 +13,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
+import fake_gcs  # noqa: E402
+import fake_google_sts  # noqa: E402
 import fake_sts  # noqa: E402
 import gce_metadata  # noqa: E402
 
@@ -227,6 +229,139 @@ class TestFakeSts(unittest.TestCase):
         ident = session.client("sts", endpoint_url=self.sts.url).get_caller_identity()
         self.assertEqual(ident["Arn"],
                          "arn:aws:sts::123456789012:assumed-role/s3-reader/standin-test")
+
+
+GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/"
+                "pool/providers/gce")
+READER = "reader@p.iam.gserviceaccount.com"
+CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
+
+
+class TestCloudStorageStandin(unittest.TestCase):
+    """fake_gcs.py serves an object only for a token the Google STS stand-in issued, unexpired,
+    with a storage scope, of a service account allowed to read (checked at its /tokeninfo)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.md = gce_metadata.MetadataServer().start()
+        cls.google = fake_google_sts.GoogleSts(jwks=cls.md.key.jwks()).start()
+        cls.gcs = fake_gcs.GcsServer(tokeninfo_url=cls.google.tokeninfo_url,
+                                     objects={("bkt", "dir/hello.txt"): b"hello\n"},
+                                     readers=[READER]).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        for server in (cls.gcs, cls.google, cls.md):
+            server.stop()
+
+    def setUp(self):
+        for server in (self.md, self.google, self.gcs):
+            server.reset()
+
+    def sts_token(self):
+        """A federated access token: a metadata ID token exchanged at the Google STS."""
+        query = urllib.parse.urlencode({"audience": GCP_AUDIENCE, "format": "full"})
+        _, _, jwt = get("http://%s%s?%s" % (self.md.host, IDENTITY, query),
+                        {"Metadata-Flavor": "Google"})
+        status, doc = self.google.exchange(
+            {"grant_type": fake_google_sts.GRANT_TYPE, "audience": GCP_AUDIENCE,
+             "scope": CLOUD_PLATFORM, "requested_token_type": fake_google_sts.ACCESS_TOKEN_TYPE,
+             "subject_token": jwt.decode(), "subject_token_type": fake_google_sts.SUBJECT_TOKEN_TYPES[0]},
+            {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 200, doc)
+        return doc["access_token"]
+
+    def sa_token(self, sa=READER, scope=CLOUD_PLATFORM):
+        """A service account's access token (generateAccessToken with the federated one)."""
+        status, doc = self.google.generate_access_token(
+            sa, json.dumps({"scope": [scope]}).encode(),
+            {"Authorization": "Bearer " + self.sts_token(), "Content-Type": "application/json"})
+        self.assertEqual(status, 200, doc)
+        return doc["accessToken"]
+
+    def read(self, token, name="dir/hello.txt", media=True):
+        return get(self.gcs.object_url("bkt", name, media), {"Authorization": "Bearer " + token})
+
+    def test_a_readers_token_reads_the_object_and_its_metadata(self):
+        token = self.sa_token()
+        status, _, body = self.read(token)
+        self.assertEqual((status, body), (200, b"hello\n"))
+        status, _, body = self.read(token, media=False)
+        meta = json.loads(body)
+        self.assertEqual((status, meta["kind"], meta["bucket"], meta["name"], meta["size"]),
+                         (200, "storage#object", "bkt", "dir/hello.txt", "6"))
+        self.assertEqual(self.gcs.stats()["reads"],
+                         [{"bucket": "bkt", "object": "dir/hello.txt", "reader": READER}] * 2)
+
+    def test_no_token_or_one_it_did_not_issue_is_401(self):
+        token = self.sa_token()
+        tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+        cases = {"no Authorization": {}, "Basic scheme": {"Authorization": "Basic " + token},
+                 "empty Bearer": {"Authorization": "Bearer "},
+                 "another token": {"Authorization": "Bearer " + tampered}}
+        for what, headers in cases.items():
+            with self.subTest(what):
+                status, answer_headers, body = get(self.gcs.object_url("bkt", "dir/hello.txt"),
+                                                   headers)
+                self.assertEqual(status, 401)
+                self.assertTrue(answer_headers.get("WWW-Authenticate", "").startswith("Bearer"))
+                self.assertEqual(json.loads(body)["error"]["code"], 401)
+        self.assertEqual(self.gcs.stats()["reads"], [])
+        # the same token in a proper header reads: the refusals were about the header
+        self.assertEqual(self.read(token)[0], 200)
+
+    def test_an_expired_token_is_401(self):
+        token = self.sa_token()
+        self.assertEqual(self.read(token)[0], 200)
+        with self.google._lock:
+            self.google.grants[token]["exp"] = time.time() - 1
+        self.assertEqual(self.read(token)[0], 401)
+        self.assertEqual(self.google.token_info(token)[0], 400)
+
+    def test_scope_and_reader_are_enforced(self):
+        email_only = self.sa_token(scope="https://www.googleapis.com/auth/userinfo.email")
+        self.assertEqual(self.read(email_only)[0], 403)
+        self.assertEqual(self.read(self.sa_token(sa="other@p.iam.gserviceaccount.com"))[0], 403)
+        self.assertEqual(self.read(self.sts_token())[0], 403, "a federated token is no reader")
+        read_only = self.sa_token(scope="https://www.googleapis.com/auth/devstorage.read_only")
+        self.assertEqual(self.read(read_only)[0], 200)
+        self.assertEqual([r["reason"] for r in self.gcs.stats()["refusals"]],
+                         ["insufficientPermissions", "forbidden", "forbidden"])
+
+    def test_a_missing_object_is_404(self):
+        self.assertEqual(self.read(self.sa_token(), name="dir/nothing.txt")[0], 404)
+
+    def test_tokeninfo(self):
+        token = self.sa_token()
+        status, _, body = get(self.google.tokeninfo_url + "?" +
+                              urllib.parse.urlencode({"access_token": token}))
+        info = json.loads(body)
+        self.assertEqual((status, info["email"], info["scope"]), (200, READER, CLOUD_PLATFORM))
+        self.assertTrue(3590 <= int(info["expires_in"]) <= 3600)
+        status, body = post(self.google.tokeninfo_url,
+                            urllib.parse.urlencode({"access_token": token + "x"}).encode())
+        self.assertEqual((status, json.loads(body)["error"]), (400, "invalid_token"))
+
+    def test_runs_as_a_process(self):
+        # as demo/run starts it: the object from a file, one reader
+        tmp = os.environ.get("TMPDIR", "/tmp")
+        path = os.path.join(tmp, "gcs-object-%d-%d" % (os.getpid(), time.monotonic_ns()))
+        with open(path, "wb") as f:
+            f.write(b"from a file\n")
+        self.addCleanup(os.unlink, path)
+        proc = subprocess.Popen([sys.executable, os.path.join(STANDINS, "fake_gcs.py"),
+                                 "--tokeninfo-url", self.google.tokeninfo_url,
+                                 "--object", "bkt/a/b.txt=" + path, "--reader", READER],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            port = int(proc.stdout.readline())
+            url = "http://127.0.0.1:%d/storage/v1/b/bkt/o/a%%2Fb.txt?alt=media" % port
+            status, _, body = get(url, {"Authorization": "Bearer " + self.sa_token()})
+            self.assertEqual((status, body), (200, b"from a file\n"))
+            self.assertEqual(get(url, {"Authorization": "Bearer " + self.sts_token()})[0], 403)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -21,10 +21,17 @@ integration and end-to-end tests (PROTOCOLS.md section 8).
       issued>` and a JSON body with a non-empty `scope` list; optional `lifetime` ("3600s").
       Success: {"accessToken","expireTime":"YYYY-MM-DDTHH:MM:SSZ"}; failure: Google's API error
       shape {"error":{"code","message","status"}}.
+  GET /tokeninfo?access_token=T, or POST /tokeninfo with the form access_token=T
+      What a Google API front end learns about a bearer token (oauth2.googleapis.com/tokeninfo):
+      for an unexpired access token this stand-in issued (either kind) 200 {"aud","azp","scope"
+      (space-separated),"exp","expires_in" (decimal strings, as Google sends them),"email" (the
+      impersonated service account; absent for a federated STS token)}; for any other token,
+      or an expired one, 400 {"error":"invalid_token","error_description":"Invalid Value"}.
+      The Cloud Storage stand-in (fake_gcs.py) authorizes its requests with it.
 
 Test-only endpoints:
   GET  /_stats     JSON counters: token_requests, token_ok, token_errors, iam_requests, iam_ok,
-                   iam_errors, plus `verified` (claims of every subject JWT that passed),
+                   iam_errors, tokeninfo_requests, tokeninfo_ok, plus `verified` (claims of every subject JWT that passed),
                    `rejected` (the reasons), `subject_tokens`, `issued` (access tokens),
                    `impersonated` (SA access tokens), `records` (method, path, headers)
   POST /_control   arm a fault: {"endpoint": "token"|"iam", "status": 503, "error": "...",
@@ -32,7 +39,7 @@ Test-only endpoints:
   POST /_reset     clear counters, records and faults
 
 In-process: `GoogleSts(jwks_url=...).start()`, `.url`, `.token_url`, `.impersonation_url(sa)`,
-`.stats()`, `.set_fault()`, `.reset()`, `.stop()`. As a process:
+`.tokeninfo_url`, `.stats()`, `.set_fault()`, `.reset()`, `.stop()`. As a process:
 `fake_google_sts.py --jwks-url URL [--port 0] [--port-file F]` prints the port once listening.
 """
 
@@ -157,13 +164,17 @@ class GoogleSts(standin_server.StandinServer):
     def reset(self):
         with self._lock:
             self.counters = {"token_requests": 0, "token_ok": 0, "token_errors": 0,
-                             "iam_requests": 0, "iam_ok": 0, "iam_errors": 0}
+                             "iam_requests": 0, "iam_ok": 0, "iam_errors": 0,
+                             "tokeninfo_requests": 0, "tokeninfo_ok": 0}
             self.verified = []          # claims of each accepted subject JWT
             self.rejected = []          # reasons
             self.subject_tokens = []    # every subject token received
             self.forms = []             # every /v1/token form, subject_token left out
             self.issued = {}            # STS access token -> expiry (epoch)
             self.impersonated = []      # {"sa", "accessToken", "expireTime", "scope"}
+            # every access token issued, either kind -> {"exp" (epoch), "scope" (list),
+            # "email" (the service account, None for an STS token)}: what /tokeninfo reports
+            self.grants = {}
             self.records = []
             self.faults = {}
 
@@ -214,6 +225,10 @@ class GoogleSts(standin_server.StandinServer):
     @property
     def token_url(self):
         return self.url + "/v1/token"
+
+    @property
+    def tokeninfo_url(self):
+        return self.url + "/tokeninfo"
 
     def impersonation_url(self, service_account):
         return "%s/v1/projects/-/serviceAccounts/%s:generateAccessToken" % (self.url,
@@ -270,6 +285,8 @@ class GoogleSts(standin_server.StandinServer):
             self.counters["token_ok"] += 1
             self.verified.append(claims)
             self.issued[access_token] = time.time() + self.access_token_lifetime
+            self.grants[access_token] = {"exp": self.issued[access_token],
+                                         "scope": form["scope"].split(), "email": None}
         return 200, {"access_token": access_token, "issued_token_type": ACCESS_TOKEN_TYPE,
                      "token_type": "Bearer", "expires_in": self.access_token_lifetime}
 
@@ -318,13 +335,32 @@ class GoogleSts(standin_server.StandinServer):
                 return error(400, "INVALID_ARGUMENT", "lifetime must be like \"3600s\"")
             lifetime = int(match.group(1))
         token = "ya29.fake-sa-" + secrets.token_urlsafe(32)
-        expire_time = _rfc3339(time.time() + lifetime)
+        expires = int(time.time() + lifetime)
+        expire_time = _rfc3339(expires)
         with self._lock:
             self.counters["iam_ok"] += 1
+            self.grants[token] = {"exp": expires, "scope": list(scope),
+                                  "email": service_account}
             self.impersonated.append({"sa": service_account, "accessToken": token,
                                       "expireTime": expire_time, "scope": scope,
                                       "sts_token": bearer})
         return 200, {"accessToken": token, "expireTime": expire_time}
+
+    def token_info(self, token):
+        """The /tokeninfo logic. Returns (status, JSON document)."""
+        now = time.time()
+        with self._lock:
+            self.counters["tokeninfo_requests"] += 1
+            grant = self.grants.get(token or "")
+            if grant is None or grant["exp"] <= now:
+                return 400, {"error": "invalid_token", "error_description": "Invalid Value"}
+            self.counters["tokeninfo_ok"] += 1
+        doc = {"aud": "fedcred-standin", "azp": "fedcred-standin",
+               "scope": " ".join(grant["scope"]), "exp": str(int(grant["exp"])),
+               "expires_in": str(int(grant["exp"] - now))}
+        if grant["email"]:
+            doc.update({"email": grant["email"], "email_verified": "true"})
+        return 200, doc
 
 
 class _Handler(standin_server.StandinHandler):
@@ -350,6 +386,9 @@ class _Handler(standin_server.StandinHandler):
         if path == "/_stats":
             return self._send(200, self.owner.stats())
         self._record(path)
+        if path == "/tokeninfo":
+            query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+            return self._send(*self.owner.token_info(query.get("access_token")))
         return self._send(404, {"error": {"code": 404, "message": "not found",
                                           "status": "NOT_FOUND"}})
 
@@ -360,6 +399,9 @@ class _Handler(standin_server.StandinHandler):
         if self._control(path, body):
             return None
         self._record(path)
+        if path == "/tokeninfo":
+            form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace")))
+            return self._send(*srv.token_info(form.get("access_token")))
         if path == "/v1/token":
             form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"),
                                                keep_blank_values=True))

@@ -21,6 +21,9 @@
 // Prints one JSON document on stdout: {"ok": true, "rounds": [{"token", "expiry_date",
 // "client"}...], "config": {...}} or {"ok": false, "error", "name", "code", "rounds"}; exits 0
 // on success, 1 on failure.
+//
+// read_gcs_object.js requires this file for configFromEnv, makeClient and failureDocument, so
+// both scripts configure the library the same way; main() runs only when run directly.
 'use strict';
 
 const fs = require('fs');
@@ -46,18 +49,44 @@ function buildConfig(env) {
   return config;
 }
 
-async function oneRound(config, api) {
-  let client;
+// The library's client for `config`, through one of its two public entry points.
+async function makeClient(config, api) {
   if (api === 'googleauth') {
     const auth = new GoogleAuth({
       credentials: config,
       scopes: ['https://www.googleapis.com/auth/cloud-platform'],
     });
-    client = await auth.getClient();
-  } else {
-    client = ExternalAccountClient.fromJSON(config);
-    if (!client) throw new Error('ExternalAccountClient.fromJSON returned null');
+    return auth.getClient();
   }
+  const client = ExternalAccountClient.fromJSON(config);
+  if (!client) throw new Error('ExternalAccountClient.fromJSON returned null');
+  return client;
+}
+
+// What a failure looks like on stdout: the library's message, error class and code (for an
+// executable failure, fedcred's exit code; for an HTTP error, the status).
+function failureDocument(err, extra) {
+  return Object.assign({
+    ok: false,
+    error: String(err && err.message ? err.message : err),
+    name: err && err.constructor ? err.constructor.name : typeof err,
+    code: err && err.code !== undefined ? String(err.code) : null,
+  }, extra);
+}
+
+// The config from the E2E_* variables (`required` names more that must be set), also written
+// to E2E_CONFIG_OUT when that is set.
+function configFromEnv(env, required) {
+  for (const name of ['E2E_COMMAND', 'E2E_TOKEN_URL', 'E2E_AUDIENCE'].concat(required || [])) {
+    if (!env[name]) throw new Error(`${name} is not set`);
+  }
+  const config = buildConfig(env);
+  if (env.E2E_CONFIG_OUT) fs.writeFileSync(env.E2E_CONFIG_OUT, JSON.stringify(config, null, 2));
+  return config;
+}
+
+async function oneRound(config, api) {
+  const client = await makeClient(config, api);
   const result = await client.getAccessToken();
   return {
     token: result.token,
@@ -68,35 +97,33 @@ async function oneRound(config, api) {
 
 async function main() {
   const env = process.env;
-  for (const name of ['E2E_COMMAND', 'E2E_TOKEN_URL', 'E2E_AUDIENCE']) {
-    if (!env[name]) throw new Error(`${name} is not set`);
-  }
-  const config = buildConfig(env);
-  if (env.E2E_CONFIG_OUT) fs.writeFileSync(env.E2E_CONFIG_OUT, JSON.stringify(config, null, 2));
+  const config = configFromEnv(env);
   const rounds = [];
   const count = Number(env.E2E_ROUNDS || 1);
   try {
     for (let i = 0; i < count; i++) rounds.push(await oneRound(config, env.E2E_API || 'client'));
   } catch (err) {
-    process.stdout.write(JSON.stringify({
-      ok: false,
-      error: String(err && err.message ? err.message : err),
-      name: err && err.constructor ? err.constructor.name : typeof err,
-      code: err && err.code !== undefined ? String(err.code) : null,
-      rounds,
-    }) + '\n');
+    process.stdout.write(JSON.stringify(failureDocument(err, {rounds})) + '\n');
     return 1;
   }
   process.stdout.write(JSON.stringify({ok: true, rounds, config}) + '\n');
   return 0;
 }
 
-main().then(
-  code => {
-    process.exitCode = code;
-  },
-  err => {
-    process.stdout.write(JSON.stringify({ok: false, error: String(err && err.stack || err)}) + '\n');
-    process.exitCode = 1;
-  },
-);
+// Runs main, its exit status becoming the process's; an exception escaping main is one
+// {"ok": false} document too, so the caller always reads JSON.
+function runMain(main) {
+  main().then(
+    code => {
+      process.exitCode = code;
+    },
+    err => {
+      process.stdout.write(JSON.stringify({ok: false, error: String(err && err.stack || err)}) + '\n');
+      process.exitCode = 1;
+    },
+  );
+}
+
+module.exports = {configFromEnv, makeClient, failureDocument, runMain};
+
+if (require.main === module) runMain(main);

@@ -25,7 +25,9 @@ TEST(ParseListenAddress, AcceptsLoopbackOnly) {
                           "::1:8960", ""}) {
     auto r = parse_listen_address(bad);
     EXPECT_FALSE(r) << bad;
-    if (!r) EXPECT_EQ(r.error().status, Status::usage);
+    if (!r) {
+      EXPECT_EQ(r.error().status, Status::usage);
+    }
   }
 }
 
