@@ -28,7 +28,7 @@ credential_process = $FEDCRED_BIN aws --role-arn $ROLE_ARN
 region = us-east-1
 CFG
 ENVCMD=$(command -v env)
-VIA_FEDCRED=("$ENVCMD" AWS_PROFILE=fedcred AWS_ENDPOINT_URL="$MOTO_URL" "$AWS" sts get-caller-identity)
+VIA_FEDCRED=("$ENVCMD" AWS_PROFILE=fedcred AWS_ENDPOINT_URL="$MOTO_URL" AWS_ENDPOINT_URL_STS="$MOTO_URL" "$AWS" sts get-caller-identity)
 VIA_STATIC=("$ENVCMD" AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
             AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
             AWS_ENDPOINT_URL="$MOTO_URL" "$AWS" sts get-caller-identity)

@@ -12,6 +12,8 @@
  */
 #include <dlfcn.h>
 #include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -162,8 +164,18 @@ static void check_calls(const struct api *a) {
   setenv("AWS_REGION", "not a region", 1);
   a->request_set_log(req, count_log, NULL);
   char *doc = (char *)config;
+  /* Start dumpable with cores allowed, so the checks below see what the run did. */
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  struct rlimit core;
+  getrlimit(RLIMIT_CORE, &core);
+  core.rlim_cur = core.rlim_max;
+  setrlimit(RLIMIT_CORE, &core);
   rc = a->request_run(req, &doc);
   unsetenv("AWS_REGION");
+  check(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0, "fedcred_request_run(\"aws\") makes the process non-dumpable",
+        NULL);
+  check(getrlimit(RLIMIT_CORE, &core) == 0 && core.rlim_cur == 0,
+        "fedcred_request_run(\"aws\") sets the RLIMIT_CORE soft limit to 0", NULL);
   check_usage("fedcred_request_run with an invalid AWS_REGION is a usage error", rc);
   check(doc == NULL, "a failed run leaves *document NULL", NULL);
   err = a->request_error(req);

@@ -39,7 +39,8 @@ class E2ETestCase(FedcredTestCase):
         self.md.reset()
         self.write_aws_config()
         self.env = self.sandbox.env(metadata_host=self.md.host, extra={
-            "AWS_ENDPOINT_URL": self.moto.url,      # STS and S3 both go to moto
+            # STS and S3 both go to moto; fedcred honours only the STS-specific variable
+            "AWS_ENDPOINT_URL": self.moto.url, "AWS_ENDPOINT_URL_STS": self.moto.url,
             "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_PAGER": "",
             "AWS_RETRY_MODE": "standard", "AWS_MAX_ATTEMPTS": "1",

@@ -46,11 +46,14 @@ class TestCacheHits(CacheTestCase):
         hit_objects = loaded_objects(hit.stderr)
         self.assertTrue(any("libfedcred" in o for o in hit_objects),
                         "LD_DEBUG=files output not understood:\n" + hit.stderr[:3000])
-        # the check can fail: a miss does load them all
-        for name in NETWORK_LIBRARIES + NETWORK_MODULES:
+        # the check can fail: a miss does load them all (modules are loaded through the
+        # descriptor that was checked, so ld.so names them /proc/self/fd/N)
+        self.assertEqual(len([o for o in miss_objects if o.startswith("/proc/self/fd/")]),
+                         len(NETWORK_MODULES), miss_objects)
+        for name in NETWORK_LIBRARIES:
             self.assertTrue(any(name in o for o in miss_objects),
                             "a miss should load %s; loaded: %s" % (name, miss_objects))
-        for name in NETWORK_LIBRARIES + NETWORK_MODULES:
+        for name in NETWORK_LIBRARIES + NETWORK_MODULES + ("/proc/self/fd/",):
             self.assertFalse(any(name in o for o in hit_objects),
                              "the cache-hit path loaded %s: %s" % (name, hit_objects))
 
@@ -194,10 +197,16 @@ class TestCacheLifetime(CacheTestCase):
     def test_stale_on_error_sts_500(self):
         self.stale_on_error({"status": 500}, EXIT_TRANSIENT, ["500", "InternalFailure"])
 
-    def test_stale_on_error_access_denied(self):
-        self.stale_on_error({"code": "AccessDenied", "status": 403,
-                             "message": "Not authorized to perform sts:AssumeRoleWithWebIdentity"},
-                            EXIT_DENIED, ["AccessDenied"])
+    def test_no_stale_credentials_after_access_denied(self):
+        # A denial means the trust was withdrawn: the cached credentials from before it are
+        # not handed out again (issue 12, item 14).
+        self.assert_credentials(self.cached())
+        self.sandbox.write_config("[default]\nrefresh_margin = 3700\n")
+        self.sts.set_fault({"code": "AccessDenied", "status": 403,
+                            "message": "Not authorized to perform sts:AssumeRoleWithWebIdentity"})
+        res = self.cached(timeout_flag="3")
+        self.assert_failure(res, EXIT_DENIED, mentions=["AccessDenied"], secrets=self.secrets())
+        self.assertEqual(res.stdout, "")
 
     def test_stale_on_error_metadata_down(self):
         first = self.assert_credentials(self.cached())
@@ -471,13 +480,26 @@ class TestCacheListClear(CacheTestCase):
         self.assertEqual(self.assert_credentials(self.cached()), creds["flags"])
         self.assertEqual(self.calls(), 3)
 
+    def test_cache_list_names_an_audience_target_not_role(self):
+        # A token/gcp entry holds an audience: listed as "target", never as "role"
+        # (issue 12, item 20).
+        res = self.fedcred("token", "--timeout", "5", env=self.env)
+        self.assertEqual(res.returncode, 0, res.describe())
+        listed, _ = self.cache_list()
+        self.assertEqual(len(listed["entries"]), 1, listed)
+        entry = listed["entries"][0]
+        self.assertEqual(entry["target"], "sts.amazonaws.com")
+        self.assertNotIn("role", entry)
+
     def test_cache_list_shows_profile_role_expiration_and_no_secret(self):
         creds = self.fill()
         listed, res = self.cache_list()
         self.assertEqual(listed["directory"], self.sandbox.cache_dir)
         entries = listed["entries"]
         self.assertEqual(len(entries), 3, res.describe())
-        by_role = {e["role"]: e for e in entries}
+        by_role = {e["target"]: e for e in entries}
+        for e in entries:
+            self.assertEqual(e["role"], e["target"], "aws entries keep the old field name")
         self.assertEqual(set(by_role), {ROLE_ALPHA, ROLE_BETA, ROLE_ARN})
         self.assertEqual(by_role[ROLE_ALPHA]["profile"], "alpha")
         self.assertEqual(by_role[ROLE_BETA]["profile"], "beta")
@@ -517,6 +539,11 @@ class TestCacheListClear(CacheTestCase):
         missing = os.path.join(self.sandbox.root, "not-yet", "cache")
         listed, _ = self.cache_list(env=dict(self.env, FEDCRED_CACHE_DIR=missing))
         self.assertEqual(listed["entries"], [])
+        self.assertEqual(listed["directory"], missing)
+        # listing or clearing creates nothing (issue 12, item 7)
+        result, _ = self.cache_clear(env=dict(self.env, FEDCRED_CACHE_DIR=missing))
+        self.assertEqual(result["removed"], 0)
+        self.assertFalse(os.path.exists(os.path.join(self.sandbox.root, "not-yet")))
 
     def test_cache_clear_profile_removes_only_that_profile(self):
         creds = self.fill()

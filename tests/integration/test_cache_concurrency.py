@@ -72,6 +72,30 @@ class TestSingleFlight(CacheTestCase):
                             % (timeout, res.describe()))
         self.assertEqual(self.entry_files(), [], "a failure writes no entry")
 
+    def sts_attempts_during_outage(self, n):
+        """STS calls made by n processes started together while STS answers 503."""
+        from harness import EXIT_TRANSIENT
+        self.cache_clear()
+        self.md.reset()
+        self.sts.reset()
+        self.sts.set_fault({"status": 503})
+        argv = self.aws_argv(timeout_flag="4")
+        started = time.monotonic()
+        procs = [self.popen(argv) for _ in range(n)]
+        for proc in procs:
+            res = self.finish(proc, argv, started, timeout=60)
+            self.assert_failure(res, EXIT_TRANSIENT, mentions=["503"], secrets=self.secrets())
+        return self.calls()
+
+    def test_outage_herd_makes_no_more_sts_calls_than_two_processes(self):
+        # The lock holder shares its failure through the entry's side file: the waiters
+        # answer with it instead of each retrying STS in turn (issue 12, item 17; before,
+        # 8 processes made ~36 attempts).
+        two = self.sts_attempts_during_outage(2)
+        eight = self.sts_attempts_during_outage(8)
+        self.assertGreater(two, 0)
+        self.assertLessEqual(eight, two, "8 processes made %d STS attempts, 2 made %d" % (eight, two))
+
 
 class TestLockHolder(CacheTestCase):
     def prepare_miss(self):
@@ -149,6 +173,24 @@ class TestLockHolder(CacheTestCase):
         self.assert_credentials(res)
         self.assertEqual(self.calls(), 1)
         self.assertLess(time.monotonic() - started, 1.0, "a hit never waits for the lock")
+
+    def test_held_lock_and_hung_sts_end_within_the_timeout(self):
+        # One deadline set at the start bounds the lock wait and the fetch together
+        # (issue 12, item 5): before, the fetch got a fresh full deadline after up to
+        # timeout/2 of waiting, and --timeout 4 took 6 s.
+        from harness import EXIT_TRANSIENT
+        lock = self.prepare_miss()
+        holder = LockHolder(lock)
+        self.addCleanup(holder.kill)
+        self.sts.set_fault({"hang": 30})
+        timeout = 4
+        argv = self.aws_argv(timeout_flag=str(timeout))
+        started = time.monotonic()
+        res = self.finish(self.popen(argv), argv, started, timeout=60)
+        self.assertEqual(res.returncode, EXIT_TRANSIENT, res.describe())
+        self.assertLess(res.elapsed, timeout + 1.0,
+                        "lock wait + fetch overran --timeout %ds\n%s" % (timeout, res.describe()))
+        self.assert_stderr_clean(res)
 
     def test_held_lock_does_not_delay_a_hit(self):
         self.assert_credentials(self.cached())

@@ -42,6 +42,7 @@ class AwsSourceCase(StandinFixture, GcpTestCase):
     def setUp(self):
         super().setUp()
         self.imds.zone = "us-east-1a"
+        self.imds.region = None
         self.env = self.sandbox.env(sts_url=self.sts.url, extra={
             "AWS_EC2_METADATA_DISABLED": None,
             "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.imds.url,
@@ -105,10 +106,18 @@ class TestAwsSourceSuccess(AwsSourceCase):
         self.assertEqual(doc["id_token"], sts["issued"][0])
         self.assertEqual(claims["aud"], AUDIENCE_HTTPS)
         self.assertEqual(claims["iss"], sts["issuer"])
-        self.assertEqual(self.signing_region(), "us-east-1", "region from the AZ us-east-1a")
+        self.assertEqual(self.signing_region(), "us-east-1", "region from IMDS placement/region")
         # and Google's STS (stand-in) accepts it against the issuer's JWKS
         status, answer = self.exchange_at_google(doc["id_token"])
         self.assertEqual(status, 200, answer)
+
+    def test_local_zone_instance_signs_for_its_region(self):
+        # A Local Zone AZ does not end in the region name (issue 12, item 19).
+        self.imds.zone = "us-west-2-lax-1a"
+        self.imds.region = "us-west-2"
+        res = self.run_gcp()
+        self.assert_gcp_success(res)
+        self.assertEqual(self.signing_region(), "us-west-2")
 
     def test_token_duration(self):
         before = int(time.time())
@@ -137,11 +146,12 @@ class TestAwsSourceSuccess(AwsSourceCase):
         self.assertEqual(self.imds.stats()["puts"], imds_before["puts"])
         self.assertEqual(self.imds.stats()["gets"], imds_before["gets"])
 
-    def test_region_from_the_availability_zone(self):
+    def test_region_from_imds_placement_region(self):
         self.imds.zone = "eu-west-3b"
         self.assert_gcp_success(self.run_gcp())
         self.assertEqual(self.signing_region(), "eu-west-3")
-        self.assertIn("/latest/meta-data/placement/availability-zone", self.imds.stats()["by_path"])
+        self.assertIn("/latest/meta-data/placement/region", self.imds.stats()["by_path"])
+        self.assertNotIn("/latest/meta-data/placement/availability-zone", self.imds.stats()["by_path"])
 
     def test_aws_region_beats_the_availability_zone(self):
         self.imds.zone = "eu-west-3b"
@@ -231,8 +241,8 @@ class TestImdsFailures(AwsSourceCase):
             AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:%d" % free_port()))
         self.assert_gcp_failure(res, EXIT_SOURCE, mentions=["AWS_EC2_METADATA_SERVICE_ENDPOINT"])
 
-    def test_bad_availability_zone(self):
-        self.imds.zone = "nowhere"
+    def test_bad_region(self):
+        self.imds.region = "nowhere"
         res = self.run_gcp()
         self.assert_gcp_failure(res, EXIT_SOURCE, mentions=["AWS_REGION"], secrets=self.secrets())
 

@@ -98,12 +98,15 @@ class TestExchange(StsTestCase):
                 session = self.sts.stats()["forms"][0]["RoleSessionName"]
                 self.assertRegex(session, SESSION_NAME_RE)
 
-    def test_aws_endpoint_url_is_used(self):
-        env = dict(self.env, AWS_ENDPOINT_URL=self.sts.url)
+    def test_generic_aws_endpoint_url_never_receives_the_token(self):
+        # AWS_ENDPOINT_URL is the MinIO / LocalStack override of every SDK: the ID token
+        # must not go there. Only AWS_ENDPOINT_URL_STS redirects STS (issue 12, item 2).
+        env = dict(self.env, AWS_ENDPOINT_URL=self.sts.url, AWS_REGION="us-east-1")
         env.pop("AWS_ENDPOINT_URL_STS")
-        res = self.aws(env=env)
-        self.assert_credentials(res)
-        self.assertEqual(self.sts.stats()["assume_calls"], 1)
+        res = self.aws(timeout_flag=3, env=env)
+        self.assertNotEqual(res.returncode, 0, res.describe())
+        self.assertEqual(self.sts.stats()["assume_calls"], 0)
+        self.assertEqual(self.sts.stats()["forms"], [])
 
     def test_aws_endpoint_url_sts_wins(self):
         env = dict(self.env, AWS_ENDPOINT_URL="http://127.0.0.1:%d" % free_port())

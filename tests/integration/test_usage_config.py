@@ -188,7 +188,7 @@ class TestEndpointErrors(ConfigTestCase):
     def test_bad_endpoint_overrides(self):
         for url in ("http://sts.example.invalid/", "ftp://127.0.0.1/",
                     "http://localhost:1@sts.example.invalid:5000/sts", "not a url"):
-            for var in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"):
+            for var in ("AWS_ENDPOINT_URL_STS",):  # AWS_ENDPOINT_URL never steers STS
                 with self.subTest(url=url, variable=var):
                     self.md.reset()
                     self.sts.reset()
@@ -197,6 +197,26 @@ class TestEndpointErrors(ConfigTestCase):
                     env[var] = url
                     res = self.aws(env=env)
                     self.usage_error(res, mentions_any=(var, "endpoint"))
+
+    def test_plain_http_metadata_overrides_only_to_metadata_hosts(self):
+        # Metadata requests are plain http and answer with tokens and keys: the same rule as
+        # any plain-http override (issue 12, item 13), checked before anything is sent.
+        token_aws = ["token", "--source", "aws", "--audience", "//iam.googleapis.com/x",
+                     "--timeout", "3", "--no-cache"]
+        aws = ["aws", "--role-arn", ROLE_ARN, "--timeout", "3", "--no-cache"]
+        for var, value, argv in (("GCE_METADATA_HOST", "metadata.evil.example:80", aws),
+                                 ("GCE_METADATA_HOST", "10.1.2.3", aws),
+                                 ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://imds.evil.example",
+                                  token_aws),
+                                 ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://10.1.2.3:80/",
+                                  token_aws)):
+            with self.subTest(variable=var, value=value):
+                self.md.reset()
+                self.sts.reset()
+                env = dict(self.env, AWS_EC2_METADATA_DISABLED="false")
+                env[var] = value
+                res = self.fedcred(*argv, env=env)
+                self.usage_error(res, mentions=(var, "link-local"))
 
     def test_bad_region(self):
         res = self.aws("--region", "not a region", env=self.env)

@@ -72,7 +72,7 @@ CONFIG
 # The python3 that has awscli (this machine kind ships its own python3 first in PATH).
 PY=$(python3 -c "import sys; print(sys.executable)")
 run_env=(env -i PATH="$(dirname "$PY"):/usr/bin:/bin" HOME="$work/home" LANG=C.UTF-8
-  GCE_METADATA_HOST="127.0.0.1:$(cat "$work/md.port")" AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+  GCE_METADATA_HOST="127.0.0.1:$(cat "$work/md.port")" AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ENDPOINT_URL_STS="http://127.0.0.1:$port"
   AWS_CONFIG_FILE="$work/aws/config" AWS_SHARED_CREDENTIALS_FILE="$work/aws/credentials"
   AWS_EC2_METADATA_DISABLED=true AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=
   AWS_RETRY_MODE=standard AWS_MAX_ATTEMPTS=1

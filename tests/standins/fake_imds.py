@@ -47,9 +47,13 @@ class ImdsServer(standin_server.StandinServer):
 
     thread_name = "fake-imds"
 
-    def __init__(self, port=0, role="fedcred-ec2-role", zone="us-east-1a", credentials=None):
+    def __init__(self, port=0, role="fedcred-ec2-role", zone="us-east-1a", credentials=None,
+                 region=None):
         self.role = role
         self.zone = zone
+        # what placement/region answers when set; else the AZ minus its letter, which is
+        # right outside Local Zones only
+        self.region = region
         self.credentials = dict(credentials or DEFAULT_CREDENTIALS)
         super().__init__(port)
 
@@ -150,7 +154,7 @@ class _Handler(standin_server.StandinHandler):
         if path == "/latest/meta-data/placement/availability-zone":
             return self._send(200, srv.zone)
         if path == "/latest/meta-data/placement/region":
-            return self._send(200, srv.zone[:-1])
+            return self._send(200, srv.region or srv.zone[:-1])
         return self._send(404, "Not Found")
 
 

@@ -222,6 +222,7 @@ class TlsWrapped:
 
     def __init__(self, standin, cert_path, key_path):
         self.standin = standin
+        self.handshakes = 0  # connections that began a handshake, accepted or not
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(cert_path, key_path)
         httpd = standin.httpd
@@ -232,6 +233,7 @@ class TlsWrapped:
         orig_finish = httpd.finish_request
 
         def finish_request(request, client_address):
+            self.handshakes += 1
             try:
                 request.settimeout(10)
                 request.do_handshake()

@@ -21,6 +21,7 @@ namespace {
 
 constexpr std::string_view kEntrySuffix = ".json";
 constexpr std::string_view kLockSuffix = ".lock";
+constexpr std::string_view kFailureSuffix = ".fail";
 constexpr std::size_t kHashLength = 32;
 
 struct DirClose {
@@ -55,10 +56,23 @@ std::string strip_trailing_slashes(std::string path) {
 // with permission 0700"). The mode is set again through an O_NOFOLLOW fd
 // because the umask may have narrowed it (0500 would stop the next level),
 // and a path-based chmod could be redirected by a symlink swapped in.
-Result<void> make_dirs(std::string const& path) {
+//
+// A directory is created only in a parent owned by `owner` or root: root run
+// with another user's HOME or XDG_RUNTIME_DIR (sudo -E, su without -) must not
+// leave root-owned directories in that user's home, which the user could then
+// neither use nor remove.
+Result<void> make_dirs(std::string const& path, uid_t owner) {
+  std::string parent = "/";
   for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     std::string const prefix = path.substr(0, slash);
     if (!prefix.empty() && prefix.back() != '/') {
+      struct stat existing {}, up {};
+      if (lstat(prefix.c_str(), &existing) != 0 && errno == ENOENT && stat(parent.c_str(), &up) == 0 &&
+          up.st_uid != owner && up.st_uid != 0) {
+        return make_error(Status::io, "cache directory " + prefix + " not created: " + parent +
+                                          " belongs to uid " + std::to_string(up.st_uid) +
+                                          " (is HOME or XDG_RUNTIME_DIR another user's? set FEDCRED_CACHE_DIR)");
+      }
       if (mkdir(prefix.c_str(), 0700) == 0) {
         UniqueFd fd(::open(prefix.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (fd) fchmod(fd.get(), 0700);
@@ -66,6 +80,7 @@ Result<void> make_dirs(std::string const& path) {
         return make_error(Status::io,
                           "cannot create cache directory " + prefix + ": " + errno_text(errno));
       }
+      parent = prefix;
     }
     if (slash == std::string::npos) return {};
   }
@@ -111,13 +126,13 @@ Result<std::string> cache_dir_path(Env const& env) {
       "or HOME is set to an absolute path");
 }
 
-Result<CacheDir> CacheDir::open(Env const& env, CachePolicy policy) {
+Result<CacheDir> CacheDir::open(Env const& env, CachePolicy policy, bool create) {
   Result<std::string> path = cache_dir_path(env);
   if (!path) return std::move(path).error();
-  return open_path(std::move(path).value(), policy);
+  return open_path(std::move(path).value(), policy, create);
 }
 
-Result<CacheDir> CacheDir::open_path(std::string path, CachePolicy policy) {
+Result<CacheDir> CacheDir::open_path(std::string path, CachePolicy policy, bool create) {
   path = strip_trailing_slashes(std::move(path));
   if (path.empty() || path.front() != '/') {
     return make_error(Status::io, "cache directory " + path + " is not an absolute path");
@@ -127,7 +142,8 @@ Result<CacheDir> CacheDir::open_path(std::string path, CachePolicy policy) {
   if (!fd) {
     struct stat st {};
     if (lstat(path.c_str(), &st) == 0 || errno != ENOENT) return std::move(fd).error();
-    if (Result<void> made = make_dirs(path); !made) return std::move(made).error();
+    if (!create) return make_error(Status::io, "cache directory " + path + " does not exist");
+    if (Result<void> made = make_dirs(path, policy.owner); !made) return std::move(made).error();
     fd = open_dir_nofollow(path);
     if (!fd) return std::move(fd).error();
   }
@@ -145,7 +161,28 @@ Result<CacheDir> CacheDir::open_path(std::string path, CachePolicy policy) {
 }
 
 std::optional<CacheEntry> CacheDir::read(CacheKey const& key, std::string* miss_reason) const {
-  std::string const name = key.hash_hex() + std::string(kEntrySuffix);
+  return read_named(key, kEntrySuffix, miss_reason);
+}
+
+std::optional<CacheEntry> CacheDir::read_failure(CacheKey const& key) const {
+  return read_named(key, kFailureSuffix, nullptr);
+}
+
+Result<void> CacheDir::write(CacheKey const& key, CacheEntry const& entry) {
+  return write_named(key, kEntrySuffix, entry);
+}
+
+Result<void> CacheDir::write_failure(CacheKey const& key, CacheEntry const& record) {
+  return write_named(key, kFailureSuffix, record);
+}
+
+void CacheDir::remove_failure(CacheKey const& key) {
+  unlinkat(fd_.get(), (key.hash_hex() + std::string(kFailureSuffix)).c_str(), 0);
+}
+
+std::optional<CacheEntry> CacheDir::read_named(CacheKey const& key, std::string_view suffix,
+                                               std::string* miss_reason) const {
+  std::string const name = key.hash_hex() + std::string(suffix);
   std::string why;
   std::optional<CacheEntry> entry;
   if (std::optional<Secret> text =
@@ -161,15 +198,14 @@ std::optional<CacheEntry> CacheDir::read(CacheKey const& key, std::string* miss_
   return entry;
 }
 
-Result<void> CacheDir::write(CacheKey const& key, CacheEntry const& entry) {
+Result<void> CacheDir::write_named(CacheKey const& key, std::string_view suffix, CacheEntry const& entry) {
   Result<Secret> text = encode_cache_entry(key.canonical, entry);
   if (!text) return std::move(text).error();
   if (text->size() > kMaxCacheEntryBytes) {
     return make_error(Status::io, "cache entry for profile " + entry.profile + " is larger than " +
                                       std::to_string(kMaxCacheEntryBytes) + " bytes");
   }
-  return write_private_file(fd_.get(), path_, key.hash_hex() + std::string(kEntrySuffix),
-                            text->reveal());
+  return write_private_file(fd_.get(), path_, key.hash_hex() + std::string(suffix), text->reveal());
 }
 
 Result<CacheLock> CacheDir::lock(CacheKey const& key, std::int64_t deadline_monotonic_ms,
@@ -242,6 +278,8 @@ Result<int> CacheDir::clear(std::optional<std::string> const& profile) {
       if (Result<void> r = remove(name); !r) return std::move(r).error();
       ++removed;
       remove_idle_lock_file(fd_.get(), lock_name_of(name));
+    } else if (!profile && is_hash_name(name, kFailureSuffix)) {
+      if (Result<void> r = remove(name); !r) return std::move(r).error();
     } else if (!profile && is_hash_name(name, kLockSuffix)) {
       remove_idle_lock_file(fd_.get(), name);  // orphan of a failed fetch
     } else if (auto target = temporary_file_target(name);

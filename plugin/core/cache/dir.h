@@ -3,7 +3,9 @@
 // entries (DESIGN.md, "Cache rules").
 //
 // Layout: <dir>/<hash>.json (entry, 0600), <dir>/<hash>.lock (flock target,
-// 0600), where <hash> is CacheKey::hash_hex(). Write leaves hidden
+// 0600), <dir>/<hash>.fail (the last failed fetch, shared with the processes
+// waiting on the lock; same format as an entry), where <hash> is
+// CacheKey::hash_hex(). Write leaves hidden
 // ".<hash>.json.tmp.*" files only if killed mid-write; `clear` removes them.
 //
 // The directory is opened once (O_DIRECTORY|O_NOFOLLOW), checked through that
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,15 +45,16 @@ Result<std::string> cache_dir_path(Env const& env);
 class CacheDir {
  public:
   // Chooses the directory with cache_dir_path(env) and opens it (open_path).
-  static Result<CacheDir> open(Env const& env, CachePolicy policy = CachePolicy::current_user());
+  static Result<CacheDir> open(Env const& env, CachePolicy policy = CachePolicy::current_user(), bool create = true);
 
-  // Opens `path`, creating it and any missing parents with mode 0700. The
+  // Opens `path`, creating it and any missing parents with mode 0700 (only
+  // in parents owned by policy.owner or root; nothing when !create). The
   // directory itself must be a real directory (not a symlink), owned by
   // policy.owner, without group or other permission bits. Error (Status::io)
   // with a message naming the path, what is wrong and how to fix it; the
   // caller warns and runs uncached.
-  static Result<CacheDir> open_path(std::string path,
-                                    CachePolicy policy = CachePolicy::current_user());
+  static Result<CacheDir> open_path(std::string path, CachePolicy policy = CachePolicy::current_user(),
+                                    bool create = true);
 
   std::string const& path() const noexcept { return path_; }
 
@@ -68,6 +72,14 @@ class CacheDir {
   // memory).
   Result<void> write(CacheKey const& key, CacheEntry const& entry);
 
+  // The record of a failed fetch for `key` (read_failure: nullopt when there
+  // is none or it is unreadable, as for read). Stored in the entry format:
+  // expiration = until when the failure stands, values "status" and
+  // "message" (errors never carry secrets). Removing is best-effort.
+  std::optional<CacheEntry> read_failure(CacheKey const& key) const;
+  Result<void> write_failure(CacheKey const& key, CacheEntry const& record);
+  void remove_failure(CacheKey const& key);
+
   // The per-key lock; see acquire_cache_lock for waiting and errors
   // (Status::transient on timeout, Status::io otherwise).
   Result<CacheLock> lock(CacheKey const& key, std::int64_t deadline_monotonic_ms, Clock& clock);
@@ -84,6 +96,9 @@ class CacheDir {
   Result<int> clear(std::optional<std::string> const& profile);
 
  private:
+  std::optional<CacheEntry> read_named(CacheKey const& key, std::string_view suffix, std::string* why) const;
+  Result<void> write_named(CacheKey const& key, std::string_view suffix, CacheEntry const& entry);
+
   CacheDir(std::string path, UniqueFd fd, CachePolicy policy)
       : path_(std::move(path)), fd_(std::move(fd)), policy_(policy) {}
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cache/fetch.h"
 
+#include <cstdlib>
 #include <optional>
 #include <utility>
 
@@ -24,6 +25,36 @@ std::optional<CacheEntry> read_entry(CacheDir const& dir, CacheKey const& key,
 bool fresh(std::optional<CacheEntry> const& e, std::int64_t now, std::int64_t margin) {
   return e && is_fresh(*e, now, margin, e->refresh_jitter);
 }
+
+constexpr std::int64_t kExpirySkewSeconds = 300;
+constexpr char kFailureStatus[] = "status";
+constexpr char kFailureMessage[] = "message";
+
+CacheEntry failure_record(Error const& e, std::int64_t until) {
+  CacheEntry r;
+  r.label = "failed fetch";
+  r.expiration = until;
+  r.values[kFailureStatus] = Secret(std::to_string(static_cast<int>(e.status)));
+  r.values[kFailureMessage] = Secret(e.message);
+  return r;
+}
+
+// The failure another process recorded for this key, while it still stands.
+std::optional<Error> recent_failure(CacheDir const& dir, CacheKey const& key, std::int64_t now) {
+  auto r = dir.read_failure(key);
+  if (!r || r->expiration <= now) return std::nullopt;
+  auto status = r->values.find(kFailureStatus);
+  auto message = r->values.find(kFailureMessage);
+  if (status == r->values.end() || message == r->values.end()) return std::nullopt;
+  int const code = std::atoi(status->second.reveal().c_str());
+  if (code <= static_cast<int>(Status::ok) || code > static_cast<int>(Status::io)) return std::nullopt;
+  return make_error(static_cast<Status>(code), message->second.reveal() + " (failed in another process moments ago; "
+                                                  "retrying after " + format_rfc3339_utc(r->expiration) + ")");
+}
+
+// A denial (AccessDenied, InvalidIdentityToken, ...) means the trust was
+// withdrawn: credentials from before it must not be handed out again.
+bool stale_allowed(Error const& e) { return e.status != Status::denied; }
 
 }  // namespace
 
@@ -68,11 +99,24 @@ Result<CacheEntry> cached_fetch(CacheKey const& key, CachedFetchPolicy const& po
     deps.log.warning("cache lock unavailable (" + lock.error().message + "); fetching without it");
   }
 
+  // During an outage every waiter would otherwise retry the failing service
+  // as soon as the holder gives up, and N processes make N times the calls.
+  // The holder records its failure before releasing the lock; whoever comes
+  // next within the backoff gets that answer (or stale credentials) instead.
+  std::optional<Error> shared_failure = recent_failure(dir, key, deps.clock.unix_seconds());
+
   report(CacheUse::miss);
-  auto fetched = fetch();
+  auto fetched = shared_failure ? Result<CacheEntry>(*shared_failure) : fetch();
   if (!fetched) {
     std::int64_t now = deps.clock.unix_seconds();
-    if (cached && cached->expiration - now >= policy.stale_minimum_seconds) {
+    // Only an outage (retries exhausted) is shared: that is what makes every
+    // waiter retry in turn, while a denial or a bad answer is worth a fresh
+    // try as soon as someone has changed the trust policy or the endpoint.
+    if (!shared_failure && fetched.error().status == Status::transient) {
+      auto record = dir.write_failure(key, failure_record(fetched.error(), now + policy.failure_backoff_seconds));
+      if (!record) deps.log.debug("failure not shared: " + record.error().message);
+    }
+    if (cached && stale_allowed(fetched.error()) && cached->expiration - now >= policy.stale_minimum_seconds) {
       deps.log.warning("refresh failed (" + fetched.error().message + "); serving cached credentials valid until " +
                        format_rfc3339_utc(cached->expiration));
       report(CacheUse::stale);
@@ -80,7 +124,17 @@ Result<CacheEntry> cached_fetch(CacheKey const& key, CachedFetchPolicy const& po
     }
     return std::move(fetched).error();
   }
+  // The service set the expiry at most "now" + what was asked; allow for its
+  // clock being ahead of ours before calling the answer wrong.
+  std::int64_t const latest = deps.clock.unix_seconds() + policy.max_lifetime_seconds;
+  if (policy.max_lifetime_seconds > 0 && fetched->expiration > latest + kExpirySkewSeconds) {
+    deps.log.warning("the credentials claim to expire at " + format_rfc3339_utc(fetched->expiration) +
+                     ", later than the " + std::to_string(policy.max_lifetime_seconds) +
+                     " s asked for; treating them as expiring at " + format_rfc3339_utc(latest));
+    fetched->expiration = latest;
+  }
   fetched->refresh_jitter = refresh_jitter_seconds(policy.margin_seconds, deps.random);
+  dir.remove_failure(key);
   auto written = dir.write(key, *fetched);
   if (!written) deps.log.warning("credentials not cached: " + written.error().message);
   return fetched;

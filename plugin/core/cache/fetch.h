@@ -3,7 +3,7 @@
 // fresh entry without touching the network; otherwise take the per-key lock,
 // look again (another process may just have refreshed it), fetch, store.
 // When the fetch fails but the cached credentials are still valid, serve
-// them and warn. The cache is an optimisation: when it is unusable the fetch
+// them and warn -- except after a denial (the trust was withdrawn). The cache is an optimisation: when it is unusable the fetch
 // still happens and the caller still gets credentials.
 #pragma once
 
@@ -33,6 +33,15 @@ struct CachedFetchPolicy {
   std::int64_t margin_seconds;       // serve only while more than this remains
   std::int64_t lock_deadline_ms;     // monotonic: stop waiting for another fetcher
   std::int64_t stale_minimum_seconds = 60;  // stale-on-error needs at least this much left
+  // The longest lifetime the request asked for (AWS DurationSeconds): an
+  // expiry further out than fetch start + this is capped, so a wrong clock or
+  // a hostile endpoint cannot make an entry "fresh" until 9999. 0: no cap.
+  std::int64_t max_lifetime_seconds = 0;
+  // A fetch that failed as transient (an outage: retries exhausted) is
+  // recorded for this long: the processes that waited on the lock meanwhile
+  // (and any starting within it) get the same answer, or stale credentials,
+  // instead of each calling the failing service again.
+  std::int64_t failure_backoff_seconds = 5;
 };
 
 // The cache directory, or nullopt when caching is off or the directory is

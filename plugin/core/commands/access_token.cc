@@ -80,7 +80,7 @@ Result<AccessTokenRequest> resolve(CommandInputs const& in, Env const& env, Conf
     if (!link) return std::move(link).error();
     req.aws_link = std::move(*link);
     // IRSA's AssumeRoleWithWebIdentity goes where every AWS tool sends STS calls.
-    if (env.get("AWS_ENDPOINT_URL_STS") || env.get("AWS_ENDPOINT_URL")) {
+    if (env.get("AWS_ENDPOINT_URL_STS")) {  // never the generic AWS_ENDPOINT_URL: see endpoints.h
       auto sts = sts_endpoint(req.region.empty() ? "us-east-1" : req.region, false, env);
       if (!sts) return std::move(sts).error();
       req.sts_endpoint = sts->url;

@@ -80,13 +80,16 @@ Result<AwsRequest> resolve_aws_command(CommandInputs const& in, CommandDeps cons
 
 Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_t margin_seconds,
                                               CommandDeps const& deps, AuditRecord& audit) {
+  // One deadline for the whole call: the lock wait and the fetch after it.
+  std::int64_t const started_ms = deps.clock.monotonic_ms();
+  std::int64_t const deadline_ms = started_ms + req.timeout_seconds * 1000;
   audit.profile = req.profile;
   audit.source = req.source;
   audit.target = req.role_arn;
   audit.log_target = req.log_target;
 
   auto fetch = [&]() -> Result<CacheEntry> {
-    auto creds = fetch_aws_credentials(req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log});
+    auto creds = fetch_aws_credentials(req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log, deadline_ms});
     if (!creds) return std::move(creds).error();
     deps.log.info("issued credentials for " +
                   (creds->assumed_role_arn.empty() ? req.role_arn : creds->assumed_role_arn) + " until " +
@@ -97,7 +100,8 @@ Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_
   auto usable = [](CacheEntry const& e) { return from_cache_entry(e).has_value(); };
   RunSettings run = req;
   run.refresh_margin_seconds = margin_seconds;
-  auto entry = cached_credentials(aws_cache_key(req), run, fetch, usable, deps, &audit.cache);
+  auto entry = cached_credentials(aws_cache_key(req), run, FetchBounds{started_ms, req.duration_seconds}, fetch, usable,
+                                  deps, &audit.cache);
   if (!entry) return std::move(entry).error();
   auto creds = from_cache_entry(*entry);
   if (!creds) return make_error(Status::internal, "credentials without their fields");

@@ -12,7 +12,7 @@
 
 namespace fedcred {
 
-// {"directory":"...","entries":[{"profile":"...","role":"...","expiration":"...Z","file":"..."}]}
+// {"directory":"...","entries":[{"profile":"...","target":"...","role":"...","expiration":"...Z","file":"..."}]}
 Result<Secret> run_cache_list(Env const& env);
 
 // {"directory":"...","removed":N}; only the entries of `profile` when given.

@@ -6,6 +6,7 @@
 // and its check that an entry holds what it needs.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 
 #include "cache/entry.h"
@@ -17,7 +18,13 @@
 
 namespace fedcred {
 
-Result<CacheEntry> cached_credentials(CacheKey const& key, RunSettings const& run,
+// What bounds one command's cache-first fetch besides its run settings.
+struct FetchBounds {
+  std::int64_t started_ms;            // monotonic: the run's one deadline counts from here
+  std::int64_t max_lifetime_seconds;  // the longest lifetime asked for (CachedFetchPolicy)
+};
+
+Result<CacheEntry> cached_credentials(CacheKey const& key, RunSettings const& run, FetchBounds const& bounds,
                                       std::function<Result<CacheEntry>()> const& fetch,
                                       std::function<bool(CacheEntry const&)> const& usable,
                                       CommandDeps const& deps, CacheUse* use);

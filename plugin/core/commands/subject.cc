@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands/subject.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "commands/cached_credentials.h"
@@ -112,7 +114,7 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
     t.aws_link = std::move(*link);
     // An explicit STS endpoint is honoured as for every AWS tool; otherwise
     // the module picks the regional endpoint once it knows the region.
-    if (env.get("AWS_ENDPOINT_URL_STS") || env.get("AWS_ENDPOINT_URL")) {
+    if (env.get("AWS_ENDPOINT_URL_STS")) {
       auto sts = sts_endpoint(t.region.empty() ? "us-east-1" : t.region, false, env);
       if (!sts) return std::move(sts).error();
       t.sts_endpoint_override = sts->url;
@@ -143,7 +145,8 @@ namespace {
 // The token, from the cache when fresh; `cache_use` says how it was obtained.
 Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, CommandDeps const& deps, CacheUse& cache_use) {
   SubjectTokenRequest t = req.token;
-  t.deadline_ms = deps.clock.monotonic_ms() + req.timeout_seconds * 1000;
+  std::int64_t const started_ms = deps.clock.monotonic_ms();
+  t.deadline_ms = started_ms + req.timeout_seconds * 1000;
   // Handing out an expired token would only move the failure to the consumer.
   auto unexpired = [&](Result<SubjectToken> token) -> Result<SubjectToken> {
     if (token && token->expiration <= 0) {
@@ -169,7 +172,9 @@ Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, Command
     return e;
   };
   auto usable = [](CacheEntry const& e) { return e.values.count(kSubjectToken) != 0; };
-  auto entry = cached_credentials(subject_cache_key(req.profile, t), req, fetch, usable, deps, &cache_use);
+  // Google ID tokens live an hour; GetWebIdentityToken tokens what was asked.
+  FetchBounds const bounds{started_ms, std::max<std::int64_t>(t.token_duration_seconds, 3600)};
+  auto entry = cached_credentials(subject_cache_key(req.profile, t), req, bounds, fetch, usable, deps, &cache_use);
   if (!entry) return std::move(entry).error();
   SubjectToken out;
   out.token = entry->values.at(kSubjectToken);

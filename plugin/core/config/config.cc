@@ -125,15 +125,45 @@ int on_value(void* user, char const* section, char const* key, char const* value
 
 // In the spirit of ssh and pam-u2f: a configuration that someone else can
 // change would let them choose the role and endpoints we use, so a file
-// owned by another non-root user, or writable by everyone, is refused.
+// owned by another non-root user, or writable by its group or everyone, is
+// refused -- and so is one in a directory such a user could write to, where
+// the file could be replaced or renamed away.
 Result<void> check_config_owner(std::string const& path, struct stat const& st) {
   if (!S_ISREG(st.st_mode)) return {};  // a device such as /dev/null holds no settings to tamper with
   if (st.st_uid != 0 && st.st_uid != geteuid()) {
     return make_error(Status::usage, "config file " + path + " is owned by uid " + std::to_string(st.st_uid) +
                                          ", neither root nor you: refused (chown it)");
   }
-  if ((st.st_mode & S_IWOTH) != 0) {
-    return make_error(Status::usage, "config file " + path + " is writable by everyone: refused (chmod o-w " + path + ")");
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return make_error(Status::usage, "config file " + path + " is writable by its group or everyone: refused (chmod go-w " +
+                                         path + ")");
+  }
+  return {};
+}
+
+std::string parent_directory(std::string const& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// The directory holding a config file: owned by root or the caller and
+// writable by nobody else. A root-owned sticky directory (/tmp) is accepted:
+// others cannot rename or remove a file they do not own there.
+Result<void> check_config_directory(std::string const& path, struct stat const& file) {
+  if (!S_ISREG(file.st_mode)) return {};
+  std::string const dir = parent_directory(path);
+  struct stat st {};
+  if (stat(dir.c_str(), &st) != 0) {
+    return make_error(Status::usage, "cannot check the directory " + dir + " of config file " + path + ": " +
+                                         std::strerror(errno));
+  }
+  bool const owner_ok = st.st_uid == 0 || st.st_uid == geteuid();
+  bool const sticky_root = st.st_uid == 0 && (st.st_mode & S_ISVTX) != 0;
+  if (!owner_ok || ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && !sticky_root)) {
+    return make_error(Status::usage, "config file " + path + " is in directory " + dir +
+                                         ", which someone other than root or you can write to: refused "
+                                         "(chmod go-w " + dir + ", or move the file)");
   }
   return {};
 }
@@ -152,6 +182,8 @@ Result<std::optional<std::string>> read_config_file(ConfigFile const& file) {
   }
   auto owner = check_config_owner(file.path, st);
   if (!owner) return std::move(owner).error();
+  auto directory = check_config_directory(file.path, st);
+  if (!directory) return std::move(directory).error();
   std::string text;
   char buf[4096];
   for (;;) {
@@ -190,9 +222,16 @@ std::vector<ConfigFile> config_search_list(Env const& env, std::string const& ex
   if (auto f = env.get("FEDCRED_CONFIG")) return {{*f, true}};
   std::vector<ConfigFile> files{{sysconfdir + "/fedcred.conf", false}};
   for (auto& f : conf_d_files(sysconfdir + "/conf.d")) files.push_back({f, false});
-  if (auto xdg = env.get("XDG_CONFIG_HOME")) {
+  // A relative XDG_CONFIG_HOME or HOME would read a config from the current
+  // directory, which may be anyone's: ignored, as the XDG spec says (and as
+  // the cache does).
+  auto absolute = [](std::optional<std::string> v) -> std::optional<std::string> {
+    if (v && !v->empty() && v->front() == '/') return v;
+    return std::nullopt;
+  };
+  if (auto xdg = absolute(env.get("XDG_CONFIG_HOME"))) {
     files.push_back({*xdg + "/fedcred/fedcred.conf", false});
-  } else if (auto home = env.get("HOME")) {
+  } else if (auto home = absolute(env.get("HOME"))) {
     files.push_back({*home + "/.config/fedcred/fedcred.conf", false});
   }
   return files;

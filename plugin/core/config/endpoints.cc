@@ -50,7 +50,56 @@ Result<Endpoint> checked_override(std::string const& url, std::string const& ori
   return make_error(Status::usage, origin + "=" + url + ": not an http(s) URL");
 }
 
+// The host part of "host", "host:port", "[v6]" or "[v6]:port".
+std::string_view authority_host(std::string_view authority) {
+  if (!authority.empty() && authority.front() == '[') return authority.substr(0, authority.find(']') + 1);
+  return authority.substr(0, authority.find(':'));
+}
+
+Error not_a_metadata_host(std::string const& origin, std::string const& value) {
+  return make_error(Status::usage, origin + "=" + value +
+                                       ": metadata requests are plain http and return identity tokens and "
+                                       "credentials, so only a loopback or link-local address or the documented "
+                                       "metadata name (metadata.google.internal, fd00:ec2::254) is accepted; "
+                                       "use https for anything else");
+}
+
 }  // namespace
+
+bool is_metadata_host(std::string_view host) {
+  if (is_loopback_host(host)) return true;
+  if (host == "metadata.google.internal" || host == "metadata.google.internal." || host == "[fd00:ec2::254]") {
+    return true;
+  }
+  std::string h(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 16) == 0xA9FE;  // 169.254.0.0/16
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') {
+    in6_addr v6{};
+    // fe80::/10, link-local
+    return inet_pton(AF_INET6, h.substr(1, h.size() - 2).c_str(), &v6) == 1 && v6.s6_addr[0] == 0xfe &&
+           (v6.s6_addr[1] & 0xc0) == 0x80;
+  }
+  return false;
+}
+
+Result<Endpoint> metadata_url_override(std::string url, std::string const& origin) {
+  constexpr std::string_view kHttps = "https://", kHttp = "http://";
+  bool const https = starts_with(url, kHttps);
+  if (!https && !starts_with(url, kHttp)) {
+    return make_error(Status::usage, origin + "=" + url + ": not an http(s) URL");
+  }
+  auto authority = std::string_view(url).substr(https ? kHttps.size() : kHttp.size());
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos) {
+    return make_error(Status::usage, origin + ": the endpoint URL must not contain user information ('@')");
+  }
+  auto host = authority_host(authority);
+  if (host.empty()) return make_error(Status::usage, origin + "=" + url + ": no host");
+  if (!https && !is_metadata_host(host)) return not_a_metadata_host(origin, url);
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return Endpoint{url, origin};
+}
 
 std::string endpoint_host(std::string const& url) {
   auto start = url.find("://");
@@ -69,8 +118,10 @@ bool is_loopback_host(std::string_view host) {
 std::string_view partition_dns_suffix(std::string_view region) { return aws::partition_dns_suffix(region); }
 
 Result<Endpoint> sts_endpoint(std::string_view region, bool use_fips, Env const& env) {
+  // Not the generic AWS_ENDPOINT_URL: workloads set it for MinIO / R2 /
+  // LocalStack, and STS requests carry a bearer token (or a signed, replayable
+  // request) that must reach STS only.
   if (auto url = env.get("AWS_ENDPOINT_URL_STS")) return checked_override(*url, "AWS_ENDPOINT_URL_STS");
-  if (auto url = env.get("AWS_ENDPOINT_URL")) return checked_override(*url, "AWS_ENDPOINT_URL");
   // In aws-us-gov the regular regional endpoint is already FIPS validated and
   // there is no sts-fips host (botocore's endpoint rules).
   bool fips_host = use_fips && !starts_with(region, "us-gov-");
@@ -92,6 +143,9 @@ Result<Endpoint> gce_metadata_host(Env const& env) {
   if (!valid) {
     return make_error(Status::usage, origin + ": '" + *host + "' is not a host[:port]");
   }
+  // Always plain http (google-auth's own rule): the same loopback / link-local
+  // rule as any plain-http endpoint that gets a token back.
+  if (!is_metadata_host(authority_host(*host))) return not_a_metadata_host(origin, *host);
   return Endpoint{*host, origin};
 }
 

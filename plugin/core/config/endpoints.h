@@ -18,7 +18,8 @@ struct Endpoint {
   std::string origin;  // "AWS_ENDPOINT_URL_STS", or "region us-east-1"
 };
 
-// AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else https://sts[-fips].REGION.SUFFIX.
+// AWS_ENDPOINT_URL_STS, else https://sts[-fips].REGION.SUFFIX. The generic
+// AWS_ENDPOINT_URL is deliberately ignored (see the .cc).
 // An override must be an https URL, or http to a loopback address (tests and
 // local proxies): a web identity token must not cross a network in clear text.
 Result<Endpoint> sts_endpoint(std::string_view region, bool use_fips, Env const& env);
@@ -27,8 +28,17 @@ Result<Endpoint> sts_endpoint(std::string_view region, bool use_fips, Env const&
 std::string_view partition_dns_suffix(std::string_view region);
 
 // GCE_METADATA_HOST (host[:port]), else the legacy GCE_METADATA_ROOT, else
-// metadata.google.internal.
+// metadata.google.internal. Always plain http, so only is_metadata_host().
 Result<Endpoint> gce_metadata_host(Env const& env);
+
+// True for the hosts a plain-http metadata request may go to: loopback,
+// link-local (169.254.0.0/16, [fe80::/10]), metadata.google.internal and the
+// EC2 IPv6 IMDS address [fd00:ec2::254]. IPv6 literals in brackets.
+bool is_metadata_host(std::string_view host);
+
+// A metadata base URL override (AWS_EC2_METADATA_SERVICE_ENDPOINT): https to
+// any host, plain http only to is_metadata_host(); trailing slashes dropped.
+Result<Endpoint> metadata_url_override(std::string url, std::string const& origin);
 
 // The host[:port] of a URL ("https://sts.us-east-1.amazonaws.com/" ->
 // "sts.us-east-1.amazonaws.com"): what messages name, never the path or query.

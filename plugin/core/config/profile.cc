@@ -2,6 +2,7 @@
 #include "config/profile.h"
 
 #include <array>
+#include <string_view>
 #include <utility>
 
 namespace fedcred {
@@ -47,11 +48,17 @@ Result<Settings> effective_settings(ConfigSet const& config, std::string const& 
     }
     overlay(merged, it->second);
   }
+  // Only a value that is used is validated: a flag overrides the variable
+  // (AWS_REGION=us-east-1a must not fail a run given --region), and the AWS
+  // tools' variables take what botocore takes (booleans in any case).
   Settings from_env;
   for (auto const& [variable, key] : kEnvKeys) {
-    if (from_env.count(key) != 0) continue;
+    if (from_env.count(key) != 0 || explicit_settings.count(key) != 0) continue;
     auto value = env.get(variable);
     if (!value) continue;
+    if (std::string_view(key) == "use_fips_endpoint") {
+      for (char& c : *value) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
     auto valid = validate_setting(key, *value);
     if (!valid) return make_error(Status::usage, std::string(variable) + ": " + valid.error().message);
     from_env[key] = Setting{*value, variable};

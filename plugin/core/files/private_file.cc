@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "files/private_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "base/unique_fd.h"
 
@@ -64,6 +69,47 @@ int write_all(int fd, std::string_view data) {
     data.remove_prefix(static_cast<std::size_t>(n));
   }
   return 0;
+}
+
+// A writer needs milliseconds between creating its temporary file and the
+// rename; one older than this was left by a writer that died.
+constexpr time_t kStaleTempSeconds = 60;
+
+// Whether the temporary file `name` of write_private_file belongs to a writer
+// that is gone: its pid (the first field after ".tmp.") no longer exists, or
+// the file is old. A live writer losing its file only fails that one write.
+bool is_stale_temp(int dir_fd, std::string_view name) {
+  struct stat st {};
+  if (fstatat(dir_fd, std::string(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+    return false;
+  }
+  if (time(nullptr) - st.st_mtime > kStaleTempSeconds) return true;
+  std::string_view rest = name.substr(name.find(kTempMarker, 1) + kTempMarker.size());
+  pid_t pid = 0;
+  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+  if (ec != std::errc() || pid <= 0 || end == rest.data() + rest.size() || *end != '.') return false;
+  return pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+struct DirClose {
+  void operator()(DIR* d) const noexcept { closedir(d); }
+};
+
+// A writer killed between create and rename leaves a temporary file holding
+// full credentials; the next write of the same entry removes it.
+void remove_stale_temps(int dir_fd, std::string const& name) {
+  UniqueFd fd(openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  std::unique_ptr<DIR, DirClose> dir(fd ? fdopendir(fd.get()) : nullptr);
+  if (!dir) return;
+  fd.release();  // now owned by dir
+  std::vector<std::string> stale;
+  while (dirent* e = readdir(dir.get())) {
+    std::string_view entry(e->d_name);
+    if (temporary_file_target(entry) == std::string_view(name) && is_stale_temp(dir_fd, entry)) {
+      stale.emplace_back(entry);
+    }
+  }
+  for (auto const& n : stale) unlinkat(dir_fd, n.c_str(), 0);
 }
 
 }  // namespace
@@ -149,6 +195,7 @@ Result<void> write_private_file(int dir_fd, std::string const& dir_path, std::st
   if (renameat(dir_fd, temp->name().c_str(), dir_fd, name.c_str()) != 0)
     return fail("rename", errno);
   temp->committed();
+  remove_stale_temps(dir_fd, name);
   // Makes the rename itself durable. A failure here loses at most this entry
   // after a crash, which is only a future cache miss: not worth an error.
   fsync(dir_fd);

@@ -22,7 +22,8 @@ messages::AssumeRoleParams assume_role_params(AwsRequest const& req, std::string
 }
 
 Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps const& deps) {
-  std::int64_t const deadline_ms = deps.clock.monotonic_ms() + req.timeout_seconds * 1000;
+  std::int64_t const deadline_ms =
+      deps.deadline_ms != 0 ? deps.deadline_ms : deps.clock.monotonic_ms() + req.timeout_seconds * 1000;
 
   SubjectTokenRequest source_req;
   source_req.source = req.source;

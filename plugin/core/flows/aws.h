@@ -3,6 +3,7 @@
 // AssumeRoleWithWebIdentity through the sts module, within one deadline.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "flows/aws_credentials.h"
@@ -21,6 +22,10 @@ struct FlowDeps {
   Clock& clock;
   ModuleRunner& modules;
   Logger const& log;
+  // Monotonic ms by which everything must be done; 0: now + req.timeout_seconds.
+  // A command that first waits for the cache lock sets it at its start, so the
+  // wait and the fetch share one deadline.
+  std::int64_t deadline_ms = 0;
 };
 
 // Fetches fresh credentials (no cache involved).

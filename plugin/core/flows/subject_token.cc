@@ -37,11 +37,7 @@ Result<messages::SubjectTokenResult> run_source_module(SubjectTokenRequest const
 
 Result<Endpoint> imds_endpoint(Env const& env) {
   if (auto url = env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
-    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-      return make_error(Status::usage, "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + *url + ": not an http(s) URL");
-    }
-    while (!url->empty() && url->back() == '/') url->pop_back();
-    return Endpoint{*url, "AWS_EC2_METADATA_SERVICE_ENDPOINT"};
+    return metadata_url_override(std::move(*url), "AWS_EC2_METADATA_SERVICE_ENDPOINT");
   }
   return Endpoint{"http://169.254.169.254", "default"};
 }

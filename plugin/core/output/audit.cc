@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "output/logger.h"
 #include "time_format.h"
 #include "base/unique_fd.h"
 
@@ -32,10 +33,7 @@ char const* cache_name(CacheUse c) {
 // key=value, quoted when needed, so a line parses with shlex or journalctl -o.
 void field(std::string& out, char const* key, std::string const& value) {
   if (value.empty()) return;
-  std::string clean = value;
-  for (char& c : clean) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';  // one record, one line
-  }
+  std::string const clean = printable(value);  // one record, one line, no terminal control
   out += ' ';
   out += key;
   out += '=';

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "fedcred/module.h"
@@ -15,6 +16,11 @@ namespace fedcred {
 // Replaces JWT-shaped substrings ("eyJ...x.y.z") with "[redacted]".
 std::string scrub_secrets(std::string text);
 
+// `text` with every control character (C0, DEL, and C1 as UTF-8) replaced by
+// a space: values from outside (unverified JWT claims, server messages) must
+// not move the cursor, recolour the terminal or start a forged log line.
+std::string printable(std::string_view text);
+
 class Logger {
  public:
   using Sink = std::function<void(int level, std::string const& message)>;
@@ -22,7 +28,7 @@ class Logger {
   explicit Logger(Sink sink) : sink_(std::move(sink)) {}
 
   void log(int level, std::string const& message) const {
-    if (sink_) sink_(level, scrub_secrets(message));
+    if (sink_) sink_(level, printable(scrub_secrets(message)));
   }
   void warning(std::string const& m) const { log(FEDCRED_LOG_WARNING, m); }
   void info(std::string const& m) const { log(FEDCRED_LOG_INFO, m); }

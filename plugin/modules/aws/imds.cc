@@ -12,7 +12,9 @@ namespace {
 
 constexpr char kTokenPath[] = "/latest/api/token";
 constexpr char kRolesPath[] = "/latest/meta-data/iam/security-credentials/";
-constexpr char kZonePath[] = "/latest/meta-data/placement/availability-zone";
+// Not the availability zone minus its last letter: Local Zone and Wavelength
+// names ("us-west-2-lax-1a") do not end in the region name.
+constexpr char kRegionPath[] = "/latest/meta-data/placement/region";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && ascii::is_space(s.front())) s.remove_prefix(1);
@@ -212,13 +214,13 @@ Result<sigv4::Credentials> Imds::role_credentials(std::string* expiration) {
 }
 
 Result<std::string> Imds::region() {
-  auto zone = get(kZonePath, "the availability zone");
-  if (!zone) return std::move(zone).error();
-  std::string_view az = trim(zone->reveal());
-  std::string region(az.empty() ? az : az.substr(0, az.size() - 1));
-  if (az.empty() || !ascii::is_alpha(az.back()) || !aws::is_valid_region(region)) {
-    return make_error(Status::source, where(host_) + " returned an availability zone that does not name a region (\"" +
-                                          sanitize_sts_text(az.substr(0, 64)) + "\"): set AWS_REGION");
+  auto answer = get(kRegionPath, "the region");
+  if (!answer) return std::move(answer).error();
+  std::string region(trim(answer->reveal()));
+  if (!aws::is_valid_region(region)) {
+    return make_error(Status::source, where(host_) + " returned something that is not a region name (\"" +
+                                          sanitize_sts_text(std::string_view(region).substr(0, 64)) +
+                                          "\"): set AWS_REGION");
   }
   return region;
 }

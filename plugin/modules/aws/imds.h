@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Imds: the EC2 instance metadata service, IMDSv2 only (PROTOCOLS.md 4.1):
 // a session token from PUT /latest/api/token, then the instance role's
-// credentials and the availability zone with that token.
+// credentials and the region with that token.
 //
 // There is deliberately no IMDSv1 fallback: unauthenticated GETs are what
 // SSRF attacks against EC2 use, and instances that require IMDSv2 refuse them.
@@ -45,7 +45,7 @@ class Imds {
   // The role name role_credentials() found (empty before): names the
   // identity in messages and the audit trail, never a secret.
   std::string const& role_name() const { return role_; }
-  // The availability zone without its letter ("us-east-1a" -> "us-east-1").
+  // The instance's region, from placement/region (also right in Local Zones).
   Result<std::string> region();
 
  private:

@@ -59,7 +59,7 @@ Result<std::string> web_identity_sts_endpoint(std::string const& region, std::st
                             " is the global endpoint, where GetWebIdentityToken does not exist: use a regional "
                             "endpoint such as https://sts." + region + "." +
                             std::string(aws::partition_dns_suffix(region)) +
-                            " (or unset AWS_ENDPOINT_URL_STS/AWS_ENDPOINT_URL)");
+                            " (or unset AWS_ENDPOINT_URL_STS)");
     }
     return override_url;
   }

@@ -98,8 +98,34 @@ std::size_t on_header(char* data, std::size_t size, std::size_t nitems, void* us
   return line.size();
 }
 
-Error transport_error(std::string const& host, CURLcode rc, char const* errbuf) {
+// The CA bundle a transfer verified against, for messages: the configured
+// one, else libcurl's built-in default.
+std::string ca_bundle_in_use(CURL* h, std::optional<std::string> const& configured) {
+  if (configured) return *configured;
+#if LIBCURL_VERSION_NUM >= 0x075400  // 7.84.0: CURLINFO_CAINFO
+  char* path = nullptr;
+  if (curl_easy_getinfo(h, CURLINFO_CAINFO, &path) == CURLE_OK && path != nullptr) return path;
+#else
+  (void)h;
+#endif
+  return "the system trust store";
+}
+
+// A certificate that does not verify will not verify on the next attempt
+// either, and retrying only hides the cause until the deadline: such errors
+// fail at once (not Status::transient) and say what to check.
+bool is_tls_verification_failure(CURLcode rc) {
+  return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+         rc == CURLE_SSL_ISSUER_ERROR || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+Error transport_error(std::string const& host, CURLcode rc, char const* errbuf, std::string const& ca_bundle) {
   std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+  if (is_tls_verification_failure(rc)) {
+    return make_error(Status::response, "TLS certificate verification failed for " + host + ": " + detail +
+                                            " (CA bundle: " + ca_bundle +
+                                            "; AWS_CA_BUNDLE or CURL_CA_BUNDLE names another one)");
+  }
   return make_error(Status::transient, "cannot reach " + host + ": " + detail);
 }
 
@@ -119,6 +145,12 @@ class Options {
   CURL* h_;
   CURLcode rc_ = CURLE_OK;
 };
+
+bool is_plain_http(std::string const& url) {
+  auto parsed = parse_url(url);
+  // An unparsable URL fails in curl anyway; treat it as plain so it is never proxied.
+  return !parsed || parsed->scheme != "https";
+}
 
 }  // namespace
 
@@ -176,8 +208,21 @@ Result<HttpResponse> CurlHttpClient::send(HttpRequest const& request) {
       .set(CURLOPT_WRITEFUNCTION, &on_body)
       .set(CURLOPT_WRITEDATA, &transfer)
       .set(CURLOPT_HEADERFUNCTION, &on_header)
-      .set(CURLOPT_HEADERDATA, &transfer);
-  if (request.direct) opts.set(CURLOPT_NOPROXY, "*");
+      .set(CURLOPT_HEADERDATA, &transfer)
+#if LIBCURL_VERSION_NUM >= 0x075700  // 7.87.0
+      // Without it curl_easy_cleanup joins a threaded resolver still stuck in
+      // getaddrinfo, so a DNS stall would outlive the run's deadline.
+      .set(CURLOPT_QUICK_EXIT, 1L)
+#endif
+      ;
+  // Metadata endpoints are link-local and answer only from the VM; a plain-http
+  // URL is allowed only to loopback, and through a proxy its body (a token form)
+  // would cross the network in clear text. Neither ever goes through a proxy:
+  // an empty CURLOPT_PROXY overrides every *_proxy variable, NOPROXY "*" also
+  // covers a proxy libcurl might pick up some other way.
+  if (request.direct || is_plain_http(request.url)) {
+    opts.set(CURLOPT_PROXY, "").set(CURLOPT_NOPROXY, "*");
+  }
   if (options_.ca_bundle) opts.set(CURLOPT_CAINFO, options_.ca_bundle->c_str());
   if (request.method == "GET") {
     opts.set(CURLOPT_HTTPGET, 1L);
@@ -199,7 +244,7 @@ Result<HttpResponse> CurlHttpClient::send(HttpRequest const& request) {
   }
   if (rc != CURLE_OK) {
     wipe(transfer.body);
-    return transport_error(host, rc, errbuf);
+    return transport_error(host, rc, errbuf, ca_bundle_in_use(easy.get(), options_.ca_bundle));
   }
   long code = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &code);

@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <string>
 
@@ -192,6 +196,32 @@ TEST(CacheDirOpen, DirectoryChownedToAnotherUserIsRefused) {
       << dir.error().message;
 }
 
+// Root with another user's HOME (sudo -E): no root-owned directory may appear
+// in that user's tree (issue 12, item 7).
+TEST(CacheDirOpen, NothingIsCreatedInAParentOwnedByAnotherUser) {
+  TempDir scratch;
+  std::string const home = scratch / "home";
+  ASSERT_EQ(mkdir(home.c_str(), 0755), 0);
+  // As root the home is handed to another user; otherwise the policy owner
+  // is another uid than the home's (the caller's) own.
+  CachePolicy policy = CachePolicy::current_user();
+  if (running_as_root()) {
+    ASSERT_EQ(chown(home.c_str(), kOtherUid, kOtherUid), 0);
+  } else {
+    policy.owner = geteuid() + 1;
+  }
+  Result<CacheDir> dir = CacheDir::open_path(home + "/.cache/fedcred", policy);
+  ASSERT_FALSE(dir.ok());
+  EXPECT_NE(dir.error().message.find(home + " belongs to uid"), std::string::npos) << dir.error().message;
+  EXPECT_EQ(names_in(home), std::vector<std::string>{});
+}
+
+TEST(CacheDirOpen, WithoutCreateAMissingDirectoryStaysMissing) {
+  TempDir scratch;
+  EXPECT_FALSE(CacheDir::open_path(scratch / "a/b", CachePolicy::current_user(), /*create=*/false).ok());
+  EXPECT_EQ(names_in(scratch.path()), std::vector<std::string>{});
+}
+
 TEST(CacheDirOpen, RelativePathIsRefused) {
   EXPECT_FALSE(CacheDir::open_path("relative/dir").ok());
   EXPECT_FALSE(CacheDir::open_path("").ok());
@@ -247,6 +277,31 @@ TEST_F(CacheEntries, WriteReplacesTheEntry) {
   ASSERT_TRUE(dir_->write(key_, newer).ok());
   EXPECT_EQ(dir_->read(key_)->expiration, newer.expiration);
   EXPECT_EQ(names_in(dir_->path()).size(), 1u);
+}
+
+// A writer killed between create and rename leaves ".HASH.json.tmp.PID..."
+// with full credentials in it; the next write of that entry removes it when
+// its writer is gone or it is old, and leaves everything else alone (issue
+// 12, item 14).
+TEST_F(CacheEntries, WriteRemovesStaleTemporaryFilesOfTheSameEntry) {
+  pid_t dead = fork();
+  ASSERT_GE(dead, 0);
+  if (dead == 0) _exit(0);
+  ASSERT_EQ(waitpid(dead, nullptr, 0), dead);
+  std::string const name = key_.hash_hex() + ".json";
+  std::string const of_dead = "." + name + ".tmp." + std::to_string(dead) + ".0.1";
+  std::string const old = "." + name + ".tmp." + std::to_string(getpid()) + ".7.1";
+  std::string const live = "." + name + ".tmp." + std::to_string(getpid()) + ".8.1";
+  CacheKey other = key_for("arn:aws:iam::111122223333:role/other");
+  std::string const other_entry = "." + other.hash_hex() + ".json.tmp." + std::to_string(dead) + ".0.1";
+  for (auto const& n : {of_dead, old, live, other_entry}) write_file(dir_->path() + "/" + n, kSecretKey);
+  timespec const long_ago[2] = {{1'600'000'000, 0}, {1'600'000'000, 0}};
+  ASSERT_EQ(utimensat(AT_FDCWD, (dir_->path() + "/" + old).c_str(), long_ago, 0), 0);
+
+  ASSERT_TRUE(dir_->write(key_, entry_for("s3", "r")).ok());
+  std::vector<std::string> expected{live, other_entry, name};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(names_in(dir_->path()), expected);
 }
 
 TEST_F(CacheEntries, DistinctKeysHaveDistinctEntries) {

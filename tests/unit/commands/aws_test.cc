@@ -84,7 +84,9 @@ TEST_F(AwsCommandTest, ProfileFromConfigFileProducesTheDocument) {
   ASSERT_TRUE(json_object_object_get_ex(root, "AccessKeyId", &v));
   EXPECT_STREQ(json_object_get_string(v), "ASIACOMMANDTEST");
   ASSERT_TRUE(json_object_object_get_ex(root, "Expiration", &v));
-  EXPECT_STREQ(json_object_get_string(v), "2026-01-01T01:00:00Z");
+  // The fake STS answers an hour for the 1800 s asked: capped at issue time +
+  // the requested duration (issue 12, item 14).
+  EXPECT_STREQ(json_object_get_string(v), "2026-01-01T00:30:00Z");
   json_object_put(root);
 
   ASSERT_THAT(modules_.modules_called(), ElementsAre("gce", "sts"));
@@ -213,7 +215,7 @@ TEST_F(AwsCommandTest, InvalidEnvironmentMakesNoModuleCall) {
 }
 
 TEST_F(AwsCommandTest, PlainHttpToARemoteStsMakesNoModuleCall) {
-  env_.set("AWS_ENDPOINT_URL", "http://sts.example.com");
+  env_.set("AWS_ENDPOINT_URL_STS", "http://sts.example.com");
   CommandInputs in;
   in.explicit_settings = flags({{"role_arn", kArn}});
   EXPECT_TRUE(FailsWith(run(in), Status::usage, "loopback"));

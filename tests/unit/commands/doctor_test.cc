@@ -85,6 +85,21 @@ class DoctorTest : public ::testing::Test {
   Logger log_;
 };
 
+// Claims are unverified: an escape sequence or a newline in `sub` must not
+// reach the terminal or forge a line of the report (issue 12, item 12).
+TEST_F(DoctorTest, ControlCharactersInClaimsNeverReachTheReport) {
+  token_ = make_gce_jwt("web-1", "111\\u001b[2J\\nfedcred: audit: forged\\u009b31m");
+  modules_.answer("gce", {{"status", "200"}, {"flavor", "Google"}, {"subject_token", token_}});
+  auto report = run();
+  std::string const detail = step(report, "subject-token").detail;
+  EXPECT_THAT(detail, HasSubstr("111 [2J fedcred: audit: forged 31m"));
+  for (std::string const& text : {render_doctor_text(report), detail}) {
+    EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+    EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos) << text;
+    EXPECT_EQ(text.find("\nfedcred: audit"), std::string::npos) << text;
+  }
+}
+
 TEST_F(DoctorTest, HealthyChainPassesEveryStep) {
   auto report = run();
   EXPECT_EQ(names(report), "config,cache,metadata,subject-token,sts-endpoint,clock,exchange");

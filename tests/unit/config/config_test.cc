@@ -212,7 +212,44 @@ TEST(LoadConfig, WorldWritableFileIsRefused) {
   TempDir dir;
   std::string path = dir.write("open.conf", "[default]\nregion = us-east-1\n");
   ASSERT_EQ(chmod(path.c_str(), 0666), 0);
-  EXPECT_TRUE(FailsWith(load_config({{path, true}}), Status::usage, path, "writable by everyone"));
+  EXPECT_TRUE(FailsWith(load_config({{path, true}}), Status::usage, path, "writable by its group or everyone"));
+}
+
+// Issue 12, item 10: group-writable is as open as world-writable on a shared
+// group, and the directory counts as much as the file.
+TEST(LoadConfig, GroupWritableFileIsRefused) {
+  TempDir dir;
+  std::string path = dir.write("group.conf", "[default]\nregion = us-east-1\n");
+  ASSERT_EQ(chmod(path.c_str(), 0664), 0);
+  EXPECT_TRUE(FailsWith(load_config({{path, false}}), Status::usage, path, "group"));
+}
+
+TEST(LoadConfig, FileInAGroupOrWorldWritableDirectoryIsRefused) {
+  for (mode_t mode : {0770, 0777}) {
+    TempDir dir;
+    std::string sub = dir.mkdir("conf.d");
+    std::string path = dir.write("conf.d/10-site.conf", "[default]\nregion = us-east-1\n");
+    ASSERT_EQ(chmod(sub.c_str(), mode), 0);
+    EXPECT_TRUE(FailsWith(load_config({{path, false}}), Status::usage, path, "directory " + sub)) << mode;
+  }
+}
+
+TEST(LoadConfig, FileInADirectoryOwnedByAnotherUserIsRefused) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to hand the directory to another user";
+  TempDir dir;
+  std::string sub = dir.mkdir("theirs");
+  std::string path = dir.write("theirs/fedcred.conf", "[default]\nregion = us-east-1\n");
+  ASSERT_EQ(chown(sub.c_str(), 65534, 65534), 0);
+  EXPECT_TRUE(FailsWith(load_config({{path, false}}), Status::usage, path, "directory " + sub));
+}
+
+TEST(LoadConfig, FileInARootOwnedStickyDirectoryIsAccepted) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to own the sticky directory";
+  TempDir dir;
+  std::string sub = dir.mkdir("tmp");
+  std::string path = dir.write("tmp/fedcred.conf", "[default]\nregion = us-east-1\n");
+  ASSERT_EQ(chmod(sub.c_str(), 01777), 0);
+  EXPECT_TRUE(Succeeds(load_config({{path, false}})));
 }
 
 TEST(LoadConfig, FileOwnedByAnotherUserIsRefused) {
@@ -309,6 +346,14 @@ TEST(ConfigSearchList, HomeConfigIsTheFallbackWithoutXdgConfigHome) {
   MapEnv env = env_of({{"HOME", "/home/u"}});
   EXPECT_EQ(paths(config_search_list(env, "", sys.path())),
             (std::vector<std::string>{sys / "fedcred.conf", "/home/u/.config/fedcred/fedcred.conf"}));
+}
+
+TEST(ConfigSearchList, RelativeXdgConfigHomeAndHomeAreIgnored) {
+  TempDir sys;
+  EXPECT_EQ(paths(config_search_list(env_of({{"XDG_CONFIG_HOME", "cfg"}, {"HOME", "/home/u"}}), "", sys.path())),
+            (std::vector<std::string>{sys / "fedcred.conf", "/home/u/.config/fedcred/fedcred.conf"}));
+  EXPECT_EQ(paths(config_search_list(env_of({{"HOME", "."}}), "", sys.path())),
+            (std::vector<std::string>{sys / "fedcred.conf"}));
 }
 
 TEST(ConfigSearchList, NoHomeAndNoXdgGivesSystemFilesOnly) {

@@ -60,24 +60,34 @@ TEST(StsEndpoint, RegionalOriginNamesTheRegion) {
   EXPECT_EQ(e->origin, "region eu-west-1");
 }
 
-TEST(StsEndpoint, ServiceSpecificOverrideBeatsGlobalOverride) {
-  MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", "https://sts.internal.example"},
+// Workloads set AWS_ENDPOINT_URL for MinIO / R2 / LocalStack and every SDK
+// honours it for every service: if it steered STS, the identity token (or a
+// signed, replayable request) would go to that storage host. Only the
+// STS-specific variable may redirect STS (issue 12, item 2).
+TEST(StsEndpoint, GenericEndpointOverrideIsIgnoredForSts) {
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL", "https://minio.internal.example:9000"}});
+  auto e = sts_endpoint("us-east-1", false, env);
+  ASSERT_TRUE(Succeeds(e));
+  EXPECT_EQ(e->url, "https://sts.us-east-1.amazonaws.com");
+  EXPECT_EQ(e->origin, "region us-east-1");
+}
+
+TEST(StsEndpoint, PlainHttpGenericOverrideIsNotAnError) {
+  // Ignored, so not validated either: a LocalStack http URL must not break fedcred.
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL", "http://localstack.internal:4566"}});
+  EXPECT_TRUE(Succeeds(sts_endpoint("us-east-1", false, env)));
+}
+
+TEST(StsEndpoint, ServiceOverrideApplies) {
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", "https://sts.internal.example:8443/sts"},
               {"AWS_ENDPOINT_URL", "https://all.internal.example"}});
   auto e = sts_endpoint("us-east-1", true, env);
   ASSERT_TRUE(Succeeds(e));
-  EXPECT_EQ(e->url, "https://sts.internal.example");
+  EXPECT_EQ(e->url, "https://sts.internal.example:8443/sts");
   EXPECT_EQ(e->origin, "AWS_ENDPOINT_URL_STS");
 }
 
-TEST(StsEndpoint, GlobalOverrideAppliesAlone) {
-  MapEnv env = env_of({{"AWS_ENDPOINT_URL", "https://all.internal.example:8443/sts"}});
-  auto e = sts_endpoint("us-east-1", false, env);
-  ASSERT_TRUE(Succeeds(e));
-  EXPECT_EQ(e->url, "https://all.internal.example:8443/sts");
-  EXPECT_EQ(e->origin, "AWS_ENDPOINT_URL");
-}
-
-TEST(StsEndpoint, InvalidServiceOverrideIsNotMaskedByTheGlobalOne) {
+TEST(StsEndpoint, InvalidServiceOverrideIsRefused) {
   MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", "ftp://sts.example"}, {"AWS_ENDPOINT_URL", "https://ok.example"}});
   EXPECT_TRUE(FailsWith(sts_endpoint("us-east-1", false, env), Status::usage, "AWS_ENDPOINT_URL_STS"));
 }
@@ -99,8 +109,8 @@ INSTANTIATE_TEST_SUITE_P(Hosts, LoopbackHttpOverride,
 class NonLoopbackHttpOverride : public ::testing::TestWithParam<char const*> {};
 
 TEST_P(NonLoopbackHttpOverride, IsRefused) {
-  MapEnv env = env_of({{"AWS_ENDPOINT_URL", GetParam()}});
-  EXPECT_TRUE(FailsWith(sts_endpoint("us-east-1", false, env), Status::usage, "AWS_ENDPOINT_URL", "loopback"))
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", GetParam()}});
+  EXPECT_TRUE(FailsWith(sts_endpoint("us-east-1", false, env), Status::usage, "AWS_ENDPOINT_URL_STS", "loopback"))
       << GetParam();
 }
 
@@ -169,6 +179,41 @@ TEST(GceMetadataHost, UrlsPathsAndOddCharactersAreRefused) {
                         "GCE_METADATA_ROOT"));
   EXPECT_TRUE(FailsWith(gce_metadata_host(env_of({{"GCE_METADATA_HOST", std::string(256, 'a')}})), Status::usage,
                         "GCE_METADATA_HOST"));
+}
+
+// Metadata requests are plain http and answer with identity tokens: the same
+// rule as any plain-http override, loopback / link-local / the documented
+// metadata names only (issue 12, item 13).
+TEST(GceMetadataHost, OnlyLoopbackLinkLocalOrTheMetadataNameIsAccepted) {
+  for (char const* ok : {"metadata.google.internal", "metadata.google.internal:80", "169.254.169.254",
+                         "169.254.169.254:8080", "127.0.0.1:8080", "localhost:9000", "[::1]", "[fe80::1]:80"}) {
+    EXPECT_TRUE(Succeeds(gce_metadata_host(env_of({{"GCE_METADATA_HOST", ok}})))) << ok;
+  }
+  for (char const* bad : {"evil.example", "evil.example:80", "10.0.0.1:8080", "metadata.google.internal.evil.example",
+                          "169.254.169.254.evil.example", "[2001:db8::1]:80", "[fd00:ec2::253]"}) {
+    EXPECT_TRUE(FailsWith(gce_metadata_host(env_of({{"GCE_METADATA_HOST", bad}})), Status::usage, "GCE_METADATA_HOST",
+                          "link-local"))
+        << bad;
+  }
+}
+
+TEST(MetadataUrlOverride, PlainHttpOnlyToMetadataHosts) {
+  for (char const* ok : {"http://169.254.169.254", "http://[fd00:ec2::254]", "http://127.0.0.1:1338/",
+                         "http://[fe80::a9fe:a9fe]:80", "https://imds-proxy.internal.example"}) {
+    EXPECT_TRUE(Succeeds(metadata_url_override(ok, "AWS_EC2_METADATA_SERVICE_ENDPOINT"))) << ok;
+  }
+  for (char const* bad : {"http://imds.evil.example", "http://10.1.2.3", "http://169.254.169.254.evil.example",
+                          "http://127.0.0.1@evil.example/", "ftp://169.254.169.254", "http:///x"}) {
+    EXPECT_TRUE(FailsWith(metadata_url_override(bad, "AWS_EC2_METADATA_SERVICE_ENDPOINT"), Status::usage,
+                          "AWS_EC2_METADATA_SERVICE_ENDPOINT"))
+        << bad;
+  }
+}
+
+TEST(MetadataUrlOverride, TrailingSlashesAreDropped) {
+  auto e = metadata_url_override("http://169.254.169.254//", "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  ASSERT_TRUE(Succeeds(e));
+  EXPECT_EQ(e->url, "http://169.254.169.254");
 }
 
 // ---- is_loopback_host ----

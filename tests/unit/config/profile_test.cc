@@ -203,6 +203,29 @@ TEST(ResolveAwsRequest, InvalidEnvironmentValueNamesTheVariable) {
                         Status::usage, "AWS_USE_FIPS_ENDPOINT"));
 }
 
+// Only the resolved value is validated: a flag overriding the variable makes
+// its value irrelevant (issue 12, item 11).
+TEST(ResolveAwsRequest, InvalidEnvironmentValueOverriddenByAFlagIsNotAnError) {
+  MapEnv env = env_of({{"AWS_REGION", "us-east-1a"}, {"AWS_USE_FIPS_ENDPOINT", "maybe"}});
+  auto req = resolve(ConfigSet{}, "",
+                     flags({{"role_arn", kArn}, {"region", "eu-west-1"}, {"use_fips_endpoint", "true"}}), env);
+  ASSERT_TRUE(Succeeds(req));
+  EXPECT_EQ(req->region, "eu-west-1");
+  EXPECT_TRUE(req->use_fips_endpoint);
+}
+
+// botocore compares AWS_USE_FIPS_ENDPOINT case-insensitively.
+TEST(ResolveAwsRequest, FipsVariableIsCaseInsensitiveAsInBotocore) {
+  for (char const* value : {"TRUE", "True", "true"}) {
+    auto req = resolve(ConfigSet{}, "", flags({{"role_arn", kArn}}), env_of({{"AWS_USE_FIPS_ENDPOINT", value}}));
+    ASSERT_TRUE(Succeeds(req)) << value;
+    EXPECT_TRUE(req->use_fips_endpoint) << value;
+  }
+  auto req = resolve(ConfigSet{}, "", flags({{"role_arn", kArn}}), env_of({{"AWS_USE_FIPS_ENDPOINT", "FALSE"}}));
+  ASSERT_TRUE(Succeeds(req));
+  EXPECT_FALSE(req->use_fips_endpoint);
+}
+
 TEST(ResolveAwsRequest, StsEndpointOverrideFromEnvironment) {
   MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"}});
   auto req = resolve(ConfigSet{}, "", flags({{"role_arn", kArn}}), env);
@@ -212,8 +235,8 @@ TEST(ResolveAwsRequest, StsEndpointOverrideFromEnvironment) {
 }
 
 TEST(ResolveAwsRequest, BadStsEndpointOverrideIsAUsageError) {
-  MapEnv env = env_of({{"AWS_ENDPOINT_URL", "http://sts.example.com"}});
-  EXPECT_TRUE(FailsWith(resolve(ConfigSet{}, "", flags({{"role_arn", kArn}}), env), Status::usage, "AWS_ENDPOINT_URL"));
+  MapEnv env = env_of({{"AWS_ENDPOINT_URL_STS", "http://sts.example.com"}});
+  EXPECT_TRUE(FailsWith(resolve(ConfigSet{}, "", flags({{"role_arn", kArn}}), env), Status::usage, "AWS_ENDPOINT_URL_STS"));
 }
 
 TEST(ResolveAwsRequest, RegionalEndpointFollowsThePartition) {

@@ -34,7 +34,7 @@ class AwsSourceTest : public ::testing::Test {
   }
   void push_imds() {
     http_.push(response(200, kImdsToken));
-    http_.push(response(200, "eu-central-1c"));
+    http_.push(response(200, "eu-central-1"));
     http_.push(response(200, "ec2-role\n"));
     http_.push(response(200, imds_credentials_json()));
   }
@@ -62,7 +62,7 @@ TEST_F(AwsSourceTest, StaticKeysAndRegionSkipImds) {
   EXPECT_EQ(call_.record.results.at("region"), "ap-southeast-2");
 }
 
-TEST_F(AwsSourceTest, InstanceRoleAndZoneFromImds) {
+TEST_F(AwsSourceTest, InstanceRoleAndRegionFromImds) {
   push_imds();
   http_.push(response(200, web_identity_token_xml()));
   ASSERT_EQ(run(), FEDCRED_OK) << call_.record.error_message;
@@ -126,7 +126,7 @@ TEST_F(AwsSourceTest, FailuresCarryNoSecret) {
 
 TEST_F(AwsSourceTest, ImdsFailureIsSource) {
   http_.push(response(200, kImdsToken));
-  http_.push(response(200, "eu-central-1c"));
+  http_.push(response(200, "eu-central-1"));
   http_.push(response(404, ""));
   EXPECT_EQ(run(), FEDCRED_E_SOURCE);
   EXPECT_NE(call_.record.error_message.find("no IAM role is attached to this instance"), std::string::npos);

@@ -66,7 +66,7 @@ TEST_F(ImdsTest, RoleCredentialsRequestShapes) {
 
 TEST_F(ImdsTest, OneSessionTokenServesRegionAndCredentials) {
   push_token();
-  http_.push(response(200, "us-west-2b"));
+  http_.push(response(200, "us-west-2"));
   http_.push(response(200, "reader"));
   http_.push(response(200, imds_credentials_json()));
   Imds client = imds("http://127.0.0.1:8080/");  // trailing slash ignored
@@ -75,7 +75,7 @@ TEST_F(ImdsTest, OneSessionTokenServesRegionAndCredentials) {
   EXPECT_EQ(*region, "us-west-2");
   ASSERT_TRUE(client.role_credentials().ok());
   ASSERT_EQ(http_.requests.size(), 4U);
-  EXPECT_EQ(http_.requests[1].url, "http://127.0.0.1:8080/latest/meta-data/placement/availability-zone");
+  EXPECT_EQ(http_.requests[1].url, "http://127.0.0.1:8080/latest/meta-data/placement/region");
   int puts = 0;
   for (auto const& r : http_.requests) puts += r.method == "PUT";
   EXPECT_EQ(puts, 1);
@@ -155,8 +155,19 @@ TEST_F(ImdsTest, CredentialsWithFailureCode) {
   expect_no_secret(creds.error());
 }
 
-TEST_F(ImdsTest, BadZoneIsSource) {
-  for (char const* zone : {"", "garbage!", "us-east-1", "x"}) {
+// In a Local Zone the AZ is "us-west-2-lax-1a": dropping its letter gives no
+// region. placement/region says it (issue 12, item 19).
+TEST_F(ImdsTest, LocalZoneInstanceGetsItsRegionFromPlacementRegion) {
+  push_token();
+  http_.push(response(200, "us-west-2\n"));
+  auto region = imds().region();
+  ASSERT_TRUE(region.ok()) << region.error().message;
+  EXPECT_EQ(*region, "us-west-2");
+  EXPECT_EQ(http_.requests.back().url, "http://169.254.169.254/latest/meta-data/placement/region");
+}
+
+TEST_F(ImdsTest, BadRegionIsSource) {
+  for (char const* zone : {"", "garbage!", "us-east-1a-", "x"}) {
     http_.requests.clear();
     push_token();
     http_.push(response(200, zone));

@@ -70,5 +70,15 @@ TEST(Logger, WithoutSinkDropsMessages) {
   SUCCEED();
 }
 
+// -v prints unverified claims (sub, iss) and server messages: no escape
+// sequence or newline from them reaches the terminal (issue 12, item 12).
+TEST(Logger, MessagesReachTheSinkPrintable) {
+  std::vector<std::string> got;
+  Logger log([&got](int, std::string const& m) { got.push_back(m); });
+  log.debug("subject token: sub=a\x1b]0;title\x07" "b\nfedcred: audit: forged\x7f\xc2\x9b" "31m caf\xc3\xa9");
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0], "subject token: sub=a ]0;title b fedcred: audit: forged  31m caf\xc3\xa9");
+}
+
 }  // namespace
 }  // namespace fedcred

@@ -29,16 +29,18 @@ Status DoctorReport::status() const {
   return Status::ok;
 }
 
+// Details quote unverified JWT claims and server messages: made printable
+// here, once for every step, before they reach a terminal or a log.
 void StepRecorder::ok(std::string name, std::string detail) {
-  report_.steps.push_back({std::move(name), StepState::ok, std::move(detail), {}, Status::ok});
+  report_.steps.push_back({std::move(name), StepState::ok, printable(detail), {}, Status::ok});
 }
 
 void StepRecorder::warn(std::string name, std::string detail, std::string fix) {
-  report_.steps.push_back({std::move(name), StepState::warn, std::move(detail), std::move(fix), Status::ok});
+  report_.steps.push_back({std::move(name), StepState::warn, printable(detail), printable(fix), Status::ok});
 }
 
 void StepRecorder::fail(std::string name, Status status, std::string detail, std::string fix) {
-  report_.steps.push_back({std::move(name), StepState::fail, std::move(detail), std::move(fix), status});
+  report_.steps.push_back({std::move(name), StepState::fail, printable(detail), printable(fix), status});
 }
 
 void StepRecorder::note_server_date(std::string what, std::string const& http_date, std::int64_t now_unix) {
