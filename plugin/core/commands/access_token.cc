@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands/access_token.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "cache/key.h"
@@ -205,10 +207,14 @@ Result<Secret> run_access_token_command(CommandInputs const& in, CommandOptions 
   audit.target = req->config.audience;
   audit.log_target = req->log_target;
 
-  std::int64_t const deadline_ms = deps.clock.monotonic_ms() + req->timeout_seconds * 1000;
+  // One deadline for the run: the lock wait and the exchange both count from here.
+  std::int64_t const started_ms = deps.clock.monotonic_ms();
+  std::int64_t const deadline_ms = started_ms + req->timeout_seconds * 1000;
   auto do_fetch = [&]() { return fetch(*req, in, *files, deadline_ms, deps); };
   auto usable = [](CacheEntry const& e) { return e.values.count(kAccessToken) != 0; };
-  auto entry = cached_credentials(access_token_cache_key(*req), *req, do_fetch, usable, deps, &audit.cache);
+  // Google STS tokens live an hour; an impersonated one what the config asked for.
+  FetchBounds const bounds{started_ms, std::max<std::int64_t>(req->config.token_lifetime_seconds, 3600)};
+  auto entry = cached_credentials(access_token_cache_key(*req), *req, bounds, do_fetch, usable, deps, &audit.cache);
   if (!entry) return std::move(entry).error();
   audit.expiration = entry->expiration;
   if (auto it = entry->values.find(kSubject); it != entry->values.end()) audit.subject = it->second.reveal();

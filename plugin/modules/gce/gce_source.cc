@@ -150,7 +150,9 @@ int run_gce_operation(ModuleCall& call, std::string_view operation, HttpClient& 
   auto token = source.identity_token({params->metadata_host, params->audience, *deadline});
   if (!token) return call.fail(token.error());
   // The expiry is the token's exp claim, which the host reads.
-  call.set_results(messages::encode(messages::SubjectTokenResult{*token, std::nullopt, ""}));
+  messages::SubjectTokenResult result;
+  result.subject_token = std::move(*token);
+  call.set_results(messages::encode(result));
   return FEDCRED_OK;
 }
 

@@ -91,7 +91,11 @@ TEST(ModuleMessages, BadParamsAreUsage) {
 }
 
 TEST(ModuleMessages, SubjectTokenResultUsesRfc3339) {
-  Values wire = encode(SubjectTokenResult{S("jwt"), 1700003600, "us-east-1"});
+  SubjectTokenResult result;
+  result.subject_token = S("jwt");
+  result.expiration = 1700003600;
+  result.region = "us-east-1";
+  Values wire = encode(result);
   EXPECT_EQ(wire.at(FEDCRED_KEY_EXPIRATION).reveal(), "2023-11-14T23:13:20Z");
   auto back = decode_subject_token_result(reader_of(wire));
   ASSERT_TRUE(back.ok());
