@@ -151,7 +151,7 @@ struct Command {
   std::span<Flag const> flags;
   char const* summary;
   // Google's libraries merge the executable's stderr into the JSON they parse
-  // (PROTOCOLS.md fact 4): in that mode only stdout may be written, and a
+  // (docs/PROTOCOLS.md fact 4): in that mode only stdout may be written, and a
   // failure is reported there as a response document.
   bool quiet_stderr;
 };

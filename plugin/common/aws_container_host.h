@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // botocore's rule for the container credentials endpoint (ECS, EKS Pod
-// Identity; PROTOCOLS.md 4.2, botocore ContainerMetadataFetcher): https may go
+// Identity; docs/PROTOCOLS.md 4.2, botocore ContainerMetadataFetcher): https may go
 // anywhere; plain http only to a loopback address or the agents' own hosts.
 // Shared by the core (which refuses a bad URL before anything runs) and the
 // aws module (which checks what it is handed).

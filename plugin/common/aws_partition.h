@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // AWS partitions as fedcred needs them: the DNS suffix of a region's
-// partition (botocore partitions.json, PROTOCOLS.md 2.5) and a shape check
+// partition (botocore partitions.json, docs/PROTOCOLS.md 2.5) and a shape check
 // for region names. Shared by the core (STS endpoint for `fedcred aws`) and
 // the aws module (GetWebIdentityToken endpoint), so both build the same host.
 #pragma once

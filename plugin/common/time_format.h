@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // RFC 3339 timestamps: botocore and the Go SDK need UTC with a "Z"
-// (PROTOCOLS.md fact 1), while STS and IMDS send various ISO 8601 forms.
+// (docs/PROTOCOLS.md fact 1), while STS and IMDS send various ISO 8601 forms.
 #pragma once
 
 #include <cstdint>

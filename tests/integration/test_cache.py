@@ -1,4 +1,4 @@
-"""The credential cache (DESIGN.md "Cache rules", issue 3) seen from outside: hits touch no
+"""The credential cache (docs/DESIGN.md "Cache rules", issue 3) seen from outside: hits touch no
 network and map no network library, the key separates different requests, the refresh margin,
 stale-on-error, private files, unsafe directories and corrupt entries, `cache list` / `cache
 clear`, and no secret outside stdout. Concurrency and locks: test_cache_concurrency.py."""
@@ -34,7 +34,7 @@ class TestCacheHits(CacheTestCase):
         self.assert_no_secrets(second_res, token_secrets(self.md.stats()["issued"][0]))
 
     def test_hit_maps_no_network_library(self):
-        """DESIGN.md "Why the modules": a hit never maps libcurl/libssl/libcrypto/libexpat.
+        """docs/DESIGN.md "Why the modules": a hit never maps libcurl/libssl/libcrypto/libexpat.
         LD_DEBUG=files makes ld.so name every object it loads (dlopen included) on stderr."""
         env = dict(self.env, LD_DEBUG="files")
         miss = self.cached(env=env)

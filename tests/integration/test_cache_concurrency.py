@@ -1,4 +1,4 @@
-"""Single flight across processes (DESIGN.md "Cache rules", issue 3): N concurrent cold
+"""Single flight across processes (docs/DESIGN.md "Cache rules", issue 3): N concurrent cold
 invocations make one metadata request and one STS call; a lock holder killed with SIGKILL
 releases the lock; a holder that never lets go costs at most half the --timeout."""
 

@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import ROLE_ARN, FedcredTestCase, GceStsFixture, Result, fedcred_bin  # noqa: E402
 
 NOBODY = 65534
-# Shared objects that only the network modules bring in (DESIGN.md "Why the modules").
+# Shared objects that only the network modules bring in (docs/DESIGN.md "Why the modules").
 NETWORK_LIBRARIES = ("libcurl", "libssl", "libcrypto", "libexpat")
 NETWORK_MODULES = ("fedcred-gce.so", "fedcred-sts.so")
 

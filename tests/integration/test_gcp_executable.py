@@ -1,7 +1,7 @@
 """`fedcred gcp`, the executable-sourced credential for Google's libraries (issue 4), with the
 subject-token sources that need no AWS: `gce` (the metadata stand-in) and `file`.
 
-What Google's libraries rely on (PROTOCOLS.md section 7): the success document's shape and
+What Google's libraries rely on (docs/PROTOCOLS.md section 7): the success document's shape and
 types, nothing on stderr, GOOGLE_EXTERNAL_ACCOUNT_* honoured (audience, token type, output file,
 interactive), the output file written atomically with mode 0600, and on failure the error
 document with the documented exit code and no token anywhere."""

@@ -1,8 +1,8 @@
 """Shared helpers of the `fedcred gcp` / `fedcred token` integration tests (test_gcp_*.py,
 test_token_*.py). Not a test itself: it holds no TestCase with tests.
 
-The checks follow the executable-sourced credential contract (PROTOCOLS.md section 7.3,
-DESIGN.md "The user-facing contract"): in gcp mode stdout holds exactly one JSON document, on
+The checks follow the executable-sourced credential contract (docs/PROTOCOLS.md section 7.3,
+docs/DESIGN.md "The user-facing contract"): in gcp mode stdout holds exactly one JSON document, on
 success {"version":1,"success":true,"token_type","id_token","expiration_time"} and nothing on
 stderr (Google's libraries merge stderr into what they parse); on failure
 {"version":1,"success":false,"code","message"} and the documented exit code.

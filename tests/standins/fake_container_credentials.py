@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Stand-in for the AWS container credentials endpoint (PROTOCOLS.md 4.2): the ECS agent at
+"""Stand-in for the AWS container credentials endpoint (docs/PROTOCOLS.md 4.2): the ECS agent at
 169.254.170.2<AWS_CONTAINER_CREDENTIALS_RELATIVE_URI> and the EKS Pod Identity agent at
 AWS_CONTAINER_CREDENTIALS_FULL_URI (http://169.254.170.23/v1/credentials).
 

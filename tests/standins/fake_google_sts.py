@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Stand-in for Google's Security Token Service and IAM Credentials, for fedcred's AWS -> GCP
-integration and end-to-end tests (PROTOCOLS.md section 8).
+integration and end-to-end tests (docs/PROTOCOLS.md section 8).
 
   POST /v1/token
       The token exchange (form-encoded): grant_type token-exchange, audience (a workload
@@ -14,7 +14,7 @@ integration and end-to-end tests (PROTOCOLS.md section 8).
       stand-in's /.well-known/jwks.json or the GCE stand-in's /.well-known/jwks), or is given
       directly (`jwks=` a JWKS dict or a callable returning one).
       With subject_token_type urn:ietf:params:aws:token-type:aws4_request (a workload identity
-      pool's AWS provider, PROTOCOLS.md 8.2) the subject token is VERIFIED as the serialized,
+      pool's AWS provider, docs/PROTOCOLS.md 8.2) the subject token is VERIFIED as the serialized,
       URL-encoded signed GetCallerIdentity request: method POST, url
       https://sts.<region>.amazonaws.com with Action=GetCallerIdentity&Version=2011-06-15,
       headers host (= the url's), x-amz-date, authorization, x-goog-cloud-target-resource =

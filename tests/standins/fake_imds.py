@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Stand-in for the EC2 instance metadata service, IMDSv2 only (PROTOCOLS.md 4.1).
+"""Stand-in for the EC2 instance metadata service, IMDSv2 only (docs/PROTOCOLS.md 4.1).
 
   PUT /latest/api/token   needs X-aws-ec2-metadata-token-ttl-seconds (1..21600; else 400);
                           a PUT carrying X-Forwarded-For is refused (403), as IMDS does

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Stand-in for AWS STS AssumeRoleWithWebIdentity, for the failures moto_server cannot produce.
 
-Speaks the STS Query protocol (PROTOCOLS.md 2.1, 2.2, 2.4): POST / with a form body (GET with a
+Speaks the STS Query protocol (docs/PROTOCOLS.md 2.1, 2.2, 2.4): POST / with a form body (GET with a
 query string also works), XML answers in the 2011-06-15 namespace, `ErrorResponse` errors.
 
 It records every request's form fields, checks them the way STS does (RoleArn length,

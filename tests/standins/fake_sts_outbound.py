@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Stand-in for AWS STS GetWebIdentityToken (IAM outbound identity federation, PROTOCOLS.md 3).
+"""Stand-in for AWS STS GetWebIdentityToken (IAM outbound identity federation, docs/PROTOCOLS.md 3).
 
 POST / with a SigV4-signed form (Action=GetWebIdentityToken, Version=2011-06-15,
 Audience.member.N, SigningAlgorithm, DurationSeconds). The signature is verified independently

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Stand-in for the GCE metadata server, for fedcred's integration, e2e and demo runs.
 
-It issues real RS256-signed Google-style ID tokens (PROTOCOLS.md section 6) from
+It issues real RS256-signed Google-style ID tokens (docs/PROTOCOLS.md section 6) from
   GET /computeMetadata/v1/instance/service-accounts/default/identity?audience=AUD[&format=full]
 and answers a few plain metadata keys (instance/name, instance/id, instance/zone,
 project/project-id, project/numeric-project-id, instance/service-accounts/default/email).

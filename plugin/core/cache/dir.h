@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // CacheDir: the per-user credential cache directory and the operations on its
-// entries (DESIGN.md, "Cache rules").
+// entries (docs/DESIGN.md, "Cache rules").
 //
 // Layout: <dir>/<hash>.json (entry, 0600), <dir>/<hash>.lock (flock target,
 // 0600), <dir>/<hash>.fail (the last failed fetch, shared with the processes
@@ -35,7 +35,7 @@
 
 namespace fedcred {
 
-// The directory DESIGN.md prescribes: $FEDCRED_CACHE_DIR, else
+// The directory docs/DESIGN.md prescribes: $FEDCRED_CACHE_DIR, else
 // $XDG_RUNTIME_DIR/fedcred, else $XDG_CACHE_HOME/fedcred, else
 // $HOME/.cache/fedcred. XDG variables holding a relative path are ignored, as
 // the XDG Base Directory spec requires. Error (Status::io): FEDCRED_CACHE_DIR

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Single-flight, cache-first fetching (DESIGN.md "Cache rules"): serve a
+// Single-flight, cache-first fetching (docs/DESIGN.md "Cache rules"): serve a
 // fresh entry without touching the network; otherwise take the per-key lock,
 // look again (another process may just have refreshed it), fetch, store.
 // When the fetch fails but the cached credentials are still valid, serve

@@ -29,7 +29,7 @@ constexpr char kDefaultScope[] = "https://www.googleapis.com/auth/cloud-platform
 constexpr char kJwtType[] = "urn:ietf:params:oauth:token-type:jwt";
 
 struct AccessTokenRequest : RunSettings {
-  // Google's libraries refresh 5 minutes before expiry (PROTOCOLS.md 8.1).
+  // Google's libraries refresh 5 minutes before expiry (docs/PROTOCOLS.md 8.1).
   AccessTokenRequest() { refresh_margin_seconds = 300; }
   std::string profile;
   CredentialConfig config;

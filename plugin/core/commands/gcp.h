@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `fedcred gcp`: the executable-sourced credential response Google's auth
-// libraries and gcloud parse (PROTOCOLS.md section 7.3), honouring the
+// libraries and gcloud parse (docs/PROTOCOLS.md section 7.3), honouring the
 // GOOGLE_EXTERNAL_ACCOUNT_* variables they set.
 #pragma once
 

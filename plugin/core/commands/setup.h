@@ -34,7 +34,7 @@ Result<void> validate_command_option(std::string_view key, std::string_view valu
 inline constexpr char kDefaultFedcredPath[] = "/usr/bin/fedcred";
 
 // The trust-policy conditions a token satisfies, in policy order. For Google
-// ID tokens (iss accounts.google.com; PROTOCOLS.md section 6):
+// ID tokens (iss accounts.google.com; docs/PROTOCOLS.md section 6):
 // accounts.google.com:aud = azp (aud when there is no azp),
 // accounts.google.com:oaud = aud (only with an azp), accounts.google.com:sub =
 // sub. For any other issuer (an IAM OIDC provider named after it):

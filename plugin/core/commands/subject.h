@@ -19,7 +19,7 @@ namespace fedcred {
 enum class SubjectCommand { gcp, token };
 
 struct SubjectCommandRequest : RunSettings {
-  // Google's libraries refresh 5 minutes before expiry (PROTOCOLS.md 8.1).
+  // Google's libraries refresh 5 minutes before expiry (docs/PROTOCOLS.md 8.1).
   SubjectCommandRequest() { refresh_margin_seconds = 300; }
   std::string profile;
   SubjectTokenRequest token;  // deadline_ms left 0: set when the request runs

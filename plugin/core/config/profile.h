@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Profile resolution: turns explicit settings (flags), the environment, the
 // configuration files and the defaults into one validated request, in that
-// order of precedence (DESIGN.md). Everything here happens before any I/O on
+// order of precedence (docs/DESIGN.md). Everything here happens before any I/O on
 // the network, so bad input fails fast with Status::usage.
 #pragma once
 
@@ -32,7 +32,7 @@ void apply_run_settings(Settings const& s, RunSettings& run);
 // The "aws" command's request, fully resolved.
 struct AwsRequest : RunSettings {
   // botocore re-runs a credential_process whose credentials expire within 15
-  // minutes (PROTOCOLS.md fact 2), so a cached entry closer to expiry is useless.
+  // minutes (docs/PROTOCOLS.md fact 2), so a cached entry closer to expiry is useless.
   AwsRequest() { refresh_margin_seconds = 900; }
 
   std::string profile;  // empty when no --profile was given

@@ -12,7 +12,7 @@ bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// STS RoleSessionName: [\w+=,.@-], 2..64 (PROTOCOLS.md, fact 10).
+// STS RoleSessionName: [\w+=,.@-], 2..64 (docs/PROTOCOLS.md, fact 10).
 bool is_session_name_char(char c) {
   return is_word_char(c) || c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-';
 }
@@ -94,7 +94,7 @@ Result<void> check_module_name(std::string_view v) {
 }
 
 Result<void> check_duration(std::string_view v) { return int_in_range(v, 900, 43200, "seconds"); }
-// GetWebIdentityToken accepts 60..3600 (PROTOCOLS.md section 3).
+// GetWebIdentityToken accepts 60..3600 (docs/PROTOCOLS.md section 3).
 Result<void> check_token_duration(std::string_view v) { return int_in_range(v, 60, 3600, "seconds"); }
 
 Result<void> check_token_file(std::string_view v) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Which AWS credentials sign for source `aws`: botocore's credential chain
-// (PROTOCOLS.md 4, DESIGN.md), decided here from the environment alone, in
+// (docs/PROTOCOLS.md 4, docs/DESIGN.md), decided here from the environment alone, in
 // botocore's order:
 //   1. environment   AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]
 //   2. web_identity  AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN [+ AWS_ROLE_SESSION_NAME]

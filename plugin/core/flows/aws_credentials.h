@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // AWS session credentials as fedcred hands them to the AWS tools, and the
-// credential_process document (PROTOCOLS.md section 1.1): Version is the JSON
+// credential_process document (docs/PROTOCOLS.md section 1.1): Version is the JSON
 // number 1, Expiration is RFC 3339 UTC with "Z".
 #pragma once
 
@@ -33,7 +33,7 @@ Result<AwsCredentials> aws_credentials_from_exchange(Values const& results, std:
 
 Secret render_credential_process(AwsCredentials const& creds);
 
-// The container-credentials provider's document (PROTOCOLS.md 4.2), which
+// The container-credentials provider's document (docs/PROTOCOLS.md 4.2), which
 // `fedcred serve` answers: {"AccessKeyId","SecretAccessKey","Token","Expiration"}.
 Secret render_container_credentials(AwsCredentials const& creds);
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The gcloud `external_account` credential config (PROTOCOLS.md 7.1, 8.2), as
+// The gcloud `external_account` credential config (docs/PROTOCOLS.md 7.1, 8.2), as
 // `gcloud iam workload-identity-pools create-cred-config` writes it, read for
 // `fedcred access-token`. Three credential sources are understood:
 //   - environment_id "aws1": fedcred signs GetCallerIdentity itself (the AWS

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The subject token of a Google workload identity pool's AWS provider
 // (subject_token_type urn:ietf:params:aws:token-type:aws4_request,
-// PROTOCOLS.md 8.2): a SigV4-signed `POST ?Action=GetCallerIdentity` that is
+// docs/PROTOCOLS.md 8.2): a SigV4-signed `POST ?Action=GetCallerIdentity` that is
 // never sent to AWS. Google's STS replays it to learn who signed. It is
 // serialized as {"url","method","headers":[{"key","value"}...]} and the whole
 // JSON is percent-encoded, as google-auth-library does.

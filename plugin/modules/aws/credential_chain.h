@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The AWS credentials that sign for source `aws`: one link of botocore's
-// credential chain (PROTOCOLS.md 4; DESIGN.md). The core picks the link from
+// credential chain (docs/PROTOCOLS.md 4; docs/DESIGN.md). The core picks the link from
 // the environment (flows/aws_chain.h: environment keys, then a web identity
 // token file, then container credentials, then IMDSv2, botocore's order) and
 // passes that link's inputs; this file runs it. Keeping the choice in the core

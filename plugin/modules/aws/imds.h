@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Imds: the EC2 instance metadata service, IMDSv2 only (PROTOCOLS.md 4.1):
+// Imds: the EC2 instance metadata service, IMDSv2 only (docs/PROTOCOLS.md 4.1):
 // a session token from PUT /latest/api/token, then the instance role's
 // credentials and the region with that token.
 //

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // WebIdentityTokenClient: AWS STS GetWebIdentityToken (IAM outbound identity
-// federation, PROTOCOLS.md section 3): a SigV4-signed form POST to a regional
+// federation, docs/PROTOCOLS.md section 3): a SigV4-signed form POST to a regional
 // STS endpoint, answered with an RS256 JWT for the requested audience.
 //
 // Errors: Status::usage for bad inputs (nothing sent), Status::denied when STS

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// AWS Signature Version 4 (PROTOCOLS.md section 5; botocore SigV4Auth), header
+// AWS Signature Version 4 (docs/PROTOCOLS.md section 5; botocore SigV4Auth), header
 // form only: presigned URLs are not needed by anything fedcred calls.
 //
 // sign() returns every stage (canonical request, string to sign, signature,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // GceSource: a Google ID token for the VM's default service account, from the
-// GCE metadata server's identity endpoint (PROTOCOLS.md section 6).
+// GCE metadata server's identity endpoint (docs/PROTOCOLS.md section 6).
 //
 // Every failure is Status::source: whatever goes wrong, the subject token is
 // unavailable, and the message says what to check (host, VM, account).

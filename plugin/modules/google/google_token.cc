@@ -122,7 +122,7 @@ Result<GoogleAccessToken> GoogleTokenClient::exchange(GoogleTokenRequest const& 
   }
   GoogleAccessToken out;
   out.token = take_json_secret(token);
-  // expires_in is an integer, or a string of one (PROTOCOLS.md 8.1).
+  // expires_in is an integer, or a string of one (docs/PROTOCOLS.md 8.1).
   std::int64_t expires_in = 0;
   if (json_object* e = json_member(doc.get(), "expires_in", json_type_int)) {
     expires_in = json_object_get_int64(e);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // GoogleTokenClient: a Google OAuth 2.0 access token from a subject token:
-// the Security Token Service exchange (PROTOCOLS.md 8.1), then, when a service
+// the Security Token Service exchange (docs/PROTOCOLS.md 8.1), then, when a service
 // account is impersonated, IAM Credentials generateAccessToken (8.3).
 //
 // Errors: Status::usage for bad inputs (nothing sent), Status::denied when

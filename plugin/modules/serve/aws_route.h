@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // GET /aws/credentials: the container-credentials provider's endpoint
-// (PROTOCOLS.md 4.2). The SDK sends the token file's content verbatim as
+// (docs/PROTOCOLS.md 4.2). The SDK sends the token file's content verbatim as
 // Authorization; the answer is the document the library published.
 #pragma once
 

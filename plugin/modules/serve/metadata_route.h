@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// GCE metadata emulation (PROTOCOLS.md 6 and 9): the paths Google's libraries
+// GCE metadata emulation (docs/PROTOCOLS.md 6 and 9): the paths Google's libraries
 // read and probe, answered as the real server does, including its refusals
 // (no Metadata-Flavor: Google, or an X-Forwarded-For header: 403).
 #pragma once

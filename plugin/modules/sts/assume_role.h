@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// StsExchange: AWS STS AssumeRoleWithWebIdentity (PROTOCOLS.md section 2):
+// StsExchange: AWS STS AssumeRoleWithWebIdentity (docs/PROTOCOLS.md section 2):
 // an unsigned form POST, XML back, retried within the deadline on throttling,
 // IdP hiccups, 5xx and connection errors (the classification is
 // StsQueryClient's, shared with GetWebIdentityToken).

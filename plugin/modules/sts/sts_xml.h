@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Parsers for STS XML: AssumeRoleWithWebIdentity (PROTOCOLS.md 2.2),
+// Parsers for STS XML: AssumeRoleWithWebIdentity (docs/PROTOCOLS.md 2.2),
 // GetWebIdentityToken (section 3) and ErrorResponse (2.4).
 //
 // Element namespaces are ignored (matched by local name), a DOCTYPE is
@@ -25,7 +25,7 @@ struct StsCredentials {
   std::string request_id;        // may be empty
 };
 
-// GetWebIdentityToken's result (PROTOCOLS.md section 3).
+// GetWebIdentityToken's result (docs/PROTOCOLS.md section 3).
 struct StsWebIdentityToken {
   Secret token;            // the JWT
   std::string expiration;  // RFC 3339, as STS sent it
