@@ -8,7 +8,6 @@ import shlex
 import sys
 import uuid
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 import gce_metadata  # noqa: E402
 from harness import ROLE_ARN, FedcredTestCase, MotoServer, fedcred_bin  # noqa: E402

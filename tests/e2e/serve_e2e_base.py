@@ -4,11 +4,8 @@ client environment that knows nothing but the container-credentials variables (n
 config, no keys): AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE."""
 
 import os
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 
 from e2e_base import E2ETestCase  # noqa: E402
 from test_serve_support import PROFILE as SERVE_PROFILE  # noqa: E402

@@ -7,11 +7,9 @@ prints reads an object from the stand-in Google API (a strict GCS object read)."
 import json
 import os
 import subprocess
-import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 
 from test_aws_chain_support import LINKS, STATIC, ChainTestCase  # noqa: E402
 from test_google_auth import NODE_DIR, node_problem  # noqa: E402

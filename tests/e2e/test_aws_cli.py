@@ -2,10 +2,8 @@
 which gets an ID token from the metadata stand-in and exchanges it at moto's STS."""
 
 import os
-import sys
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from e2e_base import BUCKET, KEY, PROFILE, E2ETestCase  # noqa: E402
 from harness import token_secrets  # noqa: E402

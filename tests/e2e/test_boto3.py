@@ -3,10 +3,8 @@ fedcred; STS and S3 are moto, the ID token comes from the metadata stand-in."""
 
 import json
 import os
-import sys
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from e2e_base import BUCKET, KEY, PROFILE, E2ETestCase  # noqa: E402
 

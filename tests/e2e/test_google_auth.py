@@ -22,11 +22,9 @@ import shlex
 import shutil
 import stat
 import subprocess
-import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "standins"))
 
 import fake_gcs  # noqa: E402
 import fake_google_sts  # noqa: E402

@@ -9,13 +9,11 @@ import json
 import os
 import shlex
 import shutil
-import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
 
-from serve_e2e_base import SERVE_PROFILE, ServeE2ETestCase  # noqa: E402  (sets sys.path)
+from serve_e2e_base import SERVE_PROFILE, ServeE2ETestCase  # noqa: E402
 from harness import fedcred_bin  # noqa: E402
 
 NODE_DIR = os.path.join(HERE, "node")

@@ -5,10 +5,8 @@ the server assumed the role once, whatever the number of client processes."""
 
 import json
 import os
-import sys
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from e2e_base import BUCKET, KEY  # noqa: E402
 from serve_e2e_base import ServeE2ETestCase  # noqa: E402

@@ -10,12 +10,9 @@ without node or the library every test fails, saying how to install it."""
 import json
 import os
 import shutil
-import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "standins"))
-sys.path.insert(0, HERE)
 
 from harness import FedcredTestCase, fedcred_bin  # noqa: E402
 from test_google_auth import NODE_DIR, AwsSourceMixin, node_problem  # noqa: E402

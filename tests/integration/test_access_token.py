@@ -8,12 +8,10 @@ wrong audience, unknown environment_id, Google STS invalid_grant, impersonation 
 import json
 import os
 import stat
-import sys
 import time
 import unittest
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from test_aws_chain_support import ChainTestCase as _  # noqa: E402,F401  (path set-up)
 from harness import EXIT_DENIED, EXIT_IO, EXIT_USAGE  # noqa: E402

@@ -6,12 +6,10 @@ mode stderr stays empty whatever the setting."""
 
 import os
 import socket
-import sys
 import threading
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from harness import EXIT_DENIED, ROLE_ARN, FedcredTestCase, GceStsFixture  # noqa: E402
 

@@ -9,11 +9,9 @@ container endpoint on a forbidden host, a missing token file, half-set pairs."""
 
 import json
 import os
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from test_aws_chain_support import ChainTestCase as _  # noqa: E402,F401  (path set-up)
 from harness import EXIT_SOURCE, EXIT_USAGE, ROLE_ARN  # noqa: E402

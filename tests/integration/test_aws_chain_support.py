@@ -15,9 +15,7 @@ hand out (none may ever appear in fedcred's output)."""
 
 import json
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from test_gcp_support import AUDIENCE, JWT_TYPE, GcpTestCase  # noqa: E402  (first: adds standins/)
 import eks_oidc  # noqa: E402

@@ -7,10 +7,8 @@ import json
 import os
 import shutil
 import stat
-import sys
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from harness import (EXIT_DENIED, EXIT_TRANSIENT, ROLE_ARN, fedcred_bin,  # noqa: E402
                      parse_rfc3339, token_secrets)

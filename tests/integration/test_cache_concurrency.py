@@ -3,11 +3,9 @@ invocations make one metadata request and one STS call; a lock holder killed wit
 releases the lock; a holder that never lets go costs at most half the --timeout."""
 
 import os
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from test_cache_support import CacheTestCase, LockHolder, rfc3339_in  # noqa: E402
 

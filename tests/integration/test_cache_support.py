@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from harness import ROLE_ARN, FedcredTestCase, GceStsFixture, Result, fedcred_bin  # noqa: E402
 

@@ -4,11 +4,9 @@ Google's libraries give an executable). Hangs come from a server that accepts an
 and one that dribbles a byte a second, in front of every network step of every command."""
 
 import os
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 import fake_imds  # noqa: E402
 from fault_server import FaultServer  # noqa: E402

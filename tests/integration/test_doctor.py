@@ -10,12 +10,10 @@ import email.utils
 import json
 import os
 import re
-import sys
 import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "standins"))
 
 import fake_imds  # noqa: E402
 import fake_sts  # noqa: E402

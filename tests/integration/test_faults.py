@@ -22,12 +22,10 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 import fake_imds  # noqa: E402
 import fake_sts  # noqa: E402

@@ -8,11 +8,9 @@ document, the documented exit code, and no key, secret, session token or JWT any
 
 import os
 import re
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import fake_google_sts  # noqa: E402
 import fake_imds  # noqa: E402

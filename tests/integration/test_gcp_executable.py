@@ -8,11 +8,9 @@ document with the documented exit code and no token anywhere."""
 
 import json
 import os
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gce_metadata  # noqa: E402
 from harness import GceStsFixture, free_port  # noqa: E402

@@ -13,13 +13,10 @@ import json
 import os
 import stat
 import subprocess
-import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STANDINS = os.path.join(os.path.dirname(HERE), "standins")
-if STANDINS not in sys.path:
-    sys.path.insert(0, STANDINS)
 
 from harness import (EXIT_BAD_RESPONSE, EXIT_DENIED, EXIT_INTERNAL, EXIT_IO,  # noqa: E402
                      EXIT_SOURCE, EXIT_TRANSIENT, EXIT_USAGE, FedcredTestCase, fedcred_bin,

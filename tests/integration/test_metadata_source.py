@@ -2,11 +2,9 @@
 metadata server can fail (issue 2, "Bad input": down, 403, 404, non-JWT, oversized)."""
 
 import os
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 import gce_metadata  # noqa: E402
 from harness import EXIT_SOURCE, FedcredTestCase, GceStsFixture, free_port  # noqa: E402

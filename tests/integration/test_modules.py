@@ -7,10 +7,8 @@ and libfedcred(3) say) and a message naming the file."""
 
 import os
 import shutil
-import sys
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from harness import EXIT_INTERNAL, EXIT_SOURCE, EXIT_USAGE, ROLE_ARN, FedcredTestCase, fedcred_bin  # noqa: E402
 

@@ -2,10 +2,8 @@
 loopback port): the credentials fedcred prints are ones STS accepts for the assumed role."""
 
 import os
-import sys
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from harness import ROLE_ARN, FedcredTestCase, GceStsFixture, MotoServer, token_secrets  # noqa: E402
 

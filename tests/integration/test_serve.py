@@ -12,12 +12,9 @@ import signal
 import socket
 import stat
 import subprocess
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: E402
                      FedcredTestCase, GceStsFixture, fedcred_bin)

@@ -8,10 +8,8 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 from harness import ROLE_ARN, fedcred_bin, free_port  # noqa: E402
 

@@ -9,11 +9,9 @@ import configparser
 import json
 import os
 import shlex
-import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "standins"))
 
 import gce_metadata  # noqa: E402
 from harness import (EXIT_OK, EXIT_SOURCE, EXIT_USAGE, ROLE_ARN, FedcredTestCase,  # noqa: E402

@@ -11,7 +11,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 import fake_gcs  # noqa: E402
 import fake_google_sts  # noqa: E402

@@ -3,11 +3,9 @@ retries, and every STS failure of issue 2's "Bad input" list."""
 
 import datetime
 import os
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 import gce_metadata  # noqa: E402
 from harness import (EXIT_BAD_RESPONSE, EXIT_DENIED, EXIT_TRANSIENT, ROLE_ARN,  # noqa: E402

@@ -3,11 +3,9 @@ with --output for AWS_WEB_IDENTITY_TOKEN_FILE consumers and Google file-sourced 
 (issue 4). Sources: gce (the metadata stand-in) and file."""
 
 import os
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gce_metadata  # noqa: E402
 from harness import GceStsFixture  # noqa: E402

@@ -3,10 +3,8 @@ neither the metadata stand-in nor the fake STS saw a single request. Also: profi
 config file, [default] inheritance, and flags overriding the profile."""
 
 import os
-import sys
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standins"))
 
 import gce_metadata  # noqa: E402
 from harness import EXIT_USAGE, ROLE_ARN, FedcredTestCase, GceStsFixture  # noqa: E402

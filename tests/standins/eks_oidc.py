@@ -6,10 +6,8 @@ aud sts.amazonaws.com, iat/nbf/exp) and gives its public key to the STS stand-in
 verifies a token of an IAM OIDC provider."""
 
 import os
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gce_metadata import SigningKey  # noqa: E402  (RSA key with kid, JWKS, RS256 signing)
 
 

@@ -34,7 +34,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import standin_server  # noqa: E402
 
 OBJECT_PATH_RE = re.compile(r"^/storage/v1/b/([^/]+)/o/([^/]+)$")

@@ -66,7 +66,6 @@ import urllib.request
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sigv4_check  # noqa: E402
 import standin_server  # noqa: E402
 

@@ -29,7 +29,6 @@ import sys
 import time
 import urllib.parse
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import standin_server  # noqa: E402
 from fake_sts import rfc3339  # noqa: E402  (the same time format)
 

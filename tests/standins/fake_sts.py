@@ -43,7 +43,6 @@ import time
 import urllib.parse
 import uuid
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gce_metadata  # noqa: E402  (verify_jwt)
 import standin_server  # noqa: E402
 from standin_server import Fault  # noqa: E402,F401  (re-exported: the fault bookkeeping)

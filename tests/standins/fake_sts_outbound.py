@@ -32,7 +32,6 @@ import time
 import urllib.parse
 import uuid
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sigv4_check  # noqa: E402
 import standin_server  # noqa: E402
 from fake_sts import NS, _xml_escape, error_xml, rfc3339  # noqa: E402

@@ -23,11 +23,9 @@ import os
 import socket
 import ssl
 import struct
-import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from standin_server import Loopback  # noqa: E402  (host and url of a port)
 
 CRLF = b"\r\n"

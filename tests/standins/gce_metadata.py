@@ -30,7 +30,6 @@ import urllib.parse
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import standin_server  # noqa: E402
 
 METADATA_PREFIX = "/computeMetadata/v1/"

@@ -25,8 +25,6 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-if HERE not in sys.path:
-    sys.path.insert(0, HERE)
 
 import fake_sts  # noqa: E402
 import gce_metadata  # noqa: E402
