@@ -2,9 +2,10 @@
 the AWS container-credentials route and its token file, the shared cache with `fedcred aws`,
 refresh ahead of expiry, the faults (STS down at start and during refresh, token file
 problems, port in use, bad Host, oversized and slowloris requests), counters and the audit
-trail. The Google route is not wired yet (it needs issue 13's access-token flow): its HTTP
-behaviour is covered by tests/unit/modules/serve/router_test.cc, and here only the refusal
-to start with --gcp-profile."""
+trail. The Google route (GCE metadata emulation) against the aws1 stand-ins of
+test_access_token.py: the served token reads the GCS stand-in, the metadata identity paths,
+the shared cache with `fedcred access-token`, and the Metadata-Flavor / X-Forwarded-For
+refusals (the rest of its HTTP behaviour: tests/unit/modules/serve/router_test.cc)."""
 
 import os
 import shutil
@@ -22,6 +23,8 @@ from test_audit import SyslogCollector  # noqa: E402
 from test_cache_support import loaded_objects, rfc3339_in  # noqa: E402
 from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
                                 profile_config)
+from test_access_token import SA, AccessTokenCase  # noqa: E402  (a helper class: no tests)
+from test_aws_chain_support import AUDIENCE  # noqa: E402
 
 def write(path, text):
     with open(path, "w") as f:
@@ -220,11 +223,106 @@ class TestStartFaults(ServeTestCase):
             self.assertEqual(res.returncode, EXIT_USAGE, res.describe())
             self.assertEqual(self.sts.stats()["assume_calls"], 0)
 
-    def test_google_route_is_refused_until_access_token_is_wired(self):
-        res = self.fedcred("serve", "--gcp-profile", PROFILE, "--listen", "127.0.0.1:1",
+
+
+GCP_PROFILE = "gcs-reader"
+TOKEN_PATH = "/computeMetadata/v1/instance/service-accounts/default/token"
+GOOGLE = {"Metadata-Flavor": "Google"}
+
+
+class GoogleServeTestCase(AccessTokenCase):
+    """`fedcred serve --gcp-profile` whose profile names the aws1 credential config of
+    test_access_token.py, signing with the IMDS link of the AWS chain."""
+
+    def serve_google(self, extra_profile="", **config_changes):
+        self.sandbox.write_config("[profile %s]\ncredential_config = %s\ntimeout = 8\n%s"
+                                  % (GCP_PROFILE, self.aws1_config(**config_changes), extra_profile))
+        server = ServeProcess(self.sandbox, self.link_env("imds"), ["--gcp-profile", GCP_PROFILE])
+        self.addCleanup(server.stop)
+        return server.wait_ready()
+
+    def metadata(self, server, path, headers=GOOGLE):
+        return http_get(server.port, "/computeMetadata/v1/" + path, headers)
+
+    def assert_clean_log(self, server, token):
+        text = server.log()
+        for secret in [token] + self.link_secrets():
+            self.assertNotIn(secret, text, "a secret (%s...) is in the server's log" % secret[:8])
+
+
+class TestGoogleRoute(GoogleServeTestCase):
+    def test_token_reads_the_object(self):
+        server = self.serve_google()
+        resp = self.metadata(server, "instance/service-accounts/default/token")
+        self.assertEqual(resp.status, 200, resp.body)
+        self.assertEqual(resp.headers.get("Metadata-Flavor"), "Google")
+        doc = resp.json()
+        self.assertEqual(set(doc), {"access_token", "expires_in", "token_type"})
+        self.assertEqual(doc["token_type"], "Bearer")
+        self.assertTrue(0 < doc["expires_in"] <= 3600, doc)
+        self.assertEqual(self.read_object(doc["access_token"]), (200, b"hello from gcs\n"))
+        self.assertEqual(self.google.stats()["forms"][-1]["subject_token_type"],
+                         "urn:ietf:params:aws:token-type:aws4_request")
+        self.assert_clean_log(server, doc["access_token"])
+
+    def test_shares_the_cache_with_access_token(self):
+        server = self.serve_google()
+        served = self.metadata(server, "instance/service-accounts/default/token").json()
+        res = self.fedcred("access-token", "--profile", GCP_PROFILE, env=self.link_env("imds"))
+        self.assertEqual(self.assert_token(res), served["access_token"])
+        self.assertEqual(len(self.google.stats()["forms"]), 1, "a second Google STS exchange")
+
+    def test_identity_of_a_federated_token(self):
+        server = self.serve_google()
+        number = AUDIENCE.split("/projects/")[1].split("/")[0]
+        expected = {"instance/service-accounts/default/email": "default",
+                    "instance/service-accounts/default/scopes":
+                        "https://www.googleapis.com/auth/cloud-platform",
+                    "project/numeric-project-id": number,
+                    "project/project-id": number}
+        for path, value in expected.items():
+            with self.subTest(path=path):
+                resp = self.metadata(server, path)
+                self.assertEqual((resp.status, resp.body.strip()), (200, value))
+
+    def test_identity_of_an_impersonated_token_with_a_project_id(self):
+        server = self.serve_google(
+            extra_profile="project_id = demo-project\n",
+            service_account_impersonation_url=self.google.impersonation_url(SA))
+        self.assertEqual(self.metadata(server, "instance/service-accounts/default/email").body, SA)
+        self.assertEqual(self.metadata(server, "project/project-id").body, "demo-project")
+        token = self.metadata(server, "instance/service-accounts/default/token").json()
+        self.assertEqual(token["access_token"], self.google.stats()["impersonated"][0]["accessToken"])
+        tree = self.metadata(server, "instance/service-accounts/default/?recursive=true").json()
+        self.assertEqual(tree["email"], SA)
+
+    def test_refusals(self):
+        server = self.serve_google()
+        for name, headers in (("no Metadata-Flavor", {}),
+                              ("wrong Metadata-Flavor", {"Metadata-Flavor": "google-ish"}),
+                              ("X-Forwarded-For", dict(GOOGLE, **{"X-Forwarded-For": "10.0.0.1"}))):
+            with self.subTest(name):
+                resp = http_get(server.port, TOKEN_PATH, headers)
+                self.assertEqual(resp.status, 403, resp.body)
+                self.assertNotIn("access_token", resp.body)
+        self.assertEqual(http_get(server.port, TOKEN_PATH, GOOGLE, host="127.0.0.1").status, 200)
+
+    def test_denied_at_start_exits_denied(self):
+        self.google.set_fault({"endpoint": "token", "status": 400, "error": "invalid_grant",
+                               "description": "The caller does not match the attribute condition"})
+        self.sandbox.write_config("[profile %s]\ncredential_config = %s\ntimeout = 8\n"
+                                  % (GCP_PROFILE, self.aws1_config()))
+        server = ServeProcess(self.sandbox, self.link_env("imds"), ["--gcp-profile", GCP_PROFILE])
+        self.addCleanup(server.stop)
+        self.assertEqual(server.wait_exit(), EXIT_DENIED, server.log())
+        self.assertIn("invalid_grant", server.log())
+
+    def test_a_profile_without_credential_config_is_a_usage_error(self):
+        self.sandbox.write_config("[profile %s]\ntimeout = 8\n" % GCP_PROFILE)
+        res = self.fedcred("serve", "--gcp-profile", GCP_PROFILE, "--listen", "127.0.0.1:1",
                            "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env)
         self.assertEqual(res.returncode, EXIT_USAGE, res.describe())
-        self.assertIn("access-token", res.stderr)
+        self.assertIn("credential_config", res.stderr)
 
 
 class TestRefresh(ServeTestCase):

@@ -34,6 +34,7 @@ struct AccessTokenRequest : RunSettings {
   std::string profile;
   CredentialConfig config;
   std::string scope;   // space-separated
+  std::string project_id;  // not part of the exchange: what `fedcred serve` tells clients
   std::string region;  // aws1: empty = from IMDS
   std::string imds_endpoint;
   AwsChainLink aws_link;
@@ -70,6 +71,7 @@ Result<AccessTokenRequest> resolve(CommandInputs const& in, Env const& env, Conf
   for (char& c : scopes) c = c == ',' ? ' ' : c;
   req.scope = scopes;
   if (auto const* v = setting_value(s, "region")) req.region = *v;
+  if (auto const* v = setting_value(s, "project_id")) req.project_id = *v;
 
   if (req.config.source == CredentialConfig::Source::aws1) {
     // Google's libraries read IMDS where the config says; so does fedcred
@@ -187,46 +189,71 @@ Result<CacheEntry> fetch(AccessTokenRequest const& r, CommandInputs const& in, C
   return e;
 }
 
+struct Resolved {
+  ConfigSet files;
+  AccessTokenRequest req;
+};
+
+Result<Resolved> load_and_resolve(CommandInputs const& in, CommandDeps const& deps) {
+  auto files = load_command_config(in, deps);
+  if (!files) return std::move(files).error();
+  auto req = resolve(in, deps.env, *files, deps.default_timeout_seconds);
+  if (!req) return std::move(req).error();
+  return Resolved{std::move(*files), std::move(*req)};
+}
+
 }  // namespace
+
+Result<AccessTokenTarget> resolve_access_token_target(CommandInputs const& in, CommandDeps const& deps) {
+  auto r = load_and_resolve(in, deps);
+  if (!r) return std::move(r).error();
+  return AccessTokenTarget{r->req.config.audience, r->req.config.impersonation_url, r->req.scope, r->req.project_id};
+}
+
+Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::optional<std::int64_t> margin_seconds,
+                                              CommandDeps const& deps, AuditRecord& audit) {
+  auto resolved = load_and_resolve(in, deps);
+  if (!resolved) return std::move(resolved).error();
+  AccessTokenRequest& req = resolved->req;
+  if (margin_seconds) req.refresh_margin_seconds = *margin_seconds;
+  audit.profile = req.profile;
+  audit.source = req.config.source == CredentialConfig::Source::aws1   ? "aws1"
+                 : req.config.source == CredentialConfig::Source::file ? "file"
+                                                                       : "fedcred-gcp";
+  audit.target = req.config.audience;
+  audit.log_target = req.log_target;
+
+  // One deadline for the run: the lock wait and the exchange both count from here.
+  std::int64_t const started_ms = deps.clock.monotonic_ms();
+  std::int64_t const deadline_ms = started_ms + req.timeout_seconds * 1000;
+  auto do_fetch = [&]() { return fetch(req, in, resolved->files, deadline_ms, deps); };
+  auto usable = [](CacheEntry const& e) { return e.values.count(kAccessToken) != 0; };
+  // Google STS tokens live an hour; an impersonated one what the config asked for.
+  FetchBounds const bounds{started_ms, std::max<std::int64_t>(req.config.token_lifetime_seconds, 3600)};
+  auto entry = cached_credentials(access_token_cache_key(req), req, bounds, do_fetch, usable, deps, &audit.cache);
+  if (!entry) return std::move(entry).error();
+  audit.expiration = entry->expiration;
+  if (auto it = entry->values.find(kSubject); it != entry->values.end()) audit.subject = it->second.reveal();
+  return IssuedAccessToken{entry->values.at(kAccessToken), entry->expiration};
+}
 
 Result<Secret> run_access_token_command(CommandInputs const& in, CommandOptions const& options,
                                         std::string const& output_file, CommandDeps const& deps) {
   std::string format = "token";
   if (auto it = options.find("format"); it != options.end()) format = it->second;
-  auto files = load_command_config(in, deps);
-  if (!files) return std::move(files).error();
-  auto req = resolve(in, deps.env, *files, deps.default_timeout_seconds);
-  if (!req) return std::move(req).error();
-
   AuditRecord scratch;
   AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
-  audit.profile = req->profile;
-  audit.source = req->config.source == CredentialConfig::Source::aws1   ? "aws1"
-                 : req->config.source == CredentialConfig::Source::file ? "file"
-                                                                        : "fedcred-gcp";
-  audit.target = req->config.audience;
-  audit.log_target = req->log_target;
+  auto issued = cached_access_token(in, std::nullopt, deps, audit);
+  if (!issued) return std::move(issued).error();
 
-  // One deadline for the run: the lock wait and the exchange both count from here.
-  std::int64_t const started_ms = deps.clock.monotonic_ms();
-  std::int64_t const deadline_ms = started_ms + req->timeout_seconds * 1000;
-  auto do_fetch = [&]() { return fetch(*req, in, *files, deadline_ms, deps); };
-  auto usable = [](CacheEntry const& e) { return e.values.count(kAccessToken) != 0; };
-  // Google STS tokens live an hour; an impersonated one what the config asked for.
-  FetchBounds const bounds{started_ms, std::max<std::int64_t>(req->config.token_lifetime_seconds, 3600)};
-  auto entry = cached_credentials(access_token_cache_key(*req), *req, bounds, do_fetch, usable, deps, &audit.cache);
-  if (!entry) return std::move(entry).error();
-  audit.expiration = entry->expiration;
-  if (auto it = entry->values.find(kSubject); it != entry->values.end()) audit.subject = it->second.reveal();
-
-  Secret const& token = entry->values.at(kAccessToken);
+  Secret const& token = issued->access_token;
   Secret document;
   if (format == "json") {
     JsonWriter w;
     w.string("access_token", token.reveal())
         .string("token_type", "Bearer")
-        .number("expires_in", std::max<std::int64_t>(0, entry->expiration - deps.clock.unix_seconds()))
-        .string("expiry", format_rfc3339_utc(entry->expiration));
+        .number("expires_in", std::max<std::int64_t>(0, issued->expiration - deps.clock.unix_seconds()))
+        .string("expiry", format_rfc3339_utc(issued->expiration));
     document = w.finish();
   } else {
     document = token;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands/aws.h"
+#include "commands/serve_google.h"
 #include "commands/serve_schedule.h"
 #include "commands/serve_stats.h"
 #include "commands/served_credentials.h"
@@ -201,7 +202,7 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
   ServerOptions server_options;
   server_options.listen = settings->listen;
   std::vector<std::unique_ptr<ServedCredential>> served;
-  auto google_source = make_unwired_google_token_source();
+  auto google_source = make_google_token_source(in.config_file, deps);
   if (!settings->gcp_profile.empty()) {
     auto id = google_source->identity(settings->gcp_profile);
     if (!id) return std::move(id).error();

@@ -43,12 +43,10 @@ class ServedGoogle final : public ServedCredential {
   // Google's libraries refresh 5 minutes (Node) or less before expiry.
   std::int64_t cache_margin() const override { return 300; }
   Result<Issued> fetch(std::int64_t margin_seconds) override {
-    auto token = source_.current_token(profile_, margin_seconds);
-    if (!token) return std::move(token).error();
     Issued out;
     out.audit.command = "serve";
-    out.audit.profile = profile_;
-    out.audit.expiration = token->expiration;
+    auto token = source_.current_token(profile_, margin_seconds, out.audit);
+    if (!token) return std::move(token).error();
     out.value = std::move(token->access_token);
     out.expiration = token->expiration;
     return out;

@@ -119,6 +119,17 @@ Result<void> check_scopes(std::string_view v) {
   }
   return {};
 }
+// A Google project id (6-30 of [a-z0-9-]) or a legacy domain-scoped one
+// (example.com:project): only shown to clients, never sent anywhere.
+Result<void> check_project_id(std::string_view v) {
+  if (v.empty() || v.size() > 100) return make_error(Status::usage, "project_id must not be empty");
+  for (char c : v) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == ':')) {
+      return make_error(Status::usage, "'" + std::string(v) + "' is not a Google project id");
+    }
+  }
+  return {};
+}
 Result<void> check_timeout(std::string_view v) { return int_in_range(v, 1, 300, "seconds"); }
 Result<void> check_refresh_margin(std::string_view v) { return int_in_range(v, 0, 43200, "seconds"); }
 
@@ -132,7 +143,7 @@ struct KeySpec {
   Validator validate;
 };
 
-constexpr std::array<KeySpec, 15> kKeys{{
+constexpr std::array<KeySpec, 16> kKeys{{
     {"source", check_module_name},
     {"role_arn", check_role_arn},
     {"audience", check_audience},
@@ -148,6 +159,7 @@ constexpr std::array<KeySpec, 15> kKeys{{
     {"log", check_log_target},
     {"credential_config", check_path},
     {"scopes", check_scopes},
+    {"project_id", check_project_id},
 }};
 
 KeySpec const* find_key(std::string_view key) {

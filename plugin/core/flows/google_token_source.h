@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one thing `fedcred serve`'s GCE metadata emulation needs from the
 // Google side: the current access token of a profile, and who it belongs to.
-// The access-token flow (issue 13) implements it; until that lands on this
-// branch, make_google_token_source() returns a source that says so, and the
-// server refuses --gcp-profile at start rather than serving 503s.
+// An interface here, below commands/, so that the served route depends on
+// it rather than on the access-token command; commands/serve_google.h
+// implements it with that command's cached exchange.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
+#include "output/audit.h"
 #include "result.h"
 #include "secret.h"
 
@@ -36,12 +36,10 @@ class GoogleTokenSource {
   virtual Result<GoogleTokenIdentity> identity(std::string const& profile) = 0;
   // A token with at least `min_lifetime_seconds` left: from the cache when
   // one is there, else a fresh exchange (through the same single flight as
-  // `fedcred access-token`).
-  virtual Result<GoogleAccessToken> current_token(std::string const& profile, std::int64_t min_lifetime_seconds) = 0;
+  // `fedcred access-token`). Fills in `audit` (source, target, cache use:
+  // the server tells a stale-on-error answer from a refresh by it).
+  virtual Result<GoogleAccessToken> current_token(std::string const& profile, std::int64_t min_lifetime_seconds,
+                                                  AuditRecord& audit) = 0;
 };
-
-// NOT YET WIRED: needs issue 13's access-token flow; every call fails with
-// Status::usage saying so.
-std::unique_ptr<GoogleTokenSource> make_unwired_google_token_source();
 
 }  // namespace fedcred

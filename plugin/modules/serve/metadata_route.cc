@@ -122,7 +122,10 @@ HttpResponse route(std::string_view path, HttpRequest const& req, GoogleIdentity
   if (rest.empty()) return recursive(req) ? json(whole_tree(id)) : text("instance/\nproject/\n");
   // gcp-metadata's detection asks for "instance" (no slash) and wants a 200.
   if (rest == "instance" || rest == "instance/") return text("service-accounts/\n");
-  if (rest == "instance/service-accounts" || rest == kAccountsDir) return text("default/\n" + id.email + "/\n");
+  if (rest == "instance/service-accounts" || rest == kAccountsDir) {
+    // A federated token has no email: its account is listed once, as "default".
+    return text(id.email == "default" ? std::string("default/\n") : "default/\n" + id.email + "/\n");
+  }
   if (rest.substr(0, kAccountsDir.size()) == kAccountsDir) {
     return account(rest.substr(kAccountsDir.size()), req, id, slot, now_unix);
   }

@@ -7,6 +7,9 @@
 //
 // Configuration: the E2E_* variables of get_access_token.js, and
 //   E2E_OBJECT_URL   the object's media URL, .../storage/v1/b/BUCKET/o/OBJECT?alt=media
+// With E2E_API=metadata there is no credential config at all: new GoogleAuth().getClient()
+// must detect the GCE metadata server itself (GCE_METADATA_HOST, i.e. `fedcred serve
+// --gcp-profile`, tests/e2e/test_serve_google.py), as on a VM.
 //
 // Prints one JSON document on stdout: {"ok": true, "status", "object" (the bytes read, as
 // text), "client", "expiry_date", "token_start" (the token's first 6 characters: never the
@@ -14,11 +17,14 @@
 // refused read); exits 0 on success, 1 on failure.
 'use strict';
 
+const {GoogleAuth} = require('google-auth-library');
 const {configFromEnv, makeClient, failureDocument, runMain} = require('./get_access_token');
 
 async function main() {
   const env = process.env;
-  const client = await makeClient(configFromEnv(env, ['E2E_OBJECT_URL']), env.E2E_API || 'client');
+  const client = env.E2E_API === 'metadata'
+    ? await new GoogleAuth().getClient()
+    : await makeClient(configFromEnv(env, ['E2E_OBJECT_URL']), env.E2E_API || 'client');
   let res;
   try {
     res = await client.request({url: env.E2E_OBJECT_URL, responseType: 'text'});

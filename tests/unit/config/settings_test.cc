@@ -50,6 +50,14 @@ INSTANTIATE_TEST_SUITE_P(Forms, InvalidRoleArn,
                                            "arn:AWS:iam::123456789012:role/reader",             // partition case
                                            "ARN:aws:iam::123456789012:role/reader"));
 
+TEST(ProjectId, GoogleProjectIdsOnly) {
+  EXPECT_TRUE(Succeeds(validate_setting("project_id", "demo-project")));
+  EXPECT_TRUE(Succeeds(validate_setting("project_id", "example.com:legacy-project")));
+  for (char const* bad : {"", "Demo", "a b", "x/y"}) {
+    EXPECT_TRUE(FailsWith(validate_setting("project_id", bad), Status::usage, "project_id")) << bad;
+  }
+}
+
 TEST(RoleArn, MessageQuotesTheRejectedValue) {
   EXPECT_TRUE(FailsWith(validate_setting("role_arn", "arn:aws:iam::1:role/x"), Status::usage, "'arn:aws:iam::1:role/x'"));
 }

@@ -213,6 +213,17 @@ TEST(Router, MetadataIdentityAndProjectPaths) {
   EXPECT_EQ(text("/computeMetadata/v2/").status, 404);
 }
 
+TEST(Router, ServiceAccountListingNamesEachAccountOnce) {
+  Router router(both_routes());
+  auto path = "/computeMetadata/v1/instance/service-accounts/";
+  EXPECT_EQ(router.handle(metadata_request(path), kNow).body, "default/\nsa@proj.iam.gserviceaccount.com/\n");
+  // A federated token's account has no email: fedcred names it "default", listed once.
+  GoogleIdentity federated = identity();
+  federated.email = "default";
+  Router only_default(RouterConfig{std::string(kToken), federated});
+  EXPECT_EQ(only_default.handle(metadata_request(path), kNow).body, "default/\n");
+}
+
 TEST(Router, MetadataRecursiveListings) {
   Router router(both_routes());
   auto r = router.handle(metadata_request("/computeMetadata/v1/instance/service-accounts/default/"), kNow);
