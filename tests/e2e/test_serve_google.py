@@ -7,11 +7,8 @@ reads the object from the stand-in Google API with it."""
 
 import json
 import os
-import sys
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 
 from test_google_auth import NODE_DIR, node_problem  # noqa: E402
 from test_serve import TOKEN_PATH, GoogleServeTestCase  # noqa: E402  (a helper class: no tests)
