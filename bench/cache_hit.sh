@@ -11,7 +11,8 @@
 #   INSTALLED=system bench/cache_hit.sh       the package installed on this machine (/usr/bin/fedcred)
 #   INSTALLED=none bench/cache_hit.sh         the build tree only
 #   COMPARE="old=/path/to/fedcred old-inst=/usr/bin/fedcred" bench/cache_hit.sh
-#                                             more hits in the same interleaved run (before/after)
+#                                             more hits in the same interleaved run (before/after;
+#                                             COMPARE_MODULE_DIR=DIR for their cold fetch if needed)
 #
 # The installed layout by default: the fedcred and libfedcred1 .debs unpacked with `dpkg-deb -x`
 # into a scratch root, its usr/bin/fedcred run from there. That binary finds nothing of the
@@ -95,7 +96,7 @@ check_hit build-tree "$FEDCRED_BIN" "$BUILD_MODULES"
 [ -z "$INSTALLED_BIN" ] || check_hit installed "$INSTALLED_BIN" "${INSTALLED_MODULES:-}"
 compare_cmds=()
 for pair in ${COMPARE:-}; do
-  check_hit "${pair%%=*}" "${pair#*=}" "$BUILD_MODULES"
+  check_hit "${pair%%=*}" "${pair#*=}" "${COMPARE_MODULE_DIR:-$BUILD_MODULES}"
   compare_cmds+=(';' "${pair%%=*}" "${pair#*=}" aws --role-arn "$ROLE_ARN")
 done
 calls_before=$(curl -s "$STS_URL/_stats" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["assume_calls"])')
