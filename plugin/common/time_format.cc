@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "time_format.h"
 
-#include <time.h>
-
+#include <chrono>
 #include <cstdio>
 
 namespace fedcred {
@@ -19,6 +18,13 @@ std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
 }
 
 bool expect(std::string_view s, std::size_t pos, char c) { return pos < s.size() && s[pos] == c; }
+
+// Calendar arithmetic with <chrono> rather than gmtime_r/timegm: glibc's first
+// gmtime_r loads the time zone (/etc/localtime, seven system calls) although
+// every time here is UTC, and the cache hit formats one (issue 15).
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
 
 }  // namespace
 
@@ -42,12 +48,28 @@ std::optional<std::int64_t> parse_http_date(std::string_view s) {
 }
 
 std::string format_rfc3339_utc(std::int64_t unix_seconds) {
-  time_t t = static_cast<time_t>(unix_seconds);
-  tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  std::size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return std::string(buf, n);
+  // Floor division, so that a time before 1970 falls on the day it belongs to.
+  std::int64_t day = unix_seconds / 86400, second = unix_seconds % 86400;
+  if (second < 0) {
+    second += 86400;
+    --day;
+  }
+  year_month_day const date{sys_days{days{day}}};
+  // Digits by hand, not snprintf: the cache hit formats two of these, and
+  // printf's machinery is most of their cost (issue 15).
+  int const year = static_cast<int>(date.year());
+  if (year < 0 || year > 9999) return std::string();  // out of RFC 3339's range
+  std::string out = "0000-00-00T00:00:00Z";
+  auto put = [&out](std::size_t end, long value) {
+    for (std::size_t i = end; value > 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+  };
+  put(3, year);
+  put(6, static_cast<long>(static_cast<unsigned>(date.month())));
+  put(9, static_cast<long>(static_cast<unsigned>(date.day())));
+  put(12, static_cast<long>(second / 3600));
+  put(15, static_cast<long>(second / 60 % 60));
+  put(18, static_cast<long>(second % 60));
+  return out;
 }
 
 std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
@@ -80,20 +102,14 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
     return std::nullopt;  // a naive time is ambiguous; refuse it
   }
   if (pos != s.size()) return std::nullopt;
-  tm t{};
-  t.tm_year = *year - 1900;
-  t.tm_mon = *month - 1;
-  t.tm_mday = *day;
-  t.tm_hour = *hour;
-  t.tm_min = *minute;
-  t.tm_sec = *second;
-  time_t since_epoch = timegm(&t);
-  // timegm normalises impossible dates (February 31st becomes March 3rd);
-  // such a date is malformed input, not a time.
-  tm check{};
-  gmtime_r(&since_epoch, &check);
-  if (check.tm_mday != *day || check.tm_mon != *month - 1) return std::nullopt;
-  return static_cast<std::int64_t>(since_epoch) - offset;
+  year_month_day const date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
+                            std::chrono::day{static_cast<unsigned>(*day)}};
+  // An impossible date (February 31st) is malformed input, not a time.
+  if (!date.ok()) return std::nullopt;
+  // A leap second (:60) counts as the next minute's first, as timegm has it.
+  std::int64_t const since_epoch = static_cast<std::int64_t>(sys_days{date}.time_since_epoch().count()) * 86400 +
+                                   *hour * 3600 + *minute * 60 + *second;
+  return since_epoch - offset;
 }
 
 }  // namespace fedcred

@@ -48,7 +48,7 @@ Result<Secret> run_request(Request const& req, Env const& env, Logger const& log
   if (spec == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
   SystemClock clock;
   SystemRandom random;
-  auto modules = make_dlopen_module_runner(module_directory(env));
+  auto modules = make_dlopen_module_runner(env);
   AuditRecord audit;
   audit.command = req.command;
   CommandDeps deps{env, clock, random, *modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS, &audit};

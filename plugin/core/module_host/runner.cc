@@ -55,6 +55,9 @@ std::string canonical_path(std::string const& path) {
 class DlopenModuleRunner final : public ModuleRunner {
  public:
   explicit DlopenModuleRunner(std::string directory) : directory_(std::move(directory)) {}
+  // The directory is found when the first module loads: finding it costs a
+  // dladdr and two realpath walks, which a cache hit (no module) must not pay.
+  explicit DlopenModuleRunner(Env const& env) : env_(&env) {}
 
   Result<Values> run(std::string const& name, std::string const& operation, Values const& params,
                      Logger const& log) override {
@@ -72,6 +75,10 @@ class DlopenModuleRunner final : public ModuleRunner {
 
  private:
   Result<fedcred_module const*> load(std::string const& name) {
+    if (env_ != nullptr) {
+      directory_ = module_directory(*env_);
+      env_ = nullptr;
+    }
     std::string path = directory_ + "/fedcred-" + name + ".so";
     auto opened = open_module_file(directory_, path);
     if (!opened) return std::move(opened).error();
@@ -87,6 +94,7 @@ class DlopenModuleRunner final : public ModuleRunner {
     return module;
   }
 
+  Env const* env_ = nullptr;  // set until directory_ is found
   std::string directory_;
   std::vector<ModuleHandle> handles_;
 };
@@ -96,16 +104,25 @@ class DlopenModuleRunner final : public ModuleRunner {
 std::string module_directory(Env const& env) {
   if (auto dir = env.get("FEDCRED_MODULE_DIR")) return *dir;
   Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&make_dlopen_module_runner), &info) != 0 && info.dli_fname != nullptr) {
+  if (dladdr(reinterpret_cast<void*>(&module_directory), &info) != 0 && info.dli_fname != nullptr) {
     std::string here = canonical_path(info.dli_fname);
     here = here.substr(0, here.rfind('/'));
-    if (!here.empty() && here == canonical_path(FEDCRED_BUILD_LIBRARY_DIR)) return FEDCRED_BUILD_MODULE_DIR;
+    // libfedcred.so.1 in the build tree, or the build tree's helper, which
+    // links the core itself (helper/meson.build).
+    if (!here.empty() &&
+        (here == canonical_path(FEDCRED_BUILD_LIBRARY_DIR) || here == canonical_path(FEDCRED_BUILD_HELPER_DIR))) {
+      return FEDCRED_BUILD_MODULE_DIR;
+    }
   }
   return FEDCRED_INSTALLED_MODULE_DIR;
 }
 
 std::unique_ptr<ModuleRunner> make_dlopen_module_runner(std::string directory) {
   return std::make_unique<DlopenModuleRunner>(std::move(directory));
+}
+
+std::unique_ptr<ModuleRunner> make_dlopen_module_runner(Env const& env) {
+  return std::make_unique<DlopenModuleRunner>(env);
 }
 
 }  // namespace fedcred

@@ -33,5 +33,8 @@ class ModuleRunner {
 std::string module_directory(Env const& env);
 
 std::unique_ptr<ModuleRunner> make_dlopen_module_runner(std::string directory);
+// The same, with module_directory(env) found when the first module loads (a
+// cache hit loads none); env must outlive the runner.
+std::unique_ptr<ModuleRunner> make_dlopen_module_runner(Env const& env);
 
 }  // namespace fedcred
