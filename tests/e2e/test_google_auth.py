@@ -29,7 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 import fake_gcs  # noqa: E402
 import fake_google_sts  # noqa: E402
 import gce_metadata  # noqa: E402
-from harness import FedcredTestCase, fedcred_bin, token_secrets  # noqa: E402
+from harness import (AwsToGcpFixture, FedcredTestCase, StandinFixture, fedcred_bin,  # noqa: E402
+                     token_secrets)
 
 NODE_DIR = os.path.join(HERE, "node")
 NODE_SCRIPT = os.path.join(NODE_DIR, "get_access_token.js")
@@ -63,7 +64,7 @@ def node_problem():
     return None
 
 
-class GoogleAuthCase(FedcredTestCase):
+class GoogleAuthCase(StandinFixture, FedcredTestCase):
     """Runs the Node script with a config whose executable is a wrapper around the built
     fedcred that counts its runs."""
 
@@ -75,32 +76,16 @@ class GoogleAuthCase(FedcredTestCase):
         if problem:
             # a failing setUpClass is one "not ok" TAP point carrying this reason
             raise RuntimeError("cannot run the Google client end-to-end test: " + problem)
-        cls.start_standins()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_standins()
-
-    @classmethod
-    def start_standins(cls):
-        raise NotImplementedError
-
-    @classmethod
-    def stop_standins(cls):
-        raise NotImplementedError
+        super().setUpClass()  # StandinFixture: start_standins(), stopped after the class
 
     def setUp(self):
-        super().setUp()
-        self.reset_standins()
+        super().setUp()  # StandinFixture resets the stand-ins
         self.counter = os.path.join(self.sandbox.root, "fedcred-runs")
         self.wrapper = os.path.join(self.sandbox.root, "fedcred-counted")
         with open(self.wrapper, "w") as f:
             f.write("#!/bin/sh\necho run >> %s\nexec %s \"$@\"\n"
                     % (shlex.quote(self.counter), shlex.quote(fedcred_bin())))
         os.chmod(self.wrapper, 0o755)
-
-    def reset_standins(self):
-        raise NotImplementedError
 
     def standin_env(self):
         raise NotImplementedError
@@ -162,38 +147,19 @@ class GoogleAuthCase(FedcredTestCase):
         return stats
 
 
-class AwsSourceMixin:
-    """Source aws: fake IMDSv2 + fake outbound STS (SigV4 verified) -> JWT; the Google STS
-    stand-in verifies it against the outbound stand-in's JWKS."""
+class AwsSourceMixin(AwsToGcpFixture):
+    """Source aws: the harness's AWS -> GCP stand-ins (IMDSv2, GetWebIdentityToken verifying
+    SigV4, Google STS verifying the JWT against its JWKS), plus a Cloud Storage object only the
+    impersonated service account may read."""
 
     source_args = ("--source", "aws")
 
     @classmethod
     def start_standins(cls):
-        import fake_imds
-        import fake_sts_outbound
-        cls.imds = fake_imds.ImdsServer().start()
-        creds = cls.imds.credentials
-        cls.outbound = fake_sts_outbound.FakeOutboundSTS(
-            credentials={creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"])}).start()
-        cls.google = fake_google_sts.GoogleSts(
-            jwks_url=cls.outbound.url + "/.well-known/jwks.json").start()
-        cls.gcs = fake_gcs.GcsServer(tokeninfo_url=cls.google.tokeninfo_url,
-                                     objects={(BUCKET, OBJECT): GCS_CONTENT.encode()},
-                                     readers=[SERVICE_ACCOUNT]).start()
-
-    @classmethod
-    def stop_standins(cls):
-        for name in ("gcs", "google", "outbound", "imds"):
-            server = getattr(cls, name, None)
-            if server:
-                server.stop()
-
-    def reset_standins(self):
-        self.imds.reset()
-        self.outbound.reset()
-        self.google.reset()
-        self.gcs.reset()
+        super().start_standins()
+        cls.add_standin("gcs", fake_gcs.GcsServer(tokeninfo_url=cls.google.tokeninfo_url,
+                                                  objects={(BUCKET, OBJECT): GCS_CONTENT.encode()},
+                                                  readers=[SERVICE_ACCOUNT]))
 
     def standin_env(self):
         return {"AWS_EC2_METADATA_DISABLED": None,
@@ -201,17 +167,13 @@ class AwsSourceMixin:
                 "AWS_ENDPOINT_URL_STS": self.outbound.url}
 
     def secrets(self):
-        creds = self.imds.credentials
-        out = [creds["SecretAccessKey"], creds["Token"]]
-        for token in self.outbound.stats()["issued"]:
-            out += token_secrets(token)
-        return out
+        return self.aws_source_secrets()
 
     def source_calls(self):
         return self.outbound.stats()["token_calls"]
 
 
-class GceSourceMixin:
+class GceSourceMixin(StandinFixture):
     """Source gce: the metadata stand-in issues the JWT; the Google STS stand-in verifies it
     against the metadata stand-in's key."""
 
@@ -219,19 +181,8 @@ class GceSourceMixin:
 
     @classmethod
     def start_standins(cls):
-        cls.md = gce_metadata.MetadataServer().start()
-        cls.google = fake_google_sts.GoogleSts(jwks=cls.md.key.jwks()).start()
-
-    @classmethod
-    def stop_standins(cls):
-        for name in ("google", "md"):
-            server = getattr(cls, name, None)
-            if server:
-                server.stop()
-
-    def reset_standins(self):
-        self.md.reset()
-        self.google.reset()
+        cls.add_standin("md", gce_metadata.MetadataServer())
+        cls.add_standin("google", fake_google_sts.GoogleSts(jwks=cls.md.key.jwks()))
 
     def standin_env(self):
         return {"GCE_METADATA_HOST": self.md.host}

@@ -14,8 +14,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-from harness import FedcredTestCase, fedcred_bin  # noqa: E402
-from test_google_auth import NODE_DIR, AwsSourceMixin, node_problem  # noqa: E402
+from harness import fedcred_bin  # noqa: E402
+from test_google_auth import NODE_DIR, AwsSourceMixin, GoogleAuthCase  # noqa: E402
 
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/"
             "providers/aws")
@@ -38,23 +38,11 @@ const {ExternalAccountClient} = require('google-auth-library');
 """
 
 
-class TestSetupGcpCredConfigWithGoogleAuth(AwsSourceMixin, FedcredTestCase):
+class TestSetupGcpCredConfigWithGoogleAuth(AwsSourceMixin, GoogleAuthCase):
     """The real AWS -> GCP chain (AwsSourceMixin's stand-ins), driven by a generated config."""
-
-    @classmethod
-    def setUpClass(cls):
-        problem = node_problem()
-        if problem:
-            raise RuntimeError("cannot run the Google client end-to-end test: " + problem)
-        cls.start_standins()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_standins()
 
     def setUp(self):
         super().setUp()
-        self.reset_standins()
         self.env = self.sandbox.env(extra=dict(self.standin_env(), **{
             "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES": "1",
             "NODE_PATH": os.path.join(NODE_DIR, "node_modules"),

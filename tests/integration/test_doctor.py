@@ -15,11 +15,9 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-import fake_imds  # noqa: E402
 import fake_sts  # noqa: E402
-import fake_sts_outbound  # noqa: E402
 from harness import (EXIT_DENIED, EXIT_OK, EXIT_SOURCE, EXIT_USAGE, ROLE_ARN,  # noqa: E402
-                     FedcredTestCase, GceStsFixture, StandinFixture, free_port, token_secrets)
+                     AwsToGcpFixture, FedcredTestCase, GceStsFixture, free_port, token_secrets)
 
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/"
             "providers/aws")
@@ -193,29 +191,16 @@ class TestDoctorGceToAws(GceStsFixture, DoctorCase):
         self.assertIn("chmod 700", cache[3])
 
 
-class TestDoctorAwsToGcp(StandinFixture, DoctorCase):
-    @classmethod
-    def start_standins(cls):
-        cls.add_standin("imds", fake_imds.ImdsServer())
-        creds = cls.imds.credentials
-        cls.add_standin("outbound", fake_sts_outbound.FakeOutboundSTS(credentials={
-            creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"])}))
+class TestDoctorAwsToGcp(AwsToGcpFixture, DoctorCase):
+    with_google = False  # doctor checks up to the subject token
 
     def setUp(self):
         super().setUp()
-        self.env = self.sandbox.env(sts_url=self.outbound.url, extra={
-            "AWS_EC2_METADATA_DISABLED": None,
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.imds.url,
-            "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES": "1",
-        })
+        self.env = self.aws_source_env({"GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES": "1"})
         self.sandbox.write_config("[profile gcs]\naudience = %s\n" % AUDIENCE)
 
     def secrets(self):
-        creds = self.imds.credentials
-        out = [creds["SecretAccessKey"], creds["Token"]] + list(self.imds.stats()["tokens"])
-        for token in self.outbound.stats()["issued"]:
-            out += token_secrets(token)
-        return out
+        return self.aws_source_secrets()
 
     def doctor(self, *args, env=None):
         return self.fedcred("doctor", "--profile", "gcs", "--timeout", "5", *args,

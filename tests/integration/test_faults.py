@@ -27,15 +27,14 @@ import time
 import unittest
 
 
-import fake_imds  # noqa: E402
 import fake_sts  # noqa: E402
-import fake_sts_outbound  # noqa: E402
 import gce_metadata  # noqa: E402
 import recording_proxy  # noqa: E402
 from fault_server import (FaultServer, ScriptedHttpServer, TlsWrapped,  # noqa: E402
                           http_response, make_tls_material)
 from harness import (EXIT_BAD_RESPONSE, EXIT_SOURCE, EXIT_TRANSIENT,  # noqa: E402
-                     FedcredTestCase, GceStsFixture, fedcred_bin, free_port, token_secrets)
+                     AwsToGcpFixture, FedcredTestCase, GceStsFixture, fedcred_bin, free_port,
+                     token_secrets)
 
 AUDIENCE = "sts.amazonaws.com"
 GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/"
@@ -362,31 +361,20 @@ class TestCoreDumpProtection(FaultCase):
         self.assertEqual(core[0].split()[4], "0", core[0])
 
 
-class TestGcpModeFaults(FedcredTestCase):
+class TestGcpModeFaults(AwsToGcpFixture, FedcredTestCase):
     """gcp mode (source aws): IMDS and STS GetWebIdentityToken misbehaving."""
+
+    with_google = False  # fedcred gcp ends at the JWT
 
     def setUp(self):
         super().setUp()
-        self.imds = fake_imds.ImdsServer().start()
-        self.addCleanup(self.imds.stop)
-        c = self.imds.credentials
-        self.sts = fake_sts_outbound.FakeOutboundSTS(
-            credentials={c["AccessKeyId"]: (c["SecretAccessKey"], c["Token"])}).start()
-        self.addCleanup(self.sts.stop)
-        self.env = self.sandbox.env(sts_url=self.sts.url, extra={
-            "AWS_EC2_METADATA_DISABLED": None,
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.imds.url,
-            "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": GCP_AUDIENCE})
+        self.env = self.aws_source_env({"GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": GCP_AUDIENCE})
 
     def gcp(self, env, timeout_flag="4"):
         return self.fedcred("gcp", "--timeout", timeout_flag, "--no-cache", env=env)
 
     def secrets(self):
-        c = self.imds.credentials
-        out = [c["SecretAccessKey"], c["Token"]]
-        for t in self.sts.stats().get("issued", []):
-            out += token_secrets(t if isinstance(t, str) else t.get("token", ""))
-        return out
+        return self.aws_source_secrets()
 
     def check_failure(self, res, code):
         self.assertEqual(res.returncode, code, res.describe())
@@ -427,7 +415,7 @@ class TestGcpModeFaults(FedcredTestCase):
         self.check_failure(res, res.returncode)
 
     def test_outbound_sts_503_forever_within_deadline(self):
-        self.sts.set_fault({"status": 503})
+        self.outbound.set_fault({"status": 503})
         res = self.gcp(self.env, "4")
         self.assertIn(res.returncode, (EXIT_TRANSIENT, EXIT_SOURCE), res.describe())
         self.check_failure(res, res.returncode)

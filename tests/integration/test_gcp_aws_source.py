@@ -13,9 +13,7 @@ import unittest
 
 
 import fake_google_sts  # noqa: E402
-import fake_imds  # noqa: E402
-import fake_sts_outbound  # noqa: E402
-from harness import StandinFixture, free_port  # noqa: E402
+from harness import AwsToGcpFixture, free_port  # noqa: E402
 from test_gcp_support import (AUDIENCE, AUDIENCE_HTTPS, EXIT_DENIED, EXIT_SOURCE,  # noqa: E402
                               EXIT_TRANSIENT, EXIT_USAGE, JWT_TYPE, GcpTestCase, jwt_claims)
 
@@ -25,25 +23,14 @@ STATIC = {"AccessKeyId": "AKIAFAKESTATIC000001",
 SCOPE_RE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/sts/aws4_request")
 
 
-class AwsSourceCase(StandinFixture, GcpTestCase):
-    @classmethod
-    def start_standins(cls):
-        cls.add_standin("imds", fake_imds.ImdsServer())
-        creds = cls.imds.credentials
-        cls.add_standin("sts", fake_sts_outbound.FakeOutboundSTS(credentials={
-            creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"]),
-            STATIC["AccessKeyId"]: (STATIC["SecretAccessKey"], STATIC["Token"]),
-        }))
-        cls.add_standin("google", fake_google_sts.GoogleSts(
-            jwks_url=cls.sts.url + "/.well-known/jwks.json"))
+class AwsSourceCase(AwsToGcpFixture, GcpTestCase):
+    extra_keys = {STATIC["AccessKeyId"]: (STATIC["SecretAccessKey"], STATIC["Token"])}
 
     def setUp(self):
         super().setUp()
         self.imds.zone = "us-east-1a"
         self.imds.region = None
-        self.env = self.sandbox.env(sts_url=self.sts.url, extra={
-            "AWS_EC2_METADATA_DISABLED": None,
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.imds.url,
+        self.env = self.aws_source_env({
             "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": AUDIENCE,
             "GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE": JWT_TYPE,
             "GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE": "0",
@@ -58,15 +45,11 @@ class AwsSourceCase(StandinFixture, GcpTestCase):
     def secrets(self):
         """Everything that must never be printed: both key pairs, session tokens, the IMDS
         session tokens and every JWT issued."""
-        imds = self.imds.stats()
-        out = [imds["credentials"]["AccessKeyId"], imds["credentials"]["SecretAccessKey"],
-               imds["credentials"]["Token"], STATIC["SecretAccessKey"], STATIC["Token"]]
-        out += imds["tokens"]
-        out += self.sts.stats()["issued"]
-        return out
+        return self.aws_source_secrets() + [self.imds.stats()["credentials"]["AccessKeyId"],
+                                            STATIC["SecretAccessKey"], STATIC["Token"]]
 
     def signing_region(self, index=0):
-        auth = self.sts.stats()["headers"][index]["Authorization"]
+        auth = self.outbound.stats()["headers"][index]["Authorization"]
         match = SCOPE_RE.search(auth or "")
         self.assertTrue(match, "no SigV4 credential scope in %r" % auth)
         return match.group(1)
@@ -94,7 +77,7 @@ class TestAwsSourceSuccess(AwsSourceCase):
         gets = [r for r in imds["records"] if r["method"] == "GET"]
         self.assertTrue(gets and all(r["token_ok"] for r in gets), "every GET has the token")
         self.assertFalse(any(r["proxied"] for r in imds["records"]))
-        sts = self.sts.stats()
+        sts = self.outbound.stats()
         self.assertEqual(sts["token_calls"], 1)
         self.assertEqual(sts["verdicts"], [None], "botocore verified the SigV4 signature")
         form = sts["forms"][0]
@@ -121,7 +104,7 @@ class TestAwsSourceSuccess(AwsSourceCase):
         before = int(time.time())
         res = self.run_gcp("--token-duration", "900")
         doc, _ = self.assert_gcp_success(res)
-        self.assertEqual(self.sts.stats()["forms"][0]["DurationSeconds"], "900")
+        self.assertEqual(self.outbound.stats()["forms"][0]["DurationSeconds"], "900")
         self.assertLessEqual(abs(doc["expiration_time"] - (before + 900)), 5)
 
     def test_id_token_type_and_output_file(self):
@@ -140,7 +123,7 @@ class TestAwsSourceSuccess(AwsSourceCase):
         imds_before = self.imds.stats()
         second, _ = self.assert_gcp_success(self.run_gcp(no_cache=False))
         self.assertEqual(first, second)
-        self.assertEqual(self.sts.stats()["token_calls"], 1)
+        self.assertEqual(self.outbound.stats()["token_calls"], 1)
         self.assertEqual(self.imds.stats()["puts"], imds_before["puts"])
         self.assertEqual(self.imds.stats()["gets"], imds_before["gets"])
 
@@ -175,7 +158,7 @@ class TestAwsSourceSuccess(AwsSourceCase):
         self.assert_gcp_success(self.run_gcp(env=env))
         imds = self.imds.stats()
         self.assertEqual((imds["puts"], imds["gets"]), (0, 0), "IMDS must not be touched")
-        sts = self.sts.stats()
+        sts = self.outbound.stats()
         self.assertEqual(sts["verdicts"], [None])
         self.assertIn("Credential=%s/" % STATIC["AccessKeyId"], sts["headers"][0]["Authorization"])
         self.assertEqual(self.signing_region(), "us-east-2")
@@ -195,11 +178,11 @@ class TestAwsSourceSuccess(AwsSourceCase):
         self.assert_gcp_failure(res, EXIT_USAGE, mentions=["AWS_SECRET_ACCESS_KEY"])
 
     def test_throttling_is_retried(self):
-        self.sts.set_fault({"code": "Throttling", "message": "Rate exceeded", "status": 400,
+        self.outbound.set_fault({"code": "Throttling", "message": "Rate exceeded", "status": 400,
                             "times": 2})
         res = self.run_gcp(timeout_flag="20", timeout=60)
         self.assert_gcp_success(res)
-        self.assertEqual(self.sts.stats()["token_calls"], 3, "two throttled, then success")
+        self.assertEqual(self.outbound.stats()["token_calls"], 3, "two throttled, then success")
 
 
 class TestImdsFailures(AwsSourceCase):
@@ -207,7 +190,7 @@ class TestImdsFailures(AwsSourceCase):
         self.imds.set_fault({"put_status": 403})
         res = self.run_gcp()
         self.assert_gcp_failure(res, EXIT_SOURCE, mentions=["403"], secrets=self.secrets())
-        self.assertEqual(self.sts.stats()["requests"], 0)
+        self.assertEqual(self.outbound.stats()["requests"], 0)
 
     def test_token_put_unanswered_hop_limit(self):
         self.imds.set_fault({"put_hang": 30})
@@ -216,7 +199,7 @@ class TestImdsFailures(AwsSourceCase):
         elapsed = time.monotonic() - started
         self.assert_gcp_failure(res, EXIT_SOURCE, mentions=["hop limit"], secrets=self.secrets())
         self.assertLess(elapsed, 3 + 1.5, "must give up within --timeout (took %.1fs)" % elapsed)
-        self.assertEqual(self.sts.stats()["requests"], 0)
+        self.assertEqual(self.outbound.stats()["requests"], 0)
 
     def test_imds_401(self):
         self.imds.set_fault({"get_status": 401})
@@ -227,7 +210,7 @@ class TestImdsFailures(AwsSourceCase):
         self.imds.set_fault({"no_role": True})
         res = self.run_gcp()
         self.assert_gcp_failure(res, EXIT_SOURCE, mentions=["role"], secrets=self.secrets())
-        self.assertEqual(self.sts.stats()["requests"], 0)
+        self.assertEqual(self.outbound.stats()["requests"], 0)
 
     def test_credentials_not_success(self):
         self.imds.set_fault({"creds_code": "Failure"})
@@ -247,10 +230,10 @@ class TestImdsFailures(AwsSourceCase):
 
 class TestStsFailures(AwsSourceCase):
     def assert_denied(self, fault, mentions):
-        self.sts.set_fault(fault)
+        self.outbound.set_fault(fault)
         res = self.run_gcp()
         doc = self.assert_gcp_failure(res, EXIT_DENIED, mentions=mentions, secrets=self.secrets())
-        self.assertEqual(self.sts.stats()["token_calls"], 1, "not retried")
+        self.assertEqual(self.outbound.stats()["token_calls"], 1, "not retried")
         return doc
 
     def test_outbound_federation_disabled(self):
@@ -271,18 +254,18 @@ class TestStsFailures(AwsSourceCase):
                            ["SignatureDoesNotMatch"])
 
     def test_throttling_until_the_deadline(self):
-        self.sts.set_fault({"code": "Throttling", "message": "Rate exceeded", "status": 400})
+        self.outbound.set_fault({"code": "Throttling", "message": "Rate exceeded", "status": 400})
         started = time.monotonic()
         res = self.run_gcp(timeout_flag="4", timeout=60)
         self.assert_gcp_failure(res, EXIT_TRANSIENT, mentions=["Throttling"],
                                 secrets=self.secrets())
-        self.assertGreater(self.sts.stats()["token_calls"], 1, "retried")
+        self.assertGreater(self.outbound.stats()["token_calls"], 1, "retried")
         self.assertLess(time.monotonic() - started, 4 + 2)
 
     def test_global_endpoint_refused(self):
         res = self.run_gcp(env=self.with_env(AWS_ENDPOINT_URL_STS="https://sts.amazonaws.com"))
         self.assert_gcp_failure(res, EXIT_USAGE, mentions=["regional"])
-        self.assertEqual(self.imds.stats()["puts"] + self.sts.stats()["requests"], 0)
+        self.assertEqual(self.imds.stats()["puts"] + self.outbound.stats()["requests"], 0)
 
 
 class TestGoogleStsStandin(AwsSourceCase):
@@ -311,7 +294,7 @@ class TestGoogleStsStandin(AwsSourceCase):
         status, answer = self.exchange_at_google(doc["id_token"])
         self.assertEqual((status, answer["error"]), (400, "invalid_grant"))
         self.assertIn("aud", answer["error_description"])
-        self.assertEqual(jwt_claims(doc["id_token"])["iss"], self.sts.stats()["issuer"])
+        self.assertEqual(jwt_claims(doc["id_token"])["iss"], self.outbound.stats()["issuer"])
 
 
 if __name__ == "__main__":

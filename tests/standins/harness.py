@@ -26,7 +26,10 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 
+import fake_google_sts  # noqa: E402
+import fake_imds  # noqa: E402
 import fake_sts  # noqa: E402
+import fake_sts_outbound  # noqa: E402
 import gce_metadata  # noqa: E402
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/s3-reader"
@@ -402,3 +405,42 @@ class GceStsFixture(StandinFixture):
     def secrets(self):
         """issued_secrets() and the canaries the fake STS plants in broken answers."""
         return [fake_sts.CANARY_SECRET, fake_sts.CANARY_SESSION_TOKEN] + self.issued_secrets()
+
+
+class AwsToGcpFixture(StandinFixture):
+    """The stand-ins of source aws (AWS -> GCP): cls.imds, IMDSv2 with an instance role;
+    cls.outbound, STS GetWebIdentityToken verifying SigV4 with the role's keys and
+    cls.extra_keys ({access key id: (secret, session token)}); with with_google, cls.google,
+    Google STS / IAM Credentials verifying the JWTs against cls.outbound's JWKS.
+    aws_source_env() runs fedcred's source aws against them."""
+
+    extra_keys = {}
+    with_google = True
+
+    @classmethod
+    def start_standins(cls):
+        cls.add_standin("imds", fake_imds.ImdsServer())
+        creds = cls.imds.credentials
+        keys = {creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"])}
+        keys.update(cls.extra_keys)
+        cls.add_standin("outbound", fake_sts_outbound.FakeOutboundSTS(credentials=keys))
+        if cls.with_google:
+            cls.add_standin("google", fake_google_sts.GoogleSts(
+                jwks_url=cls.outbound.url + "/.well-known/jwks.json"))
+
+    def aws_source_env(self, extra=None):
+        """A sandbox environment whose IMDS and STS are the stand-ins, plus `extra`."""
+        changes = {"AWS_EC2_METADATA_DISABLED": None,
+                   "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.imds.url}
+        changes.update(extra or {})
+        return self.sandbox.env(sts_url=self.outbound.url, extra=changes)
+
+    def aws_source_secrets(self):
+        """The role's secret key and session token, the IMDS session tokens and every JWT
+        (and its parts) the outbound STS issued."""
+        imds = self.imds.stats()
+        out = [imds["credentials"]["SecretAccessKey"], imds["credentials"]["Token"]]
+        out += list(imds["tokens"])
+        for token in self.outbound.stats()["issued"]:
+            out += token_secrets(token if isinstance(token, str) else token.get("token", ""))
+        return out
