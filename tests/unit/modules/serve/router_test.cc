@@ -74,9 +74,10 @@ TEST(Router, AwsRouteServesThePublishedDocumentWithTheRightToken) {
 TEST(Router, AwsRouteRefusesAMissingOrWrongToken) {
   Router router(both_routes());
   router.aws().publish(kAwsDoc, kNow + 3600);
+  std::string const longer = std::string(kToken) + "x";  // outlives the views below
   for (auto auth : {std::optional<std::string_view>(), std::optional<std::string_view>("wrong"),
                     std::optional<std::string_view>(std::string_view(kToken).substr(1)),
-                    std::optional<std::string_view>(std::string(kToken) + "x")}) {
+                    std::optional<std::string_view>(longer)}) {
     auto r = router.handle(aws_request(auth), kNow);
     EXPECT_EQ(r.status, 401);
     Json body(r.body);
