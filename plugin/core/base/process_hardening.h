@@ -8,19 +8,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-// LeakSanitizer stops the world at exit with ptrace, which a non-dumpable
-// process refuses (its tracer crashes when another thread, such as a resolver
-// thread curl left behind, is still alive). The ASan+UBSan build of
-// .ci/sanitizers therefore keeps the process dumpable and relies on
-// RLIMIT_CORE alone; every other build, and what is shipped, drops both.
-#if defined(__SANITIZE_ADDRESS__)
-#define FEDCRED_KEEP_DUMPABLE_FOR_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
-#define FEDCRED_KEEP_DUMPABLE_FOR_LSAN 1
-#endif
-#endif
-
 namespace fedcred {
 
 // PR_SET_DUMPABLE 0: no core dump, no ptrace attach by same-uid processes,
@@ -31,9 +18,7 @@ namespace fedcred {
 // best-effort: neither can fail for a valid argument, and a failure must not
 // stop the request.
 inline void harden_process_for_secrets() noexcept {
-#ifndef FEDCRED_KEEP_DUMPABLE_FOR_LSAN
   (void)::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-#endif
   rlimit core{};
   if (::getrlimit(RLIMIT_CORE, &core) == 0) {
     core.rlim_cur = 0;

@@ -108,7 +108,10 @@ bool name_in_use(std::string const& name) {
 // chroot) the path is loaded: the directory chain check already means nobody
 // else can swap it.
 ModuleHandle dlopen_checked(UniqueFd fd, std::string const& path) {
-  constexpr int kMode = RTLD_NOW | RTLD_LOCAL;
+  // RTLD_NODELETE: a module brings libcurl and OpenSSL, which register exit handlers and
+  // thread-local storage; unloading them mid-process would leave both pointing at unmapped
+  // code (and crashes LeakSanitizer's exit-time scan of the threads' TLS).
+  constexpr int kMode = RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
   for (int attempt = 0; attempt < 16 && fd; ++attempt) {
     std::string const by_fd = "/proc/self/fd/" + std::to_string(fd.get());
     struct stat via_proc {}, opened {};
