@@ -24,9 +24,23 @@ std::string clean(std::string_view text) {
   return out;
 }
 
-// What Google said, from either error shape: OAuth {"error","error_description"}
-// (STS) or {"error":{"code","message","status"}} (IAM Credentials).
-std::string google_error(std::string_view body) {
+std::string hint_for(int status, std::string const& error, bool iam) {
+  if (iam && (status == 403 || error.rfind("PERMISSION_DENIED", 0) == 0)) {
+    return "; grant the pool's principal roles/iam.workloadIdentityUser (or serviceAccountTokenCreator) on the "
+           "service account, and check service_account_impersonation_url";
+  }
+  if (error.rfind("invalid_grant", 0) == 0) {
+    return "; check the provider's attribute condition and mapping, that the AWS account is the one the provider "
+           "names, and that audience is the provider's full resource name";
+  }
+  if (error.rfind("invalid_target", 0) == 0) return "; check audience: the pool or provider does not exist or is disabled";
+  if (error.rfind("invalid_scope", 0) == 0) return "; check --scopes";
+  return "";
+}
+
+}  // namespace
+
+std::string google_error_text(std::string_view body) {
   JsonDoc doc = parse_json_object(body);
   if (!doc) return "";
   if (json_object* e = json_member(doc.get(), "error", json_type_string)) {
@@ -45,21 +59,44 @@ std::string google_error(std::string_view body) {
   return "";
 }
 
-std::string hint_for(int status, std::string const& error, bool iam) {
-  if (iam && (status == 403 || error.rfind("PERMISSION_DENIED", 0) == 0)) {
-    return "; grant the pool's principal roles/iam.workloadIdentityUser (or serviceAccountTokenCreator) on the "
-           "service account, and check service_account_impersonation_url";
+Result<GoogleAccessToken> parse_sts_token_response(std::string_view body, std::string const& host,
+                                                   std::int64_t now) {
+  JsonDoc doc = parse_json_object(body);
+  json_object* token = doc ? json_member(doc.get(), "access_token", json_type_string) : nullptr;
+  if (token == nullptr) {
+    return make_error(Status::response, "Google STS at " + host + " answered without an access_token");
   }
-  if (error.rfind("invalid_grant", 0) == 0) {
-    return "; check the provider's attribute condition and mapping, that the AWS account is the one the provider "
-           "names, and that audience is the provider's full resource name";
+  GoogleAccessToken out;
+  out.token = take_json_secret(token);
+  // expires_in is an integer, or a string of one (docs/PROTOCOLS.md 8.1).
+  std::int64_t expires_in = 0;
+  if (json_object* e = json_member(doc.get(), "expires_in", json_type_int)) {
+    expires_in = json_object_get_int64(e);
+  } else if (json_object* s = json_member(doc.get(), "expires_in", json_type_string)) {
+    std::string_view text = json_object_get_string(s);
+    std::from_chars(text.data(), text.data() + text.size(), expires_in);
   }
-  if (error.rfind("invalid_target", 0) == 0) return "; check audience: the pool or provider does not exist or is disabled";
-  if (error.rfind("invalid_scope", 0) == 0) return "; check --scopes";
-  return "";
+  if (expires_in <= 0) {
+    return make_error(Status::response, "Google STS at " + host + " answered without a positive expires_in");
+  }
+  out.expiration = now + expires_in;
+  return out;
 }
 
-}  // namespace
+Result<GoogleAccessToken> parse_generate_access_token_response(std::string_view body, std::string const& host) {
+  JsonDoc doc = parse_json_object(body);
+  json_object* token = doc ? json_member(doc.get(), "accessToken", json_type_string) : nullptr;
+  json_object* expire = doc ? json_member(doc.get(), "expireTime", json_type_string) : nullptr;
+  if (token == nullptr || expire == nullptr) {
+    return make_error(Status::response, "IAM Credentials at " + host + " answered without accessToken/expireTime");
+  }
+  GoogleAccessToken out;
+  out.token = take_json_secret(token);
+  auto expiration = parse_rfc3339(json_object_get_string(expire));
+  if (!expiration) return make_error(Status::response, "IAM Credentials at " + host + " answered a bad expireTime");
+  out.expiration = *expiration;
+  return out;
+}
 
 Result<void> check_google_url(std::string const& url, std::string const& what) {
   auto parsed = parse_url(url);
@@ -93,7 +130,7 @@ Result<Secret> GoogleTokenClient::post(std::string const& url, std::string const
         if (log_) log_(FEDCRED_LOG_DEBUG, what + " at " + host + " answered HTTP " + std::to_string(status) +
                                               " (attempt " + std::to_string(attempt + 1) + ")");
         if (status == 200) return std::move(response->body);
-        std::string const said = google_error(response->body.reveal());
+        std::string const said = google_error_text(response->body.reveal());
         std::string const text = what + " at " + host + " answered HTTP " + std::to_string(status) +
                                  (said.empty() ? std::string() : ": " + said) + hint_for(status, said, iam);
         if (status == 429 || status >= 500) return make_error(Status::transient, text);
@@ -114,28 +151,7 @@ Result<GoogleAccessToken> GoogleTokenClient::exchange(GoogleTokenRequest const& 
                    {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}}, form,
                    request.deadline_ms);
   if (!body) return std::move(body).error();
-  JsonDoc doc = parse_json_object(body->reveal());
-  json_object* token = doc ? json_member(doc.get(), "access_token", json_type_string) : nullptr;
-  if (token == nullptr) {
-    return make_error(Status::response, "Google STS at " + url_authority(request.token_url) +
-                                            " answered without an access_token");
-  }
-  GoogleAccessToken out;
-  out.token = take_json_secret(token);
-  // expires_in is an integer, or a string of one (docs/PROTOCOLS.md 8.1).
-  std::int64_t expires_in = 0;
-  if (json_object* e = json_member(doc.get(), "expires_in", json_type_int)) {
-    expires_in = json_object_get_int64(e);
-  } else if (json_object* s = json_member(doc.get(), "expires_in", json_type_string)) {
-    std::string_view text = json_object_get_string(s);
-    std::from_chars(text.data(), text.data() + text.size(), expires_in);
-  }
-  if (expires_in <= 0) {
-    return make_error(Status::response, "Google STS at " + url_authority(request.token_url) +
-                                            " answered without a positive expires_in");
-  }
-  out.expiration = clock_.unix_seconds() + expires_in;
-  return out;
+  return parse_sts_token_response(body->reveal(), url_authority(request.token_url), clock_.unix_seconds());
 }
 
 Result<GoogleAccessToken> GoogleTokenClient::impersonate(GoogleTokenRequest const& request, Secret const& sts_token) {
@@ -158,19 +174,7 @@ Result<GoogleAccessToken> GoogleTokenClient::impersonate(GoogleTokenRequest cons
                       {"Authorization", "Bearer " + sts_token.reveal()}},
                      json, request.deadline_ms);
   if (!answer) return std::move(answer).error();
-  JsonDoc doc = parse_json_object(answer->reveal());
-  json_object* token = doc ? json_member(doc.get(), "accessToken", json_type_string) : nullptr;
-  json_object* expire = doc ? json_member(doc.get(), "expireTime", json_type_string) : nullptr;
-  std::string const host = url_authority(request.impersonation_url);
-  if (token == nullptr || expire == nullptr) {
-    return make_error(Status::response, "IAM Credentials at " + host + " answered without accessToken/expireTime");
-  }
-  GoogleAccessToken out;
-  out.token = take_json_secret(token);
-  auto expiration = parse_rfc3339(json_object_get_string(expire));
-  if (!expiration) return make_error(Status::response, "IAM Credentials at " + host + " answered a bad expireTime");
-  out.expiration = *expiration;
-  return out;
+  return parse_generate_access_token_response(answer->reveal(), url_authority(request.impersonation_url));
 }
 
 Result<GoogleAccessToken> GoogleTokenClient::access_token(GoogleTokenRequest const& request) {

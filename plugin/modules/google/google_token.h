@@ -70,6 +70,20 @@ class GoogleTokenClient {
   LogFn log_;
 };
 
+// The documents of a 200 answer, as functions of bytes (unit tests and
+// tests/fuzz/fuzz_google_json.cc). `host` names the server in messages.
+// Google STS (docs/PROTOCOLS.md 8.1): access_token and a positive expires_in
+// (an integer or a string of one), expiring `now` + expires_in.
+Result<GoogleAccessToken> parse_sts_token_response(std::string_view body, std::string const& host,
+                                                   std::int64_t now);
+// IAM Credentials generateAccessToken (8.3): accessToken and an RFC 3339
+// expireTime.
+Result<GoogleAccessToken> parse_generate_access_token_response(std::string_view body, std::string const& host);
+// What an error body says, from either shape: OAuth {"error",
+// "error_description"} (STS) or {"error":{"code","message","status"}} (IAM
+// Credentials); printable ASCII, bounded; "" when neither.
+std::string google_error_text(std::string_view body);
+
 // https anywhere, plain http only to a loopback address (tests): a subject
 // token or access token never crosses a network in clear text.
 Result<void> check_google_url(std::string const& url, std::string const& what);
