@@ -225,3 +225,45 @@ write("credential_config", [
     '{"type":"external_account","credential_source":[]}',
     "[1,2,3]", "{", "", "\x00\xff{\"type\":\"external_account\"}",
 ])
+
+# docs/PROTOCOLS.md 8.1 (STS), 8.3 (IAM Credentials generateAccessToken) and
+# both error shapes; the access tokens carry the canary.
+GTOK = "ya29.ACCESSTOKENMARKER_c.b0AXv0zTN"
+write("google_json", [
+    json.dumps({"access_token": GTOK, "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
+                "token_type": "Bearer", "expires_in": 3599}),
+    json.dumps({"access_token": GTOK, "token_type": "Bearer", "expires_in": "3600"}),
+    json.dumps({"access_token": GTOK, "expires_in": 0}),
+    json.dumps({"access_token": GTOK, "expires_in": "12x"}),
+    json.dumps({"access_token": GTOK + "x" * 12000, "expires_in": 3600.5}),
+    json.dumps({"accessToken": GTOK, "expireTime": "2026-01-01T01:00:00Z"}),
+    json.dumps({"accessToken": GTOK, "expireTime": "2026-01-01T01:00:00.123456789+05:30"}),
+    json.dumps({"accessToken": GTOK, "expireTime": "2026-13-01T01:00:00Z"}),
+    json.dumps({"accessToken": GTOK}),
+    json.dumps({"error": "invalid_grant", "error_description": "The audience in ID Token [x] does not match",
+                "error_uri": "https://example"}),
+    json.dumps({"error": {"code": 403, "message": "Permission 'iam.serviceAccounts.getAccessToken' denied",
+                          "status": "PERMISSION_DENIED"}}),
+    json.dumps({"error": "invalid_target\u0000\u001b[31m", "error_description": "\u00e9" * 400}),
+    '{"access_token":"' + GTOK + '","expires_in":9223372036854775807}',
+    '{"access_token":"a","access_token":"b","expires_in":"-1"}',
+    "[]", "{", "",
+])
+
+# docs/PROTOCOLS.md 4.2: ECS answers RoleArn, EKS Pod Identity AccountId;
+# neither sends IMDS's Code.
+write("container_json", [
+    json.dumps({"RoleArn": "arn:aws:iam::123456789012:role/task", "AccessKeyId": "ASIACONTAINER",
+                "SecretAccessKey": SK, "Token": ST, "Expiration": "2026-01-01T06:00:00Z"}, indent=2),
+    json.dumps({"AccessKeyId": "ASIAPODIDENTITY", "SecretAccessKey": SK, "Token": ST,
+                "AccountId": "123456789012", "Expiration": "2026-01-01T06:00:00+00:00"}),
+    json.dumps({"AccessKeyId": "A", "SecretAccessKey": SK, "Token": ST}),
+    json.dumps({"AccessKeyId": "A", "SecretAccessKey": SK, "Token": ST, "Expiration": "2026-01-01T06:00:00.5Z"}),
+    json.dumps({"AccessKeyId": "A", "SecretAccessKey": SK, "Token": ST, "Expiration": "tomorrow"}),
+    json.dumps({"AccessKeyId": "A", "SecretAccessKey": SK}),
+    json.dumps({"AccessKeyId": "A", "SecretAccessKey": SK, "Token": 5}),
+    json.dumps({"code": "AccessDenied", "message": "Unable to validate the token " + ST}),
+    json.dumps({"Code": "Failed", "AccessKeyId": "A", "SecretAccessKey": SK, "Token": ST}),
+    '{"AccessKeyId":"A","SecretAccessKey":"S","Token":"T","Expiration":"9999-12-31T23:59:59-23:59"}',
+    "[]", "{", "",
+])

@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-300}; shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(config sts_xml imds_json cache_entry jwt_claims gcp_env)
+[ "${#targets[@]}" -gt 0 ] || targets=(config sts_xml imds_json cache_entry jwt_claims gcp_env credential_config google_json container_json)
 jobs=${FUZZ_PARALLEL:-2}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 

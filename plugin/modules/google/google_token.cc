@@ -16,6 +16,7 @@ namespace {
 
 constexpr char kGrantType[] = "urn:ietf:params:oauth:grant-type:token-exchange";
 constexpr char kAccessTokenType[] = "urn:ietf:params:oauth:token-type:access_token";
+constexpr std::int64_t kMaxExpiresInSeconds = 24 * 3600;
 
 // Google's words in a message: printable ASCII, bounded.
 std::string clean(std::string_view text) {
@@ -78,6 +79,12 @@ Result<GoogleAccessToken> parse_sts_token_response(std::string_view body, std::s
   }
   if (expires_in <= 0) {
     return make_error(Status::response, "Google STS at " + host + " answered without a positive expires_in");
+  }
+  // No Google access token lives longer than 12 h (docs/PROTOCOLS.md 8.3);
+  // a larger value is not Google's answer, and near INT64_MAX the sum below
+  // would overflow.
+  if (expires_in > kMaxExpiresInSeconds) {
+    return make_error(Status::response, "Google STS at " + host + " answered an expires_in of more than a day");
   }
   out.expiration = now + expires_in;
   return out;

@@ -73,7 +73,8 @@ class GoogleTokenClient {
 // The documents of a 200 answer, as functions of bytes (unit tests and
 // tests/fuzz/fuzz_google_json.cc). `host` names the server in messages.
 // Google STS (docs/PROTOCOLS.md 8.1): access_token and a positive expires_in
-// (an integer or a string of one), expiring `now` + expires_in.
+// (an integer or a string of one) of at most a day, expiring `now` +
+// expires_in.
 Result<GoogleAccessToken> parse_sts_token_response(std::string_view body, std::string const& host,
                                                    std::int64_t now);
 // IAM Credentials generateAccessToken (8.3): accessToken and an RFC 3339

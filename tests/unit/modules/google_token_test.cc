@@ -109,5 +109,21 @@ TEST_F(GoogleTokenTest, AnswerWithoutTokenIsUnusable) {
   EXPECT_EQ(run(), FEDCRED_E_RESPONSE);
 }
 
+// Found by the google_json fuzz seeds: now + expires_in overflowed (signed,
+// undefined) for an expires_in near INT64_MAX, as an integer or a string.
+TEST(GoogleStsResponse, ExpiresInBeyondAnyTokenLifetimeIsUnusable) {
+  std::int64_t const now = 1767225600;
+  for (char const* expires_in : {"9223372036854775807", "\"9223372036854775807\"", "86401"}) {
+    auto parsed = parse_sts_token_response(std::string("{\"access_token\":\"t\",\"expires_in\":") + expires_in + "}",
+                                           "sts.googleapis.com", now);
+    ASSERT_FALSE(parsed) << expires_in;
+    EXPECT_EQ(parsed.error().status, Status::response);
+    EXPECT_NE(parsed.error().message.find("expires_in"), std::string::npos) << parsed.error().message;
+  }
+  auto day = parse_sts_token_response("{\"access_token\":\"t\",\"expires_in\":86400}", "sts.googleapis.com", now);
+  ASSERT_TRUE(day) << day.error().message;
+  EXPECT_EQ(day->expiration, now + 86400);
+}
+
 }  // namespace
 }  // namespace fedcred::modules
