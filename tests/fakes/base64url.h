@@ -12,6 +12,7 @@ namespace fedcred::testing {
 inline std::string base64url_encode(std::string_view in) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
+  out.reserve((in.size() * 4 + 2) / 3);
   std::uint32_t acc = 0;
   int bits = 0;
   for (char c : in) {

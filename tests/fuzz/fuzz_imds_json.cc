@@ -18,16 +18,28 @@
 
 namespace {
 
-// The string value of `name` in a JSON object, or "" (to look for it in messages).
-std::string member(std::string_view text, char const* name) {
+// The string values of the members the canary check needs, read in one
+// parse (a parse per member made the target 4 parses slower per input).
+struct Members {
+  std::string code, message, secret, token;
+};
+
+Members members(std::string_view text) {
+  Members out;
   json_tokener* tok = json_tokener_new();
-  if (tok == nullptr) return {};
+  if (tok == nullptr) return out;
   json_object* doc = json_tokener_parse_ex(tok, text.data(), static_cast<int>(text.size()));
-  std::string out;
-  json_object* v = nullptr;
-  if (doc != nullptr && json_object_is_type(doc, json_type_object) && json_object_object_get_ex(doc, name, &v) &&
-      json_object_is_type(v, json_type_string)) {
-    out = json_object_get_string(v);
+  if (doc != nullptr && json_object_is_type(doc, json_type_object)) {
+    auto read = [doc](char const* name, std::string& to) {
+      json_object* v = nullptr;
+      if (json_object_object_get_ex(doc, name, &v) && json_object_is_type(v, json_type_string)) {
+        to = json_object_get_string(v);
+      }
+    };
+    read("Code", out.code);
+    read("Message", out.message);
+    read("SecretAccessKey", out.secret);
+    read("Token", out.token);
   }
   json_object_put(doc);
   json_tokener_free(tok);
@@ -50,9 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   // or session token carries "MARKER" (the seeds do) and the quoted Code and
   // Message do not, no message may say MARKER: the fixed wording never does,
   // and the sanitizer that quotes Code and Message cannot assemble it.
-  std::string const quoted = member(json, "Code") + "\n" + member(json, "Message");
-  bool const canary = member(json, "SecretAccessKey").find("MARKER") != std::string::npos ||
-                      member(json, "Token").find("MARKER") != std::string::npos;
+  Members const m = members(json);
+  std::string const quoted = m.code + "\n" + m.message;
+  bool const canary = m.secret.find("MARKER") != std::string::npos || m.token.find("MARKER") != std::string::npos;
   if (canary && quoted.find("MARKER") == std::string::npos &&
       creds.error().message.find("MARKER") != std::string::npos) {
     std::abort();
