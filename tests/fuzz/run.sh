@@ -2,12 +2,17 @@
 # Builds the libFuzzer targets in build-fuzz (clang, ASan+UBSan, coverage on
 # the whole tree) and runs them.
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     (default: 300 s each, all targets, 2 at a time)
+#   tests/fuzz/run.sh --setup                   (only configure build-fuzz; CC/CXX are
+#                                                honoured, e.g. "ccache clang")
+# A campaign to a number of executions, merged into the corpus: campaign.sh.
 # New inputs go to build-fuzz/fuzz-corpus/<target> (the seeds in
 # tests/fuzz/corpus/<target> are read, never written); crashes to
 # build-fuzz/fuzz-artifacts/<target>/. Each target's log is
 # build-fuzz/fuzz-logs/<target>.log. Exit status 1 if any target found a crash.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+setup_only=false
+if [ "${1:-}" = --setup ]; then setup_only=true; shift; fi
 seconds=${1:-300}; shift || true
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=(config sts_xml imds_json cache_entry jwt_claims gcp_env credential_config google_json container_json)
@@ -15,10 +20,11 @@ jobs=${FUZZ_PARALLEL:-2}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 
 if [ ! -f "$build/build.ninja" ]; then
-  CC=clang CXX=clang++ meson setup "$build" -Dfuzzing=true \
+  CC=${CC:-clang} CXX=${CXX:-clang++} meson setup "$build" -Dfuzzing=true \
     -Db_sanitize=address,undefined -Db_lundef=false \
     -Dcpp_args=-fsanitize=fuzzer-no-link -Dc_args=-fsanitize=fuzzer-no-link || exit 1
 fi
+$setup_only && exit 0
 ninja -C "$build" $(printf 'tests/fuzz/fuzz_%s ' "${targets[@]}") || exit 1
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
