@@ -169,11 +169,18 @@ Result<void> check_config_directory(std::string const& path, struct stat const& 
 }
 
 // Opens, checks and reads one file. nullopt when an optional file is absent.
-Result<std::optional<std::string>> read_config_file(ConfigFile const& file) {
+// nullopt with a warning in `warnings` when the per-user file cannot be
+// opened for want of permission.
+Result<std::optional<std::string>> read_config_file(ConfigFile const& file, std::vector<std::string>& warnings) {
   // O_NONBLOCK: opening a FIFO planted in place of the file must not hang us.
   UniqueFd fd(open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.valid()) {
     if (!file.required && errno == ENOENT) return std::optional<std::string>();
+    if (file.skip_if_unreadable && (errno == EACCES || errno == EPERM)) {
+      warnings.push_back("user config file " + file.path + " skipped: " + std::strerror(errno) +
+                         " (is HOME or XDG_CONFIG_HOME another user's?)");
+      return std::optional<std::string>();
+    }
     return make_error(Status::usage, "cannot read config file " + file.path + ": " + std::strerror(errno));
   }
   struct stat st {};
@@ -230,9 +237,9 @@ std::vector<ConfigFile> config_search_list(Env const& env, std::string const& ex
     return std::nullopt;
   };
   if (auto xdg = absolute(env.get("XDG_CONFIG_HOME"))) {
-    files.push_back({*xdg + "/fedcred/fedcred.conf", false});
+    files.push_back({*xdg + "/fedcred/fedcred.conf", false, true});
   } else if (auto home = absolute(env.get("HOME"))) {
-    files.push_back({*home + "/.config/fedcred/fedcred.conf", false});
+    files.push_back({*home + "/.config/fedcred/fedcred.conf", false, true});
   }
   return files;
 }
@@ -277,7 +284,7 @@ Result<void> parse_config_text(std::string const& name, std::string const& text,
 Result<ConfigSet> load_config(std::vector<ConfigFile> const& files) {
   ConfigSet set;
   for (auto const& file : files) {
-    auto text = read_config_file(file);
+    auto text = read_config_file(file, set.warnings);
     if (!text) return std::move(text).error();
     if (!*text) continue;
     auto parsed = parse_config_text(file.path, **text, set);
