@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -85,11 +86,49 @@ class Result:
                    self.stderr[:2000]))
 
 
+class SyslogCollector:
+    """A datagram socket standing in for /dev/log; collects what arrives."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(path)
+        self.sock.settimeout(0.05)
+        self.lines = []
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop:
+            try:
+                self.lines.append(self.sock.recv(65536).decode("utf-8", "replace"))
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+
+    def wait_for(self, count, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while len(self.lines) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return list(self.lines)
+
+    def close(self):
+        self._stop = True
+        self._thread.join()
+        self.sock.close()
+
+
 class Sandbox:
-    """A private HOME / XDG tree, config file and cache dir, and a scrubbed environment."""
+    """A private HOME / XDG tree, config file and cache dir, and a scrubbed environment.
+    The audit trail goes to `syslog`, a collector on a socket of its own (FEDCRED_SYSLOG_SOCKET,
+    honoured by a -Dtest_hooks build): this machine may have no /dev/log, and fedcred falls back
+    to stderr when it cannot reach syslog."""
 
     def __init__(self, prefix="fedcred-test-"):
         self.root = tempfile.mkdtemp(prefix=prefix)
+        self.syslog = SyslogCollector(os.path.join(self.root, "audit-sink.sock"))
         self.home = self._dir("home")
         self.xdg_config = self._dir("xdg-config")   # not ~/.config: defaults stay distinguishable
         self.xdg_cache = self._dir("xdg-cache")
@@ -129,6 +168,7 @@ class Sandbox:
             "AWS_SHARED_CREDENTIALS_FILE": self.aws_credentials,
             "AWS_CONFIG_FILE": self.aws_config,
             "AWS_EC2_METADATA_DISABLED": "true",
+            "FEDCRED_SYSLOG_SOCKET": self.syslog.path,
         })
         if metadata_host is not None:
             env["GCE_METADATA_HOST"] = metadata_host
@@ -150,6 +190,7 @@ class Sandbox:
                       proc.stderr.decode("utf-8", "replace"), time.monotonic() - started)
 
     def cleanup(self):
+        self.syslog.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
 

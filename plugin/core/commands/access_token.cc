@@ -221,7 +221,7 @@ Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::opti
                  : req.config.source == CredentialConfig::Source::file ? "file"
                                                                        : "fedcred-gcp";
   audit.target = req.config.audience;
-  audit.log_target = req.log_target;
+  choose_audit_target(req, deps, audit);
 
   // One deadline for the run: the lock wait and the exchange both count from here.
   std::int64_t const started_ms = deps.clock.monotonic_ms();

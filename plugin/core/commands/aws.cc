@@ -86,7 +86,7 @@ Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_
   audit.profile = req.profile;
   audit.source = req.source;
   audit.target = req.role_arn;
-  audit.log_target = req.log_target;
+  choose_audit_target(req, deps, audit);
 
   auto fetch = [&]() -> Result<CacheEntry> {
     auto creds = fetch_aws_credentials(req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log, deadline_ms});

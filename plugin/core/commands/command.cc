@@ -11,4 +11,12 @@ Result<ConfigSet> load_command_config(CommandInputs const& in, CommandDeps const
   return config;
 }
 
+void choose_audit_target(RunSettings const& run, CommandDeps const& deps, AuditRecord& audit) {
+  audit.log_target = run.log_target;
+  if (!run.log_target_refused.empty()) {
+    deps.log.warning("log setting (" + run.log_target_refused +
+                     ") ignored: only a configuration file owned by root moves the audit trail away from syslog");
+  }
+}
+
 }  // namespace fedcred

@@ -13,6 +13,7 @@
 #include "output/logger.h"
 #include "module_host/runner.h"
 #include "config/config.h"
+#include "config/profile.h"
 #include "config/settings.h"
 #include "result.h"
 #include "secret.h"
@@ -41,6 +42,10 @@ struct CommandDeps {
 // /etc/fedcred, XDG), loaded. Each command then resolves its own request
 // from it (resolve_aws_request, resolve_subject_request, ...).
 Result<ConfigSet> load_command_config(CommandInputs const& in, CommandDeps const& deps);
+
+// Points the audit record where `run`'s log key says, and warns when a `log`
+// setting was refused (profile.h, apply_run_settings).
+void choose_audit_target(RunSettings const& run, CommandDeps const& deps, AuditRecord& audit);
 
 // A command's own request keys that are not profile keys (token's "output",
 // doctor's "json", setup's "exe", ...), by name; commands/table.cc lists

@@ -191,7 +191,7 @@ Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, Comm
   audit.profile = req.profile;
   audit.source = req.token.source;
   audit.target = req.token.audience;
-  audit.log_target = req.log_target;
+  choose_audit_target(req, deps, audit);
   auto token = cache_first_token(req, deps, audit.cache);
   if (token) {
     audit.expiration = token->expiration;

@@ -51,7 +51,8 @@ std::vector<ConfigFile> config_search_list(Env const& env, std::string const& ex
 Result<ConfigSet> load_config(std::vector<ConfigFile> const& files);
 
 // Parses one file's text (exposed for tests and the fuzzer). `name` is used in
-// error messages.
-Result<void> parse_config_text(std::string const& name, std::string const& text, ConfigSet& into);
+// error messages; `root_owned` marks its settings Setting::from_root_file.
+Result<void> parse_config_text(std::string const& name, std::string const& text, ConfigSet& into,
+                               bool root_owned = false);
 
 }  // namespace fedcred
