@@ -244,12 +244,12 @@ class Request {
   fedcred_request* r_;
 };
 
-// Writes a library document (a secret) with a trailing newline, then wipes it.
+// Writes a library document (a secret) and a newline straight from the
+// library's buffer, which fedcred_string_free wipes: no copy of it is made
+// (issue 12, item 8).
 bool print_document(char* document) {
-  std::string out = std::string(document) + "\n";
+  bool written = write_all(STDOUT_FILENO, document) && write_all(STDOUT_FILENO, "\n");
   fedcred_string_free(document);
-  bool written = write_all(STDOUT_FILENO, out);
-  explicit_bzero(out.data(), out.size());
   return written;
 }
 

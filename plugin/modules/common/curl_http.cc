@@ -50,20 +50,6 @@ struct Transfer {
   HeaderList headers;
 };
 
-// Grows the body without leaving copies of it in freed memory: a plain
-// std::string reallocation would free the old buffer unwiped, and bodies carry
-// credentials.
-void append_wiping(std::string& body, char const* data, std::size_t n) {
-  if (body.size() + n > body.capacity()) {
-    std::string bigger;
-    bigger.reserve(std::max(body.size() + n, body.capacity() * 2));
-    bigger.append(body);
-    wipe(body);
-    body.swap(bigger);
-  }
-  body.append(data, n);
-}
-
 std::size_t on_body(char* data, std::size_t size, std::size_t nmemb, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::size_t n = size * nmemb;
@@ -71,7 +57,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t nmemb, void* user)
     t->too_large = true;
     return 0;  // a short count aborts the transfer with CURLE_WRITE_ERROR
   }
-  append_wiping(t->body, data, n);
+  // bodies carry credentials: grown without leaving copies in freed memory
+  append_wiping(t->body, std::string_view(data, n));
   return n;
 }
 
