@@ -6,13 +6,12 @@ mode stderr stays empty whatever the setting."""
 
 import os
 import socket
-import subprocess
 import threading
 import unittest
 
 
 from harness import (EXIT_DENIED, ROLE_ARN, FedcredTestCase, GceStsFixture,  # noqa: E402,F401
-                     SyslogCollector, fedcred_bin)
+                     SyslogCollector)
 
 NOBODY = 65534
 
@@ -124,15 +123,6 @@ class TestAuditCannotBeSilenced(AuditTestCase):
     syslog (only a root-owned file can), and a syslog socket that does not take the datagram
     gets the line over a stream connection, else on stderr, as syslog(3) falls back."""
 
-    def run_as_nobody(self, argv, env):
-        def drop():
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-        proc = subprocess.run([fedcred_bin()] + argv, env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, cwd="/", preexec_fn=drop, timeout=60)
-        return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-
     def test_a_users_own_config_cannot_silence_the_audit(self):
         if os.geteuid() != 0:
             self.skipTest("needs root to run fedcred as a user who is not root")
@@ -147,8 +137,9 @@ class TestAuditCannotBeSilenced(AuditTestCase):
                 self.sandbox.write_config("[default]\nlog = %s\n" % target, path=conf)
                 os.chown(conf, NOBODY, NOBODY)
                 before = len(self.syslog.lines)
-                code, out, err = self.run_as_nobody(argv, env)
-                self.assertEqual(code, 0, err)
+                res = self.fedcred(*argv, env=env, uid=NOBODY)
+                code, err = res.returncode, res.stderr
+                self.assertEqual(code, 0, res.describe())
                 lines = self.syslog.wait_for(before + 1)[before:]
                 self.assertEqual(len(lines), 1, err)
                 self.assertIn("uid=%d" % NOBODY, lines[0])
@@ -158,8 +149,8 @@ class TestAuditCannotBeSilenced(AuditTestCase):
             self.sandbox.write_config("[default]\nlog = none\n", path=conf)
             os.chown(conf, 0, 0)
             before = len(self.syslog.lines)
-            code, out, err = self.run_as_nobody(argv, env)
-            self.assertEqual((code, err), (0, ""))
+            res = self.fedcred(*argv, env=env, uid=NOBODY)
+            self.assertEqual((res.returncode, res.stderr), (0, ""), res.describe())
             self.assertEqual(self.syslog.wait_for(before + 1, timeout=0.5)[before:], [])
 
     def test_unreachable_syslog_falls_back_to_stderr(self):

@@ -3,12 +3,11 @@ neither the metadata stand-in nor the fake STS saw a single request. Also: profi
 config file, [default] inheritance, and flags overriding the profile."""
 
 import os
-import subprocess
 import unittest
 
 
 import gce_metadata  # noqa: E402
-from harness import EXIT_USAGE, ROLE_ARN, FedcredTestCase, GceStsFixture, fedcred_bin  # noqa: E402
+from harness import EXIT_USAGE, ROLE_ARN, FedcredTestCase, GceStsFixture  # noqa: E402
 
 OTHER_ARN = "arn:aws:iam::210987654321:role/from-config"
 
@@ -156,16 +155,10 @@ class TestConfigErrors(ConfigTestCase):
         for name in ("FEDCRED_CONFIG", "XDG_CONFIG_HOME"):
             env.pop(name)
 
-        def as_nobody():
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-
         def run(run_env):
-            proc = subprocess.run([fedcred_bin(), "aws", "--role-arn", ROLE_ARN, "--timeout", "5",
-                                   "--no-cache"], env=run_env, stdin=subprocess.DEVNULL,
-                                  capture_output=True, cwd="/", preexec_fn=as_nobody, timeout=60)
-            return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+            res = self.fedcred("aws", "--role-arn", ROLE_ARN, "--timeout", "5", "--no-cache",
+                               env=run_env, uid=65534)
+            return res.returncode, res.stdout, res.stderr
 
         code, out, err = run(env)
         self.assertEqual(code, 0, err)

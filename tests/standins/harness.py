@@ -182,10 +182,17 @@ class Sandbox:
                 env[key] = value
         return env
 
-    def run(self, args, env, timeout=60, cwd=None):
+    def run(self, args, env, timeout=60, cwd=None, uid=None):
+        """Runs args; as uid:uid without supplementary groups when `uid` is given (from root:
+        root's permission bypass gone), then from / (the sandbox root is private)."""
+        def drop():
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
         started = time.monotonic()
         proc = subprocess.run(args, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=timeout, cwd=cwd or self.root)
+                              timeout=timeout, cwd=cwd or ("/" if uid is not None else self.root),
+                              preexec_fn=drop if uid is not None else None)
         return Result([str(a) for a in args], proc.returncode,
                       proc.stdout.decode("utf-8", "replace"),
                       proc.stderr.decode("utf-8", "replace"), time.monotonic() - started)
@@ -275,9 +282,9 @@ class FedcredTestCase(unittest.TestCase):
         self.addCleanup(self.sandbox.cleanup)
 
     # ----- running -----
-    def fedcred(self, *args, env=None, timeout=60):
+    def fedcred(self, *args, env=None, timeout=60, uid=None):
         return self.sandbox.run([fedcred_bin()] + [str(a) for a in args], env=env,
-                                timeout=timeout)
+                                timeout=timeout, uid=uid)
 
     def aws(self, *args, role_arn=ROLE_ARN, timeout_flag=None, env=None, timeout=60,
             no_cache=True):

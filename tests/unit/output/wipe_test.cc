@@ -1,65 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-// No secret left in freed memory by the buffers fedcred owns (issue 12,
-// item 8). This binary replaces free(): while a test is "armed", every block
-// freed (by operator delete too) is scanned for a canary secret before it
-// goes back to the allocator. A hit means a copy of the secret outlived its
-// owner in memory a later allocation, or a core dump, could show.
-// Not built under AddressSanitizer, which owns free() itself.
-#include <malloc.h>
+// No secret left in freed memory by the buffers the core owns (issue 12,
+// item 8), found by scanning every freed block for a canary
+// (fakes/freed_memory_scan.h, which replaces free() in this binary).
 #include <string.h>
 
-#include <atomic>
 #include <string>
 #include <string_view>
 
 #include <gtest/gtest.h>
 
 #include "base/json_handle.h"
+#include "fakes/freed_memory_scan.h"
 #include "output/json_writer.h"
 #include "secret.h"
-
-extern "C" void __libc_free(void* p);  // glibc's own free, which ours forwards to
-
-namespace {
-
-std::atomic<bool> g_armed{false};
-char g_canary[64];
-std::size_t g_canary_len = 0;
-std::atomic<int> g_hits{0};
-
-}  // namespace
-
-extern "C" void free(void* p) {
-  if (p != nullptr && g_armed.load(std::memory_order_relaxed) && g_canary_len != 0) {
-    std::size_t const n = malloc_usable_size(p);
-    if (memmem(p, n, g_canary, g_canary_len) != nullptr) g_hits.fetch_add(1);
-  }
-  __libc_free(p);
-}
 
 namespace fedcred {
 namespace {
 
-// Arms the scan for one scope; the canary is built at run time so that no
-// literal copy of it lies around in the binary's data.
-class FreedMemoryScan {
- public:
-  FreedMemoryScan() {
-    std::string_view const kPrefix = "wJalrXUtnFEMI/K7MDENG/";
-    memcpy(g_canary, kPrefix.data(), kPrefix.size());
-    for (std::size_t i = 0; i < 18; ++i) g_canary[kPrefix.size() + i] = static_cast<char>('A' + (i * 7) % 26);
-    g_canary_len = kPrefix.size() + 18;
-    g_hits = 0;
-  }
-  ~FreedMemoryScan() { disarm(); }
-  std::string_view canary() const { return {g_canary, g_canary_len}; }
-  void arm() { g_armed = true; }
-  void disarm() { g_armed = false; }
-  int hits() const { return g_hits.load(); }
-
-  FreedMemoryScan(FreedMemoryScan const&) = delete;
-  FreedMemoryScan& operator=(FreedMemoryScan const&) = delete;
-};
+using test::FreedMemoryScan;
 
 // The scan itself works: a std::string holding the canary, freed without a
 // wipe, is found (else the tests below could pass by seeing nothing).
