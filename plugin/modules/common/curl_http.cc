@@ -11,6 +11,7 @@
 #include "ascii.h"
 #include "fedcred_build_config.h"
 #include "url.h"
+#include "wiping_alloc.h"
 
 namespace fedcred::modules {
 namespace {
@@ -38,7 +39,13 @@ constexpr std::int64_t kMaxConnectTimeoutMs = 2000;
 CURLcode global_init() {
   static std::once_flag once;
   static CURLcode rc = CURLE_OK;
-  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  // libcurl's receive buffer and its copies of what it sends hold tokens and
+  // keys: its memory functions wipe every block before freeing it
+  // (wiping_alloc.h). Only the first initialisation in the process sets them;
+  // a host that initialised libcurl first keeps its own (libfedcred(3)).
+  std::call_once(once, [] {
+    rc = curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wiping_free, wiping_realloc, strdup, calloc);
+  });
   return rc;
 }
 

@@ -2,15 +2,14 @@
 #include "sts_xml.h"
 
 #include <expat.h>
-#include <malloc.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include <algorithm>
 #include <map>
 #include <set>
 #include <memory>
 #include <vector>
+
+#include "wiping_alloc.h"
 
 namespace fedcred::modules {
 namespace {
@@ -25,22 +24,7 @@ constexpr char kNsSeparator = ' ';
 constexpr XML_Char kNsSeparatorString[] = {kNsSeparator, '\0'};
 
 // expat copies the answer (session token, secret key) into buffers of its
-// own and frees them unwiped. Its memory functions are ours: every block is
-// wiped, to its usable size, before it goes back (issue 12, item 8).
-void wiping_free(void* block) {
-  if (block != nullptr) explicit_bzero(block, malloc_usable_size(block));
-  free(block);
-}
-
-void* wiping_realloc(void* block, size_t size) {
-  if (block == nullptr) return malloc(size);
-  void* bigger = malloc(size);
-  if (bigger == nullptr) return nullptr;  // realloc's contract: `block` stays valid
-  memcpy(bigger, block, std::min(size, malloc_usable_size(block)));
-  wiping_free(block);
-  return bigger;
-}
-
+// own: they are wiped before they are freed (wiping_alloc.h).
 XML_Memory_Handling_Suite const kWipingMemory{malloc, wiping_realloc, wiping_free};
 
 std::string_view local_name(XML_Char const* name) {
