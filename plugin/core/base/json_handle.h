@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "json_tokener_wipe.h"
+#include "json_wipe.h"
 
 namespace fedcred {
 
@@ -16,7 +16,7 @@ struct JsonPut {
 };
 using JsonPtr = std::unique_ptr<json_object, JsonPut>;
 
-// Every tokener is freed with its string buffer wiped (json_tokener_wipe.h).
+// Every tokener is freed with its string buffer wiped (json_wipe.h).
 using JsonTokenerPtr = WipingTokenerPtr;
 
 // Where the tokenizer stopped. json-c 0.14 (RHEL 9) has no accessor yet.

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "json_tokener_wipe.h"
+#include "json_wipe.h"
 
 namespace fedcred::modules {
 
