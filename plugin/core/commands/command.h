@@ -10,7 +10,7 @@
 #include "cache/freshness.h"
 #include "clock.h"
 #include "base/env.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "module_host/runner.h"
 #include "config/config.h"
 #include "config/settings.h"
