@@ -27,6 +27,9 @@ class Logger {
   Logger() = default;
   explicit Logger(Sink sink) : sink_(std::move(sink)) {}
 
+  // Whether anyone listens: a caller may skip building a message nobody reads.
+  explicit operator bool() const noexcept { return static_cast<bool>(sink_); }
+
   void log(int level, std::string const& message) const {
     if (sink_) sink_(level, printable(scrub_secrets(message)));
   }

@@ -66,8 +66,8 @@ bool looks_like_jwt(std::string_view text) {
   return dots == 2 && segment > 0;
 }
 
-GceSource::GceSource(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource random)
-    : http_(http), clock_(clock), policy_(policy), random_(std::move(random)) {}
+GceSource::GceSource(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource& random)
+    : http_(http), clock_(clock), policy_(policy), random_(random) {}
 
 Result<Secret> GceSource::attempt(GceTokenRequest const& request, std::string const& url) {
   HttpRequest http_request;
@@ -113,8 +113,8 @@ Result<Secret> GceSource::identity_token(GceTokenRequest const& request) {
   Retrier retrier(policy_, clock_, request.deadline_ms, random_);
   if (log_) {
     retrier.set_observer([this](int attempt, Error const& error, std::int64_t delay) {
-      log_(FEDCRED_LOG_INFO, "attempt " + std::to_string(attempt) + " failed (" + error.message +
-                                 "); retrying in " + std::to_string(delay) + " ms");
+      log_.info("attempt " + std::to_string(attempt) + " failed (" + error.message + "); retrying in " +
+                std::to_string(delay) + " ms");
     });
   }
   auto result = retrier.run([&](int) { return attempt(request, url); }, is_transient);

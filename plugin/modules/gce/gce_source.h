@@ -12,7 +12,7 @@
 
 #include "clock.h"
 #include "http_client.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "module_call.h"
 #include "result.h"
 #include "retry.h"
@@ -34,9 +34,9 @@ class GceSource {
   static RetryPolicy default_policy() { return RetryPolicy{4, 200, 1000, 200}; }
 
   GceSource(HttpClient& http, Clock& clock, RetryPolicy policy = default_policy(),
-            RandomSource random = default_random());
+            RandomSource& random = system_random());
 
-  void set_logger(LogFn log) { log_ = std::move(log); }
+  void set_logger(Logger log) { log_ = std::move(log); }
 
   // The raw JWT (format=full), trimmed and shape-checked.
   Result<Secret> identity_token(GceTokenRequest const& request);
@@ -47,8 +47,8 @@ class GceSource {
   HttpClient& http_;
   Clock& clock_;
   RetryPolicy policy_;
-  RandomSource random_;
-  LogFn log_;
+  RandomSource& random_;
+  Logger log_;
 };
 
 // The identity endpoint URL for host and audience (exposed for tests).

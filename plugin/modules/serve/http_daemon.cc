@@ -83,7 +83,7 @@ void on_mhd_error(void* cls, char const* format, va_list ap) {
   while (!text.empty() && text.back() == '\n') text.pop_back();
   // MHD reports client misbehaviour (timeouts, oversized requests) here too:
   // worth a debug line, not a warning.
-  daemons->log()(FEDCRED_LOG_DEBUG, "http: " + text);
+  daemons->log().debug("http: " + text);
 }
 
 }  // namespace

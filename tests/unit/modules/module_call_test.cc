@@ -51,7 +51,7 @@ TEST(ModuleCall, ReportsResultsErrorsAndLogs) {
   mc.set_result("subject_token", Secret(std::string("a.b.c")));
   mc.set_result("expiration", std::string_view("2026-01-01T00:00:00Z"));
   mc.log(FEDCRED_LOG_INFO, "hello");
-  mc.logger()(FEDCRED_LOG_DEBUG, "via logger");
+  mc.logger().debug("via logger");
   EXPECT_EQ(mc.fail(make_error(Status::denied, "refused")), FEDCRED_E_DENIED);
   EXPECT_EQ(call.record.results.at("subject_token"), "a.b.c");
   EXPECT_EQ(call.record.results.at("expiration"), "2026-01-01T00:00:00Z");

@@ -9,10 +9,7 @@ namespace fedcred::modules {
 namespace {
 
 using testing::FakeClock;
-
-RandomSource fixed(double v) {
-  return [v] { return v; };
-}
+using testing::FixedRandom;
 
 Result<int> transient_failure() { return make_error(Status::transient, "flaky"); }
 
@@ -28,11 +25,11 @@ TEST(Backoff, FullJitterWithinExponentialCeiling) {
   EXPECT_EQ(p.backoff_ms(1, 7.0), 200);     // out-of-range randomness is clamped
 }
 
-TEST(Backoff, DefaultRandomStaysInBounds) {
+TEST(Backoff, SystemRandomStaysInBounds) {
   RetryPolicy p{10, 100, 1000, 0};
-  RandomSource r = default_random();
+  RandomSource& r = system_random();
   for (int i = 0; i < 1000; ++i) {
-    double u = r();
+    double u = unit_interval(r);
     ASSERT_GE(u, 0.0);
     ASSERT_LT(u, 1.0);
     std::int64_t d = p.backoff_ms(i % 6, u);
@@ -43,7 +40,8 @@ TEST(Backoff, DefaultRandomStaysInBounds) {
 
 TEST(Retrier, StopsOnSuccess) {
   FakeClock clock;
-  Retrier r({4, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, fixed(1.0));
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({4, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, random);
   int calls = 0;
   auto result = r.run(
       [&](int attempt) -> Result<int> {
@@ -61,7 +59,8 @@ TEST(Retrier, StopsOnSuccess) {
 
 TEST(Retrier, DoesNotRetryWhatTheClassifierRejects) {
   FakeClock clock;
-  Retrier r({4, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, fixed(1.0));
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({4, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, random);
   int calls = 0;
   auto result = r.run(
       [&](int) -> Result<int> {
@@ -76,7 +75,8 @@ TEST(Retrier, DoesNotRetryWhatTheClassifierRejects) {
 
 TEST(Retrier, GivesUpAfterMaxAttempts) {
   FakeClock clock;
-  Retrier r({3, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, fixed(0.5));
+  FixedRandom random = FixedRandom::unit(0.5);
+  Retrier r({3, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, random);
   int calls = 0;
   auto result = r.run(
       [&](int) {
@@ -93,7 +93,8 @@ TEST(Retrier, GivesUpAfterMaxAttempts) {
 TEST(Retrier, NeverSleepsPastTheDeadline) {
   FakeClock clock;
   std::int64_t const deadline = clock.monotonic_ms() + 1000;
-  Retrier r({100, 400, 400, 100}, clock, deadline, fixed(1.0));
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({100, 400, 400, 100}, clock, deadline, random);
   int calls = 0;
   auto result = r.run(
       [&](int) {
@@ -114,7 +115,8 @@ TEST(Retrier, NeverSleepsPastTheDeadline) {
 TEST(Retrier, ShortensTheLastBackoffToFitAnAttempt) {
   FakeClock clock;
   std::int64_t const deadline = clock.monotonic_ms() + 500;
-  Retrier r({4, 1000, 1000, 200}, clock, deadline, fixed(1.0));
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({4, 1000, 1000, 200}, clock, deadline, random);
   int calls = 0;
   auto result = r.run(
       [&](int) {
@@ -133,7 +135,8 @@ TEST(Retrier, ShortensTheLastBackoffToFitAnAttempt) {
 
 TEST(Retrier, FirstAttemptRunsEvenPastTheDeadline) {
   FakeClock clock;
-  Retrier r({4, 100, 100, 10}, clock, clock.monotonic_ms() - 1, fixed(1.0));
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({4, 100, 100, 10}, clock, clock.monotonic_ms() - 1, random);
   int calls = 0;
   auto result = r.run(
       [&](int) {
@@ -148,7 +151,8 @@ TEST(Retrier, FirstAttemptRunsEvenPastTheDeadline) {
 
 TEST(Retrier, ObserverSeesEachRetry) {
   FakeClock clock;
-  Retrier r({3, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, fixed(1.0));
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({3, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, random);
   std::vector<std::pair<int, std::int64_t>> seen;
   r.set_observer([&](int attempt, Error const& e, std::int64_t delay) {
     EXPECT_EQ(e.message, "flaky");
