@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "fakes.h"
 
 namespace fedcred::modules {
@@ -12,6 +14,21 @@ using testing::FakeClock;
 using testing::FixedRandom;
 
 Result<int> transient_failure() { return make_error(Status::transient, "flaky"); }
+
+// Runs `r` on an operation that always fails transiently (after `each`, its
+// simulated I/O); expects the run to fail and returns how many attempts ran.
+int failing_attempts(Retrier& r, std::function<void()> const& each = [] {}) {
+  int calls = 0;
+  auto result = r.run(
+      [&](int) {
+        ++calls;
+        each();
+        return transient_failure();
+      },
+      is_transient);
+  EXPECT_FALSE(result.ok());
+  return calls;
+}
 
 TEST(Backoff, FullJitterWithinExponentialCeiling) {
   RetryPolicy p{10, 100, 1000, 0};
@@ -77,14 +94,7 @@ TEST(Retrier, GivesUpAfterMaxAttempts) {
   FakeClock clock;
   FixedRandom random = FixedRandom::unit(0.5);
   Retrier r({3, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, random);
-  int calls = 0;
-  auto result = r.run(
-      [&](int) {
-        ++calls;
-        return transient_failure();
-      },
-      is_transient);
-  EXPECT_FALSE(result.ok());
+  int calls = failing_attempts(r);
   EXPECT_EQ(calls, 3);
   EXPECT_EQ(r.attempts(), 3);
   EXPECT_EQ(clock.sleeps, (std::vector<std::int64_t>{50, 100}));
@@ -95,16 +105,8 @@ TEST(Retrier, NeverSleepsPastTheDeadline) {
   std::int64_t const deadline = clock.monotonic_ms() + 1000;
   FixedRandom random = FixedRandom::unit(1.0);
   Retrier r({100, 400, 400, 100}, clock, deadline, random);
-  int calls = 0;
-  auto result = r.run(
-      [&](int) {
-        ++calls;
-        // Each attempt takes 150 ms, bounded by its timeout as real I/O is.
-        clock.advance(attempt_timeout_ms(clock, deadline, 150));
-        return transient_failure();
-      },
-      is_transient);
-  EXPECT_FALSE(result.ok());
+  // Each attempt takes 150 ms, bounded by its timeout as real I/O is.
+  int calls = failing_attempts(r, [&] { clock.advance(attempt_timeout_ms(clock, deadline, 150)); });
   EXPECT_LE(clock.monotonic_ms(), deadline);
   // t=150 sleep 400; t=700 only 300 left: sleep 200 to leave 100 for the
   // last attempt; then no room remains.
@@ -117,15 +119,7 @@ TEST(Retrier, ShortensTheLastBackoffToFitAnAttempt) {
   std::int64_t const deadline = clock.monotonic_ms() + 500;
   FixedRandom random = FixedRandom::unit(1.0);
   Retrier r({4, 1000, 1000, 200}, clock, deadline, random);
-  int calls = 0;
-  auto result = r.run(
-      [&](int) {
-        ++calls;
-        clock.advance(50);
-        return transient_failure();
-      },
-      is_transient);
-  EXPECT_FALSE(result.ok());
+  int calls = failing_attempts(r, [&] { clock.advance(50); });
   // At t=50, 450 left and 200 needed per attempt: the 1000 ms backoff is cut
   // to 250; after the second attempt (t=350) no room remains.
   EXPECT_EQ(clock.sleeps, (std::vector<std::int64_t>{250}));
@@ -137,14 +131,7 @@ TEST(Retrier, FirstAttemptRunsEvenPastTheDeadline) {
   FakeClock clock;
   FixedRandom random = FixedRandom::unit(1.0);
   Retrier r({4, 100, 100, 10}, clock, clock.monotonic_ms() - 1, random);
-  int calls = 0;
-  auto result = r.run(
-      [&](int) {
-        ++calls;
-        return transient_failure();
-      },
-      is_transient);
-  EXPECT_FALSE(result.ok());
+  int calls = failing_attempts(r);
   EXPECT_EQ(calls, 1);
   EXPECT_TRUE(clock.sleeps.empty());
 }
