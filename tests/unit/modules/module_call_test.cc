@@ -63,6 +63,17 @@ TEST(ModuleCall, ReportsResultsErrorsAndLogs) {
   EXPECT_EQ(mc.fail(make_error(Status::ok, "odd")), FEDCRED_E_INTERNAL);
 }
 
+// Module logic logs through the same Logger as the core: what reaches the host
+// is scrubbed of JWTs and control characters already (logger.h).
+TEST(ModuleCall, LoggerSanitizesBeforeTheHost) {
+  fedcred_module_call call;
+  ModuleCall mc(fake_host(), &call);
+  mc.logger().info("token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl\x1b[2J here");
+  ASSERT_EQ(call.record.logs.size(), 1U);
+  EXPECT_EQ(call.record.logs[0].first, FEDCRED_LOG_INFO);
+  EXPECT_EQ(call.record.logs[0].second, "token [redacted] [2J here");
+}
+
 TEST(RunGuarded, CatchesExceptions) {
   fedcred_module_call call;
   int rc = run_guarded(&fake_host(), &call, "op",
