@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands/request.h"
 
-#include "cache/freshness.h"
 #include "clock.h"
 #include "commands/setup.h"
 #include "commands/table.h"
@@ -9,6 +8,7 @@
 #include "fedcred_build_config.h"
 #include "module_host/runner.h"
 #include "output/audit.h"
+#include "random_source.h"
 
 namespace fedcred {
 

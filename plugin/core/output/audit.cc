@@ -10,7 +10,7 @@
 
 #include <cstring>
 
-#include "output/logger.h"
+#include "logger.h"
 #include "time_format.h"
 #include "base/unique_fd.h"
 #include "fedcred_build_config.h"
