@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fedcred/fedcred.h"
+#include "fedcred_build_config.h"
 #include "fedcred/module.h"
 
 namespace {
@@ -223,6 +224,8 @@ void print_command_help(Command const& c) {
 
 struct Verbosity {
   int max_level;
+  // Lines kept until the run ends (CliOptions::hold_log_lines), else nullptr.
+  std::string* held;
 };
 
 void log_to_stderr(void* user, int level, char const* message) {
@@ -230,7 +233,20 @@ void log_to_stderr(void* user, int level, char const* message) {
   if (level > v->max_level) return;
   static constexpr char const* kNames[] = {"error", "warning", "info", "debug"};
   char const* name = level >= 0 && level <= 3 ? kNames[level] : "log";
-  write_all(STDERR_FILENO, std::string("fedcred: ") + name + ": " + message + "\n");
+  std::string line = std::string("fedcred: ") + name + ": " + message + "\n";
+  if (v->held != nullptr) {
+    *v->held += line;
+  } else {
+    write_all(STDERR_FILENO, line);
+  }
+}
+
+// setup writes command lines that run fedcred. Run by the static front's
+// fetcher (helper/front/), they must name the front, the binary users run.
+std::string command_line_binary(std::string self) {
+  if (self == FEDCRED_FETCHER_PATH) return FEDCRED_FRONT_PATH;
+  if (self == FEDCRED_BUILD_HELPER_DIR "/fedcred-fetch") return FEDCRED_BUILD_HELPER_DIR "/fedcred";
+  return self;
 }
 
 // RAII for the library's request handle.
@@ -270,7 +286,7 @@ int fail_before_run(Command const& command, int status, std::string const& messa
   return status;
 }
 
-int run_command(Command const& command, std::vector<std::string_view> const& args) {
+int run_command(Command const& command, std::vector<std::string_view> const& args, CliOptions const& options) {
   fedcred_request* raw = nullptr;
   int rc = fedcred_request_new(command.request, &raw);
   if (rc != FEDCRED_OK) return fail_before_run(command, rc, std::string("cannot create a request: ") + fedcred_strerror(rc));
@@ -280,9 +296,11 @@ int run_command(Command const& command, std::vector<std::string_view> const& arg
   // command would corrupt every response (`fedcred doctor --gcp -v` is the
   // way to watch that chain).
   // serve is a daemon: its stderr is its log (the journal), so it says what it serves.
+  std::string held_lines;
   Verbosity verbosity{command.quiet_stderr                                ? -1
                       : std::string_view(command.request) == "serve" ? FEDCRED_LOG_INFO
-                                                                      : FEDCRED_LOG_WARNING};
+                                                                      : FEDCRED_LOG_WARNING,
+                      options.hold_log_lines ? &held_lines : nullptr};
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {
@@ -323,13 +341,14 @@ int run_command(Command const& command, std::vector<std::string_view> const& arg
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (n > 0) {
       self[n] = '\0';
-      rc = fedcred_request_set(req.get(), "exe", self);
+      rc = fedcred_request_set(req.get(), "exe", command_line_binary(self).c_str());
       if (rc != FEDCRED_OK && rc != FEDCRED_E_USAGE) return fail_before_run(command, rc, fedcred_request_error(req.get()));
     }
   }
   fedcred_request_set_log(req.get(), log_to_stderr, &verbosity);
   char* document = nullptr;
   rc = fedcred_request_run(req.get(), &document);
+  write_all(STDERR_FILENO, held_lines);
   if (rc != FEDCRED_OK && !command.quiet_stderr) print_error(fedcred_request_error(req.get()));
   // An empty document (token --output) prints nothing at all.
   if (document != nullptr && *document == '\0') {
@@ -345,7 +364,7 @@ int run_command(Command const& command, std::vector<std::string_view> const& arg
 
 }  // namespace
 
-int cli_main(int argc, char** argv) {
+int cli_main(int argc, char** argv, CliOptions const& options) {
   std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   if (args.empty()) {
     print_usage(STDERR_FILENO);
@@ -377,7 +396,7 @@ int cli_main(int argc, char** argv) {
     args.erase(args.begin());
   }
   for (auto const& command : kCommands) {
-    if (name == command.name) return run_command(command, args);
+    if (name == command.name) return run_command(command, args, options);
   }
   return usage_error("unknown command '" + name + "'");
 }
