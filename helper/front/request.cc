@@ -31,15 +31,11 @@ class HandOffModuleRunner final : public ModuleRunner {
 bool is_known_command(std::string_view command) { return find_credential_command(command) != nullptr; }
 
 Result<void> set_request_key(Request& req, std::string const& key, std::string const& value) {
-  auto const* spec = find_credential_command(req.command);
-  if (spec == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
-  return set_row_key(*spec, req, key, value);
+  return set_row_key(find_credential_command, req, key, value);
 }
 
 std::optional<Secret> failure_document_for(std::string const& command, Error const& error) {
-  auto const* spec = find_credential_command(command);
-  if (spec == nullptr) return std::nullopt;
-  return row_failure_document(*spec, error);
+  return row_failure_document(find_credential_command, command, error);
 }
 
 Result<Secret> run_request(Request const& req, Env const& env, Logger const& log,

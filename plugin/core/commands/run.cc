@@ -21,7 +21,10 @@ std::int64_t handed_off_start_ms(Env const& env, std::int64_t now_ms, std::int64
   return value;
 }
 
-Result<void> set_row_key(CommandSpec const& spec, Request& req, std::string const& key, std::string const& value) {
+Result<void> set_row_key(FindRow find, Request& req, std::string const& key, std::string const& value) {
+  auto const* row = find(req.command);
+  if (row == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
+  CommandSpec const& spec = *row;
   if (key == "profile") {
     req.inputs.profile = value;
   } else if (key == "config") {
@@ -41,9 +44,19 @@ Result<void> set_row_key(CommandSpec const& spec, Request& req, std::string cons
   return {};
 }
 
-std::optional<Secret> row_failure_document(CommandSpec const& spec, Error const& error) {
+namespace {
+
+std::optional<Secret> failure_document_of(CommandSpec const& spec, Error const& error) {
   if (spec.failure_document == nullptr) return std::nullopt;
   return spec.failure_document(make_error(error.status, scrub_secrets(error.message)));
+}
+
+}  // namespace
+
+std::optional<Secret> row_failure_document(FindRow find, std::string const& command, Error const& error) {
+  auto const* spec = find(command);
+  if (spec == nullptr) return std::nullopt;
+  return failure_document_of(*spec, error);
 }
 
 Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& env, Logger const& log,
@@ -69,7 +82,7 @@ Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& e
     if (!report.empty()) {
       failure_document = std::move(report);
     } else {
-      failure_document = row_failure_document(spec, doc.error());
+      failure_document = failure_document_of(spec, doc.error());
     }
   }
   return doc;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/env.h"
 #include "cache/fetch.h"
@@ -39,15 +40,18 @@ inline constexpr char kRunStartedEnv[] = "FEDCRED_RUN_STARTED_MS";
 // --timeout can, never lengthen it.
 std::int64_t handed_off_start_ms(Env const& env, std::int64_t now_ms, std::int64_t max_age_ms);
 
-// set_request_key (request.h) for the row `spec`.
-Result<void> set_row_key(CommandSpec const& spec, Request& req, std::string const& key, std::string const& value);
+// How a caller finds its rows: find_command (every row) or find_credential_command.
+using FindRow = CommandSpec const* (*)(std::string_view name);
+
+// set_request_key (request.h) for the row `find` gives for req.command.
+Result<void> set_row_key(FindRow find, Request& req, std::string const& key, std::string const& value);
 
 // run_request (request.h) for the row `spec`: runs it, writes the audit line
 // of a row that hands out credentials, fills `failure_document` on failure.
 Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& env, Logger const& log,
                        RunSeams const& seams, std::optional<Secret>& failure_document);
 
-// failure_document_for (request.h) for the row `spec`.
-std::optional<Secret> row_failure_document(CommandSpec const& spec, Error const& error);
+// failure_document_for (request.h) for the row `find` gives for `command`.
+std::optional<Secret> row_failure_document(FindRow find, std::string const& command, Error const& error);
 
 }  // namespace fedcred
