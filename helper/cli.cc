@@ -78,6 +78,7 @@ constexpr Flag kTokenFlags[] = {
     kTimeout,
     kNoCache,
     {"output", "output", true, "write the token to this file atomically (mode 0600) instead of stdout"},
+    {"output-group", "output_group", true, "with --output: the file is this group's, mode 0640"},
 };
 
 constexpr Flag kAccessTokenFlags[] = {

@@ -368,10 +368,12 @@ class StandinFixture:
 
 
 class GceStsFixture(StandinFixture):
-    """cls.md, the GCE metadata stand-in, and cls.sts, a FakeSTS verifying md's tokens (with
+    """cls.md, the GCE metadata stand-in (MetadataServer(**md_options): flavor "gke" or
+    "cloudrun" plays those servers), and cls.sts, a FakeSTS verifying md's tokens (with
     gce_trust_policy() when sts_trust; none at all unless sts_verifies; no STS unless with_sts).
     self.env runs fedcred against them, plus env_extra."""
 
+    md_options = {}
     with_sts = True
     sts_verifies = True
     sts_trust = False
@@ -379,7 +381,7 @@ class GceStsFixture(StandinFixture):
 
     @classmethod
     def start_standins(cls):
-        cls.add_standin("md", gce_metadata.MetadataServer())
+        cls.add_standin("md", gce_metadata.MetadataServer(**cls.md_options))
         if cls.with_sts:
             cls.add_standin("sts", fake_sts.FakeSTS(
                 public_key_pem=cls.md.key.public_pem() if cls.sts_verifies else None,

@@ -14,7 +14,7 @@
 namespace fedcred {
 namespace {
 
-constexpr std::string_view kTokenOptions[] = {"output"};
+constexpr std::string_view kTokenOptions[] = {"output", "output_group"};
 constexpr std::string_view kAccessTokenOptions[] = {"output", "format"};
 
 std::string option_or_empty(CommandOptions const& options, char const* key) {
@@ -25,7 +25,9 @@ std::string option_or_empty(CommandOptions const& options, char const* key) {
 Result<Secret> run_aws(CommandCall const& c) { return run_aws_command(c.inputs, c.deps); }
 Result<Secret> run_gcp(CommandCall const& c) { return run_gcp_command(c.inputs, c.deps); }
 Result<Secret> run_token(CommandCall const& c) {
-  return run_token_command(c.inputs, option_or_empty(c.options, "output"), c.deps);
+  return run_token_command(c.inputs,
+                           TokenOutput{option_or_empty(c.options, "output"), option_or_empty(c.options, "output_group")},
+                           c.deps);
 }
 Result<Secret> run_access_token(CommandCall const& c) {
   return run_access_token_command(c.inputs, c.options, option_or_empty(c.options, "output"), c.deps);

@@ -138,6 +138,8 @@ std::string issuer_provider(std::string_view iss) {
 Result<void> validate_command_option(std::string_view key, std::string_view value) {
   // token's and access-token's output file: any path, checked when it is written (Status::io / usage).
   if (key == "output") return {};
+  // token's --output-group: looked up when the command runs, before any fetch.
+  if (key == "output_group") return {};
   if (key == "json" || key == "gcp") {
     if (value != "true" && value != "false") {
       return make_error(Status::usage, std::string(key) + ": '" + std::string(value) + "' is not true or false");

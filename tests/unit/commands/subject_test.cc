@@ -2,8 +2,10 @@
 // The subject-token commands end to end with the fakes: `token` (the raw JWT,
 // on stdout or into a file) and `gcp` (Google's executable response), sharing
 // one cache path and one profile resolution (commands/subject.cc).
+#include <grp.h>
 #include <json-c/json.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -65,7 +67,7 @@ class SubjectCommandTest : public ::testing::Test {
 };
 
 TEST_F(SubjectCommandTest, TokenPrintsTheJwtFromTheGceSource) {
-  auto doc = run_token_command(inputs({}), "", deps());
+  auto doc = run_token_command(inputs({}), {}, deps());
   ASSERT_TRUE(Succeeds(doc));
   EXPECT_EQ(doc->reveal(), token_);
   ASSERT_THAT(modules_.modules_called(), ElementsAre("gce"));
@@ -73,8 +75,8 @@ TEST_F(SubjectCommandTest, TokenPrintsTheJwtFromTheGceSource) {
 }
 
 TEST_F(SubjectCommandTest, TokenIsServedFromTheCacheTheSecondTime) {
-  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), "", deps())));
-  auto again = run_token_command(inputs({}), "", deps());
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));
+  auto again = run_token_command(inputs({}), {}, deps());
   ASSERT_TRUE(Succeeds(again));
   EXPECT_EQ(again->reveal(), token_);
   EXPECT_EQ(modules_.calls.size(), 1U);  // no second module call
@@ -82,7 +84,7 @@ TEST_F(SubjectCommandTest, TokenIsServedFromTheCacheTheSecondTime) {
 
 TEST_F(SubjectCommandTest, TokenOutputFileIsWrittenPrivately) {
   std::string const path = out_ / "token.jwt";
-  auto doc = run_token_command(inputs({}), path, deps());
+  auto doc = run_token_command(inputs({}), {path, ""}, deps());
   ASSERT_TRUE(Succeeds(doc));
   EXPECT_TRUE(doc->empty());  // nothing on stdout
   EXPECT_EQ(read(path), token_ + "\n");
@@ -91,9 +93,38 @@ TEST_F(SubjectCommandTest, TokenOutputFileIsWrittenPrivately) {
   EXPECT_EQ(st.st_mode & 07777, 0600U);
 }
 
+// fedcred-token@.service hands the token to a group's members (12.16).
+TEST_F(SubjectCommandTest, TokenOutputGroupMakesTheFileThatGroupsAndGroupReadable) {
+  struct group const* own = getgrgid(getegid());
+  ASSERT_NE(own, nullptr);
+  std::string const path = out_ / "token.jwt";
+  auto doc = run_token_command(inputs({}), {path, own->gr_name}, deps());
+  ASSERT_TRUE(Succeeds(doc));
+  EXPECT_EQ(read(path), token_ + "\n");
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640U);
+  EXPECT_EQ(st.st_gid, getegid());
+}
+
+TEST_F(SubjectCommandTest, UnknownOutputGroupFailsBeforeAnyFetch) {
+  std::string const path = out_ / "token.jwt";
+  auto doc = run_token_command(inputs({}), {path, "no-such-group-fedcred"}, deps());
+  EXPECT_TRUE(FailsWith(doc, Status::usage, "no such group 'no-such-group-fedcred'"));
+  EXPECT_THAT(modules_.calls, IsEmpty());
+  struct stat st {};
+  EXPECT_NE(stat(path.c_str(), &st), 0);
+}
+
+TEST_F(SubjectCommandTest, OutputGroupNeedsAnOutputFile) {
+  auto doc = run_token_command(inputs({}), {"", "nogroup"}, deps());
+  EXPECT_TRUE(FailsWith(doc, Status::usage, "--output-group needs --output"));
+  EXPECT_THAT(modules_.calls, IsEmpty());
+}
+
 TEST_F(SubjectCommandTest, ExpiredTokenFromTheSourceIsRefused) {
   clock_.unix_now = 1767229200 + 10;  // after the token's exp
-  auto doc = run_token_command(inputs({}), "", deps());
+  auto doc = run_token_command(inputs({}), {}, deps());
   EXPECT_TRUE(FailsWith(doc, Status::source, "expired"));
 }
 
