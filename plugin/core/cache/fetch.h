@@ -16,7 +16,7 @@
 #include "cache/freshness.h"
 #include "clock.h"
 #include "base/env.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "result.h"
 
 namespace fedcred {

@@ -6,15 +6,15 @@
 #include <map>
 #include <string>
 
-#include "output/audit.h"
-#include "cache/fetch.h"
-#include "cache/freshness.h"
-#include "clock.h"
 #include "base/env.h"
-#include "output/logger.h"
-#include "module_host/runner.h"
+#include "cache/fetch.h"
+#include "clock.h"
 #include "config/config.h"
 #include "config/settings.h"
+#include "logger.h"
+#include "module_host/runner.h"
+#include "output/audit.h"
+#include "random_source.h"
 #include "result.h"
 #include "secret.h"
 

@@ -6,6 +6,7 @@
 #include "config/settings.h"
 #include "fedcred_build_config.h"
 #include "output/audit.h"
+#include "random_source.h"
 
 namespace fedcred {
 

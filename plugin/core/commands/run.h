@@ -16,7 +16,7 @@
 #include "commands/request.h"
 #include "commands/table.h"
 #include "module_host/runner.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "result.h"
 #include "secret.h"
 

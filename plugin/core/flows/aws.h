@@ -10,7 +10,7 @@
 #include "clock.h"
 #include "base/env.h"
 #include "flows/jwt_claims.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "module_host/runner.h"
 #include "config/profile.h"
 #include "result.h"

@@ -8,7 +8,7 @@
 
 #include <cstring>
 
-#include "output/logger.h"
+#include "logger.h"
 #include "time_format.h"
 #include "base/unique_fd.h"
 

@@ -70,8 +70,8 @@ bool looks_like_jwt(std::string_view text) {
   return dots == 2 && segment > 0;
 }
 
-GceSource::GceSource(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource random)
-    : http_(http), clock_(clock), policy_(policy), random_(std::move(random)) {}
+GceSource::GceSource(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource& random)
+    : http_(http), clock_(clock), policy_(policy), random_(random) {}
 
 Result<Secret> GceSource::attempt(GceTokenRequest const& request, std::string const& url) {
   HttpRequest http_request;
@@ -118,7 +118,7 @@ Result<Secret> GceSource::attempt(GceTokenRequest const& request, std::string co
                                                            "check GCE_METADATA_HOST)"));
   }
   if (!flavored && log_) {
-    log_(FEDCRED_LOG_DEBUG, where(host) + " sent the token without \"Metadata-Flavor: Google\" (as GKE's has); "
+    log_.debug(where(host) + " sent the token without \"Metadata-Flavor: Google\" (as GKE's has); "
                                           "the token is checked instead");
   }
   return Secret(token);
@@ -128,8 +128,8 @@ Result<Secret> GceSource::fetch(GceTokenRequest const& request, std::string cons
   Retrier retrier(policy_, clock_, request.deadline_ms, random_);
   if (log_) {
     retrier.set_observer([this](int attempt, Error const& error, std::int64_t delay) {
-      log_(FEDCRED_LOG_INFO, "attempt " + std::to_string(attempt) + " failed (" + error.message +
-                                 "); retrying in " + std::to_string(delay) + " ms");
+      log_.info("attempt " + std::to_string(attempt) + " failed (" + error.message + "); retrying in " +
+                std::to_string(delay) + " ms");
     });
   }
   auto result = retrier.run([&](int) { return attempt(request, url); }, is_transient);
@@ -168,7 +168,7 @@ Result<Secret> GceSource::identity_token(GceTokenRequest const& request) {
   // same deadline. Same host, same audience, same service account: the token
   // names the same identity, only with fewer claims.
   if (log_) {
-    log_(FEDCRED_LOG_INFO, where(request.metadata_host) + " refused format=full (HTTP " +
+    log_.info(where(request.metadata_host) + " refused format=full (HTTP " +
                                std::to_string(kFormatRefusedStatus) + "); asking for the standard format");
   }
   return fetch(request, gce_identity_url(request.metadata_host, request.audience, false));

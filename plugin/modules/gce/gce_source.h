@@ -13,7 +13,7 @@
 
 #include "clock.h"
 #include "http_client.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "module_call.h"
 #include "result.h"
 #include "retry.h"
@@ -35,9 +35,9 @@ class GceSource {
   static RetryPolicy default_policy() { return RetryPolicy{4, 200, 1000, 200}; }
 
   GceSource(HttpClient& http, Clock& clock, RetryPolicy policy = default_policy(),
-            RandomSource random = default_random());
+            RandomSource& random = system_random());
 
-  void set_logger(LogFn log) { log_ = std::move(log); }
+  void set_logger(Logger log) { log_ = std::move(log); }
 
   // The raw JWT, trimmed and shape-checked: format=full, or the standard
   // format when the server refuses format=full with HTTP 400 (GKE,
@@ -52,8 +52,8 @@ class GceSource {
   HttpClient& http_;
   Clock& clock_;
   RetryPolicy policy_;
-  RandomSource random_;
-  LogFn log_;
+  RandomSource& random_;
+  Logger log_;
   int last_status_ = 0;  // HTTP status of the last answer; 0 when none came
 };
 

@@ -14,15 +14,13 @@
 #include "commands/gcp.h"
 #include "commands/subject.h"
 #include "commands/token.h"
+#include "fakes/command_fixture.h"
 #include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {
 
 using test::FailsWith;
-using test::FakeClock;
-using test::FakeModuleRunner;
-using test::FixedRandom;
 using test::make_gce_jwt;
 using test::Succeeds;
 using test::TempDir;
@@ -33,20 +31,17 @@ using ::testing::IsEmpty;
 constexpr char kProvider[] =
     "//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/providers/aws";
 
-class SubjectCommandTest : public ::testing::Test {
+class SubjectCommandTest : public test::CommandFixture {
  protected:
   SubjectCommandTest() {
-    env_.set("FEDCRED_CACHE_DIR", cache_.path());
     token_ = make_gce_jwt("web-1");  // exp 2026-01-01T01:00:00Z, one hour after FakeClock's now
     modules_.answer("gce", {{"subject_token", token_}});
   }
 
-  CommandDeps deps() { return CommandDeps{env_, clock_, random_, modules_, log_, sysconf_.path(), 15}; }
-
-  CommandInputs inputs(std::map<std::string, std::string> const& flags) {
+  CommandInputs inputs(std::map<std::string, std::string> const& values) {
     CommandInputs in;
     in.config_file = user_.write("fedcred.conf", "");
-    for (auto const& [k, v] : flags) in.explicit_settings[k] = Setting{v, "--" + k};
+    in.explicit_settings = flags(values);
     return in;
   }
 
@@ -57,12 +52,7 @@ class SubjectCommandTest : public ::testing::Test {
     return s.str();
   }
 
-  TempDir sysconf_, user_, cache_, out_;
-  MapEnv env_;
-  FakeClock clock_;
-  FixedRandom random_;
-  FakeModuleRunner modules_;
-  Logger log_;
+  TempDir out_;
   std::string token_;
 };
 

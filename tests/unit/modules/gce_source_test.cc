@@ -10,6 +10,7 @@ namespace {
 
 using testing::FakeClock;
 using testing::FakeHttpClient;
+using testing::FixedRandom;
 using testing::response;
 
 // A JWT-shaped token carrying a marker that must never reach a message.
@@ -21,7 +22,7 @@ HeaderList google() { return {{"metadata-flavor", "Google"}, {"content-type", "t
 
 class GceSourceTest : public ::testing::Test {
  protected:
-  GceSourceTest() : http_(&clock_), source_(http_, clock_, GceSource::default_policy(), [] { return 1.0; }) {}
+  GceSourceTest() : http_(&clock_), source_(http_, clock_, GceSource::default_policy(), random_) {}
 
   GceTokenRequest request(std::string audience = "sts.amazonaws.com") {
     return {kHost, std::move(audience), clock_.monotonic_ms() + 15'000};
@@ -30,6 +31,7 @@ class GceSourceTest : public ::testing::Test {
   static void expect_no_secret(Error const& e) { EXPECT_EQ(e.message.find(kMarker), std::string::npos) << e.message; }
 
   FakeClock clock_;
+  FixedRandom random_ = FixedRandom::unit(1.0);  // the jitter pinned
   FakeHttpClient http_;
   GceSource source_;
 };
@@ -196,7 +198,7 @@ TEST_F(GceSourceTest, OtherFailuresDoNotDropFormatFull) {
   for (int status : {401, 403, 404, 429, 500}) {
     FakeClock clock;
     FakeHttpClient http(&clock);
-    GceSource source(http, clock, GceSource::default_policy(), [] { return 1.0; });
+    GceSource source(http, clock, GceSource::default_policy(), random_);
     http.set_fallback(response(status, "no", google()));
     auto token = source.identity_token({kHost, "sts.amazonaws.com", clock.monotonic_ms() + 15'000});
     ASSERT_FALSE(token.ok()) << status;
