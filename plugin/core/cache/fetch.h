@@ -21,12 +21,20 @@
 
 namespace fedcred {
 
+// A process that serves hits but cannot fetch (the static `fedcred`,
+// helper/front/) hands the whole call to one that can: called where a fetch
+// would start, before the per-key lock is taken, so that the fetching process
+// takes the lock itself (one fetch per key) and runs under the same deadline.
+// It returns only when the hand-off failed, with the error to report.
+using FetchHandoff = std::function<Error()>;
+
 struct CachedFetchDeps {
   CacheDir* dir;  // nullptr: uncached
   Clock& clock;
   RandomSource& random;
   Logger const& log;
   CacheUse* use = nullptr;  // set to how the answer was obtained
+  FetchHandoff const* hand_off = nullptr;  // nullptr: this process fetches
 };
 
 struct CachedFetchPolicy {

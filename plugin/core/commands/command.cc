@@ -19,4 +19,8 @@ void choose_audit_target(RunSettings const& run, CommandDeps const& deps, AuditR
   }
 }
 
+std::int64_t run_started_ms(CommandDeps const& deps) {
+  return deps.started_ms != 0 ? deps.started_ms : deps.clock.monotonic_ms();
+}
+
 }  // namespace fedcred

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/env.h"
+#include "cache/fetch.h"
 #include "clock.h"
 #include "config/config.h"
 #include "config/profile.h"
@@ -35,7 +36,15 @@ struct CommandDeps {
   std::string sysconfdir;
   std::int64_t default_timeout_seconds;
   AuditRecord* audit = nullptr;  // filled in as the command learns what it hands out
+  // Set in the static front only (cache/fetch.h): a miss is handed to the fetcher.
+  FetchHandoff const* hand_off = nullptr;
+  // CLOCK_MONOTONIC ms at which the run started when it started in another
+  // process (the front that handed it off); 0: it starts with the command.
+  std::int64_t started_ms = 0;
 };
+
+// When the run's one deadline (--timeout) started: deps.started_ms, else now.
+std::int64_t run_started_ms(CommandDeps const& deps);
 
 // The shared first step of every command that reads a profile: the
 // configuration files `in` and the environment name (--config, FEDCRED_CONFIG,
