@@ -55,6 +55,9 @@ case "$INSTALLED" in
     done
     INSTALLED_BIN="$root/usr/bin/fedcred"
     INSTALLED_MODULES=$(dirname "$(ls -d "$root"/usr/lib/*/fedcred/modules | head -1)")/modules
+    # the static front (issue 15) execs /usr/libexec/fedcred/fedcred-fetch on a miss, which is
+    # not the scratch root's: the cold fetch runs the scratch root's fetcher itself
+    [ ! -x "$root/usr/libexec/fedcred/fedcred-fetch" ] || INSTALLED_FETCHER=$root/usr/libexec/fedcred/fedcred-fetch
     if readelf -d "$INSTALLED_BIN" | grep -q 'NEEDED.*libfedcred'; then
       die "$INSTALLED_BIN needs libfedcred.so.1, which a scratch root cannot give it without LD_LIBRARY_PATH (that would change what is measured): dpkg -i the .debs and use INSTALLED=system"
     fi
@@ -72,14 +75,17 @@ echo "config:  $(ls -d /etc/fedcred/fedcred.conf /etc/fedcred/conf.d /usr/local/
 start_metadata
 start_fake_sts
 
-# check_hit NAME BIN [MODULE_DIR]: one cold fetch, then a checked hit mapping no network library.
+# check_hit NAME BIN [MODULE_DIR [COLD_BIN]]: one cold fetch (by COLD_BIN if given: the scratch
+# root's fetcher, which the static front would look for at its installed path), then a checked
+# hit mapping no network library.
 check_hit() {
-  local name=$1 bin=$2 modules=${3:-}
+  local name=$1 bin=$2 modules=${3:-} cold_bin=${4:-$2}
   local hit=("$bin" aws --role-arn "$ROLE_ARN")
+  local cold=("$cold_bin" aws --role-arn "$ROLE_ARN")
   if [ -n "$modules" ]; then
-    FEDCRED_MODULE_DIR=$modules "${hit[@]}" >/dev/null || die "$name: the first (cold) fetch failed"
+    FEDCRED_MODULE_DIR=$modules "${cold[@]}" >/dev/null || die "$name: the first (cold) fetch failed"
   else
-    "${hit[@]}" >/dev/null || die "$name: the first (cold) fetch failed"
+    "${cold[@]}" >/dev/null || die "$name: the first (cold) fetch failed"
   fi
   "${hit[@]}" -v 2>"$WORK/hit.log" >/dev/null || die "$name: the cache hit failed"
   grep -q "cache hit" "$WORK/hit.log" || die "$name: the second run was not a cache hit: $(cat "$WORK/hit.log")"
@@ -93,7 +99,7 @@ check_hit() {
   echo "$name hit: $objects shared object(s) mapped (LD_DEBUG=files: $names), no libcurl/libssl/libcrypto/libexpat"
 }
 check_hit build-tree "$FEDCRED_BIN" "$BUILD_MODULES"
-[ -z "$INSTALLED_BIN" ] || check_hit installed "$INSTALLED_BIN" "${INSTALLED_MODULES:-}"
+[ -z "$INSTALLED_BIN" ] || check_hit installed "$INSTALLED_BIN" "${INSTALLED_MODULES:-}" "${INSTALLED_FETCHER:-}"
 compare_cmds=()
 for pair in ${COMPARE:-}; do
   check_hit "${pair%%=*}" "${pair#*=}" "${COMPARE_MODULE_DIR:-$BUILD_MODULES}"

@@ -3,7 +3,8 @@
 # wall time noisy; these numbers are the same on every run). For each binary, and for the empty
 # C program as the reference, after one cold fetch has filled the cache:
 #   objects      shared objects mapped           LD_DEBUG=files
-#   relocs       symbolic + relative relocations LD_DEBUG=statistics (what ld.so processed)
+#   relocs       symbolic + relative relocations LD_DEBUG=statistics (what ld.so processed);
+#                for a static program, its own (readelf -r: IRELATIVE + RELATIVE)
 #   ldso_cycles  cycles ld.so spent starting up  LD_DEBUG=statistics (rdtsc: noisy, indicative)
 #   syscalls     system calls, failing ones      strace -f -c
 #   minflt       minor page faults               /usr/bin/time -f %R
@@ -44,6 +45,14 @@ profile() {
   sym=$(sed -n 's/.*final number of relocations: *\([0-9]*\).*/\1/p' "$out.stats" | tail -1)
   rel=$(sed -n 's/.*number of relative relocations: *\([0-9]*\).*/\1/p' "$out.stats" | tail -1)
   cycles=$(sed -n 's/.*total startup time in dynamic loader: *\([0-9]*\).*/\1/p' "$out.stats" | tail -1)
+  # A static program (the static front, issue 15) runs no ld.so, so nothing is printed: it
+  # applies its own relocations at start, which are those of its ELF file (static-pie:
+  # R_X86_64_RELATIVE, plus IRELATIVE for glibc's ifuncs, counted as symbolic).
+  if [ -z "$sym$rel" ] && ! readelf -l "$1" 2>/dev/null | grep -q 'INTERP'; then
+    rel=$(readelf -rW "$1" | grep -c 'R_X86_64_RELATIVE' || true)
+    sym=$(readelf -rW "$1" | grep -c 'R_X86_64_IRELATIVE' || true)
+    cycles=none
+  fi
   strace -f -c -o "$out.strace-c" "$@" >/dev/null 2>&1
   strace -f -o "$out.strace" "$@" >/dev/null 2>&1
   local calls errors

@@ -25,7 +25,10 @@ mkdir -p "$top"/{SOURCES,SPECS,BUILD,RPMS,SRPMS,stage/fedcred-$version}
   (cd "$root" && xargs -0 cp --parents -t "$top/stage/fedcred-$version" 2>/dev/null || true)
 [ -f "$top/stage/fedcred-$version/meson.build" ] || { echo "build.sh: copying the source tree failed" >&2; exit 1; }
 tar -C "$top/stage" -czf "$top/SOURCES/fedcred-$version.tar.gz" "fedcred-$version"
+# @SYSUSERS@: the one list of system users, so that %pre creates what the
+# installed sysusers.d file declares.
 sed -e "s/@VERSION@/$version/g" -e "s/@DATE@/$(LC_ALL=C date '+%a %b %d %Y')/" \
+  -e "/^@SYSUSERS@\$/{r $root/conf/sysusers.d/fedcred.conf" -e "d}" \
   "$here/fedcred.spec.in" >"$top/SPECS/fedcred.spec"
 
 nodeps=()

@@ -25,12 +25,6 @@ std::string text(Reader const& read, char const* key) {
   return v ? std::string(*v) : std::string();
 }
 
-Result<std::string> required(Reader const& read, char const* key) {
-  auto v = read(key);
-  if (!v) return make_error(Status::usage, std::string("missing parameter ") + key);
-  return std::string(*v);
-}
-
 Result<std::optional<std::int64_t>> integer(Reader const& read, char const* key, Status status) {
   auto v = read(key);
   if (!v) return std::optional<std::int64_t>();
@@ -39,6 +33,26 @@ Result<std::optional<std::int64_t>> integer(Reader const& read, char const* key,
     return make_error(status, std::string(key) + " is not a decimal integer: \"" + std::string(v->substr(0, 40)) + "\"");
   }
   return std::optional<std::int64_t>(*n);
+}
+
+// Reads a required parameter into `field`.
+Result<void> read_required(Reader const& read, char const* key, std::string& field) {
+  auto v = read(key);
+  if (!v) return make_error(Status::usage, std::string("missing parameter ") + key);
+  field = std::string(*v);
+  return {};
+}
+
+// Every operation's deadline_ms, absent when 0 (the module's default applies).
+void put_deadline(Values& out, std::int64_t deadline_ms) {
+  if (deadline_ms != 0) put(out, FEDCRED_KEY_DEADLINE_MS, std::to_string(deadline_ms));
+}
+
+Result<void> read_deadline(Reader const& read, std::int64_t& deadline_ms) {
+  auto deadline = integer(read, FEDCRED_KEY_DEADLINE_MS, Status::usage);
+  if (!deadline) return std::move(deadline).error();
+  deadline_ms = deadline->value_or(0);
+  return {};
 }
 
 Result<std::optional<std::int64_t>> time_value(Reader const& read, char const* key, Status status) {
@@ -129,15 +143,15 @@ Values encode(SubjectTokenParams const& p) {
   put(out, FEDCRED_KEY_STS_ENDPOINT, p.sts_endpoint);
   if (p.duration_seconds) put(out, FEDCRED_KEY_DURATION, std::to_string(*p.duration_seconds));
   put_aws_link(out, p.caller_keys, p.aws_link);
-  if (p.deadline_ms != 0) put(out, FEDCRED_KEY_DEADLINE_MS, std::to_string(p.deadline_ms));
+  put_deadline(out, p.deadline_ms);
   return out;
 }
 
 Result<SubjectTokenParams> decode_subject_token_params(Reader const& read) {
   SubjectTokenParams p;
-  auto audience = required(read, FEDCRED_KEY_AUDIENCE);
-  if (!audience) return std::move(audience).error();
-  p.audience = std::move(*audience);
+  if (auto audience = read_required(read, FEDCRED_KEY_AUDIENCE, p.audience); !audience) {
+    return std::move(audience).error();
+  }
   p.metadata_host = text(read, FEDCRED_KEY_METADATA_HOST);
   p.imds_endpoint = text(read, FEDCRED_KEY_IMDS_ENDPOINT);
   p.region = text(read, FEDCRED_KEY_REGION);
@@ -147,9 +161,7 @@ Result<SubjectTokenParams> decode_subject_token_params(Reader const& read) {
   p.duration_seconds = *duration;
   auto link = read_aws_link(read, p.caller_keys, p.aws_link);
   if (!link) return std::move(link).error();
-  auto deadline = integer(read, FEDCRED_KEY_DEADLINE_MS, Status::usage);
-  if (!deadline) return std::move(deadline).error();
-  p.deadline_ms = deadline->value_or(0);
+  if (auto deadline = read_deadline(read, p.deadline_ms); !deadline) return std::move(deadline).error();
   return p;
 }
 
@@ -187,24 +199,22 @@ Values encode(Aws4RequestParams const& p) {
   put(out, FEDCRED_KEY_IMDS_ENDPOINT, p.imds_endpoint);
   put(out, FEDCRED_KEY_STS_ENDPOINT, p.sts_endpoint);
   put_aws_link(out, p.caller_keys, p.aws_link);
-  if (p.deadline_ms != 0) put(out, FEDCRED_KEY_DEADLINE_MS, std::to_string(p.deadline_ms));
+  put_deadline(out, p.deadline_ms);
   return out;
 }
 
 Result<Aws4RequestParams> decode_aws4_request_params(Reader const& read) {
   Aws4RequestParams p;
-  auto audience = required(read, FEDCRED_KEY_AUDIENCE);
-  if (!audience) return std::move(audience).error();
-  p.audience = std::move(*audience);
+  if (auto audience = read_required(read, FEDCRED_KEY_AUDIENCE, p.audience); !audience) {
+    return std::move(audience).error();
+  }
   p.verification_url = text(read, FEDCRED_KEY_VERIFICATION_URL);
   p.region = text(read, FEDCRED_KEY_REGION);
   p.imds_endpoint = text(read, FEDCRED_KEY_IMDS_ENDPOINT);
   p.sts_endpoint = text(read, FEDCRED_KEY_STS_ENDPOINT);
   auto link = read_aws_link(read, p.caller_keys, p.aws_link);
   if (!link) return std::move(link).error();
-  auto deadline = integer(read, FEDCRED_KEY_DEADLINE_MS, Status::usage);
-  if (!deadline) return std::move(deadline).error();
-  p.deadline_ms = deadline->value_or(0);
+  if (auto deadline = read_deadline(read, p.deadline_ms); !deadline) return std::move(deadline).error();
   return p;
 }
 
@@ -219,7 +229,7 @@ Values encode(AccessTokenParams const& p) {
   put(out, FEDCRED_KEY_SCOPE, p.scope);
   put(out, FEDCRED_KEY_IMPERSONATION_URL, p.impersonation_url);
   if (p.lifetime_seconds) put(out, FEDCRED_KEY_LIFETIME, std::to_string(*p.lifetime_seconds));
-  if (p.deadline_ms != 0) put(out, FEDCRED_KEY_DEADLINE_MS, std::to_string(p.deadline_ms));
+  put_deadline(out, p.deadline_ms);
   return out;
 }
 
@@ -228,9 +238,7 @@ Result<AccessTokenParams> decode_access_token_params(Reader const& read) {
   for (auto [key, field] : {std::pair{FEDCRED_KEY_TOKEN_URL, &p.token_url}, std::pair{FEDCRED_KEY_AUDIENCE, &p.audience},
                             std::pair{FEDCRED_KEY_SUBJECT_TOKEN_TYPE, &p.subject_token_type},
                             std::pair{FEDCRED_KEY_SCOPE, &p.scope}}) {
-    auto value = required(read, key);
-    if (!value) return std::move(value).error();
-    *field = std::move(*value);
+    if (auto value = read_required(read, key, *field); !value) return std::move(value).error();
   }
   auto token = read(FEDCRED_KEY_SUBJECT_TOKEN);
   if (!token) return make_error(Status::usage, "missing parameter subject_token");
@@ -239,9 +247,7 @@ Result<AccessTokenParams> decode_access_token_params(Reader const& read) {
   auto lifetime = integer(read, FEDCRED_KEY_LIFETIME, Status::usage);
   if (!lifetime) return std::move(lifetime).error();
   p.lifetime_seconds = *lifetime;
-  auto deadline = integer(read, FEDCRED_KEY_DEADLINE_MS, Status::usage);
-  if (!deadline) return std::move(deadline).error();
-  p.deadline_ms = deadline->value_or(0);
+  if (auto deadline = read_deadline(read, p.deadline_ms); !deadline) return std::move(deadline).error();
   return p;
 }
 
@@ -276,7 +282,7 @@ Values encode(AssumeRoleParams const& p) {
   put(out, FEDCRED_KEY_SESSION_NAME, p.session_name);
   put(out, FEDCRED_KEY_DURATION, std::to_string(p.duration_seconds));
   put(out, FEDCRED_KEY_WEB_IDENTITY_TOKEN, p.web_identity_token);
-  if (p.deadline_ms != 0) put(out, FEDCRED_KEY_DEADLINE_MS, std::to_string(p.deadline_ms));
+  put_deadline(out, p.deadline_ms);
   return out;
 }
 
@@ -285,9 +291,7 @@ Result<AssumeRoleParams> decode_assume_role_params(Reader const& read) {
   for (auto [key, field] : {std::pair{FEDCRED_KEY_ENDPOINT, &p.endpoint}, std::pair{FEDCRED_KEY_REGION, &p.region},
                             std::pair{FEDCRED_KEY_ROLE_ARN, &p.role_arn},
                             std::pair{FEDCRED_KEY_SESSION_NAME, &p.session_name}}) {
-    auto value = required(read, key);
-    if (!value) return std::move(value).error();
-    *field = std::move(*value);
+    if (auto value = read_required(read, key, *field); !value) return std::move(value).error();
   }
   auto duration = integer(read, FEDCRED_KEY_DURATION, Status::usage);
   if (!duration) return std::move(duration).error();
@@ -296,9 +300,7 @@ Result<AssumeRoleParams> decode_assume_role_params(Reader const& read) {
   auto token = read(FEDCRED_KEY_WEB_IDENTITY_TOKEN);
   if (!token) return make_error(Status::usage, "missing parameter web_identity_token");
   p.web_identity_token = Secret(*token);
-  auto deadline = integer(read, FEDCRED_KEY_DEADLINE_MS, Status::usage);
-  if (!deadline) return std::move(deadline).error();
-  p.deadline_ms = deadline->value_or(0);
+  if (auto deadline = read_deadline(read, p.deadline_ms); !deadline) return std::move(deadline).error();
   return p;
 }
 

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,20 @@ inline void wipe(std::string& s) noexcept {
   // explicit_bzero is not elided by the optimizer, unlike memset on a dying buffer.
   if (!s.empty()) explicit_bzero(s.data(), s.size());
   s.clear();
+}
+
+// Appends to a string that holds a secret without leaving a copy of it in
+// freed memory: std::string's own growth frees the old buffer unwiped. Grows
+// by at least doubling (allocate, copy, wipe the old buffer, free it).
+inline void append_wiping(std::string& out, std::string_view data) {
+  if (out.size() + data.size() > out.capacity()) {
+    std::string bigger;
+    bigger.reserve(std::max(out.size() + data.size(), out.capacity() * 2));
+    bigger.append(out);
+    wipe(out);
+    out.swap(bigger);
+  }  // `bigger`, now the old buffer, is wiped: its free leaves nothing
+  out.append(data);
 }
 
 class Secret {

@@ -16,9 +16,7 @@ class ServeE2ETestCase(E2ETestCase):
     def setUp(self):
         super().setUp()
         self.sandbox.write_config(profile_config())
-        server_env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.moto.url,
-                                      extra={"FEDCRED_SYSLOG_SOCKET": os.path.join(self.sandbox.root,
-                                                                                  "no-syslog")})
+        server_env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.moto.url)
         self.server = ServeProcess(self.sandbox, server_env, ["--aws-profile", SERVE_PROFILE])
         self.addCleanup(self.server.stop)
         self.server.wait_ready()

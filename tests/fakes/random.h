@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The random sources of the tests: one fixed draw, or a script. Used by every
-// suite (unit, fuzz) wherever the code under test takes a RandomSource.
+// suite (core, modules, fuzz) wherever the code under test takes a
+// RandomSource (plugin/common/random_source.h).
 #pragma once
 
 #include <algorithm>
@@ -8,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "cache/freshness.h"
+#include "random_source.h"
 
 namespace fedcred::test {
 
@@ -16,6 +17,14 @@ namespace fedcred::test {
 class FixedRandom final : public RandomSource {
  public:
   explicit FixedRandom(std::uint64_t value = 0) : value_(value) {}
+  // The draw whose unit_interval() is `unit`, for the retry backoff: 0.5 is
+  // half the ceiling; 1.0 (or more) the largest draw, 1 - 2^-53, which rounds
+  // to the whole ceiling.
+  static FixedRandom unit(double unit) {
+    if (unit >= 1.0) return FixedRandom(~std::uint64_t{0});
+    if (unit <= 0.0) return FixedRandom(0);
+    return FixedRandom(static_cast<std::uint64_t>(unit * 0x1.0p64));
+  }
   std::uint64_t next_u64() override { return value_; }
 
  private:

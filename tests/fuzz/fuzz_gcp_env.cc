@@ -33,7 +33,7 @@
 #include "commands/command.h"
 #include "base/env.h"
 #include "commands/gcp.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "module_host/runner.h"
 #include "config/settings.h"
 #include "fakes/module_runner.h"

@@ -7,50 +7,18 @@ mode stderr stays empty whatever the setting."""
 import os
 import socket
 import threading
-import time
 import unittest
 
 
-from harness import EXIT_DENIED, ROLE_ARN, FedcredTestCase, GceStsFixture  # noqa: E402
+from harness import (EXIT_DENIED, ROLE_ARN, FedcredTestCase, GceStsFixture,  # noqa: E402,F401
+                     SyslogCollector)
+
+NOBODY = 65534
 
 AUTHPRIV_INFO = "<86>"     # facility 10 (authpriv) * 8 + severity 6 (info)
 AUTHPRIV_WARNING = "<84>"  # severity 4 (warning)
 PROVIDER = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/"
             "providers/gce")
-
-
-class SyslogCollector:
-    """A datagram socket standing in for /dev/log; collects what arrives."""
-
-    def __init__(self, path):
-        self.path = path
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(path)
-        self.sock.settimeout(0.2)
-        self.lines = []
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self):
-        while not self._stop:
-            try:
-                self.lines.append(self.sock.recv(65536).decode("utf-8", "replace"))
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-
-    def wait_for(self, count, timeout=5.0):
-        deadline = time.monotonic() + timeout
-        while len(self.lines) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return list(self.lines)
-
-    def close(self):
-        self._stop = True
-        self._thread.join()
-        self.sock.close()
 
 
 class AuditTestCase(GceStsFixture, FedcredTestCase):
@@ -59,6 +27,9 @@ class AuditTestCase(GceStsFixture, FedcredTestCase):
         self.syslog = SyslogCollector(os.path.join(self.sandbox.root, "syslog.sock"))
         self.addCleanup(self.syslog.close)
         self.env["FEDCRED_SYSLOG_SOCKET"] = self.syslog.path
+        # `log` is honoured from root's files only; this test build counts the test's own
+        # files as root's (FEDCRED_TEST_ROOT_UID, -Dtest_hooks), whoever runs the suite
+        self.env["FEDCRED_TEST_ROOT_UID"] = str(os.getuid())
 
     def assert_no_secret_in(self, text):
         for secret in self.secrets():
@@ -145,6 +116,82 @@ class TestLogSetting(AuditTestCase):
         self.assertEqual(res.returncode, 2, res.describe())
         self.assertIn(path + ":2", res.stderr)
 
+
+
+class TestAuditCannotBeSilenced(AuditTestCase):
+    """Issue 12, item 15: a user's own configuration cannot move the audit trail away from
+    syslog (only a root-owned file can), and a syslog socket that does not take the datagram
+    gets the line over a stream connection, else on stderr, as syslog(3) falls back."""
+
+    def test_a_users_own_config_cannot_silence_the_audit(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root to run fedcred as a user who is not root")
+        os.chmod(self.sandbox.root, 0o711)
+        os.chmod(self.syslog.path, 0o666)  # the user may write to the log socket, as to /dev/log
+        conf = os.path.join(self.sandbox.root, "users.conf")
+        env = dict(self.env, FEDCRED_CONFIG=conf)
+        del env["FEDCRED_TEST_ROOT_UID"]  # the shipped rule: root's files only
+        argv = ["aws", "--role-arn", ROLE_ARN, "--no-cache", "--timeout", "5"]
+        for target in ("none", "stderr"):
+            with self.subTest(log=target, owner="the user"):
+                self.sandbox.write_config("[default]\nlog = %s\n" % target, path=conf)
+                os.chown(conf, NOBODY, NOBODY)
+                before = len(self.syslog.lines)
+                res = self.fedcred(*argv, env=env, uid=NOBODY)
+                code, err = res.returncode, res.stderr
+                self.assertEqual(code, 0, res.describe())
+                lines = self.syslog.wait_for(before + 1)[before:]
+                self.assertEqual(len(lines), 1, err)
+                self.assertIn("uid=%d" % NOBODY, lines[0])
+                self.assertIn("log setting (%s:2) ignored" % conf, err)
+                self.assertNotIn("fedcred: audit:", err)
+        with self.subTest(log="none", owner="root"):
+            self.sandbox.write_config("[default]\nlog = none\n", path=conf)
+            os.chown(conf, 0, 0)
+            before = len(self.syslog.lines)
+            res = self.fedcred(*argv, env=env, uid=NOBODY)
+            self.assertEqual((res.returncode, res.stderr), (0, ""), res.describe())
+            self.assertEqual(self.syslog.wait_for(before + 1, timeout=0.5)[before:], [])
+
+    def test_unreachable_syslog_falls_back_to_stderr(self):
+        env = dict(self.env, FEDCRED_SYSLOG_SOCKET=os.path.join(self.sandbox.root, "no-syslog"))
+        res = self.fedcred("aws", "--role-arn", ROLE_ARN, "--no-cache", env=env)
+        self.assertEqual(res.returncode, 0, res.describe())
+        self.assertIn("fedcred: audit: event=issued command=aws", res.stderr)
+        self.assertIn("no-syslog unreachable: No such file or directory", res.stderr)
+        self.assert_no_secret_in(res.stderr)
+        with self.subTest("gcp: stderr stays empty, Google's libraries parse it"):
+            gcp = self.fedcred("gcp", "--source", "gce", "--audience", PROVIDER, "--no-cache", env=env)
+            self.assertEqual((gcp.returncode, gcp.stderr), (0, ""), gcp.describe())
+
+    def test_stream_syslog_socket_gets_the_line(self):
+        path = os.path.join(self.sandbox.root, "stream-syslog.sock")
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(path)
+        server.listen(4)
+        self.addCleanup(server.close)
+        received = []
+
+        def accept_one():
+            conn, _ = server.accept()
+            with conn:
+                data = b""
+                while True:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                received.append(data.decode("utf-8", "replace"))
+        thread = threading.Thread(target=accept_one, daemon=True)
+        thread.start()
+        res = self.fedcred("aws", "--role-arn", ROLE_ARN, "--no-cache",
+                           env=dict(self.env, FEDCRED_SYSLOG_SOCKET=path))
+        self.assertEqual(res.returncode, 0, res.describe())
+        thread.join(5)
+        self.assertEqual(len(received), 1, res.describe())
+        self.assertTrue(received[0].startswith(AUTHPRIV_INFO + "fedcred["), received[0])
+        self.assertTrue(received[0].endswith("outcome=ok\0"), received[0])
+        self.assertEqual(res.stderr, "")
 
 if __name__ == "__main__":
     unittest.main()

@@ -91,13 +91,7 @@ class ChainFixture(StandinFixture):
             self.container.path = "/v1/credentials"
             extra = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": self.container.url + "/v1/credentials",
                      "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": self.write("pod-token", POD_TOKEN)}
-        env = dict(self.env, **extra)
-        for key, value in changes.items():
-            if value is None:
-                env.pop(key, None)
-            else:
-                env[key] = value
-        return env
+        return self.with_env(**{**extra, **changes})
 
     def link_secrets(self):
         imds, cont = self.imds.stats(), self.container.stats()["credentials"]

@@ -10,6 +10,7 @@ import datetime
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -39,6 +40,56 @@ def loaded_objects(ld_debug_stderr):
             if name not in out:
                 out.append(name)
     return out
+
+
+PT_INTERP, PT_DYNAMIC, DT_NEEDED = 3, 2, 1
+
+
+def elf_dynamic_needs(path):
+    """(has a PT_INTERP, the DT_NEEDED count) of a 64-bit little-endian ELF file: (False, 0)
+    is a program that runs no ld.so and maps no shared object (static, or static-pie)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        raise AssertionError("%s is not a 64-bit little-endian ELF file" % path)
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    interp, needed = False, 0
+    for i in range(phnum):
+        p_type, _, p_offset, _, _, p_filesz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
+        if p_type == PT_INTERP:
+            interp = True
+        elif p_type == PT_DYNAMIC:
+            for off in range(p_offset, p_offset + p_filesz, 16):
+                tag, _ = struct.unpack_from("<qQ", data, off)
+                if tag == 0:
+                    break
+                needed += tag == DT_NEEDED
+    return interp, needed
+
+
+def static_front():
+    """Whether the fedcred under test is the static front (meson option static_front): the
+    build says so in FEDCRED_STATIC_FRONT (tests/integration/meson.build); run by hand, the
+    binary's ELF headers do."""
+    said = os.environ.get("FEDCRED_STATIC_FRONT")
+    if said in ("0", "1"):
+        return said == "1"
+    return elf_dynamic_needs(fedcred_bin()) == (False, 0)
+
+
+def hit_objects(test, ld_debug_stderr):
+    """The objects a cache hit run with LD_DEBUG=files loaded, once the output is checked to be
+    what the build gives: nothing at all from the static front (no ld.so runs: issue 15), and
+    libc among them from the dynamic helper (which shows the output was understood)."""
+    objects = loaded_objects(ld_debug_stderr)
+    if static_front():
+        test.assertEqual(objects, [], "the static front's hit loaded shared objects:\n" + ld_debug_stderr[:3000])
+        test.assertNotIn("file=", ld_debug_stderr, "ld.so ran on the static front's hit")
+    else:
+        test.assertTrue(any("libc.so" in o for o in objects),
+                        "LD_DEBUG=files output not understood:\n" + ld_debug_stderr[:3000])
+    return objects
 
 
 class LockHolder:

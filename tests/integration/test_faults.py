@@ -277,8 +277,8 @@ class TestBadResponses(FaultCase):
                 res = self.aws(env=self.env, timeout_flag="4")
                 self.assert_failure(res, EXIT_SOURCE, mentions=["not a JWT"])
 
-    def test_metadata_answer_without_flavor_header(self):
-        self.md.set_fault({"drop_header": True})
+    def test_metadata_error_without_flavor_header(self):
+        self.md.set_fault({"status": 403, "drop_header": True})
         res = self.aws(env=self.env, timeout_flag="4")
         self.assert_failure(res, EXIT_SOURCE, mentions=["Metadata-Flavor"],
                             secrets=self.secrets())

@@ -129,11 +129,18 @@ class TestMetadataBadInput(MetadataTestCase):
         self.check_source_failure(res)
         self.assertLess(elapsed, 6, "--timeout 2 must bound the whole run (took %.1fs)" % elapsed)
 
-    def test_response_without_metadata_flavor_header(self):
-        # something that is not the metadata server answered: its "token" must not be used
-        self.md.set_fault({"drop_header": True})
+    def test_error_without_metadata_flavor_header(self):
+        # an error page without the header: not the metadata server, and said so
+        self.md.set_fault({"status": 404, "drop_header": True})
         res = self.aws(env=self.env)
         self.check_source_failure(res, "Metadata-Flavor")
+
+    def test_token_without_metadata_flavor_header_is_used(self):
+        # GKE's server has sent tokens without the header (googleapis/gcp-metadata#215):
+        # the token is a JWT STS verifies, as Google's Python, Go and C++ clients take it
+        # (issue 12.22, tests/integration/test_metadata_flavors.py)
+        self.md.set_fault({"drop_header": True})
+        self.assert_credentials(self.aws(env=self.env))
 
     def test_redirect_is_not_followed(self):
         other = gce_metadata.MetadataServer().start()

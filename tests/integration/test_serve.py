@@ -20,7 +20,7 @@ import unittest
 from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: E402
                      FedcredTestCase, GceStsFixture, fedcred_bin)
 from test_audit import SyslogCollector  # noqa: E402
-from test_cache_support import loaded_objects, rfc3339_in  # noqa: E402
+from test_cache_support import hit_objects, rfc3339_in  # noqa: E402
 from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
                                 profile_config)
 from test_access_token import SA, AccessTokenCase  # noqa: E402  (a helper class: no tests)
@@ -105,9 +105,7 @@ class TestAwsRoute(ServeTestCase):
         self.serve()
         res = self.fedcred("aws", "--profile", PROFILE, env=dict(self.env, LD_DEBUG="files"))
         self.assertEqual(res.returncode, 0, res.describe())
-        objects = loaded_objects(res.stderr)
-        self.assertTrue(objects, "LD_DEBUG output not understood")
-        for name in objects:
+        for name in hit_objects(self, res.stderr):
             self.assertNotIn("microhttpd", name)
             self.assertNotIn("fedcred-serve", name)
             self.assertNotIn("libsystemd", name)

@@ -2,6 +2,7 @@
 with --output for AWS_WEB_IDENTITY_TOKEN_FILE consumers and Google file-sourced configs
 (issue 4). Sources: gce (the metadata stand-in) and file."""
 
+import grp
 import os
 import time
 import unittest
@@ -115,6 +116,26 @@ class TestTokenOutput(TokenCase):
         with open(self.path) as f:
             self.assertEqual(f.read().strip(), self.issued()[0])
         self.assert_no_temp_files(self.out_dir, ["token"])
+
+    def test_output_group_makes_the_file_group_readable(self):
+        group = grp.getgrgid(os.getegid()).gr_name
+        res = self.token("--source", "gce", "--no-cache", "--output", self.path,
+                         "--output-group", group, env=self.env)
+        self.assertEqual(res.returncode, 0, res.describe())
+        self.assertEqual(res.stdout, b"", res.describe())
+        st = os.stat(self.path)
+        self.assertEqual(st.st_mode & 0o7777, 0o640)
+        self.assertEqual(st.st_gid, os.getegid())
+        with open(self.path) as f:
+            self.assertEqual(f.read().strip(), self.issued()[0])
+        self.assert_no_temp_files(self.out_dir, ["token"])
+
+    def test_unknown_output_group_is_a_usage_error_before_any_fetch(self):
+        res = self.token("--source", "gce", "--no-cache", "--output", self.path,
+                         "--output-group", "no-such-group-fedcred", env=self.env)
+        self.assert_token_failure(res, EXIT_USAGE, mentions=["no such group"])
+        self.assertEqual(self.issued(), [], "nothing may be fetched")
+        self.assertFalse(os.path.exists(self.path))
 
     def test_each_refresh_rewrites(self):
         for _ in range(2):

@@ -139,6 +139,40 @@ class TestConfigErrors(ConfigTestCase):
         self.usage_error(res, mentions=("%s:2" % user_conf,))
 
 
+    def test_unreadable_user_config_is_skipped_with_a_warning(self):
+        """A service user run with root's HOME (sudo -u, su without -): the per-user file it
+        may not open is skipped with a warning naming it (issue 12, item 7); the same file
+        named by FEDCRED_CONFIG stays an error. As uid 65534: root opens any file."""
+        if os.geteuid() != 0:
+            self.skipTest("needs root to run fedcred as another user")
+        os.chmod(self.sandbox.root, 0o711)  # uid 65534 may pass through, not list
+        roots_home = os.path.join(self.sandbox.root, "roots-home")
+        user_conf = os.path.join(roots_home, ".config", "fedcred", "fedcred.conf")
+        os.makedirs(os.path.dirname(user_conf), mode=0o700)
+        os.chmod(roots_home, 0o700)
+        self.sandbox.write_config("[default]\nregion = us-east-1\n", path=user_conf)
+        env = dict(self.env, HOME=roots_home)
+        for name in ("FEDCRED_CONFIG", "XDG_CONFIG_HOME"):
+            env.pop(name)
+
+        def run(run_env):
+            res = self.fedcred("aws", "--role-arn", ROLE_ARN, "--timeout", "5", "--no-cache",
+                               env=run_env, uid=65534)
+            return res.returncode, res.stdout, res.stderr
+
+        code, out, err = run(env)
+        self.assertEqual(code, 0, err)
+        self.assertIn("AccessKeyId", out)
+        self.assertIn("warning", err)
+        self.assertIn(user_conf, err)
+        self.assertIn("Permission denied", err)
+        self.md.reset()
+        self.sts.reset()
+        code, out, err = run(dict(env, FEDCRED_CONFIG=user_conf))
+        self.assertEqual((code, out), (EXIT_USAGE, ""), err)
+        self.assertIn(user_conf, err)
+        self.assertEqual(self.sts.stats()["requests"], 0, err)
+
     def test_syntax_error_names_file_and_line(self):
         path = self.config_with("[default]\nregion = us-east-1\nthis line has no equals sign\n")
         res = self.fedcred("aws", "--role-arn", ROLE_ARN, "--timeout", "5", env=self.env)

@@ -10,11 +10,11 @@ FEDCRED=${1:-/usr/bin/fedcred}
 ROLE_ARN=arn:aws:iam::123456789012:role/s3-reader
 VM=packaging-check-vm
 export PYTHONDONTWRITEBYTECODE=1
-echo "1..6"
+echo "1..8"
 n=0; failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-bail() { not_ok "$1"; while [ $n -lt 6 ]; do not_ok "skipped: $1"; done; exit 1; }
+bail() { not_ok "$1"; while [ $n -lt 8 ]; do not_ok "skipped: $1"; done; exit 1; }
 
 work=$(mktemp -d /tmp/fedcred-installed.XXXXXX)
 pids=()
@@ -95,17 +95,53 @@ entries=$("${run_env[@]}" "$FEDCRED" cache list 2>&1 | "$PY" -c 'import json,sys
 [ "$entries" = 1 ] && ok "fedcred cache list: 1 cached entry after two runs" \
   || not_ok "fedcred cache list: want 1 entry, got '${entries:-no JSON}'"
 
-# What fedcred-token@.service runs, for a profile from the configuration.
+# What fedcred-token@.service runs (its ExecStart, for instance "demo" and a
+# scratch run directory), as the fixed user the package created (12.16).
+unit=${FEDCRED_UNIT_DIR:-/lib/systemd/system}/fedcred-token@.service
+unit_user=$(sed -n 's/^User=//p' "$unit" 2>/dev/null)
+if [ -n "$unit_user" ] && ! grep -q '^DynamicUser=yes' "$unit" && getent passwd "$unit_user" >/dev/null \
+   && getent group "$unit_user" >/dev/null; then
+  ok "fedcred-token@.service runs as $unit_user, a system user and group the package created"
+else
+  not_ok "fedcred-token@.service: User='${unit_user:-none}' (DynamicUser? $(grep -c '^DynamicUser=yes' "$unit" 2>/dev/null)); getent: $(getent passwd "${unit_user:-none}")"
+fi
 printf '[profile demo]\nsource = gce\n' >"$work/fedcred.conf"
 mkdir -p "$work/run/demo"
-"${run_env[@]}" "$FEDCRED" token --profile demo --no-cache --output "$work/run/demo/token" >"$work/token.out" 2>&1
+read -r -a exec_start <<<"$(sed -n 's/^ExecStart=//p' "$unit" | sed "s|/run/fedcred/%i|$work/run/demo|g; s|%i|demo|g")"
+exec_start[0]=$FEDCRED
+"${run_env[@]}" "${exec_start[@]}" >"$work/token.out" 2>"$work/token.err"
 rc=$?
 mode=$(stat -c %a "$work/run/demo/token" 2>/dev/null)
+group=$(stat -c %G "$work/run/demo/token" 2>/dev/null)
 parts=$(tr -cd . <"$work/run/demo/token" 2>/dev/null | wc -c)
-if [ $rc -eq 0 ] && [ "$mode" = 600 ] && [ "$parts" = 2 ] && [ ! -s "$work/token.out" ]; then
-  ok "fedcred token --profile demo --output FILE: a JWT, mode 0600, nothing on stdout"
+if [ $rc -eq 0 ] && [ "$mode" = 640 ] && [ "$group" = "$unit_user" ] && [ "$parts" = 2 ] && [ ! -s "$work/token.out" ]; then
+  ok "fedcred-token@demo's ExecStart: a JWT, mode 0640, group $group, nothing on stdout"
 else
-  not_ok "fedcred token --output: exit $rc, mode '${mode:-none}', dots $parts"; sed 's/^/# /' "$work/token.out"
+  not_ok "fedcred-token@demo's ExecStart (${exec_start[*]:1}): exit $rc, mode '${mode:-none}', group '${group:-none}', dots $parts"
+  sed 's/^/# /' "$work/token.out" "$work/token.err"
+fi
+
+# The package is built without test hooks (issue 12, item 15): FEDCRED_SYSLOG_SOCKET cannot send
+# the audit trail elsewhere (the line goes to /dev/log, or to stderr when no syslog listens).
+printf '[default]\nsource = gce\n' >"$work/fedcred.conf"
+python3 - "$work/diverted.sock" "${run_env[@]}" FEDCRED_SYSLOG_SOCKET="$work/diverted.sock" "$FEDCRED" token --no-cache \
+  >"$work/diverted.out" 2>&1 <<'PY'
+import socket, subprocess, sys
+sink = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sink.bind(sys.argv[1])
+sink.settimeout(1.0)
+rc = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL).returncode
+try:
+    print("diverted:", sink.recv(65536).decode())
+    sys.exit(1)
+except socket.timeout:
+    sys.exit(rc)
+PY
+rc=$?
+if [ $rc -eq 0 ]; then
+  ok "FEDCRED_SYSLOG_SOCKET is ignored: the audit line did not go to the named socket"
+else
+  not_ok "FEDCRED_SYSLOG_SOCKET diverted the audit trail, or fedcred token failed (exit $rc)"; sed 's/^/# /' "$work/diverted.out"
 fi
 
 # No build-tree path leaked into the installed binary or library.

@@ -1,12 +1,27 @@
 #!/usr/bin/env python3
-"""Stand-in for the GCE metadata server, for fedcred's integration, e2e and demo runs.
+"""Stand-in for the Google metadata server, for fedcred's integration, e2e and demo runs.
 
 It issues real RS256-signed Google-style ID tokens (docs/PROTOCOLS.md section 6) from
   GET /computeMetadata/v1/instance/service-accounts/default/identity?audience=AUD[&format=full]
 and answers a few plain metadata keys (instance/name, instance/id, instance/zone,
-project/project-id, project/numeric-project-id, instance/service-accounts/default/email).
-Every /computeMetadata request must carry `Metadata-Flavor: Google` (403 otherwise) and every
-answer carries it back, as the real server does.
+project/project-id, project/numeric-project-id, instance/service-accounts/default/email) and
+the directory listings Google's clients probe (/, computeMetadata/v1/instance).
+Every /computeMetadata request must carry `Metadata-Flavor: Google` (403 otherwise).
+
+It plays one of three servers (`flavor`, docs/PROTOCOLS.md section 9 has the evidence):
+  gce       Compute Engine: every answer carries `Metadata-Flavor: Google`; format=full adds
+            the google.compute_engine claims.
+  gke       GKE's metadata server (Workload Identity): `Server: GKE Metadata Server`; its 403
+            for a request without the header has no Metadata-Flavor (google-auth-library-ruby
+            #228); service-account token answers come without the header
+            (googleapis/gcp-metadata#215; `tokens_without_flavor`); tokens have no
+            google.compute_engine claims, format=full or not (hashicorp/vault-plugin-auth-gcp
+            #113); with `refuse_format_full` it answers format=full with HTTP 400
+            (googleapis/google-auth-library-nodejs#1305).
+  cloudrun  Cloud Run: tokens have no google.compute_engine claims (vault-plugin-auth-gcp
+            #190); its 403 has no Metadata-Flavor (xelalexv/dregsy#82).
+In every flavor a token without format=full has no email claim, as on Compute Engine
+(google-auth-library-python#462, google-auth-library-nodejs#874).
 
 Test-only endpoints (no Metadata-Flavor needed):
   GET  /_stats            JSON: request counters, the tokens issued, the requests received
@@ -15,12 +30,14 @@ Test-only endpoints (no Metadata-Flavor needed):
   GET  /.well-known/jwks  the public key as a JWKS (kid, n, e)
   GET  /_pubkey.pem       the public key as PEM
 
-Use it in-process (`MetadataServer().start()`, then `.set_fault(...)`, `.stats()`), or as a
-process: `gce_metadata.py [--port 0] [--port-file F] [--pubkey-file F]` prints the port on
+Use it in-process (`MetadataServer(flavor="gke").start()`, then `.set_fault(...)`,
+`.stats()`), or as a process: `gce_metadata.py [--port 0] [--port-file F] [--pubkey-file F]
+[--flavor gce|gke|cloudrun] [--refuse-format-full] [--tokens-with-flavor]` prints the port on
 stdout once it listens, then serves until SIGTERM/SIGINT.
 """
 
 import base64
+import http.server
 import json
 import os
 import sys
@@ -44,6 +61,35 @@ DEFAULT_IDENTITY = {
     "zone": "europe-west1-b",
     "instance_id": "6541234567890123456",
     "instance_name": "fedcred-test-vm",
+}
+
+
+IDENTITY_SUFFIX = "/identity"
+TOKEN_SUFFIX = "/token"
+SERVICE_ACCOUNTS = METADATA_PREFIX + "instance/service-accounts/"
+
+
+class Flavor:
+    """How one kind of Google metadata server answers (see the module docstring)."""
+
+    def __init__(self, name, server, compute_claims, forbidden_body, flavor_on_forbidden,
+                 tokens_without_flavor=False):
+        self.name = name
+        self.server = server                      # the Server header
+        self.compute_claims = compute_claims      # format=full adds google.compute_engine
+        self.forbidden_body = forbidden_body      # the 403 for a request without the header
+        self.flavor_on_forbidden = flavor_on_forbidden
+        self.tokens_without_flavor = tokens_without_flavor
+
+
+FLAVORS = {
+    "gce": Flavor("gce", "Metadata Server for VM", True,
+                  "Missing Metadata-Flavor:Google header.\n", True),
+    "gke": Flavor("gke", "GKE Metadata Server", False,
+                  'GKE Metadata Server encountered an error: Missing required header '
+                  '"Metadata-Flavor": "Google"\n', False, tokens_without_flavor=True),
+    # Cloud Run's Server header is not on record: http.server's own stays.
+    "cloudrun": Flavor("cloudrun", None, False, "Forbidden\n", False),
 }
 
 
@@ -150,11 +196,16 @@ class MetadataServer(standin_server.StandinServer):
     fault_class = Fault
 
     def __init__(self, port: int = 0, identity: dict = None, key: SigningKey = None,
-                 token_lifetime: int = 3600):
+                 token_lifetime: int = 3600, flavor: str = "gce", refuse_format_full: bool = False,
+                 tokens_without_flavor: bool = None):
         self.identity = dict(DEFAULT_IDENTITY)
         self.identity.update(identity or {})
         self.key = key or SigningKey()
         self.token_lifetime = token_lifetime
+        self.flavor = FLAVORS[flavor]
+        self.refuse_format_full = refuse_format_full
+        self.tokens_without_flavor = (self.flavor.tokens_without_flavor
+                                      if tokens_without_flavor is None else tokens_without_flavor)
         super().__init__(port)
 
     # ----- control, used by tests in-process or through /_control -----
@@ -172,15 +223,17 @@ class MetadataServer(standin_server.StandinServer):
             return {"requests": self.requests, "identity_requests": self.identity_requests,
                     "by_path": dict(self.by_path), "issued": list(self.issued),
                     "records": list(self.records), "port": self.port,
-                    "identity": dict(self.identity), "kid": self.key.kid}
+                    "identity": dict(self.identity), "kid": self.key.kid,
+                    "flavor": self.flavor.name}
 
     def make_token(self, audience: str, full: bool) -> str:
         now = int(time.time())
         ident = self.identity
-        claims = {"aud": audience, "azp": ident["sa_id"], "email": ident["email"],
-                  "email_verified": True, "exp": now + self.token_lifetime, "iat": now,
-                  "iss": "https://accounts.google.com", "sub": ident["sa_id"]}
+        claims = {"aud": audience, "azp": ident["sa_id"], "exp": now + self.token_lifetime,
+                  "iat": now, "iss": "https://accounts.google.com", "sub": ident["sa_id"]}
         if full:
+            claims.update({"email": ident["email"], "email_verified": True})
+        if full and self.flavor.compute_claims:
             claims["google"] = {"compute_engine": {
                 "instance_creation_timestamp": now - 86400,
                 "instance_id": ident["instance_id"],
@@ -199,6 +252,12 @@ class _Handler(standin_server.StandinHandler):
     control_ok = "{}\n"
     control_bad = "bad json\n"
     control_bad_type = "application/text"
+
+    def version_string(self):
+        server = self.owner.flavor.server
+        if server is None:  # http.server's own "BaseHTTP/x Python/y"
+            return http.server.BaseHTTPRequestHandler.version_string(self)
+        return server
 
     def _send(self, status, body, content_type=None, flavor=True, extra=None):
         headers = [("Metadata-Flavor", "Google")] if flavor else []
@@ -239,13 +298,17 @@ class _Handler(standin_server.StandinHandler):
                                 "proxied": self.path.startswith("http")})
             fault = dict(srv.fault.spec) if srv.fault.active(is_identity) else {}
 
+        kind = srv.flavor
+        if flavor_hdr != "Google" and (path == "/" and kind.name == "gke"
+                                       or path.startswith(METADATA_PREFIX)):
+            # What the real server says when the header is missing (GKE asks it on / too).
+            return self._send(403, kind.forbidden_body,
+                              "text/html" if kind.name == "gce" else "text/plain; charset=utf-8",
+                              flavor=kind.flavor_on_forbidden)
         if path == "/":
             return self._send(200, "computeMetadata/\n")
         if not path.startswith(METADATA_PREFIX):
             return self._send(404, "not found\n")
-        if flavor_hdr != "Google":
-            # What the real server says when the header is missing.
-            return self._send(403, "Missing Metadata-Flavor:Google header.\n", "text/html")
 
         if fault:
             if fault.get("hang"):
@@ -272,10 +335,21 @@ class _Handler(standin_server.StandinHandler):
             audience = query.get("audience", "")
             if not audience:
                 return self._send(400, "non-empty audience parameter required\n", flavor=flavor)
-            token = srv.make_token(audience, query.get("format") == "full")
+            full = query.get("format") == "full"
+            if full and srv.refuse_format_full:
+                return self._send(400, "format=full is not supported\n", "text/plain",
+                                  flavor=flavor)
+            token = srv.make_token(audience, full)
             with srv._lock:
                 srv.issued.append(token)
-            return self._send(200, token, flavor=flavor)
+            return self._send(200, token, flavor=flavor and not srv.tokens_without_flavor)
+        if path == SERVICE_ACCOUNTS + "default" + TOKEN_SUFFIX:
+            # An opaque access token: enough for clients that look (google-auth-library's
+            # Compute client); never a real credential.
+            body = json.dumps({"access_token": "ya29.standin-" + srv.key.kid[:12],
+                               "expires_in": 3599, "token_type": "Bearer"})
+            return self._send(200, body, "application/json",
+                              flavor=flavor and not srv.tokens_without_flavor)
         simple = {
             "instance/name": ident["instance_name"],
             "instance/hostname": "%s.%s.c.%s.internal" % (ident["instance_name"], ident["zone"],
@@ -285,6 +359,10 @@ class _Handler(standin_server.StandinHandler):
             "project/project-id": ident["project_id"],
             "project/numeric-project-id": ident["project_number"],
             "instance/service-accounts/default/email": ident["email"],
+            # the listings Google's clients probe: gcp-metadata's detection reads "instance"
+            "": "instance/\nproject/\n",
+            "instance": "attributes/\nhostname\nid\nname\nservice-accounts/\nzone\n",
+            "instance/": "attributes/\nhostname\nid\nname\nservice-accounts/\nzone\n",
         }
         key = path[len(METADATA_PREFIX):]
         if key in simple:
@@ -300,10 +378,19 @@ def main(argv=None):
         parser.add_argument("--pubkey-file", help="write the public key PEM here")
         parser.add_argument("--instance-name", default=DEFAULT_IDENTITY["instance_name"])
         parser.add_argument("--sa-id", default=DEFAULT_IDENTITY["sa_id"])
+        parser.add_argument("--flavor", choices=sorted(FLAVORS), default="gce",
+                            help="which metadata server to play (default gce)")
+        parser.add_argument("--refuse-format-full", action="store_true",
+                            help="answer identity?format=full with HTTP 400 (seen on GKE)")
+        parser.add_argument("--tokens-with-flavor", action="store_true",
+                            help="gke: send Metadata-Flavor on token answers too")
 
     def start(args):
         server = MetadataServer(port=args.port, identity={"instance_name": args.instance_name,
-                                                           "sa_id": args.sa_id}).start()
+                                                           "sa_id": args.sa_id},
+                                flavor=args.flavor, refuse_format_full=args.refuse_format_full,
+                                tokens_without_flavor=(False if args.tokens_with_flavor
+                                                       else None)).start()
         if args.pubkey_file:     # written before the port file: the port says "ready"
             with open(args.pubkey_file, "wb") as f:
                 f.write(server.key.public_pem())

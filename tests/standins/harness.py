@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -85,11 +86,50 @@ class Result:
                    self.stderr[:2000]))
 
 
+class SyslogCollector:
+    """A datagram socket standing in for /dev/log; collects what arrives."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(path)
+        os.chmod(path, 0o666)  # like /dev/log: a test may run fedcred as another user
+        self.sock.settimeout(0.05)
+        self.lines = []
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop:
+            try:
+                self.lines.append(self.sock.recv(65536).decode("utf-8", "replace"))
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+
+    def wait_for(self, count, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while len(self.lines) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return list(self.lines)
+
+    def close(self):
+        self._stop = True
+        self._thread.join()
+        self.sock.close()
+
+
 class Sandbox:
-    """A private HOME / XDG tree, config file and cache dir, and a scrubbed environment."""
+    """A private HOME / XDG tree, config file and cache dir, and a scrubbed environment.
+    The audit trail goes to `syslog`, a collector on a socket of its own (FEDCRED_SYSLOG_SOCKET,
+    honoured by a -Dtest_hooks build): this machine may have no /dev/log, and fedcred falls back
+    to stderr when it cannot reach syslog."""
 
     def __init__(self, prefix="fedcred-test-"):
         self.root = tempfile.mkdtemp(prefix=prefix)
+        self.syslog = SyslogCollector(os.path.join(self.root, "audit-sink.sock"))
         self.home = self._dir("home")
         self.xdg_config = self._dir("xdg-config")   # not ~/.config: defaults stay distinguishable
         self.xdg_cache = self._dir("xdg-cache")
@@ -129,6 +169,7 @@ class Sandbox:
             "AWS_SHARED_CREDENTIALS_FILE": self.aws_credentials,
             "AWS_CONFIG_FILE": self.aws_config,
             "AWS_EC2_METADATA_DISABLED": "true",
+            "FEDCRED_SYSLOG_SOCKET": self.syslog.path,
         })
         if metadata_host is not None:
             env["GCE_METADATA_HOST"] = metadata_host
@@ -141,15 +182,23 @@ class Sandbox:
                 env[key] = value
         return env
 
-    def run(self, args, env, timeout=60, cwd=None):
+    def run(self, args, env, timeout=60, cwd=None, uid=None):
+        """Runs args; as uid:uid without supplementary groups when `uid` is given (from root:
+        root's permission bypass gone), then from / (the sandbox root is private)."""
+        def drop():
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
         started = time.monotonic()
         proc = subprocess.run(args, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=timeout, cwd=cwd or self.root)
+                              timeout=timeout, cwd=cwd or ("/" if uid is not None else self.root),
+                              preexec_fn=drop if uid is not None else None)
         return Result([str(a) for a in args], proc.returncode,
                       proc.stdout.decode("utf-8", "replace"),
                       proc.stderr.decode("utf-8", "replace"), time.monotonic() - started)
 
     def cleanup(self):
+        self.syslog.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -233,9 +282,9 @@ class FedcredTestCase(unittest.TestCase):
         self.addCleanup(self.sandbox.cleanup)
 
     # ----- running -----
-    def fedcred(self, *args, env=None, timeout=60):
+    def fedcred(self, *args, env=None, timeout=60, uid=None):
         return self.sandbox.run([fedcred_bin()] + [str(a) for a in args], env=env,
-                                timeout=timeout)
+                                timeout=timeout, uid=uid)
 
     def aws(self, *args, role_arn=ROLE_ARN, timeout_flag=None, env=None, timeout=60,
             no_cache=True):
@@ -368,10 +417,12 @@ class StandinFixture:
 
 
 class GceStsFixture(StandinFixture):
-    """cls.md, the GCE metadata stand-in, and cls.sts, a FakeSTS verifying md's tokens (with
+    """cls.md, the GCE metadata stand-in (MetadataServer(**md_options): flavor "gke" or
+    "cloudrun" plays those servers), and cls.sts, a FakeSTS verifying md's tokens (with
     gce_trust_policy() when sts_trust; none at all unless sts_verifies; no STS unless with_sts).
     self.env runs fedcred against them, plus env_extra."""
 
+    md_options = {}
     with_sts = True
     sts_verifies = True
     sts_trust = False
@@ -379,7 +430,7 @@ class GceStsFixture(StandinFixture):
 
     @classmethod
     def start_standins(cls):
-        cls.add_standin("md", gce_metadata.MetadataServer())
+        cls.add_standin("md", gce_metadata.MetadataServer(**cls.md_options))
         if cls.with_sts:
             cls.add_standin("sts", fake_sts.FakeSTS(
                 public_key_pem=cls.md.key.public_pem() if cls.sts_verifies else None,

@@ -10,7 +10,13 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 build=${BUILD_DIR:-build}
-bin=$repo/$build/helper/fedcred
+# With the static front (meson option static_front, issue 15), build/helper/fedcred is a static
+# program that serves hits and execs helper/fedcred-fetch for the rest: memcheck cannot replace
+# a static program's malloc, and --trace-children=no would leave the exec'd fetcher unchecked.
+# So every point runs the fetcher, the dynamic helper built from the same code (its hit path
+# is the front's: cache/fetch.cc, the same rendering and audit line).
+bin=$repo/$build/helper/fedcred-fetch
+[ -x "$bin" ] || bin=$repo/$build/helper/fedcred
 supp=$repo/tests/valgrind/fedcred.supp
 logs=$repo/$build/valgrind-logs
 

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "json_wipe.h"
+
 namespace fedcred {
 
 struct JsonPut {
@@ -14,10 +16,8 @@ struct JsonPut {
 };
 using JsonPtr = std::unique_ptr<json_object, JsonPut>;
 
-struct JsonTokenerFree {
-  void operator()(json_tokener* t) const noexcept { json_tokener_free(t); }
-};
-using JsonTokenerPtr = std::unique_ptr<json_tokener, JsonTokenerFree>;
+// Every tokener is freed with its string buffer wiped (json_wipe.h).
+using JsonTokenerPtr = WipingTokenerPtr;
 
 // Where the tokenizer stopped. json-c 0.14 (RHEL 9) has no accessor yet.
 inline std::size_t json_parse_end(json_tokener* tok) {

@@ -20,7 +20,7 @@ constexpr std::int64_t kMaxExpiration = 253402300799;
 // A jitter is a few minutes at most; a day is already nonsense.
 constexpr std::int64_t kMaxRefreshJitter = 86400;
 // Our documents are two levels deep; a low cap bounds the tokener's work and
-// the recursion in wipe_strings on a hostile file.
+// the recursion in wipe_json_strings on a hostile file.
 constexpr int kMaxDepth = 4;
 
 // Calls f(name, value) for each member of a JSON object, in order, until f
@@ -35,44 +35,8 @@ bool for_each_member(json_object* obj, F f) {
   return true;
 }
 
-// Zeroes every string inside a json-c tree. json-c copies each string it is
-// given or parses into its own heap blocks and frees them without wiping;
-// those blocks belong to objects we exclusively own, so overwriting them
-// through the const pointer json-c hands out is safe.
-void wipe_strings(json_object* obj) noexcept {
-  switch (json_object_get_type(obj)) {
-    case json_type_string: {
-      int len = json_object_get_string_len(obj);
-      if (len > 0) {
-        explicit_bzero(const_cast<char*>(json_object_get_string(obj)),
-                       static_cast<std::size_t>(len));
-      }
-      break;
-    }
-    case json_type_object:
-      for_each_member(obj, [](char const*, json_object* value) {
-        wipe_strings(value);
-        return true;
-      });
-      break;
-    case json_type_array: {
-      std::size_t n = json_object_array_length(obj);
-      for (std::size_t i = 0; i < n; ++i) wipe_strings(json_object_array_get_idx(obj, i));
-      break;
-    }
-    default:
-      break;
-  }
-}
-
-// Stateless deleter: one word per pointer. Every document here may hold
-// secrets, so release always wipes first.
-struct WipingJsonPut {
-  void operator()(json_object* obj) const noexcept {
-    wipe_strings(obj);
-    json_object_put(obj);
-  }
-};
+// Every document here may hold secrets: released through WipingJsonPut
+// (json_wipe.h), which wipes every string first.
 using SecretJson = std::unique_ptr<json_object, WipingJsonPut>;
 
 // Null (reported as out of memory) also for a string json-c cannot hold.

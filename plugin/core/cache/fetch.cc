@@ -76,13 +76,19 @@ Result<CacheEntry> cached_fetch(CacheKey const& key, CachedFetchPolicy const& po
     if (deps.use != nullptr) *deps.use = use;
   };
   report(CacheUse::none);
-  if (deps.dir == nullptr) return fetch();
+  if (deps.dir == nullptr) return deps.hand_off != nullptr ? Result<CacheEntry>((*deps.hand_off)()) : fetch();
   CacheDir& dir = *deps.dir;
   auto cached = read_entry(dir, key, usable, deps.log);
   if (fresh(cached, deps.clock.unix_seconds(), policy.margin_seconds)) {
     deps.log.debug("cache hit, valid until " + format_rfc3339_utc(cached->expiration));
     report(CacheUse::hit);
     return std::move(*cached);
+  }
+  // Everything from here on (the lock, the peer's entry, the shared failure,
+  // stale-on-error) is the fetching process's: it starts again from the top.
+  if (deps.hand_off != nullptr) {
+    report(CacheUse::miss);
+    return (*deps.hand_off)();
   }
 
   // One fetch per key across processes: whoever holds the lock fetches; the

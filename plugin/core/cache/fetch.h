@@ -16,10 +16,17 @@
 #include "cache/freshness.h"
 #include "clock.h"
 #include "base/env.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "result.h"
 
 namespace fedcred {
+
+// A process that serves hits but cannot fetch (the static `fedcred`,
+// helper/front/) hands the whole call to one that can: called where a fetch
+// would start, before the per-key lock is taken, so that the fetching process
+// takes the lock itself (one fetch per key) and runs under the same deadline.
+// It returns only when the hand-off failed, with the error to report.
+using FetchHandoff = std::function<Error()>;
 
 struct CachedFetchDeps {
   CacheDir* dir;  // nullptr: uncached
@@ -27,6 +34,7 @@ struct CachedFetchDeps {
   RandomSource& random;
   Logger const& log;
   CacheUse* use = nullptr;  // set to how the answer was obtained
+  FetchHandoff const* hand_off = nullptr;  // nullptr: this process fetches
 };
 
 struct CachedFetchPolicy {

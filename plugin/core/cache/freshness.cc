@@ -1,27 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cache/freshness.h"
 
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <limits>
 
 namespace fedcred {
-
-std::uint64_t SystemRandom::next_u64() {
-  std::uint64_t v = 0;
-  if (getrandom(&v, sizeof v, GRND_NONBLOCK) == static_cast<ssize_t>(sizeof v)) return v;
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  // splitmix64 finaliser, so that nearby times and pids give unrelated values.
-  v = static_cast<std::uint64_t>(ts.tv_nsec) ^ (static_cast<std::uint64_t>(ts.tv_sec) << 20) ^
-      (static_cast<std::uint64_t>(getpid()) << 44);
-  v = (v ^ (v >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  v = (v ^ (v >> 27)) * 0x94d049bb133111ebULL;
-  return v ^ (v >> 31);
-}
 
 std::int64_t refresh_jitter_seconds(std::int64_t margin_seconds, RandomSource& random) {
   std::int64_t const max =

@@ -6,23 +6,9 @@
 #include <cstdint>
 
 #include "cache/entry.h"
+#include "random_source.h"
 
 namespace fedcred {
-
-// The randomness seam: tests inject a scripted source.
-class RandomSource {
- public:
-  virtual ~RandomSource() = default;
-  // Uniformly distributed 64-bit values.
-  virtual std::uint64_t next_u64() = 0;
-};
-
-// getrandom(2); jitter needs no cryptographic quality, so if the kernel
-// cannot deliver (very early boot, seccomp) it falls back to time and pid.
-class SystemRandom final : public RandomSource {
- public:
-  std::uint64_t next_u64() override;
-};
 
 // The longest jitter: a fleet spreads its refreshes over up to two minutes,
 // and a short margin (minimum lifetime left) loses at most an eighth to it.

@@ -221,10 +221,10 @@ Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::opti
                  : req.config.source == CredentialConfig::Source::file ? "file"
                                                                        : "fedcred-gcp";
   audit.target = req.config.audience;
-  audit.log_target = req.log_target;
+  choose_audit_target(req, deps, audit);
 
   // One deadline for the run: the lock wait and the exchange both count from here.
-  std::int64_t const started_ms = deps.clock.monotonic_ms();
+  std::int64_t const started_ms = run_started_ms(deps);
   std::int64_t const deadline_ms = started_ms + req.timeout_seconds * 1000;
   auto do_fetch = [&]() { return fetch(req, in, resolved->files, deadline_ms, deps); };
   auto usable = [](CacheEntry const& e) { return e.values.count(kAccessToken) != 0; };

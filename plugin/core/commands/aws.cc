@@ -81,12 +81,12 @@ Result<AwsRequest> resolve_aws_command(CommandInputs const& in, CommandDeps cons
 Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_t margin_seconds,
                                               CommandDeps const& deps, AuditRecord& audit) {
   // One deadline for the whole call: the lock wait and the fetch after it.
-  std::int64_t const started_ms = deps.clock.monotonic_ms();
+  std::int64_t const started_ms = run_started_ms(deps);
   std::int64_t const deadline_ms = started_ms + req.timeout_seconds * 1000;
   audit.profile = req.profile;
   audit.source = req.source;
   audit.target = req.role_arn;
-  audit.log_target = req.log_target;
+  choose_audit_target(req, deps, audit);
 
   auto fetch = [&]() -> Result<CacheEntry> {
     auto creds = fetch_aws_credentials(req, FlowDeps{deps.env, deps.clock, deps.modules, deps.log, deadline_ms});

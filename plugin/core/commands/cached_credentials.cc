@@ -18,7 +18,7 @@ Result<CacheEntry> cached_credentials(CacheKey const& key, RunSettings const& ru
   CachedFetchPolicy policy{run.refresh_margin_seconds, bounds.started_ms + run.timeout_seconds * 1000 / 2};
   policy.max_lifetime_seconds = bounds.max_lifetime_seconds;
   return cached_fetch(key, policy, fetch, usable,
-                      CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, use});
+                      CachedFetchDeps{cache ? &*cache : nullptr, deps.clock, deps.random, deps.log, use, deps.hand_off});
 }
 
 }  // namespace fedcred

@@ -6,14 +6,16 @@
 #include <map>
 #include <string>
 
-#include "output/audit.h"
-#include "cache/freshness.h"
-#include "clock.h"
 #include "base/env.h"
-#include "output/logger.h"
-#include "module_host/runner.h"
+#include "cache/fetch.h"
+#include "clock.h"
 #include "config/config.h"
+#include "config/profile.h"
 #include "config/settings.h"
+#include "logger.h"
+#include "module_host/runner.h"
+#include "output/audit.h"
+#include "random_source.h"
 #include "result.h"
 #include "secret.h"
 
@@ -34,13 +36,25 @@ struct CommandDeps {
   std::string sysconfdir;
   std::int64_t default_timeout_seconds;
   AuditRecord* audit = nullptr;  // filled in as the command learns what it hands out
+  // Set in the static front only (cache/fetch.h): a miss is handed to the fetcher.
+  FetchHandoff const* hand_off = nullptr;
+  // CLOCK_MONOTONIC ms at which the run started when it started in another
+  // process (the front that handed it off); 0: it starts with the command.
+  std::int64_t started_ms = 0;
 };
+
+// When the run's one deadline (--timeout) started: deps.started_ms, else now.
+std::int64_t run_started_ms(CommandDeps const& deps);
 
 // The shared first step of every command that reads a profile: the
 // configuration files `in` and the environment name (--config, FEDCRED_CONFIG,
 // /etc/fedcred, XDG), loaded. Each command then resolves its own request
 // from it (resolve_aws_request, resolve_subject_request, ...).
 Result<ConfigSet> load_command_config(CommandInputs const& in, CommandDeps const& deps);
+
+// Points the audit record where `run`'s log key says, and warns when a `log`
+// setting was refused (profile.h, apply_run_settings).
+void choose_audit_target(RunSettings const& run, CommandDeps const& deps, AuditRecord& audit);
 
 // A command's own request keys that are not profile keys (token's "output",
 // doctor's "json", setup's "exe", ...), by name; commands/table.cc lists

@@ -69,6 +69,10 @@ class Doctor {
            "fix the file and line named above (fedcred.conf(5)); 'fedcred doctor --config FILE' checks one file");
       return false;
     }
+    for (auto const& skipped : config->warnings) {
+      warn("user config", skipped,
+           "run as the user who owns HOME, or point XDG_CONFIG_HOME at a directory this user can read");
+    }
     std::string read;
     for (auto const& f : config->files_read) read += (read.empty() ? "" : ", ") + f;
     if (read.empty()) {

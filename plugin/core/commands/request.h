@@ -10,7 +10,7 @@
 
 #include "commands/command.h"
 #include "base/env.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "result.h"
 #include "secret.h"
 

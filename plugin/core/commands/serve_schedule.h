@@ -10,7 +10,7 @@
 
 #include <cstdint>
 
-#include "cache/freshness.h"
+#include "random_source.h"
 
 namespace fedcred {
 

@@ -145,7 +145,7 @@ namespace {
 // The token, from the cache when fresh; `cache_use` says how it was obtained.
 Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, CommandDeps const& deps, CacheUse& cache_use) {
   SubjectTokenRequest t = req.token;
-  std::int64_t const started_ms = deps.clock.monotonic_ms();
+  std::int64_t const started_ms = run_started_ms(deps);
   t.deadline_ms = started_ms + req.timeout_seconds * 1000;
   // Handing out an expired token would only move the failure to the consumer.
   auto unexpired = [&](Result<SubjectToken> token) -> Result<SubjectToken> {
@@ -191,7 +191,7 @@ Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, Comm
   audit.profile = req.profile;
   audit.source = req.token.source;
   audit.target = req.token.audience;
-  audit.log_target = req.log_target;
+  choose_audit_target(req, deps, audit);
   auto token = cache_first_token(req, deps, audit.cache);
   if (token) {
     audit.expiration = token->expiration;

@@ -3,22 +3,14 @@
 
 #include <array>
 
-#include "commands/access_token.h"
-#include "commands/aws.h"
 #include "commands/cache.h"
 #include "commands/doctor.h"
-#include "commands/gcp.h"
 #include "commands/serve.h"
 #include "commands/setup.h"
-#include "commands/token.h"
 
 namespace fedcred {
 namespace {
 
-constexpr std::string_view kNoOptions[] = {""};
-constexpr std::span<std::string_view const> kNone{kNoOptions, 0};
-constexpr std::string_view kTokenOptions[] = {"output"};
-constexpr std::string_view kAccessTokenOptions[] = {"output", "format"};
 constexpr std::string_view kDoctorOptions[] = {"json", "gcp"};
 constexpr std::string_view kSetupAwsConfigOptions[] = {"exe"};
 constexpr std::string_view kServeOptions[] = {"listen", "aws_profile", "gcp_profile", "token_file", "token_group",
@@ -26,19 +18,6 @@ constexpr std::string_view kServeOptions[] = {"listen", "aws_profile", "gcp_prof
 constexpr std::string_view kSetupGcpCredConfigOptions[] = {"exe",         "provider",  "service_account",
                                                            "output_file", "token_url", "impersonation_url"};
 
-std::string option_or_empty(CommandOptions const& options, char const* key) {
-  auto it = options.find(key);
-  return it == options.end() ? std::string() : it->second;
-}
-
-Result<Secret> run_aws(CommandCall const& c) { return run_aws_command(c.inputs, c.deps); }
-Result<Secret> run_gcp(CommandCall const& c) { return run_gcp_command(c.inputs, c.deps); }
-Result<Secret> run_token(CommandCall const& c) {
-  return run_token_command(c.inputs, option_or_empty(c.options, "output"), c.deps);
-}
-Result<Secret> run_access_token(CommandCall const& c) {
-  return run_access_token_command(c.inputs, c.options, option_or_empty(c.options, "output"), c.deps);
-}
 Result<Secret> run_cache_list_row(CommandCall const& c) { return run_cache_list(c.deps.env); }
 Result<Secret> run_cache_clear_row(CommandCall const& c) {
   auto const& profile = c.inputs.profile;
@@ -55,18 +34,15 @@ Result<Secret> run_gcp_cred_config(CommandCall const& c) {
 
 Result<Secret> run_serve(CommandCall const& c) { return run_serve_command(c.inputs, c.options, c.deps); }
 
-// name, hands out credentials, quiet stderr, options, run, option check, failure document
+// The commands that hand out no credentials (those are in
+// credential_table.cc); the columns of credential_table.cc.
 constexpr std::array kTable{
-    CommandSpec{"aws", true, false, kNone, run_aws, nullptr, nullptr},
-    CommandSpec{"gcp", true, true, kNone, run_gcp, nullptr, render_gcp_error},
-    CommandSpec{"token", true, false, kTokenOptions, run_token, nullptr, nullptr},
-    CommandSpec{"access-token", true, false, kAccessTokenOptions, run_access_token, nullptr, nullptr},
-    CommandSpec{"cache-list", false, false, kNone, run_cache_list_row, nullptr, nullptr},
-    CommandSpec{"cache-clear", false, false, kNone, run_cache_clear_row, nullptr, nullptr},
+    CommandSpec{"cache-list", false, false, {}, run_cache_list_row, nullptr, nullptr},
+    CommandSpec{"cache-clear", false, false, {}, run_cache_clear_row, nullptr, nullptr},
     // doctor and setup-*: reports and configuration, not credentials, so no
     // audit record; doctor's report is its document whether or not a check failed.
     CommandSpec{"doctor", false, false, kDoctorOptions, run_doctor, nullptr, nullptr},
-    CommandSpec{"setup-aws-trust-policy", false, false, kNone, run_trust_policy, nullptr, nullptr},
+    CommandSpec{"setup-aws-trust-policy", false, false, {}, run_trust_policy, nullptr, nullptr},
     CommandSpec{"setup-aws-config", false, false, kSetupAwsConfigOptions, run_aws_config, nullptr, nullptr},
     CommandSpec{"setup-gcp-cred-config", false, false, kSetupGcpCredConfigOptions, run_gcp_cred_config, nullptr,
                 nullptr},
@@ -76,9 +52,15 @@ constexpr std::array kTable{
 
 }  // namespace
 
-std::span<CommandSpec const> command_table() { return kTable; }
+std::vector<CommandSpec const*> command_table() {
+  std::vector<CommandSpec const*> all;
+  for (auto const& spec : credential_command_table()) all.push_back(&spec);
+  for (auto const& spec : kTable) all.push_back(&spec);
+  return all;
+}
 
 CommandSpec const* find_command(std::string_view name) {
+  if (auto const* spec = find_credential_command(name)) return spec;
   for (auto const& spec : kTable) {
     if (spec.name == name) return &spec;
   }
@@ -87,11 +69,7 @@ CommandSpec const* find_command(std::string_view name) {
 
 bool is_command_option(std::string_view command, std::string_view key) {
   auto const* spec = find_command(command);
-  if (spec == nullptr) return false;
-  for (auto option : spec->options) {
-    if (option == key) return true;
-  }
-  return false;
+  return spec != nullptr && is_row_option(*spec, key);
 }
 
 }  // namespace fedcred

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "commands/command.h"
 #include "result.h"
@@ -31,11 +32,20 @@ struct CommandSpec {
   Secret (*failure_document)(Error const& error);
 };
 
-// Every command, in the order `fedcred --help` lists them.
-std::span<CommandSpec const> command_table();
+// The rows that hand out credentials (credential_table.cc): aws, gcp, token,
+// access-token. A file of their own, so that a binary running only these
+// (the static front, helper/front/) links none of the other commands' code.
+std::span<CommandSpec const> credential_command_table();
+CommandSpec const* find_credential_command(std::string_view name);
+
+// Every command: the credential rows, then the others (table.cc).
+std::vector<CommandSpec const*> command_table();
 
 // The row named `name`, or nullptr.
 CommandSpec const* find_command(std::string_view name);
+
+// True when `key` is one of the row's own options (not a profile key).
+bool is_row_option(CommandSpec const& spec, std::string_view key);
 
 // True when `key` is one of `command`'s own options (not a profile key).
 bool is_command_option(std::string_view command, std::string_view key);

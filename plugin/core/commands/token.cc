@@ -1,23 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands/token.h"
 
+#include <optional>
 #include <utility>
 
-#include "output/output_file.h"
 #include "commands/subject.h"
+#include "files/group.h"
+#include "output/output_file.h"
 
 namespace fedcred {
 
-Result<Secret> run_token_command(CommandInputs const& in, std::string const& output_file, CommandDeps const& deps) {
+Result<Secret> run_token_command(CommandInputs const& in, TokenOutput const& output, CommandDeps const& deps) {
+  std::optional<gid_t> reader_group;
+  if (!output.group.empty()) {
+    if (output.file.empty()) return make_error(Status::usage, "--output-group needs --output");
+    auto gid = lookup_group(output.group);
+    if (!gid) return std::move(gid).error().prefix("--output-group");
+    reader_group = *gid;
+  }
   auto config = load_command_config(in, deps);
   if (!config) return std::move(config).error();
   auto req = resolve_subject_request(SubjectCommand::token, *config, in, deps.env, deps.default_timeout_seconds);
   if (!req) return std::move(req).error();
   auto token = cached_subject_token(*req, deps);
   if (!token) return std::move(token).error();
-  if (output_file.empty()) return std::move(token->token);
+  if (output.file.empty()) return std::move(token->token);
   Secret line(token->token.reveal() + "\n");
-  auto written = write_file_atomically(output_file, line.reveal());
+  auto written = write_file_atomically(output.file, line.reveal(), reader_group);
   if (!written) return std::move(written).error();
   return Secret();
 }

@@ -11,8 +11,17 @@
 
 namespace fedcred {
 
-// With `output_file`, the token is written there atomically (mode 0600) and
-// the returned document is empty; otherwise the document is the token.
-Result<Secret> run_token_command(CommandInputs const& in, std::string const& output_file, CommandDeps const& deps);
+// Where the token goes: stdout (file empty), or a file written atomically,
+// mode 0600, or 0640 and group `group` when one is named (--output-group: the
+// consumers are that group's members, as fedcred-token@.service does it).
+struct TokenOutput {
+  std::string file;
+  std::string group;
+};
+
+// With an output file, the returned document is empty; otherwise it is the
+// token. --output-group without --output, or an unknown group: Status::usage,
+// before anything is fetched.
+Result<Secret> run_token_command(CommandInputs const& in, TokenOutput const& output, CommandDeps const& deps);
 
 }  // namespace fedcred

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "base/unique_fd.h"
+#include "fedcred_build_config.h"
 
 namespace fedcred {
 namespace {
@@ -71,6 +72,7 @@ struct ParseState {
   std::string const* name = nullptr;
   LineReader* reader = nullptr;
   ConfigSet* into = nullptr;
+  bool root_owned = false;
   std::optional<Error> first_error;
   int first_error_line = 0;
 };
@@ -101,7 +103,7 @@ int on_value(void* user, char const* section, char const* key, char const* value
       s.first_error_line = s.reader->line;
       return 1;
     }
-    s.into->serve[key] = Setting{value, location(s)};
+    s.into->serve[key] = Setting{value, location(s), s.root_owned};
     return 1;
   }
   auto profile = section_profile(section);
@@ -119,7 +121,7 @@ int on_value(void* user, char const* section, char const* key, char const* value
     s.first_error_line = s.reader->line;
     return 1;
   }
-  s.into->sections[*profile][key] = Setting{value, location(s)};
+  s.into->sections[*profile][key] = Setting{value, location(s), s.root_owned};
   return 1;
 }
 
@@ -168,12 +170,38 @@ Result<void> check_config_directory(std::string const& path, struct stat const& 
   return {};
 }
 
+// Whether a file's settings count as root's for the keys only root may set
+// (`log`). A build with -Dtest_hooks also trusts the files of the uid in
+// FEDCRED_TEST_ROOT_UID: the integration tests write their own configuration,
+// as whatever user runs them. A package is built without it.
+bool owned_by_root(struct stat const& st) {
+  if (st.st_uid == 0) return true;
+#if FEDCRED_TEST_HOOKS
+  char const* test_root = getenv("FEDCRED_TEST_ROOT_UID");
+  return test_root != nullptr && std::to_string(st.st_uid) == test_root;
+#else
+  return false;
+#endif
+}
+
+struct ConfigText {
+  std::string text;
+  bool root_owned = false;
+};
+
 // Opens, checks and reads one file. nullopt when an optional file is absent.
-Result<std::optional<std::string>> read_config_file(ConfigFile const& file) {
+// nullopt with a warning in `warnings` when the per-user file cannot be
+// opened for want of permission.
+Result<std::optional<ConfigText>> read_config_file(ConfigFile const& file, std::vector<std::string>& warnings) {
   // O_NONBLOCK: opening a FIFO planted in place of the file must not hang us.
   UniqueFd fd(open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.valid()) {
-    if (!file.required && errno == ENOENT) return std::optional<std::string>();
+    if (!file.required && errno == ENOENT) return std::optional<ConfigText>();
+    if (file.skip_if_unreadable && (errno == EACCES || errno == EPERM)) {
+      warnings.push_back("user config file " + file.path + " skipped: " + std::strerror(errno) +
+                         " (is HOME or XDG_CONFIG_HOME another user's?)");
+      return std::optional<ConfigText>();
+    }
     return make_error(Status::usage, "cannot read config file " + file.path + ": " + std::strerror(errno));
   }
   struct stat st {};
@@ -197,7 +225,7 @@ Result<std::optional<std::string>> read_config_file(ConfigFile const& file) {
                         file.path + ": larger than " + std::to_string(kMaxConfigBytes) + " bytes");
     }
   }
-  return std::optional<std::string>(std::move(text));
+  return std::optional<ConfigText>(ConfigText{std::move(text), owned_by_root(st)});
 }
 
 std::vector<std::string> conf_d_files(std::string const& dir) {
@@ -230,16 +258,16 @@ std::vector<ConfigFile> config_search_list(Env const& env, std::string const& ex
     return std::nullopt;
   };
   if (auto xdg = absolute(env.get("XDG_CONFIG_HOME"))) {
-    files.push_back({*xdg + "/fedcred/fedcred.conf", false});
+    files.push_back({*xdg + "/fedcred/fedcred.conf", false, true});
   } else if (auto home = absolute(env.get("HOME"))) {
-    files.push_back({*home + "/.config/fedcred/fedcred.conf", false});
+    files.push_back({*home + "/.config/fedcred/fedcred.conf", false, true});
   }
   return files;
 }
 
-Result<void> parse_config_text(std::string const& name, std::string const& text, ConfigSet& into) {
+Result<void> parse_config_text(std::string const& name, std::string const& text, ConfigSet& into, bool root_owned) {
   LineReader reader{&text, 0, 0, 0, 0, {}};
-  ParseState state{&name, &reader, &into, std::nullopt};
+  ParseState state{&name, &reader, &into, root_owned, std::nullopt};
   int rc = ini_parse_stream(read_line, &reader, on_value, &state);
   // Report the error on the earliest line, whoever found it.
   int first_line = 0;
@@ -277,10 +305,10 @@ Result<void> parse_config_text(std::string const& name, std::string const& text,
 Result<ConfigSet> load_config(std::vector<ConfigFile> const& files) {
   ConfigSet set;
   for (auto const& file : files) {
-    auto text = read_config_file(file);
+    auto text = read_config_file(file, set.warnings);
     if (!text) return std::move(text).error();
     if (!*text) continue;
-    auto parsed = parse_config_text(file.path, **text, set);
+    auto parsed = parse_config_text(file.path, (*text)->text, set, (*text)->root_owned);
     if (!parsed) return std::move(parsed).error();
     set.files_read.push_back(file.path);
   }

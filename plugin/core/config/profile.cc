@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/profile.h"
 
+#include <unistd.h>
+
 #include <array>
 #include <string_view>
 #include <utility>
@@ -30,7 +32,13 @@ void apply_run_settings(Settings const& s, RunSettings& run) {
   if (auto v = setting_value(s, "timeout")) run.timeout_seconds = parse_int(*v);
   if (auto v = setting_value(s, "cache")) run.cache = parse_bool(*v);
   if (auto v = setting_value(s, "refresh_margin")) run.refresh_margin_seconds = parse_int(*v);
-  if (auto v = setting_value(s, "log")) run.log_target = *v;
+  if (auto it = s.find("log"); it != s.end()) {
+    if (it->second.from_root_file || geteuid() == 0) {
+      run.log_target = it->second.value;
+    } else if (it->second.value != "syslog") {
+      run.log_target_refused = it->second.origin;
+    }
+  }
 }
 
 Result<Settings> effective_settings(ConfigSet const& config, std::string const& profile,

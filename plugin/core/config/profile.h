@@ -24,9 +24,15 @@ struct RunSettings {
   bool cache = true;
   std::int64_t refresh_margin_seconds = 0;  // each command sets its default
   std::string log_target = "syslog";        // the audit trail: syslog, stderr or none
+  // Where a `log` setting that was not honoured came from (a file not owned
+  // by root, a request key): empty when none was refused.
+  std::string log_target_refused;
 };
 
 // Overrides `run` with the timeout, cache, refresh_margin and log keys of `s`.
+// `log` moves the audit trail away from syslog only when it comes from a
+// root-owned file or the caller is root: a user must not silence the record
+// of the credentials they obtain (issue 12, item 15).
 void apply_run_settings(Settings const& s, RunSettings& run);
 
 // The "aws" command's request, fully resolved.

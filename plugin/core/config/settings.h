@@ -19,6 +19,9 @@ namespace fedcred {
 struct Setting {
   std::string value;
   std::string origin;
+  // Read from a configuration file owned by root: only such a file may move
+  // the audit trail away from syslog (the `log` key; issue 12, item 15).
+  bool from_root_file = false;
 };
 using Settings = std::map<std::string, Setting>;
 

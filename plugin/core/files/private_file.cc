@@ -166,7 +166,7 @@ std::optional<Secret> read_private_file(int dir_fd, std::string const& name,
 }
 
 Result<void> write_private_file(int dir_fd, std::string const& dir_path, std::string const& name,
-                                std::string_view content) {
+                                std::string_view content, std::optional<gid_t> reader_group) {
   auto fail = [&](std::string const& what, int err) {
     return make_error(Status::io, "cannot " + what + " cache file " + dir_path + "/" + name + ": " +
                                       errno_text(err));
@@ -187,7 +187,10 @@ Result<void> write_private_file(int dir_fd, std::string const& dir_path, std::st
   }
   if (!fd) return fail("create a temporary", EEXIST);
   // The umask may have removed bits from 0600; readers insist on exactly 0600.
-  if (fchmod(fd.get(), 0600) != 0) return fail("set the mode of a temporary", errno);
+  // A reader group: the group first, then 0640, so no other group ever reads it.
+  if (reader_group && fchown(fd.get(), static_cast<uid_t>(-1), *reader_group) != 0)
+    return fail("set the group of a temporary", errno);
+  if (fchmod(fd.get(), reader_group ? 0640 : 0600) != 0) return fail("set the mode of a temporary", errno);
   if (int err = write_all(fd.get(), content)) return fail("write", err);
   if (fsync(fd.get()) != 0) return fail("sync", errno);
   // close() can report a delayed write error (NFS); check it before rename.

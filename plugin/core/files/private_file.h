@@ -4,6 +4,8 @@
 // directory was checked (a renamed or replaced parent) can redirect us.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -27,9 +29,11 @@ std::optional<Secret> read_private_file(int dir_fd, std::string const& name,
 // file in the same directory (O_EXCL), write, fsync, rename over `name`, then
 // fsync of the directory. Readers see the old file or the new one, never a
 // mix. On failure the temporary file is removed and `name` is untouched.
-// `dir_path` only serves error messages. Error: Status::io.
+// With `reader_group`, the file is that group's and mode 0640 instead, set on
+// the temporary before anything is written to it (no moment at which another
+// group could read it). `dir_path` only serves error messages. Error: Status::io.
 Result<void> write_private_file(int dir_fd, std::string const& dir_path, std::string const& name,
-                                std::string_view content);
+                                std::string_view content, std::optional<gid_t> reader_group = std::nullopt);
 
 // If `name` is a temporary file of write_private_file (which a killed writer
 // may leave behind), the name it was meant to replace; else nullopt.

@@ -2,7 +2,6 @@
 #include "files/token_file.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "base/unique_fd.h"
+#include "files/group.h"
 
 namespace fedcred {
 namespace {
@@ -43,16 +43,6 @@ Result<Secret> random_token() {
   return Secret(std::move(hex));
 }
 
-Result<gid_t> group_id(std::string const& group) {
-  std::vector<char> buf(16384);
-  struct group g {};
-  struct group* found = nullptr;
-  if (getgrnam_r(group.c_str(), &g, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
-    return make_error(Status::usage, "token_group: no such group '" + group + "'");
-  }
-  return found->gr_gid;
-}
-
 bool write_all(int fd, std::string const& s) {
   std::size_t done = 0;
   while (done < s.size()) {
@@ -67,8 +57,8 @@ bool write_all(int fd, std::string const& s) {
 Result<Secret> create(std::string const& path, std::string const& group) {
   std::optional<gid_t> gid;
   if (!group.empty()) {
-    auto g = group_id(group);
-    if (!g) return std::move(g).error();
+    auto g = lookup_group(group);
+    if (!g) return std::move(g).error().prefix("token_group");
     gid = *g;
   }
   auto token = random_token();

@@ -9,6 +9,7 @@
 namespace fedcred {
 std::string default_session_name(JwtClaims const& claims, std::int64_t now_unix) {
   if (auto name = sanitize_session_name(claims.instance_name)) return *name;
+  if (auto name = sanitize_session_name(claims.email)) return *name;
   if (!claims.sub.empty()) {
     if (auto name = sanitize_session_name("fedcred-" + claims.sub)) return *name;
   }

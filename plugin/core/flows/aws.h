@@ -10,7 +10,7 @@
 #include "clock.h"
 #include "base/env.h"
 #include "flows/jwt_claims.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "module_host/runner.h"
 #include "config/profile.h"
 #include "result.h"
@@ -37,8 +37,11 @@ messages::AssumeRoleParams assume_role_params(AwsRequest const& req, std::string
                                               Secret const& web_identity_token, std::int64_t deadline_ms);
 
 // The session name when none is configured: the VM's instance name from the
-// token (format=full), else "fedcred-" + the token's subject, else
-// "fedcred-<unix time>" (botocore's own fallback shape).
+// token (format=full on Compute Engine), else the token's email (the service
+// account on GKE and Cloud Run, whose tokens carry no instance claims:
+// docs/PROTOCOLS.md section 9), else "fedcred-" + the token's subject, else
+// "fedcred-<unix time>" (botocore's own fallback shape). Each is sanitized and
+// cut at 64 characters.
 std::string default_session_name(JwtClaims const& claims, std::int64_t now_unix);
 
 }  // namespace fedcred

@@ -15,7 +15,7 @@
 #include "base/env.h"
 #include "flows/aws_chain.h"
 #include "flows/jwt_claims.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "module_host/runner.h"
 #include "result.h"
 #include "secret.h"

@@ -10,7 +10,7 @@
 
 #include "base/env.h"
 #include "module_messages.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "result.h"
 #include "secret.h"
 

@@ -10,7 +10,7 @@
 
 #include "config/serve_settings.h"
 #include "module_host/module_file.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "result.h"
 #include "secret.h"
 #include "serve_abi.h"

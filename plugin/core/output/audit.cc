@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "output/audit.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
 
-#include "output/logger.h"
+#include "logger.h"
 #include "time_format.h"
 #include "base/unique_fd.h"
+#include "fedcred_build_config.h"
 
 namespace fedcred {
 namespace {
@@ -55,24 +58,65 @@ std::string link_target(std::string const& path) {
   return n <= 0 ? std::string() : std::string(buf, static_cast<std::size_t>(n));
 }
 
+// How long a send may wait for a full syslog queue, per attempt: a busy
+// journald drains it in microseconds, a hung one must not hold the workload.
+constexpr int kSendWaitMs = 100;
+
+bool wait_writable(int fd) {
+  pollfd p{fd, POLLOUT, 0};
+  return poll(&p, 1, kSendWaitMs) == 1;
+}
+
+// 0 when the whole message was sent on a new `type` socket connected to
+// `addr`, else the errno that stopped it.
+int send_once(sockaddr_un const& addr, int type, std::string const& message) {
+  UniqueFd fd(socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd.valid()) return errno;
+  if (connect(fd.get(), reinterpret_cast<sockaddr const*>(&addr), sizeof addr) != 0) return errno;
+  std::size_t sent = 0;
+  bool waited = false;
+  while (sent < message.size()) {
+    ssize_t n = send(fd.get(), message.data() + sent, message.size() - sent, MSG_NOSIGNAL);
+    if (n >= 0) {
+      sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN || waited) return errno;
+    // glibc's syslog(3) blocks here; we wait once, briefly (kSendWaitMs)
+    waited = true;
+    if (!wait_writable(fd.get())) return EAGAIN;
+  }
+  return 0;
+}
+
 class SyslogSink final : public AuditSink {
  public:
-  explicit SyslogSink(std::string path) : path_(std::move(path)) {}
+  SyslogSink(std::string path, std::unique_ptr<AuditSink> fallback)
+      : path_(std::move(path)), fallback_(std::move(fallback)) {}
+
   void write(bool failure, std::string const& line) override {
+    int error = ENAMETOOLONG;
     sockaddr_un addr{};
-    if (path_.size() >= sizeof addr.sun_path) return;
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
-    UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) return;
-    std::string datagram = "<" + std::to_string(kAuthpriv | (failure ? kWarning : kInfo)) + ">fedcred[" +
-                           std::to_string(getpid()) + "]: " + line;
-    sendto(fd.get(), datagram.data(), datagram.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
-           reinterpret_cast<sockaddr const*>(&addr), sizeof addr);
+    if (path_.size() < sizeof addr.sun_path) {
+      addr.sun_family = AF_UNIX;
+      std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
+      std::string message = "<" + std::to_string(kAuthpriv | (failure ? kWarning : kInfo)) + ">fedcred[" +
+                            std::to_string(getpid()) + "]: " + line;
+      error = send_once(addr, SOCK_DGRAM, message);
+      if (error == 0) return;
+      // syslog(3) retries on a stream socket, each message NUL-terminated
+      message.push_back('\0');
+      if (send_once(addr, SOCK_STREAM, message) == 0) return;
+    }
+    if (fallback_) {
+      fallback_->write(failure, line + " (syslog " + path_ + " unreachable: " + std::strerror(error) + ")");
+    }
   }
 
  private:
   std::string path_;
+  std::unique_ptr<AuditSink> fallback_;
 };
 
 class StderrSink final : public AuditSink {
@@ -106,17 +150,24 @@ std::string format_audit_line(AuditRecord const& r, Status status, std::string c
   return out;
 }
 
-std::unique_ptr<AuditSink> make_syslog_sink(Env const& env) {
-  return std::make_unique<SyslogSink>(env.get("FEDCRED_SYSLOG_SOCKET").value_or("/dev/log"));
+std::string syslog_socket_path([[maybe_unused]] Env const& env) {
+#if FEDCRED_TEST_HOOKS
+  if (auto path = env.get("FEDCRED_SYSLOG_SOCKET")) return *path;
+#endif
+  return "/dev/log";
+}
+
+std::unique_ptr<AuditSink> make_syslog_sink(std::string path, std::unique_ptr<AuditSink> fallback) {
+  return std::make_unique<SyslogSink>(std::move(path), std::move(fallback));
 }
 
 std::unique_ptr<AuditSink> make_stderr_sink() { return std::make_unique<StderrSink>(); }
 
 void write_audit(AuditRecord const& r, Status status, std::string const& message, Env const& env,
                  bool quiet_stderr) {
-  std::unique_ptr<AuditSink> sink;
-  if (r.log_target == "syslog") sink = make_syslog_sink(env);
-  if (r.log_target == "stderr" && !quiet_stderr) sink = make_stderr_sink();
+  std::unique_ptr<AuditSink> sink = quiet_stderr ? nullptr : make_stderr_sink();
+  if (r.log_target == "syslog") sink = make_syslog_sink(syslog_socket_path(env), std::move(sink));
+  if (r.log_target == "none") sink.reset();
   if (sink) sink->write(status != Status::ok, format_audit_line(r, status, message));
 }
 

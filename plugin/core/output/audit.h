@@ -44,10 +44,19 @@ class AuditSink {
   virtual void write(bool failure, std::string const& line) = 0;
 };
 
-// Datagrams to the syslog socket (/dev/log; FEDCRED_SYSLOG_SOCKET overrides it
-// for tests). Best effort: an audit sink that is down must not take the
-// credentials away from the workload.
-std::unique_ptr<AuditSink> make_syslog_sink(Env const& env);
+// The syslog socket: /dev/log. A build with -Dtest_hooks honours
+// FEDCRED_SYSLOG_SOCKET for the tests; a package does not, or any user could
+// point the audit trail away (issue 12, item 15).
+std::string syslog_socket_path(Env const& env);
+
+// One line to the syslog socket at `path` as syslog(3) sends it: a datagram
+// (waiting briefly if the daemon's queue is full), else over a stream
+// connection (rsyslog and syslog-ng may listen on one), and when the daemon
+// takes it neither way, to `fallback` (stderr) with the reason, as
+// syslog(3)'s LOG_CONS falls back to the console. Never blocks for long: an
+// audit sink that is down must not take the credentials away from the
+// workload. `fallback` may be null (gcp mode, whose stderr is parsed).
+std::unique_ptr<AuditSink> make_syslog_sink(std::string path, std::unique_ptr<AuditSink> fallback);
 std::unique_ptr<AuditSink> make_stderr_sink();
 
 // Writes the record where its log_target says. `quiet_stderr`: the gcp

@@ -5,35 +5,35 @@ namespace fedcred {
 
 void JsonWriter::quoted(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out_.push_back('"');
+  put('"');
   // Runs that need no escaping (nearly all of a credential) go in with one
   // append each: this writer renders the cache hit's document (issue 15).
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto u = static_cast<unsigned char>(s[i]);
     if (u >= 0x20 && s[i] != '"' && s[i] != '\\') continue;
-    out_.append(s.data() + run, i - run);
+    put(s.substr(run, i - run));
     run = i + 1;
     switch (s[i]) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
+      case '"': put("\\\""); break;
+      case '\\': put("\\\\"); break;
+      case '\n': put("\\n"); break;
+      case '\r': put("\\r"); break;
+      case '\t': put("\\t"); break;
       default:
-        out_ += "\\u00";
-        out_.push_back(kHex[u >> 4]);
-        out_.push_back(kHex[u & 0xf]);
+        put("\\u00");
+        put(kHex[u >> 4]);
+        put(kHex[u & 0xf]);
     }
   }
-  out_.append(s.data() + run, s.size() - run);
-  out_.push_back('"');
+  put(s.substr(run));
+  put('"');
 }
 
 void JsonWriter::key(std::string_view k) {
-  if (out_.size() > 1) out_.push_back(',');
+  if (out_.size() > 1) put(',');
   quoted(k);
-  out_.push_back(':');
+  put(':');
 }
 
 JsonWriter& JsonWriter::string(std::string_view k, std::string_view value) {
@@ -44,18 +44,18 @@ JsonWriter& JsonWriter::string(std::string_view k, std::string_view value) {
 
 JsonWriter& JsonWriter::number(std::string_view k, std::int64_t value) {
   key(k);
-  out_ += std::to_string(value);
+  put(std::to_string(value));
   return *this;
 }
 
 JsonWriter& JsonWriter::boolean(std::string_view k, bool value) {
   key(k);
-  out_ += value ? "true" : "false";
+  put(value ? "true" : "false");
   return *this;
 }
 
 Secret JsonWriter::finish() {
-  out_.push_back('}');
+  put('}');
   Secret done(std::move(out_));
   wipe(out_);
   return done;

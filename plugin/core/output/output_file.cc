@@ -12,7 +12,8 @@
 
 namespace fedcred {
 
-Result<void> write_file_atomically(std::string const& path, std::string_view content) {
+Result<void> write_file_atomically(std::string const& path, std::string_view content,
+                                   std::optional<gid_t> reader_group) {
   auto slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -23,7 +24,7 @@ Result<void> write_file_atomically(std::string const& path, std::string_view con
   if (!dir_fd.valid()) {
     return make_error(Status::io, "cannot write " + path + ": directory " + dir + ": " + std::strerror(errno));
   }
-  auto written = write_private_file(dir_fd.get(), dir, name, content);
+  auto written = write_private_file(dir_fd.get(), dir, name, content, reader_group);
   if (!written) return make_error(Status::io, "cannot write " + path + ": " + written.error().message);
   return {};
 }

@@ -67,8 +67,8 @@ Result<AwsSourceRequest> aws_source_request(ModuleCall const& call, Clock const&
   return request;
 }
 
-AwsSource::AwsSource(HttpClient& http, Clock& clock, RandomSource random)
-    : http_(http), clock_(clock), random_(std::move(random)) {}
+AwsSource::AwsSource(HttpClient& http, Clock& clock, RandomSource& random)
+    : http_(http), clock_(clock), random_(random) {}
 
 Result<AwsSubjectToken> AwsSource::subject_token(AwsSourceRequest const& request, AwsCredentials const& credentials) {
   auto endpoint = web_identity_sts_endpoint(request.region, request.sts_endpoint);
@@ -76,9 +76,9 @@ Result<AwsSubjectToken> AwsSource::subject_token(AwsSourceRequest const& request
   auto duration = capped_duration(request.duration_seconds, credentials.expiration, clock_.unix_seconds());
   if (!duration) return std::move(duration).error();
   if (*duration != request.duration_seconds && log_) {
-    log_(FEDCRED_LOG_INFO, "GetWebIdentityToken duration capped from " + std::to_string(request.duration_seconds) +
-                               " to " + std::to_string(*duration) + " s: the signing credentials (" +
-                               credentials.identity + ") expire at " + format_rfc3339_utc(credentials.expiration));
+    log_.info("GetWebIdentityToken duration capped from " + std::to_string(request.duration_seconds) + " to " +
+              std::to_string(*duration) + " s: the signing credentials (" + credentials.identity + ") expire at " +
+              format_rfc3339_utc(credentials.expiration));
   }
   WebIdentityTokenClient sts(http_, clock_, WebIdentityTokenClient::default_policy(), random_);
   sts.set_logger(log_);
@@ -98,7 +98,7 @@ Result<AwsSubjectToken> AwsSource::subject_token(AwsSourceRequest const& request
 
 namespace {
 
-int run_subject_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSource random) {
+int run_subject_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSource& random) {
   auto request = aws_source_request(call, clock);
   if (!request) return call.fail(request.error());
   // Fails before any I/O when the override is the global endpoint.
@@ -120,7 +120,7 @@ int run_subject_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSo
   auto credentials = chain.resolve(request->caller_keys, request->aws_link, request->region, request->sts_endpoint,
                                    request->deadline_ms, imds ? &*imds : nullptr);
   if (!credentials) return call.fail(credentials.error());
-  AwsSource source(http, clock, std::move(random));
+  AwsSource source(http, clock, random);
   source.set_logger(call.logger());
   auto token = source.subject_token(*request, *credentials);
   if (!token) return call.fail(token.error());
@@ -132,9 +132,9 @@ int run_subject_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSo
 }  // namespace
 
 int run_aws_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock,
-                      RandomSource random) {
-  if (operation == FEDCRED_OP_SUBJECT_TOKEN) return run_subject_token(call, http, clock, std::move(random));
-  if (operation == FEDCRED_OP_AWS4_REQUEST) return run_caller_identity_token(call, http, clock, std::move(random));
+                      RandomSource& random) {
+  if (operation == FEDCRED_OP_SUBJECT_TOKEN) return run_subject_token(call, http, clock, random);
+  if (operation == FEDCRED_OP_AWS4_REQUEST) return run_caller_identity_token(call, http, clock, random);
   return call.fail(unsupported_operation("aws", operation));
 }
 

@@ -23,7 +23,7 @@
 #include "clock.h"
 #include "credential_chain.h"
 #include "http_client.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "module_call.h"
 #include "module_messages.h"
 #include "result.h"
@@ -63,9 +63,9 @@ Result<std::string> resolve_region(std::string const& region, Imds* imds);
 
 class AwsSource {
  public:
-  AwsSource(HttpClient& http, Clock& clock, RandomSource random = default_random());
+  AwsSource(HttpClient& http, Clock& clock, RandomSource& random = system_random());
 
-  void set_logger(LogFn log) { log_ = std::move(log); }
+  void set_logger(Logger log) { log_ = std::move(log); }
 
   // `request.region` must be resolved already.
   Result<AwsSubjectToken> subject_token(AwsSourceRequest const& request, AwsCredentials const& credentials);
@@ -73,8 +73,8 @@ class AwsSource {
  private:
   HttpClient& http_;
   Clock& clock_;
-  RandomSource random_;
-  LogFn log_;
+  RandomSource& random_;
+  Logger log_;
 };
 
 // The operation's parameters, validated before any I/O (Status::usage).
@@ -82,6 +82,6 @@ Result<AwsSourceRequest> aws_source_request(ModuleCall const& call, Clock const&
 
 // The module's operation dispatch (see the top of this file).
 int run_aws_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock,
-                      RandomSource random = default_random());
+                      RandomSource& random = system_random());
 
 }  // namespace fedcred::modules

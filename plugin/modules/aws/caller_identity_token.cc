@@ -91,7 +91,7 @@ Result<Secret> caller_identity_token(std::string const& verification_url_templat
   return encoded;
 }
 
-int run_caller_identity_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSource random) {
+int run_caller_identity_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSource& random) {
   auto params = messages::decode_aws4_request_params(call.reader());
   if (!params) return call.fail(params.error());
   auto deadline = call.deadline_ms(clock);

@@ -38,6 +38,6 @@ Result<Secret> caller_identity_token(std::string const& verification_url_templat
                                      std::int64_t unix_time);
 
 // The operation; see above.
-int run_caller_identity_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSource random);
+int run_caller_identity_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSource& random);
 
 }  // namespace fedcred::modules

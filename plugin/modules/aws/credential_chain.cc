@@ -51,7 +51,7 @@ Result<AwsCredentials> CredentialChain::resolve(std::optional<messages::AwsKeys>
   if (link == "imds") out = instance_role(imds);
   if (out) {
     out->link = link;
-    if (log_) log_(FEDCRED_LOG_DEBUG, "AWS credentials from the " + link + " link: " + out->identity);
+    if (log_) log_.debug("AWS credentials from the " + link + " link: " + out->identity);
   }
   return out;
 }

@@ -16,7 +16,7 @@
 
 #include "clock.h"
 #include "http_client.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "module_messages.h"
 #include "result.h"
 #include "retry.h"
@@ -40,9 +40,9 @@ Result<void> check_container_url(std::string const& url);
 
 class CredentialChain {
  public:
-  CredentialChain(HttpClient& http, Clock& clock, RandomSource random = default_random())
-      : http_(http), clock_(clock), random_(std::move(random)) {}
-  void set_logger(LogFn log) { log_ = std::move(log); }
+  CredentialChain(HttpClient& http, Clock& clock, RandomSource& random = system_random())
+      : http_(http), clock_(clock), random_(random) {}
+  void set_logger(Logger log) { log_ = std::move(log); }
 
   // The credentials of the link `link` names. `region` (may be empty) and
   // `sts_endpoint` (empty: regional) serve the web identity STS call; `imds`
@@ -61,8 +61,8 @@ class CredentialChain {
 
   HttpClient& http_;
   Clock& clock_;
-  RandomSource random_;
-  LogFn log_;
+  RandomSource& random_;
+  Logger log_;
 };
 
 }  // namespace fedcred::modules

@@ -79,14 +79,14 @@ Result<sigv4::Credentials> parse_aws_credentials_json(std::string_view json, std
 }
 
 Imds::Imds(HttpClient& http, Clock& clock, std::string base_url, std::int64_t deadline_ms, RetryPolicy policy,
-           RandomSource random)
+           RandomSource& random)
     : http_(http),
       clock_(clock),
       base_url_(std::move(base_url)),
       host_(url_authority(base_url_)),
       deadline_ms_(deadline_ms),
       policy_(policy),
-      random_(std::move(random)) {
+      random_(random) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 

@@ -36,7 +36,7 @@ class Imds {
   // base_url: scheme://host[:port] (AWS_EC2_METADATA_SERVICE_ENDPOINT or
   // http://169.254.169.254); a trailing '/' is ignored.
   Imds(HttpClient& http, Clock& clock, std::string base_url, std::int64_t deadline_ms,
-       RetryPolicy policy = default_policy(), RandomSource random = default_random());
+       RetryPolicy policy = default_policy(), RandomSource& random = system_random());
 
   // The instance role's temporary credentials; `expiration` (when given)
   // receives their Expiration as IMDS wrote it (RFC 3339), for callers that
@@ -62,7 +62,7 @@ class Imds {
   std::string host_;  // for messages
   std::int64_t deadline_ms_;
   RetryPolicy policy_;
-  RandomSource random_;
+  RandomSource& random_;
   Secret token_;
   std::string role_;
 };

@@ -69,9 +69,8 @@ Result<std::string> web_identity_sts_endpoint(std::string const& region, std::st
   return "https://sts." + region + "." + std::string(aws::partition_dns_suffix(region));
 }
 
-WebIdentityTokenClient::WebIdentityTokenClient(HttpClient& http, Clock& clock, RetryPolicy policy,
-                                               RandomSource random)
-    : http_(http), clock_(clock), policy_(policy), random_(std::move(random)) {}
+WebIdentityTokenClient::WebIdentityTokenClient(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource& random)
+    : http_(http), clock_(clock), policy_(policy), random_(random) {}
 
 Result<StsWebIdentityToken> WebIdentityTokenClient::get(WebIdentityTokenRequest const& request,
                                                         sigv4::Credentials const& credentials) {

@@ -15,7 +15,7 @@
 
 #include "clock.h"
 #include "http_client.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "result.h"
 #include "retry.h"
 #include "secret.h"
@@ -40,9 +40,9 @@ class WebIdentityTokenClient {
   static RetryPolicy default_policy() { return RetryPolicy{4, 250, 2000, 500}; }
 
   WebIdentityTokenClient(HttpClient& http, Clock& clock, RetryPolicy policy = default_policy(),
-                         RandomSource random = default_random());
+                         RandomSource& random = system_random());
 
-  void set_logger(LogFn log) { log_ = std::move(log); }
+  void set_logger(Logger log) { log_ = std::move(log); }
 
   Result<StsWebIdentityToken> get(WebIdentityTokenRequest const& request, sigv4::Credentials const& credentials);
 
@@ -50,8 +50,8 @@ class WebIdentityTokenClient {
   HttpClient& http_;
   Clock& clock_;
   RetryPolicy policy_;
-  RandomSource random_;
-  LogFn log_;
+  RandomSource& random_;
+  Logger log_;
 };
 
 // The Query-protocol form body (exposed for tests). RS256, because Google's

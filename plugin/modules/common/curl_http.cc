@@ -11,6 +11,7 @@
 #include "ascii.h"
 #include "fedcred_build_config.h"
 #include "url.h"
+#include "wiping_alloc.h"
 
 namespace fedcred::modules {
 namespace {
@@ -38,7 +39,13 @@ constexpr std::int64_t kMaxConnectTimeoutMs = 2000;
 CURLcode global_init() {
   static std::once_flag once;
   static CURLcode rc = CURLE_OK;
-  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  // libcurl's receive buffer and its copies of what it sends hold tokens and
+  // keys: its memory functions wipe every block before freeing it
+  // (wiping_alloc.h). Only the first initialisation in the process sets them;
+  // a host that initialised libcurl first keeps its own (libfedcred(3)).
+  std::call_once(once, [] {
+    rc = curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wiping_free, wiping_realloc, strdup, calloc);
+  });
   return rc;
 }
 
@@ -50,20 +57,6 @@ struct Transfer {
   HeaderList headers;
 };
 
-// Grows the body without leaving copies of it in freed memory: a plain
-// std::string reallocation would free the old buffer unwiped, and bodies carry
-// credentials.
-void append_wiping(std::string& body, char const* data, std::size_t n) {
-  if (body.size() + n > body.capacity()) {
-    std::string bigger;
-    bigger.reserve(std::max(body.size() + n, body.capacity() * 2));
-    bigger.append(body);
-    wipe(body);
-    body.swap(bigger);
-  }
-  body.append(data, n);
-}
-
 std::size_t on_body(char* data, std::size_t size, std::size_t nmemb, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::size_t n = size * nmemb;
@@ -71,7 +64,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t nmemb, void* user)
     t->too_large = true;
     return 0;  // a short count aborts the transfer with CURLE_WRITE_ERROR
   }
-  append_wiping(t->body, data, n);
+  // bodies carry credentials: grown without leaving copies in freed memory
+  append_wiping(t->body, std::string_view(data, n));
   return n;
 }
 

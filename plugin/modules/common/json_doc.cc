@@ -3,17 +3,12 @@
 
 #include <string.h>
 
+#include "json_wipe.h"
+
 namespace fedcred::modules {
-namespace {
-
-struct TokenerDeleter {
-  void operator()(json_tokener* t) const noexcept { json_tokener_free(t); }
-};
-
-}  // namespace
 
 JsonDoc parse_json_object(std::string_view text) {
-  std::unique_ptr<json_tokener, TokenerDeleter> tokener(json_tokener_new());
+  WipingTokenerPtr tokener(json_tokener_new());
   if (!tokener || text.size() > 0x7fffffff) return nullptr;
   JsonDoc doc(json_tokener_parse_ex(tokener.get(), text.data(), static_cast<int>(text.size())));
   if (!doc || json_tokener_get_error(tokener.get()) != json_tokener_success ||

@@ -10,14 +10,15 @@
 #include <memory>
 #include <string_view>
 
+#include "json_wipe.h"
 #include "secret.h"
 
 namespace fedcred::modules {
 
-struct JsonDocDeleter {
-  void operator()(json_object* o) const noexcept { json_object_put(o); }
-};
-using JsonDoc = std::unique_ptr<json_object, JsonDocDeleter>;
+// Token answers (Google STS, IAM Credentials, the container and IMDS
+// credentials): released with every string wiped (json_wipe.h), whatever
+// was or was not taken out of them.
+using JsonDoc = std::unique_ptr<json_object, WipingJsonPut>;
 
 // The whole of `text` as a JSON object, or nullptr (not JSON, trailing bytes,
 // not an object).

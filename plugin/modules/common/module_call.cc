@@ -69,8 +69,8 @@ void ModuleCall::log(int level, std::string const& text) {
   if (host_.log != nullptr) host_.log(call_, level, text.c_str());
 }
 
-LogFn ModuleCall::logger() {
-  return [this](int level, std::string const& text) { log(level, text); };
+Logger ModuleCall::logger() {
+  return Logger([this](int level, std::string const& text) { log(level, text); });
 }
 
 int run_guarded(fedcred_module_host const* host, fedcred_module_call* call, char const* operation,

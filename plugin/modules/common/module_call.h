@@ -12,7 +12,7 @@
 
 #include "clock.h"
 #include "fedcred/module.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "module_messages.h"
 #include "result.h"
 #include "secret.h"
@@ -49,8 +49,8 @@ class ModuleCall {
   int fail(Error const& error);
 
   void log(int level, std::string const& text);
-  // A LogFn bound to this call, for logic that must not know the host ABI.
-  LogFn logger();
+  // A Logger bound to this call, for logic that must not know the host ABI.
+  Logger logger();
 
  private:
   fedcred_module_host const& host_;

@@ -3,16 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
-#include <random>
 
 namespace fedcred::modules {
-
-RandomSource default_random() {
-  // One engine per source; seeded once. Jitter needs spread, not secrecy.
-  auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
-  return [engine]() { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
-}
 
 std::int64_t RetryPolicy::backoff_ms(int retry, double unit) const {
   // Cap the shift so base * 2^n cannot overflow before min() applies.
@@ -26,8 +18,8 @@ std::int64_t attempt_timeout_ms(Clock const& clock, std::int64_t deadline_ms, st
   return std::max<std::int64_t>(1, std::min(cap_ms, remaining_ms(clock, deadline_ms)));
 }
 
-Retrier::Retrier(RetryPolicy policy, Clock& clock, std::int64_t deadline_ms, RandomSource random)
-    : policy_(policy), clock_(clock), deadline_ms_(deadline_ms), random_(std::move(random)) {}
+Retrier::Retrier(RetryPolicy policy, Clock& clock, std::int64_t deadline_ms, RandomSource& random)
+    : policy_(policy), clock_(clock), deadline_ms_(deadline_ms), random_(random) {}
 
 bool Retrier::next_delay(Error const& last) {
   if (attempts_ >= policy_.max_attempts) return false;
@@ -35,7 +27,7 @@ bool Retrier::next_delay(Error const& last) {
   // one more try beats giving up early.
   std::int64_t budget = remaining_ms(clock_, deadline_ms_) - policy_.min_attempt_ms;
   if (budget < 0) return false;
-  std::int64_t delay = std::min(budget, policy_.backoff_ms(attempts_ - 1, random_ ? random_() : 1.0));
+  std::int64_t delay = std::min(budget, policy_.backoff_ms(attempts_ - 1, unit_interval(random_)));
   if (observer_) observer_(attempts_, last, delay);
   clock_.sleep_ms(delay);
   return true;

@@ -2,7 +2,7 @@
 // Retries with full-jitter exponential backoff inside an absolute deadline.
 //
 // delay before retry n (n = 0 for the second attempt) is
-//   random() * min(base_delay_ms * 2^n, max_delay_ms)
+//   unit_interval(random) * min(base_delay_ms * 2^n, max_delay_ms)
 // (botocore's standard mode, as AWS's "Exponential Backoff And Jitter").
 // The deadline is a CLOCK_MONOTONIC time in ms (the module ABI's deadline_ms):
 // the retrier never sleeps past it and does not start an attempt that would
@@ -16,13 +16,10 @@
 #include <utility>
 
 #include "clock.h"
+#include "random_source.h"
 #include "result.h"
 
 namespace fedcred::modules {
-
-// Uniform in [0, 1). Injected so tests can pin the jitter.
-using RandomSource = std::function<double()>;
-RandomSource default_random();
 
 struct RetryPolicy {
   int max_attempts = 4;
@@ -48,7 +45,8 @@ using RetryObserver = std::function<void(int failed_attempt, Error const& error,
 
 class Retrier {
  public:
-  Retrier(RetryPolicy policy, Clock& clock, std::int64_t deadline_ms, RandomSource random = default_random());
+  // `random` draws the jitter (tests pin it); it must outlive the Retrier.
+  Retrier(RetryPolicy policy, Clock& clock, std::int64_t deadline_ms, RandomSource& random = system_random());
 
   void set_observer(RetryObserver observer) { observer_ = std::move(observer); }
 
@@ -77,7 +75,7 @@ class Retrier {
   RetryPolicy policy_;
   Clock& clock_;
   std::int64_t deadline_ms_;
-  RandomSource random_;
+  RandomSource& random_;
   RetryObserver observer_;
   int attempts_ = 0;
 };

@@ -8,6 +8,10 @@ namespace fedcred::modules {
 namespace {
 
 constexpr char kIdentityPath[] = "/computeMetadata/v1/instance/service-accounts/default/identity";
+// The one refusal of format=full on record: GKE's metadata server answered
+// HTTP 400 to identity?format=full (google-auth-library-nodejs#1305,
+// docs/PROTOCOLS.md section 9). Only this status earns a second request.
+constexpr int kFormatRefusedStatus = 400;
 
 bool is_base64url(char c) { return ascii::is_alnum(c) || c == '-' || c == '_'; }
 
@@ -43,9 +47,9 @@ Error status_error(std::string const& host, int status) {
 
 }  // namespace
 
-std::string gce_identity_url(std::string_view metadata_host, std::string_view audience) {
+std::string gce_identity_url(std::string_view metadata_host, std::string_view audience, bool full) {
   return "http://" + std::string(metadata_host) + kIdentityPath + "?audience=" + percent_encode(audience) +
-         "&format=full";
+         (full ? "&format=full" : "");
 }
 
 bool looks_like_jwt(std::string_view text) {
@@ -66,8 +70,8 @@ bool looks_like_jwt(std::string_view text) {
   return dots == 2 && segment > 0;
 }
 
-GceSource::GceSource(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource random)
-    : http_(http), clock_(clock), policy_(policy), random_(std::move(random)) {}
+GceSource::GceSource(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource& random)
+    : http_(http), clock_(clock), policy_(policy), random_(random) {}
 
 Result<Secret> GceSource::attempt(GceTokenRequest const& request, std::string const& url) {
   HttpRequest http_request;
@@ -77,6 +81,7 @@ Result<Secret> GceSource::attempt(GceTokenRequest const& request, std::string co
   http_request.max_body_bytes = kMaxTokenBytes;
   http_request.direct = true;
 
+  last_status_ = 0;
   auto response = http_.send(http_request);
   if (!response) {
     Error error = std::move(response).error();
@@ -86,35 +91,45 @@ Result<Secret> GceSource::attempt(GceTokenRequest const& request, std::string co
     return error;
   }
   std::string const& host = request.metadata_host;
+  last_status_ = response->status;
   if (response->status >= 500) return status_error(host, response->status);
-  // Google's libraries check this header too: without it, whatever answered
-  // (a captive portal, a wrong GCE_METADATA_HOST) is not the metadata server.
-  if (response->header("metadata-flavor") != std::optional<std::string>("Google")) {
-    return make_error(Status::source, where(host) + " answered HTTP " + std::to_string(response->status) +
-                                          " without \"Metadata-Flavor: Google\": not a GCE metadata server "
-                                          "(check GCE_METADATA_HOST)");
+  bool const flavored = response->header("metadata-flavor") == std::optional<std::string>("Google");
+  if (response->status != 200) {
+    // An error page without the header: whatever answered (a captive portal,
+    // a wrong GCE_METADATA_HOST) is likely not the metadata server at all.
+    if (!flavored && response->status != kFormatRefusedStatus) {
+      return make_error(Status::source, where(host) + " answered HTTP " + std::to_string(response->status) +
+                                            " without \"Metadata-Flavor: Google\": not a GCE metadata server "
+                                            "(check GCE_METADATA_HOST)");
+    }
+    return status_error(host, response->status);
   }
-  if (response->status != 200) return status_error(host, response->status);
+  // The token itself does not need the header. Google's libraries require it
+  // on detection only (google-auth-library-python _metadata.ping, Go
+  // metadata.OnGCE; google-cloud-cpp never checks it), and GKE's metadata
+  // server has answered service-account tokens without it
+  // (googleapis/gcp-metadata#215). What proves the answer is the token: a
+  // JWT here, its audience in the host, its signature at STS
+  // (docs/PROTOCOLS.md section 9).
   std::string_view token = trim(response->body.reveal());
   if (!looks_like_jwt(token)) {
-    return make_error(Status::source, "metadata server at " + host + " returned a body that is not a JWT");
+    return make_error(Status::source, "metadata server at " + host + " returned a body that is not a JWT" +
+                                          (flavored ? "" : " (and no \"Metadata-Flavor: Google\" header: "
+                                                           "check GCE_METADATA_HOST)"));
+  }
+  if (!flavored && log_) {
+    log_.debug(where(host) + " sent the token without \"Metadata-Flavor: Google\" (as GKE's has); "
+                                          "the token is checked instead");
   }
   return Secret(token);
 }
 
-Result<Secret> GceSource::identity_token(GceTokenRequest const& request) {
-  if (!is_valid_authority(request.metadata_host)) {
-    return make_error(Status::usage, "invalid GCE metadata host \"" + request.metadata_host +
-                                         "\" (expected host or host:port, as in GCE_METADATA_HOST)");
-  }
-  if (request.audience.empty()) return make_error(Status::usage, "missing audience for the GCE identity token");
-  std::string const url = gce_identity_url(request.metadata_host, request.audience);
-
+Result<Secret> GceSource::fetch(GceTokenRequest const& request, std::string const& url) {
   Retrier retrier(policy_, clock_, request.deadline_ms, random_);
   if (log_) {
     retrier.set_observer([this](int attempt, Error const& error, std::int64_t delay) {
-      log_(FEDCRED_LOG_INFO, "attempt " + std::to_string(attempt) + " failed (" + error.message +
-                                 "); retrying in " + std::to_string(delay) + " ms");
+      log_.info("attempt " + std::to_string(attempt) + " failed (" + error.message + "); retrying in " +
+                std::to_string(delay) + " ms");
     });
   }
   auto result = retrier.run([&](int) { return attempt(request, url); }, is_transient);
@@ -135,6 +150,28 @@ Result<Secret> GceSource::identity_token(GceTokenRequest const& request) {
                                         ")" + tries +
                                         ": is this a GCE VM? Set GCE_METADATA_HOST to reach the metadata server "
                                         "at another address");
+}
+
+Result<Secret> GceSource::identity_token(GceTokenRequest const& request) {
+  if (!is_valid_authority(request.metadata_host)) {
+    return make_error(Status::usage, "invalid GCE metadata host \"" + request.metadata_host +
+                                         "\" (expected host or host:port, as in GCE_METADATA_HOST)");
+  }
+  if (request.audience.empty()) return make_error(Status::usage, "missing audience for the GCE identity token");
+
+  // format=full first: on Compute Engine it adds the instance claims (the
+  // default session name) and the email claim; GKE and Cloud Run accept it
+  // and leave the instance claims out (docs/PROTOCOLS.md section 9).
+  auto result = fetch(request, gce_identity_url(request.metadata_host, request.audience, true));
+  if (result || last_status_ != kFormatRefusedStatus) return result;
+  // Refused: the same question in the standard format, once, within the
+  // same deadline. Same host, same audience, same service account: the token
+  // names the same identity, only with fewer claims.
+  if (log_) {
+    log_.info(where(request.metadata_host) + " refused format=full (HTTP " +
+                               std::to_string(kFormatRefusedStatus) + "); asking for the standard format");
+  }
+  return fetch(request, gce_identity_url(request.metadata_host, request.audience, false));
 }
 
 int run_gce_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock) {

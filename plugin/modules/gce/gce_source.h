@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// GceSource: a Google ID token for the VM's default service account, from the
-// GCE metadata server's identity endpoint (docs/PROTOCOLS.md section 6).
+// GceSource: a Google ID token for the default service account, from the
+// metadata server's identity endpoint (docs/PROTOCOLS.md sections 6 and 9):
+// Compute Engine's, GKE's (Workload Identity) or Cloud Run's.
 //
 // Every failure is Status::source: whatever goes wrong, the subject token is
 // unavailable, and the message says what to check (host, VM, account).
@@ -12,7 +13,7 @@
 
 #include "clock.h"
 #include "http_client.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "module_call.h"
 #include "result.h"
 #include "retry.h"
@@ -34,25 +35,31 @@ class GceSource {
   static RetryPolicy default_policy() { return RetryPolicy{4, 200, 1000, 200}; }
 
   GceSource(HttpClient& http, Clock& clock, RetryPolicy policy = default_policy(),
-            RandomSource random = default_random());
+            RandomSource& random = system_random());
 
-  void set_logger(LogFn log) { log_ = std::move(log); }
+  void set_logger(Logger log) { log_ = std::move(log); }
 
-  // The raw JWT (format=full), trimmed and shape-checked.
+  // The raw JWT, trimmed and shape-checked: format=full, or the standard
+  // format when the server refuses format=full with HTTP 400 (GKE,
+  // docs/PROTOCOLS.md section 9).
   Result<Secret> identity_token(GceTokenRequest const& request);
 
  private:
+  // One URL with retries of transient failures.
+  Result<Secret> fetch(GceTokenRequest const& request, std::string const& url);
   Result<Secret> attempt(GceTokenRequest const& request, std::string const& url);
 
   HttpClient& http_;
   Clock& clock_;
   RetryPolicy policy_;
-  RandomSource random_;
-  LogFn log_;
+  RandomSource& random_;
+  Logger log_;
+  int last_status_ = 0;  // HTTP status of the last answer; 0 when none came
 };
 
-// The identity endpoint URL for host and audience (exposed for tests).
-std::string gce_identity_url(std::string_view metadata_host, std::string_view audience);
+// The identity endpoint URL for host and audience, with format=full when
+// full (exposed for tests).
+std::string gce_identity_url(std::string_view metadata_host, std::string_view audience, bool full = true);
 
 // True when text is three non-empty base64url segments joined by dots.
 bool looks_like_jwt(std::string_view text);

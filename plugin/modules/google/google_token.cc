@@ -113,8 +113,8 @@ Result<void> check_google_url(std::string const& url, std::string const& what) {
                                        ": plain http is allowed only to a loopback address; use https");
 }
 
-GoogleTokenClient::GoogleTokenClient(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource random)
-    : http_(http), clock_(clock), policy_(policy), random_(std::move(random)) {}
+GoogleTokenClient::GoogleTokenClient(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource& random)
+    : http_(http), clock_(clock), policy_(policy), random_(random) {}
 
 Result<Secret> GoogleTokenClient::post(std::string const& url, std::string const& what, HeaderList const& headers,
                                        Secret const& body, std::int64_t deadline_ms) {
@@ -134,8 +134,9 @@ Result<Secret> GoogleTokenClient::post(std::string const& url, std::string const
         for (auto& header : request.headers) wipe(header.second);
         if (!response) return std::move(response).error();
         int const status = response->status;
-        if (log_) log_(FEDCRED_LOG_DEBUG, what + " at " + host + " answered HTTP " + std::to_string(status) +
-                                              " (attempt " + std::to_string(attempt + 1) + ")");
+        if (log_)
+          log_.debug(what + " at " + host + " answered HTTP " + std::to_string(status) + " (attempt " +
+                     std::to_string(attempt + 1) + ")");
         if (status == 200) return std::move(response->body);
         std::string const said = google_error_text(response->body.reveal());
         std::string const text = what + " at " + host + " answered HTTP " + std::to_string(status) +
@@ -197,7 +198,7 @@ Result<GoogleAccessToken> GoogleTokenClient::access_token(GoogleTokenRequest con
 }
 
 int run_google_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock,
-                         RandomSource random) {
+                         RandomSource& random) {
   if (operation != FEDCRED_OP_ACCESS_TOKEN) return call.fail(unsupported_operation("google", operation));
   auto params = messages::decode_access_token_params(call.reader());
   if (!params) return call.fail(params.error());
@@ -217,7 +218,7 @@ int run_google_operation(ModuleCall& call, std::string_view operation, HttpClien
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
   request.deadline_ms = *deadline;
-  GoogleTokenClient client(http, clock, GoogleTokenClient::default_policy(), std::move(random));
+  GoogleTokenClient client(http, clock, GoogleTokenClient::default_policy(), random);
   client.set_logger(call.logger());
   auto result = client.access_token(request);
   if (!result) return call.fail(result.error());

@@ -20,7 +20,7 @@
 
 #include "clock.h"
 #include "http_client.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "module_call.h"
 #include "result.h"
 #include "retry.h"
@@ -51,8 +51,8 @@ class GoogleTokenClient {
   static RetryPolicy default_policy() { return RetryPolicy{4, 250, 2000, 500}; }
 
   GoogleTokenClient(HttpClient& http, Clock& clock, RetryPolicy policy = default_policy(),
-                    RandomSource random = default_random());
-  void set_logger(LogFn log) { log_ = std::move(log); }
+                    RandomSource& random = system_random());
+  void set_logger(Logger log) { log_ = std::move(log); }
 
   Result<GoogleAccessToken> access_token(GoogleTokenRequest const& request);
 
@@ -66,8 +66,8 @@ class GoogleTokenClient {
   HttpClient& http_;
   Clock& clock_;
   RetryPolicy policy_;
-  RandomSource random_;
-  LogFn log_;
+  RandomSource& random_;
+  Logger log_;
 };
 
 // The documents of a 200 answer, as functions of bytes (unit tests and
@@ -90,6 +90,6 @@ std::string google_error_text(std::string_view body);
 Result<void> check_google_url(std::string const& url, std::string const& what);
 
 int run_google_operation(ModuleCall& call, std::string_view operation, HttpClient& http, Clock& clock,
-                         RandomSource random = default_random());
+                         RandomSource& random = system_random());
 
 }  // namespace fedcred::modules

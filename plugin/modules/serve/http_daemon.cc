@@ -75,7 +75,9 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, char const* url, ch
   return queued;
 }
 
-void on_mhd_error(void* cls, char const* format, va_list ap) {
+// MHD's format and arguments, as vprintf takes them (the attribute lets the
+// compiler check the vsnprintf below as such).
+__attribute__((format(printf, 2, 0))) void on_mhd_error(void* cls, char const* format, va_list ap) {
   auto* daemons = static_cast<HttpDaemons*>(cls);
   char line[512];
   vsnprintf(line, sizeof(line), format, ap);
@@ -83,7 +85,7 @@ void on_mhd_error(void* cls, char const* format, va_list ap) {
   while (!text.empty() && text.back() == '\n') text.pop_back();
   // MHD reports client misbehaviour (timeouts, oversized requests) here too:
   // worth a debug line, not a warning.
-  daemons->log()(FEDCRED_LOG_DEBUG, "http: " + text);
+  daemons->log().debug("http: " + text);
 }
 
 }  // namespace

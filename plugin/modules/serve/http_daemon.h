@@ -4,22 +4,20 @@
 // request costs one connection slot, never a thread other clients wait for.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "logger.h"
 #include "router.h"
 
 struct MHD_Daemon;
 
 namespace fedcred::serve {
 
-using LogFn = std::function<void(int level, std::string const& message)>;
-
 class HttpDaemons {
  public:
-  HttpDaemons(Router& router, LogFn log) : router_(router), log_(std::move(log)) {}
+  HttpDaemons(Router& router, Logger log) : router_(router), log_(std::move(log)) {}
   HttpDaemons(HttpDaemons const&) = delete;
   HttpDaemons& operator=(HttpDaemons const&) = delete;
   ~HttpDaemons();  // stops every daemon (and closes its socket)
@@ -29,14 +27,14 @@ class HttpDaemons {
   std::string start(int fd);
 
   Router& router() { return router_; }
-  LogFn const& log() const { return log_; }
+  Logger const& log() const { return log_; }
 
  private:
   struct Stop {
     void operator()(MHD_Daemon* d) const noexcept;
   };
   Router& router_;
-  LogFn log_;
+  Logger log_;
   std::vector<std::unique_ptr<MHD_Daemon, Stop>> daemons_;
 };
 

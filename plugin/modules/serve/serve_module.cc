@@ -17,7 +17,7 @@
 #include "serve_abi.h"
 
 struct fedcred_server {
-  explicit fedcred_server(fedcred::serve::RouterConfig config, fedcred::serve::LogFn log)
+  explicit fedcred_server(fedcred::serve::RouterConfig config, fedcred::Logger log)
       : router(std::move(config)), daemons(router, std::move(log)) {}
   fedcred::serve::Router router;
   fedcred::serve::HttpDaemons daemons;  // declared last: stopped before the router goes
@@ -58,9 +58,9 @@ int serve_start(fedcred_serve_options const* o, fedcred_server** out, char* erro
     }
     auto log_fn = o->log;
     void* log_user = o->log_user;
-    fedcred::serve::LogFn log = [log_fn, log_user](int level, std::string const& m) {
+    fedcred::Logger log([log_fn, log_user](int level, std::string const& m) {
       if (log_fn != nullptr) log_fn(log_user, level, m.c_str());
-    };
+    });
     auto listening = fedcred::serve::open_listen_sockets(o->listen, o->listen_count);
     if (!listening.error.empty()) return fail(error, error_size, FEDCRED_E_USAGE, listening.error);
     auto server = std::make_unique<fedcred_server>(std::move(config), log);
@@ -68,7 +68,7 @@ int serve_start(fedcred_serve_options const* o, fedcred_server** out, char* erro
       auto started = server->daemons.start(fd);
       if (!started.empty()) return fail(error, error_size, FEDCRED_E_INTERNAL, started);
     }
-    for (auto const& where : listening.bound) log(FEDCRED_LOG_INFO, "listening on " + where);
+    for (auto const& where : listening.bound) log.info("listening on " + where);
     *out = server.release();
     return FEDCRED_OK;
   } catch (std::bad_alloc const&) {

@@ -47,8 +47,8 @@ Secret assume_role_form(AssumeRoleRequest const& request) {
                       {"DurationSeconds", request.duration}});
 }
 
-StsExchange::StsExchange(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource random)
-    : http_(http), clock_(clock), policy_(policy), random_(std::move(random)) {}
+StsExchange::StsExchange(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource& random)
+    : http_(http), clock_(clock), policy_(policy), random_(random) {}
 
 Result<StsCredentials> StsExchange::assume_role_with_web_identity(AssumeRoleRequest const& request) {
   auto url = parse_url(request.endpoint);

@@ -17,7 +17,7 @@
 
 #include "clock.h"
 #include "http_client.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "module_call.h"
 #include "result.h"
 #include "retry.h"
@@ -45,9 +45,9 @@ class StsExchange {
   static RetryPolicy default_policy() { return RetryPolicy{4, 250, 2000, 500}; }
 
   StsExchange(HttpClient& http, Clock& clock, RetryPolicy policy = default_policy(),
-              RandomSource random = default_random());
+              RandomSource& random = system_random());
 
-  void set_logger(LogFn log) { log_ = std::move(log); }
+  void set_logger(Logger log) { log_ = std::move(log); }
 
   Result<StsCredentials> assume_role_with_web_identity(AssumeRoleRequest const& request);
 
@@ -55,8 +55,8 @@ class StsExchange {
   HttpClient& http_;
   Clock& clock_;
   RetryPolicy policy_;
-  RandomSource random_;
-  LogFn log_;
+  RandomSource& random_;
+  Logger log_;
 };
 
 // The Query-protocol form body (exposed for tests).

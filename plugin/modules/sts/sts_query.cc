@@ -83,8 +83,8 @@ Error sts_unusable(std::string const& host, int status, Error const& why) {
                                           " with a document fedcred cannot use: " + why.message);
 }
 
-StsQueryClient::StsQueryClient(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource random, LogFn log)
-    : http_(http), clock_(clock), policy_(policy), random_(std::move(random)), log_(std::move(log)) {}
+StsQueryClient::StsQueryClient(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource& random, Logger log)
+    : http_(http), clock_(clock), policy_(policy), random_(random), log_(std::move(log)) {}
 
 Result<HttpResponse> StsQueryClient::attempt(StsQuery const& query, std::string const& host) {
   HttpRequest request;
@@ -131,8 +131,8 @@ Result<HttpResponse> StsQueryClient::post(StsQuery const& query) {
   Retrier retrier(policy_, clock_, query.deadline_ms, random_);
   if (log_) {
     retrier.set_observer([this](int n, Error const& error, std::int64_t delay) {
-      log_(FEDCRED_LOG_INFO, "attempt " + std::to_string(n) + " failed (" + error.message + "); retrying in " +
-                                 std::to_string(delay) + " ms");
+      log_.info("attempt " + std::to_string(n) + " failed (" + error.message + "); retrying in " +
+                std::to_string(delay) + " ms");
     });
   }
   auto result = retrier.run([&](int) { return attempt(query, host); }, is_transient);

@@ -20,7 +20,7 @@
 
 #include "clock.h"
 #include "http_client.h"
-#include "log_fn.h"
+#include "logger.h"
 #include "result.h"
 #include "retry.h"
 #include "secret.h"
@@ -48,7 +48,7 @@ struct StsQuery {
 
 class StsQueryClient {
  public:
-  StsQueryClient(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource random, LogFn log);
+  StsQueryClient(HttpClient& http, Clock& clock, RetryPolicy policy, RandomSource& random, Logger log);
 
   // The 2xx response, or the classified failure (see above).
   Result<HttpResponse> post(StsQuery const& query);
@@ -59,8 +59,8 @@ class StsQueryClient {
   HttpClient& http_;
   Clock& clock_;
   RetryPolicy policy_;
-  RandomSource random_;
-  LogFn log_;
+  RandomSource& random_;
+  Logger log_;
 };
 
 // Status::response "STS (HOST) answered HTTP N with a document fedcred cannot

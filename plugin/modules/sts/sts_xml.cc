@@ -2,11 +2,14 @@
 #include "sts_xml.h"
 
 #include <expat.h>
+#include <stdlib.h>
 
 #include <map>
 #include <set>
 #include <memory>
 #include <vector>
+
+#include "wiping_alloc.h"
 
 namespace fedcred::modules {
 namespace {
@@ -18,6 +21,11 @@ using ParserPtr = std::unique_ptr<std::remove_pointer_t<XML_Parser>, ParserDelet
 
 // With a namespace-aware parser, names arrive as "URI<sep>local".
 constexpr char kNsSeparator = ' ';
+constexpr XML_Char kNsSeparatorString[] = {kNsSeparator, '\0'};
+
+// expat copies the answer (session token, secret key) into buffers of its
+// own: they are wiped before they are freed (wiping_alloc.h).
+XML_Memory_Handling_Suite const kWipingMemory{malloc, wiping_realloc, wiping_free};
 
 std::string_view local_name(XML_Char const* name) {
   std::string_view n(name);
@@ -98,7 +106,7 @@ Result<void> LeafCollector::parse(std::string_view xml) {
   if (xml.size() > kMaxStsDocumentBytes) {
     return make_error(Status::response, "document exceeds " + std::to_string(kMaxStsDocumentBytes) + " bytes");
   }
-  ParserPtr parser(XML_ParserCreateNS(nullptr, kNsSeparator));
+  ParserPtr parser(XML_ParserCreate_MM(nullptr, &kWipingMemory, kNsSeparatorString));
   if (!parser) return make_error(Status::internal, "cannot create an XML parser");
   parser_ = parser.get();
   XML_SetUserData(parser_, this);

@@ -10,6 +10,7 @@
 
 #include "fakes/cache_support.h"
 #include "fakes/fake_clock.h"
+#include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {
@@ -57,6 +58,64 @@ class CachedFetchTest : public ::testing::Test {
   Logger log_;
   int fetches_ = 0;
 };
+
+// The static front (helper/front/) serves hits and hands every miss to the
+// fetcher it execs; the hand-off must come before the per-key lock, or the
+// fetcher would wait for a lock its own front holds (issue 15).
+class HandOffTest : public CachedFetchTest {
+ protected:
+  Result<CacheEntry> run_with_hand_off(CacheDir* dir) {
+    CachedFetchPolicy policy{900, clock_.monotonic_ms() + 1000};
+    auto fetch = [&]() -> Result<CacheEntry> {
+      ++fetches_;
+      return entry_expiring_at(clock_.unix_seconds() + kDuration);
+    };
+    auto usable = [](CacheEntry const&) { return true; };
+    FetchHandoff hand_off = [&]() {
+      ++hand_offs_;
+      if (dir != nullptr) lock_was_free_ = dir->lock(key_, clock_.monotonic_ms(), clock_).ok();
+      return make_error(Status::internal, "cannot run the fetcher");
+    };
+    CachedFetchDeps deps{dir, clock_, random_, log_, &use_};
+    deps.hand_off = &hand_off;
+    return cached_fetch(key_, policy, fetch, usable, deps);
+  }
+  int hand_offs_ = 0;
+  bool lock_was_free_ = false;
+  CacheUse use_ = CacheUse::none;
+};
+
+TEST_F(HandOffTest, AHitIsServedWithoutHandingOff) {
+  ASSERT_TRUE(dir_->write(key_, entry_expiring_at(clock_.unix_seconds() + kDuration)).ok());
+  auto got = run_with_hand_off(&*dir_);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(hand_offs_, 0);
+  EXPECT_EQ(use_, CacheUse::hit);
+}
+
+TEST_F(HandOffTest, AMissIsHandedOffBeforeTheLockAndNotFetched) {
+  auto got = run_with_hand_off(&*dir_);
+  EXPECT_TRUE(test::FailsWith(got, Status::internal, "cannot run the fetcher"));
+  EXPECT_EQ(hand_offs_, 1);
+  EXPECT_TRUE(lock_was_free_) << "the key's lock was held during the hand-off";
+  EXPECT_EQ(fetches_, 0);
+  EXPECT_EQ(use_, CacheUse::miss);
+  EXPECT_FALSE(dir_->read(key_).has_value()) << "nothing may be cached by the process that handed off";
+}
+
+TEST_F(HandOffTest, AnEntryInsideTheMarginIsAMissHandedOff) {
+  // stale-on-error is the fetcher's decision, not the front's
+  ASSERT_TRUE(dir_->write(key_, entry_expiring_at(clock_.unix_seconds() + 600)).ok());
+  EXPECT_FALSE(run_with_hand_off(&*dir_).ok());
+  EXPECT_EQ(hand_offs_, 1);
+  EXPECT_EQ(fetches_, 0);
+}
+
+TEST_F(HandOffTest, AnUncachedRunIsHandedOff) {
+  EXPECT_FALSE(run_with_hand_off(nullptr).ok());
+  EXPECT_EQ(hand_offs_, 1);
+  EXPECT_EQ(fetches_, 0);
+}
 
 TEST_F(CachedFetchTest, ExpiryIsCappedAtFetchTimePlusTheRequestedDuration) {
   // A wrong clock or a hostile endpoint claiming 9999 must not make the entry

@@ -8,29 +8,24 @@
 #include <string>
 
 #include "cache/freshness.h"
+#include "fakes/command_fixture.h"
 #include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {
 
 using test::FailsWith;
-using test::FakeClock;
-using test::FakeModuleRunner;
-using test::FixedRandom;
 using test::make_gce_jwt;
 using test::Succeeds;
-using test::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 constexpr char kArn[] = "arn:aws:iam::123456789012:role/s3-reader";
 
-class AwsCommandTest : public ::testing::Test {
+class AwsCommandTest : public test::CommandFixture {
  protected:
   AwsCommandTest() {
-    // Keep the cache inside the test's own private directory.
-    env_.set("FEDCRED_CACHE_DIR", cache_.path());
     modules_.answer("gce", {{"subject_token", make_gce_jwt("web-1")}});
     modules_.answer("sts", {{"access_key_id", "ASIACOMMANDTEST"},
                             {"secret_access_key", "command-secret"},
@@ -38,10 +33,7 @@ class AwsCommandTest : public ::testing::Test {
                             {"expiration", "2026-01-01T01:00:00Z"}});
   }
 
-  Result<Secret> run(CommandInputs const& in) {
-    CommandDeps deps{env_, clock_, random_, modules_, log_, sysconf_.path(), 15};
-    return run_aws_command(in, deps);
-  }
+  Result<Secret> run(CommandInputs const& in) { return run_aws_command(in, deps()); }
 
   CommandInputs with_config(std::string const& text, std::string const& profile = "") {
     CommandInputs in;
@@ -50,22 +42,7 @@ class AwsCommandTest : public ::testing::Test {
     return in;
   }
 
-  static Settings flags(std::map<std::string, std::string> const& values) {
-    Settings s;
-    for (auto const& [k, v] : values) s[k] = Setting{v, "--" + k};
-    return s;
-  }
-
   void expect_no_module_calls() { EXPECT_THAT(modules_.calls, IsEmpty()); }
-
-  TempDir sysconf_;  // an empty SYSCONFDIR unless a test writes into it
-  TempDir user_;
-  TempDir cache_;  // 0700, owned by the caller, as the cache requires
-  MapEnv env_;
-  FakeClock clock_;
-  FixedRandom random_;
-  FakeModuleRunner modules_;
-  Logger log_;
 };
 
 TEST_F(AwsCommandTest, ProfileFromConfigFileProducesTheDocument) {

@@ -8,17 +8,14 @@
 #include <string>
 
 #include "base/json_handle.h"
+#include "fakes/command_fixture.h"
 #include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {
 
-using test::FakeClock;
-using test::FakeModuleRunner;
-using test::FixedRandom;
 using test::make_gce_jwt;
 using test::make_jwt;
-using test::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -26,7 +23,7 @@ constexpr char kArn[] = "arn:aws:iam::123456789012:role/s3-reader";
 constexpr char kSecret[] = "doctor-secret-access-key-0123456789";
 constexpr char kSession[] = "doctor-session-token-0123456789abcdef";
 
-class DoctorTest : public ::testing::Test {
+class DoctorTest : public test::CommandFixture {
  protected:
   DoctorTest() {
     env_.set("FEDCRED_CACHE_DIR", cache_.path() + "/fedcred");
@@ -53,10 +50,9 @@ class DoctorTest : public ::testing::Test {
     CommandInputs in;
     in.config_file = user_.write("fedcred.conf", config_);
     in.explicit_settings = explicit_;
-    CommandDeps deps{env_, clock_, random_, modules_, log_, sysconf_.path(), 15};
     DoctorOptions options;
     options.gcp = gcp;
-    return run_doctor(in, options, deps);
+    return run_doctor(in, options, deps());
   }
 
   static std::string names(DoctorReport const& r) {
@@ -77,12 +73,6 @@ class DoctorTest : public ::testing::Test {
   std::string config_ = std::string("[default]\nrole_arn = ") + kArn + "\n";
   Settings explicit_;
   std::string token_;
-  TempDir sysconf_, user_, cache_;
-  MapEnv env_;
-  FakeClock clock_;
-  FixedRandom random_;
-  FakeModuleRunner modules_;
-  Logger log_;
 };
 
 // Claims are unverified: an escape sequence or a newline in `sub` must not

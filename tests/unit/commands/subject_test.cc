@@ -2,8 +2,10 @@
 // The subject-token commands end to end with the fakes: `token` (the raw JWT,
 // on stdout or into a file) and `gcp` (Google's executable response), sharing
 // one cache path and one profile resolution (commands/subject.cc).
+#include <grp.h>
 #include <json-c/json.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -12,15 +14,13 @@
 #include "commands/gcp.h"
 #include "commands/subject.h"
 #include "commands/token.h"
+#include "fakes/command_fixture.h"
 #include "fakes/test_support.h"
 
 namespace fedcred {
 namespace {
 
 using test::FailsWith;
-using test::FakeClock;
-using test::FakeModuleRunner;
-using test::FixedRandom;
 using test::make_gce_jwt;
 using test::Succeeds;
 using test::TempDir;
@@ -31,20 +31,17 @@ using ::testing::IsEmpty;
 constexpr char kProvider[] =
     "//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/providers/aws";
 
-class SubjectCommandTest : public ::testing::Test {
+class SubjectCommandTest : public test::CommandFixture {
  protected:
   SubjectCommandTest() {
-    env_.set("FEDCRED_CACHE_DIR", cache_.path());
     token_ = make_gce_jwt("web-1");  // exp 2026-01-01T01:00:00Z, one hour after FakeClock's now
     modules_.answer("gce", {{"subject_token", token_}});
   }
 
-  CommandDeps deps() { return CommandDeps{env_, clock_, random_, modules_, log_, sysconf_.path(), 15}; }
-
-  CommandInputs inputs(std::map<std::string, std::string> const& flags) {
+  CommandInputs inputs(std::map<std::string, std::string> const& values) {
     CommandInputs in;
     in.config_file = user_.write("fedcred.conf", "");
-    for (auto const& [k, v] : flags) in.explicit_settings[k] = Setting{v, "--" + k};
+    in.explicit_settings = flags(values);
     return in;
   }
 
@@ -55,17 +52,12 @@ class SubjectCommandTest : public ::testing::Test {
     return s.str();
   }
 
-  TempDir sysconf_, user_, cache_, out_;
-  MapEnv env_;
-  FakeClock clock_;
-  FixedRandom random_;
-  FakeModuleRunner modules_;
-  Logger log_;
+  TempDir out_;
   std::string token_;
 };
 
 TEST_F(SubjectCommandTest, TokenPrintsTheJwtFromTheGceSource) {
-  auto doc = run_token_command(inputs({}), "", deps());
+  auto doc = run_token_command(inputs({}), {}, deps());
   ASSERT_TRUE(Succeeds(doc));
   EXPECT_EQ(doc->reveal(), token_);
   ASSERT_THAT(modules_.modules_called(), ElementsAre("gce"));
@@ -73,8 +65,8 @@ TEST_F(SubjectCommandTest, TokenPrintsTheJwtFromTheGceSource) {
 }
 
 TEST_F(SubjectCommandTest, TokenIsServedFromTheCacheTheSecondTime) {
-  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), "", deps())));
-  auto again = run_token_command(inputs({}), "", deps());
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));
+  auto again = run_token_command(inputs({}), {}, deps());
   ASSERT_TRUE(Succeeds(again));
   EXPECT_EQ(again->reveal(), token_);
   EXPECT_EQ(modules_.calls.size(), 1U);  // no second module call
@@ -82,7 +74,7 @@ TEST_F(SubjectCommandTest, TokenIsServedFromTheCacheTheSecondTime) {
 
 TEST_F(SubjectCommandTest, TokenOutputFileIsWrittenPrivately) {
   std::string const path = out_ / "token.jwt";
-  auto doc = run_token_command(inputs({}), path, deps());
+  auto doc = run_token_command(inputs({}), {path, ""}, deps());
   ASSERT_TRUE(Succeeds(doc));
   EXPECT_TRUE(doc->empty());  // nothing on stdout
   EXPECT_EQ(read(path), token_ + "\n");
@@ -91,9 +83,38 @@ TEST_F(SubjectCommandTest, TokenOutputFileIsWrittenPrivately) {
   EXPECT_EQ(st.st_mode & 07777, 0600U);
 }
 
+// fedcred-token@.service hands the token to a group's members (12.16).
+TEST_F(SubjectCommandTest, TokenOutputGroupMakesTheFileThatGroupsAndGroupReadable) {
+  struct group const* own = getgrgid(getegid());
+  ASSERT_NE(own, nullptr);
+  std::string const path = out_ / "token.jwt";
+  auto doc = run_token_command(inputs({}), {path, own->gr_name}, deps());
+  ASSERT_TRUE(Succeeds(doc));
+  EXPECT_EQ(read(path), token_ + "\n");
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640U);
+  EXPECT_EQ(st.st_gid, getegid());
+}
+
+TEST_F(SubjectCommandTest, UnknownOutputGroupFailsBeforeAnyFetch) {
+  std::string const path = out_ / "token.jwt";
+  auto doc = run_token_command(inputs({}), {path, "no-such-group-fedcred"}, deps());
+  EXPECT_TRUE(FailsWith(doc, Status::usage, "no such group 'no-such-group-fedcred'"));
+  EXPECT_THAT(modules_.calls, IsEmpty());
+  struct stat st {};
+  EXPECT_NE(stat(path.c_str(), &st), 0);
+}
+
+TEST_F(SubjectCommandTest, OutputGroupNeedsAnOutputFile) {
+  auto doc = run_token_command(inputs({}), {"", "nogroup"}, deps());
+  EXPECT_TRUE(FailsWith(doc, Status::usage, "--output-group needs --output"));
+  EXPECT_THAT(modules_.calls, IsEmpty());
+}
+
 TEST_F(SubjectCommandTest, ExpiredTokenFromTheSourceIsRefused) {
   clock_.unix_now = 1767229200 + 10;  // after the token's exp
-  auto doc = run_token_command(inputs({}), "", deps());
+  auto doc = run_token_command(inputs({}), {}, deps());
   EXPECT_TRUE(FailsWith(doc, Status::source, "expired"));
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Configuration files: INI parsing with file:line errors, precedence between
 // files, and the search list.
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "config/config.h"
 
@@ -291,6 +293,52 @@ TEST(LoadConfig, ErrorsNameTheFileThatHasThem) {
   std::string good = dir.write("10-good.conf", "[default]\nregion = eu-west-1\n");
   std::string bad = dir.write("20-bad.conf", "[default]\n\nbogus = 1\n");
   EXPECT_TRUE(FailsWith(load_config({{good, false}, {bad, false}}), Status::usage, bad + ":3"));
+}
+
+// The per-user file that the caller may not open (root's HOME seen by a
+// service user) is skipped with a warning; the same file named explicitly,
+// or as a system file, stays an error (issue 12, item 7). Run in a child as
+// uid 65534 when root, since root opens any file.
+TEST(LoadConfig, UnreadableUserFileIsSkippedWithAWarning) {
+  TempDir dir;
+  std::string system = dir.write("fedcred.conf", "[default]\nregion = eu-west-1\n");
+  std::string user = dir.write("user/fedcred/fedcred.conf", "[default]\nregion = eu-north-1\n");
+  ASSERT_EQ(chmod(dir.path().c_str(), 0755), 0);
+  ASSERT_EQ(chmod(system.c_str(), 0644), 0);
+  ASSERT_EQ(chmod(user.c_str(), 0), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // no gtest assertions in the child: the exit code says which check failed
+    if (geteuid() == 0 && (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) _exit(10);
+    auto skipped = load_config({{system, false}, {user, false, true}});
+    if (!skipped.ok()) _exit(1);
+    if (skipped->files_read != std::vector<std::string>{system}) _exit(2);
+    if (value_of(*skipped, "default", "region") != "eu-west-1") _exit(3);
+    if (skipped->warnings.size() != 1 || skipped->warnings[0].find(user) == std::string::npos ||
+        skipped->warnings[0].find("Permission denied") == std::string::npos) {
+      _exit(4);
+    }
+    if (load_config({{user, true}}).ok()) _exit(5);   // --config / FEDCRED_CONFIG
+    if (load_config({{user, false}}).ok()) _exit(6);  // a system file
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 10) GTEST_SKIP() << "cannot become uid 65534 here";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "check number " << WEXITSTATUS(status) << " failed";
+}
+
+TEST(ConfigSearchList, OnlyTheUserFileMayBeSkippedWhenUnreadable) {
+  TempDir sys;
+  sys.write("conf.d/a.conf", "");
+  auto files = config_search_list(env_of({{"HOME", "/home/u"}}), "", sys.path());
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_FALSE(files[0].skip_if_unreadable);
+  EXPECT_FALSE(files[1].skip_if_unreadable);
+  EXPECT_TRUE(files[2].skip_if_unreadable) << files[2].path;
+  EXPECT_FALSE(config_search_list(env_of({{"HOME", "/home/u"}}), "/explicit.conf", sys.path())[0].skip_if_unreadable);
 }
 
 // ---- config_search_list ----

@@ -127,6 +127,14 @@ TEST_F(AwsFlowTest, DefaultSessionNameIsSanitized) {
   EXPECT_EQ(call(1).param("session_name"), "web-1-blue");
 }
 
+// GKE and Cloud Run tokens have no google.compute_engine claims (issue 12.22).
+TEST_F(AwsFlowTest, DefaultSessionNameFallsBackToTheEmail) {
+  modules_.answer("gce", {{"subject_token",
+                           make_jwt(R"({"sub":"107517467455664443765","email":"app@proj.iam.gserviceaccount.com"})")}});
+  ASSERT_TRUE(Succeeds(fetch()));
+  EXPECT_EQ(call(1).param("session_name"), "app@proj.iam.gserviceaccount.com");
+}
+
 TEST_F(AwsFlowTest, DefaultSessionNameFallsBackToTheSubject) {
   modules_.answer("gce", {{"subject_token", make_jwt(R"({"sub":"107517467455664443765"})")}});
   ASSERT_TRUE(Succeeds(fetch()));
@@ -223,7 +231,14 @@ TEST(DefaultSessionName, Preferences) {
   EXPECT_EQ(default_session_name(c, 1767225600), "vm-1");
   c.instance_name = "x";  // too short once sanitized: next choice
   EXPECT_EQ(default_session_name(c, 1767225600), "fedcred-12345");
+  c.email = "app@proj.iam.gserviceaccount.com";
+  EXPECT_EQ(default_session_name(c, 1767225600), "app@proj.iam.gserviceaccount.com");
+  c.email = "a";  // too short: the subject
+  EXPECT_EQ(default_session_name(c, 1767225600), "fedcred-12345");
+  c.email = "svc@" + std::string(80, 'p') + ".iam.gserviceaccount.com";
+  EXPECT_EQ(default_session_name(c, 1767225600), "svc@" + std::string(60, 'p'));
   c.instance_name.clear();
+  c.email.clear();
   c.sub.clear();
   EXPECT_EQ(default_session_name(c, 1767225600), "fedcred-1767225600");
 }

@@ -15,7 +15,7 @@ constexpr char kRole[] = "arn:aws:iam::123456789012:role/reader";
 
 class AssumeRoleTest : public ::testing::Test {
  protected:
-  AssumeRoleTest() : http_(&clock_), sts_(http_, clock_, StsExchange::default_policy(), [] { return 1.0; }) {}
+  AssumeRoleTest() : http_(&clock_), sts_(http_, clock_, StsExchange::default_policy(), random_) {}
 
   AssumeRoleRequest request() {
     AssumeRoleRequest r;
@@ -34,6 +34,7 @@ class AssumeRoleTest : public ::testing::Test {
   }
 
   FakeClock clock_;
+  FixedRandom random_ = FixedRandom::unit(1.0);  // the jitter pinned
   FakeHttpClient http_;
   StsExchange sts_;
 };

@@ -25,7 +25,7 @@ class AwsSourceTest : public ::testing::Test {
 
   int run(std::string const& operation = "subject_token") {
     ModuleCall mc(fake_host(), &call_);
-    return run_aws_operation(mc, operation, http_, clock_, [] { return 1.0; });
+    return run_aws_operation(mc, operation, http_, clock_, random_);
   }
   void static_keys() {
     call_.record.params["access_key_id"] = "AKIAEXAMPLE";
@@ -45,6 +45,7 @@ class AwsSourceTest : public ::testing::Test {
   }
 
   FakeClock clock_;
+  FixedRandom random_ = FixedRandom::unit(1.0);  // the jitter pinned
   FakeHttpClient http_;
   fedcred_module_call call_;
 };

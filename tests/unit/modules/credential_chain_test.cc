@@ -30,11 +30,12 @@ class ChainTest : public ::testing::Test {
     call_.record.params["audience"] = "aud";
     auto params = messages::decode_subject_token_params(mc.reader());
     if (!params) return std::move(params).error();
-    CredentialChain chain(http_, clock_, [] { return 0.5; });
+    CredentialChain chain(http_, clock_, random_);
     return chain.resolve(params->caller_keys, params->aws_link, "us-east-1", params->sts_endpoint,
                          clock_.monotonic_ms() + 30'000, nullptr);
   }
   FakeClock clock_;
+  FixedRandom random_ = FixedRandom::unit(0.5);  // the jitter pinned
   FakeHttpClient http_;
   fedcred_module_call call_;
 };

@@ -11,13 +11,15 @@
 #include <utility>
 #include <vector>
 
-#include "fakes/fake_clock.h"
 #include "clock.h"
+#include "fakes/fake_clock.h"
+#include "fakes/random.h"
 #include "fedcred/module.h"
 #include "http_client.h"
 
 namespace fedcred::modules::testing {
 
+using fedcred::test::FixedRandom;
 using fedcred::testing::FakeClock;
 
 inline HttpResponse response(int status, std::string body, HeaderList headers = {}) {

@@ -10,6 +10,7 @@ namespace {
 
 using testing::FakeClock;
 using testing::FakeHttpClient;
+using testing::FixedRandom;
 using testing::response;
 
 // A JWT-shaped token carrying a marker that must never reach a message.
@@ -21,7 +22,7 @@ HeaderList google() { return {{"metadata-flavor", "Google"}, {"content-type", "t
 
 class GceSourceTest : public ::testing::Test {
  protected:
-  GceSourceTest() : http_(&clock_), source_(http_, clock_, GceSource::default_policy(), [] { return 1.0; }) {}
+  GceSourceTest() : http_(&clock_), source_(http_, clock_, GceSource::default_policy(), random_) {}
 
   GceTokenRequest request(std::string audience = "sts.amazonaws.com") {
     return {kHost, std::move(audience), clock_.monotonic_ms() + 15'000};
@@ -30,6 +31,7 @@ class GceSourceTest : public ::testing::Test {
   static void expect_no_secret(Error const& e) { EXPECT_EQ(e.message.find(kMarker), std::string::npos) << e.message; }
 
   FakeClock clock_;
+  FixedRandom random_ = FixedRandom::unit(1.0);  // the jitter pinned
   FakeHttpClient http_;
   GceSource source_;
 };
@@ -132,13 +134,86 @@ TEST_F(GceSourceTest, RetriesStayWithinTheDeadline) {
   EXPECT_LE(clock_.monotonic_ms(), req.deadline_ms);
 }
 
-TEST_F(GceSourceTest, MissingMetadataFlavorIsNotAMetadataServer) {
+// GKE's metadata server has sent service-account tokens without the header
+// (googleapis/gcp-metadata#215); Google's Python, Go and C++ clients check it on
+// detection only. The token is accepted on its own shape.
+TEST_F(GceSourceTest, TokenWithoutMetadataFlavorIsAccepted) {
   http_.push(response(200, kToken, {{"content-type", "text/html"}}));
+  auto token = source_.identity_token(request());
+  ASSERT_TRUE(token.ok()) << token.error().message;
+  EXPECT_EQ(token->reveal(), kToken);
+  EXPECT_EQ(http_.requests.size(), 1U);
+}
+
+TEST_F(GceSourceTest, NonJwtWithoutMetadataFlavorNamesTheHeader) {
+  http_.push(response(200, "<html>captive portal</html>", {{"content-type", "text/html"}}));
+  auto token = source_.identity_token(request());
+  ASSERT_FALSE(token.ok());
+  EXPECT_EQ(token.error().status, Status::source);
+  EXPECT_NE(token.error().message.find("not a JWT"), std::string::npos);
+  EXPECT_NE(token.error().message.find("Metadata-Flavor"), std::string::npos);
+}
+
+TEST_F(GceSourceTest, ErrorWithoutMetadataFlavorIsNotAMetadataServer) {
+  http_.push(response(404, "Not Found", {{"content-type", "text/html"}}));
   auto token = source_.identity_token(request());
   ASSERT_FALSE(token.ok());
   EXPECT_EQ(token.error().status, Status::source);
   EXPECT_NE(token.error().message.find("not a GCE metadata server"), std::string::npos);
-  expect_no_secret(token.error());
+  EXPECT_EQ(http_.requests.size(), 1U);
+}
+
+// GKE answered identity?format=full with HTTP 400 (google-auth-library-nodejs#1305):
+// one more request, in the standard format, within the same deadline.
+TEST_F(GceSourceTest, FormatFullRefusedAsksForTheStandardFormat) {
+  for (HeaderList const& headers : {google(), HeaderList{{"content-type", "text/plain"}}}) {
+    http_.requests.clear();
+    http_.push(response(400, "bad request", headers));
+    http_.push(response(200, kToken, google()));
+    auto token = source_.identity_token(request());
+    ASSERT_TRUE(token.ok()) << token.error().message;
+    EXPECT_EQ(token->reveal(), kToken);
+    ASSERT_EQ(http_.requests.size(), 2U);
+    EXPECT_NE(http_.requests[0].url.find("&format=full"), std::string::npos);
+    EXPECT_EQ(http_.requests[1].url,
+              "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/identity"
+              "?audience=sts.amazonaws.com");
+    EXPECT_EQ(http_.requests[1].headers, (HeaderList{{"Metadata-Flavor", "Google"}}));
+  }
+}
+
+TEST_F(GceSourceTest, StandardFormatRefusedTooIsOneError) {
+  http_.push(response(400, "bad request", google()));
+  http_.push(response(400, "bad request", google()));
+  auto token = source_.identity_token(request());
+  ASSERT_FALSE(token.ok());
+  EXPECT_EQ(token.error().status, Status::source);
+  EXPECT_NE(token.error().message.find("HTTP 400"), std::string::npos);
+  EXPECT_EQ(http_.requests.size(), 2U);
+}
+
+// Only the refusal on record earns the second request: every other failure is
+// final (or retried as itself) in format=full.
+TEST_F(GceSourceTest, OtherFailuresDoNotDropFormatFull) {
+  for (int status : {401, 403, 404, 429, 500}) {
+    FakeClock clock;
+    FakeHttpClient http(&clock);
+    GceSource source(http, clock, GceSource::default_policy(), random_);
+    http.set_fallback(response(status, "no", google()));
+    auto token = source.identity_token({kHost, "sts.amazonaws.com", clock.monotonic_ms() + 15'000});
+    ASSERT_FALSE(token.ok()) << status;
+    ASSERT_FALSE(http.requests.empty());
+    for (HttpRequest const& r : http.requests) {
+      EXPECT_NE(r.url.find("&format=full"), std::string::npos) << status;
+    }
+  }
+}
+
+TEST(GceIdentityUrl, FullOrStandard) {
+  EXPECT_EQ(gce_identity_url("h:1", "a b"),
+            "http://h:1/computeMetadata/v1/instance/service-accounts/default/identity?audience=a%20b&format=full");
+  EXPECT_EQ(gce_identity_url("h:1", "a b", false),
+            "http://h:1/computeMetadata/v1/instance/service-accounts/default/identity?audience=a%20b");
 }
 
 TEST_F(GceSourceTest, NonJwtBody) {

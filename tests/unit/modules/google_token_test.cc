@@ -29,7 +29,7 @@ class GoogleTokenTest : public ::testing::Test {
   }
   int run() {
     ModuleCall mc(fake_host(), &call_);
-    return run_google_operation(mc, "access_token", http_, clock_, [] { return 0.5; });
+    return run_google_operation(mc, "access_token", http_, clock_, random_);
   }
   void expect_no_secret() const {
     for (char const* marker : {"SUBJECTMARKER", "STSMARKER", "SAMARKER"}) {
@@ -37,6 +37,7 @@ class GoogleTokenTest : public ::testing::Test {
     }
   }
   FakeClock clock_;
+  FixedRandom random_ = FixedRandom::unit(0.5);  // the jitter pinned
   FakeHttpClient http_;
   fedcred_module_call call_;
 };

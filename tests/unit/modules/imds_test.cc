@@ -18,8 +18,7 @@ class ImdsTest : public ::testing::Test {
   ImdsTest() : http_(&clock_) {}
 
   Imds imds(std::string base = kBase) {
-    return Imds(http_, clock_, std::move(base), clock_.monotonic_ms() + 10'000, Imds::default_policy(),
-                [] { return 1.0; });
+    return Imds(http_, clock_, std::move(base), clock_.monotonic_ms() + 10'000, Imds::default_policy(), random_);
   }
   void push_token() { http_.push(response(200, kImdsToken)); }
 
@@ -34,6 +33,7 @@ class ImdsTest : public ::testing::Test {
   }
 
   FakeClock clock_;
+  FixedRandom random_ = FixedRandom::unit(1.0);  // the jitter pinned
   FakeHttpClient http_;
 };
 

@@ -51,7 +51,7 @@ TEST(ModuleCall, ReportsResultsErrorsAndLogs) {
   mc.set_result("subject_token", Secret(std::string("a.b.c")));
   mc.set_result("expiration", std::string_view("2026-01-01T00:00:00Z"));
   mc.log(FEDCRED_LOG_INFO, "hello");
-  mc.logger()(FEDCRED_LOG_DEBUG, "via logger");
+  mc.logger().debug("via logger");
   EXPECT_EQ(mc.fail(make_error(Status::denied, "refused")), FEDCRED_E_DENIED);
   EXPECT_EQ(call.record.results.at("subject_token"), "a.b.c");
   EXPECT_EQ(call.record.results.at("expiration"), "2026-01-01T00:00:00Z");
@@ -61,6 +61,17 @@ TEST(ModuleCall, ReportsResultsErrorsAndLogs) {
   EXPECT_EQ(call.record.logs[1].second, "via logger");
   // A failure never reads as success.
   EXPECT_EQ(mc.fail(make_error(Status::ok, "odd")), FEDCRED_E_INTERNAL);
+}
+
+// Module logic logs through the same Logger as the core: what reaches the host
+// is scrubbed of JWTs and control characters already (logger.h).
+TEST(ModuleCall, LoggerSanitizesBeforeTheHost) {
+  fedcred_module_call call;
+  ModuleCall mc(fake_host(), &call);
+  mc.logger().info("token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl\x1b[2J here");
+  ASSERT_EQ(call.record.logs.size(), 1U);
+  EXPECT_EQ(call.record.logs[0].first, FEDCRED_LOG_INFO);
+  EXPECT_EQ(call.record.logs[0].second, "token [redacted] [2J here");
 }
 
 TEST(RunGuarded, CatchesExceptions) {

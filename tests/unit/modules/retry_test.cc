@@ -3,18 +3,32 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "fakes.h"
 
 namespace fedcred::modules {
 namespace {
 
 using testing::FakeClock;
-
-RandomSource fixed(double v) {
-  return [v] { return v; };
-}
+using testing::FixedRandom;
 
 Result<int> transient_failure() { return make_error(Status::transient, "flaky"); }
+
+// Runs `r` on an operation that always fails transiently (after `each`, its
+// simulated I/O); expects the run to fail and returns how many attempts ran.
+int failing_attempts(Retrier& r, std::function<void()> const& each = [] {}) {
+  int calls = 0;
+  auto result = r.run(
+      [&](int) {
+        ++calls;
+        each();
+        return transient_failure();
+      },
+      is_transient);
+  EXPECT_FALSE(result.ok());
+  return calls;
+}
 
 TEST(Backoff, FullJitterWithinExponentialCeiling) {
   RetryPolicy p{10, 100, 1000, 0};
@@ -28,11 +42,11 @@ TEST(Backoff, FullJitterWithinExponentialCeiling) {
   EXPECT_EQ(p.backoff_ms(1, 7.0), 200);     // out-of-range randomness is clamped
 }
 
-TEST(Backoff, DefaultRandomStaysInBounds) {
+TEST(Backoff, SystemRandomStaysInBounds) {
   RetryPolicy p{10, 100, 1000, 0};
-  RandomSource r = default_random();
+  RandomSource& r = system_random();
   for (int i = 0; i < 1000; ++i) {
-    double u = r();
+    double u = unit_interval(r);
     ASSERT_GE(u, 0.0);
     ASSERT_LT(u, 1.0);
     std::int64_t d = p.backoff_ms(i % 6, u);
@@ -43,7 +57,8 @@ TEST(Backoff, DefaultRandomStaysInBounds) {
 
 TEST(Retrier, StopsOnSuccess) {
   FakeClock clock;
-  Retrier r({4, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, fixed(1.0));
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({4, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, random);
   int calls = 0;
   auto result = r.run(
       [&](int attempt) -> Result<int> {
@@ -61,7 +76,8 @@ TEST(Retrier, StopsOnSuccess) {
 
 TEST(Retrier, DoesNotRetryWhatTheClassifierRejects) {
   FakeClock clock;
-  Retrier r({4, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, fixed(1.0));
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({4, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, random);
   int calls = 0;
   auto result = r.run(
       [&](int) -> Result<int> {
@@ -76,15 +92,9 @@ TEST(Retrier, DoesNotRetryWhatTheClassifierRejects) {
 
 TEST(Retrier, GivesUpAfterMaxAttempts) {
   FakeClock clock;
-  Retrier r({3, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, fixed(0.5));
-  int calls = 0;
-  auto result = r.run(
-      [&](int) {
-        ++calls;
-        return transient_failure();
-      },
-      is_transient);
-  EXPECT_FALSE(result.ok());
+  FixedRandom random = FixedRandom::unit(0.5);
+  Retrier r({3, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, random);
+  int calls = failing_attempts(r);
   EXPECT_EQ(calls, 3);
   EXPECT_EQ(r.attempts(), 3);
   EXPECT_EQ(clock.sleeps, (std::vector<std::int64_t>{50, 100}));
@@ -93,17 +103,10 @@ TEST(Retrier, GivesUpAfterMaxAttempts) {
 TEST(Retrier, NeverSleepsPastTheDeadline) {
   FakeClock clock;
   std::int64_t const deadline = clock.monotonic_ms() + 1000;
-  Retrier r({100, 400, 400, 100}, clock, deadline, fixed(1.0));
-  int calls = 0;
-  auto result = r.run(
-      [&](int) {
-        ++calls;
-        // Each attempt takes 150 ms, bounded by its timeout as real I/O is.
-        clock.advance(attempt_timeout_ms(clock, deadline, 150));
-        return transient_failure();
-      },
-      is_transient);
-  EXPECT_FALSE(result.ok());
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({100, 400, 400, 100}, clock, deadline, random);
+  // Each attempt takes 150 ms, bounded by its timeout as real I/O is.
+  int calls = failing_attempts(r, [&] { clock.advance(attempt_timeout_ms(clock, deadline, 150)); });
   EXPECT_LE(clock.monotonic_ms(), deadline);
   // t=150 sleep 400; t=700 only 300 left: sleep 200 to leave 100 for the
   // last attempt; then no room remains.
@@ -114,16 +117,9 @@ TEST(Retrier, NeverSleepsPastTheDeadline) {
 TEST(Retrier, ShortensTheLastBackoffToFitAnAttempt) {
   FakeClock clock;
   std::int64_t const deadline = clock.monotonic_ms() + 500;
-  Retrier r({4, 1000, 1000, 200}, clock, deadline, fixed(1.0));
-  int calls = 0;
-  auto result = r.run(
-      [&](int) {
-        ++calls;
-        clock.advance(50);
-        return transient_failure();
-      },
-      is_transient);
-  EXPECT_FALSE(result.ok());
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({4, 1000, 1000, 200}, clock, deadline, random);
+  int calls = failing_attempts(r, [&] { clock.advance(50); });
   // At t=50, 450 left and 200 needed per attempt: the 1000 ms backoff is cut
   // to 250; after the second attempt (t=350) no room remains.
   EXPECT_EQ(clock.sleeps, (std::vector<std::int64_t>{250}));
@@ -133,22 +129,17 @@ TEST(Retrier, ShortensTheLastBackoffToFitAnAttempt) {
 
 TEST(Retrier, FirstAttemptRunsEvenPastTheDeadline) {
   FakeClock clock;
-  Retrier r({4, 100, 100, 10}, clock, clock.monotonic_ms() - 1, fixed(1.0));
-  int calls = 0;
-  auto result = r.run(
-      [&](int) {
-        ++calls;
-        return transient_failure();
-      },
-      is_transient);
-  EXPECT_FALSE(result.ok());
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({4, 100, 100, 10}, clock, clock.monotonic_ms() - 1, random);
+  int calls = failing_attempts(r);
   EXPECT_EQ(calls, 1);
   EXPECT_TRUE(clock.sleeps.empty());
 }
 
 TEST(Retrier, ObserverSeesEachRetry) {
   FakeClock clock;
-  Retrier r({3, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, fixed(1.0));
+  FixedRandom random = FixedRandom::unit(1.0);
+  Retrier r({3, 100, 1000, 10}, clock, clock.monotonic_ms() + 10'000, random);
   std::vector<std::pair<int, std::int64_t>> seen;
   r.set_observer([&](int attempt, Error const& e, std::int64_t delay) {
     EXPECT_EQ(e.message, "flaky");

@@ -15,8 +15,7 @@ using namespace testing;  // NOLINT(google-build-using-namespace): fakes and fix
 
 class WebIdentityTokenTest : public ::testing::Test {
  protected:
-  WebIdentityTokenTest()
-      : http_(&clock_), sts_(http_, clock_, WebIdentityTokenClient::default_policy(), [] { return 1.0; }) {}
+  WebIdentityTokenTest() : http_(&clock_), sts_(http_, clock_, WebIdentityTokenClient::default_policy(), random_) {}
 
   WebIdentityTokenRequest request() {
     return {"https://sts.eu-west-1.amazonaws.com", "eu-west-1", kAudience, 900, clock_.monotonic_ms() + 20'000};
@@ -36,6 +35,7 @@ class WebIdentityTokenTest : public ::testing::Test {
   }
 
   FakeClock clock_;
+  FixedRandom random_ = FixedRandom::unit(1.0);  // the jitter pinned
   FakeHttpClient http_;
   WebIdentityTokenClient sts_;
 };

@@ -11,7 +11,7 @@
 #include "commands/doctor/report.h"
 #include "config/endpoints.h"
 #include "module_host/runner.h"
-#include "output/logger.h"
+#include "logger.h"
 
 namespace fedcred {
 

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "base/json_handle.h"
-#include "output/logger.h"
+#include "logger.h"
 #include "time_format.h"
 
 namespace fedcred {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // scrub_secrets and the Logger's use of it.
-#include "output/logger.h"
+#include "logger.h"
 
 #include <string>
 #include <vector>

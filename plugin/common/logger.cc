@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "output/logger.h"
+#include "logger.h"
 
 namespace fedcred {
 namespace {

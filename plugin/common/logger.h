@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Logger: where diagnostics go is the caller's choice (the helper prints them
-// on stderr in aws mode, drops them in gcp mode). Call sites build messages
-// from non-secret values only; scrub_secrets() is a last net, not the plan.
+// on stderr in aws mode, drops them in gcp mode). The one logger of the core
+// and the modules: log() is where every message is sanitized, whatever the
+// sink (stderr, syslog, the host's callback). Call sites build messages from
+// non-secret values only; scrub_secrets() is a last net, not the plan.
 #pragma once
 
 #include <functional>
@@ -26,6 +28,9 @@ class Logger {
   using Sink = std::function<void(int level, std::string const& message)>;
   Logger() = default;
   explicit Logger(Sink sink) : sink_(std::move(sink)) {}
+
+  // Whether anyone listens: a caller may skip building a message nobody reads.
+  explicit operator bool() const noexcept { return static_cast<bool>(sink_); }
 
   void log(int level, std::string const& message) const {
     if (sink_) sink_(level, printable(scrub_secrets(message)));

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// The static front's implementation of commands/request.h, linked in place of
+// the library's commands/request.cc (which the front never pulls from its
+// static archive, these symbols being defined here): only the credential
+// rows (commands/credential_table.cc), and every miss handed to the fetcher
+// (handoff.h) instead of a module loaded. This is what keeps dlopen and NSS
+// out of the static binary: request.cc names the whole table (serve's token
+// group needs getgrnam_r) and the dlopen module runner.
+#include "commands/request.h"
+
+#include "commands/run.h"
+#include "commands/table.h"
+#include "handoff.h"
+#include "module_host/runner.h"
+
+namespace fedcred {
+namespace {
+
+// A module is loaded only to fetch; the fetcher does that. Every path to the
+// network goes through cached_fetch, which hands off before the lock; this
+// catches any other, so that the front can never reach a module at all.
+class HandOffModuleRunner final : public ModuleRunner {
+ public:
+  Result<Values> run(std::string const&, std::string const&, Values const&, Logger const&) override {
+    return front::exec_fetcher();
+  }
+};
+
+}  // namespace
+
+bool is_known_command(std::string_view command) { return find_credential_command(command) != nullptr; }
+
+Result<void> set_request_key(Request& req, std::string const& key, std::string const& value) {
+  return set_row_key(find_credential_command, req, key, value);
+}
+
+std::optional<Secret> failure_document_for(std::string const& command, Error const& error) {
+  return row_failure_document(find_credential_command, command, error);
+}
+
+Result<Secret> run_request(Request const& req, Env const& env, Logger const& log,
+                           std::optional<Secret>& failure_document) {
+  failure_document.reset();
+  auto const* spec = find_credential_command(req.command);
+  if (spec == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
+  HandOffModuleRunner modules;
+  FetchHandoff const hand_off = [] { return front::exec_fetcher(); };
+  RunSeams const seams{modules, &hand_off, front::run_started_ms()};
+  return run_row(*spec, req, env, log, seams, failure_document);
+}
+
+}  // namespace fedcred

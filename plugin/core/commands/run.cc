@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands/run.h"
+
+#include "clock.h"
+#include "commands/setup.h"
+#include "config/settings.h"
+#include "fedcred_build_config.h"
+#include "output/audit.h"
+#include "random_source.h"
+
+namespace fedcred {
+
+std::int64_t handed_off_start_ms(Env const& env, std::int64_t now_ms, std::int64_t max_age_ms) {
+  auto text = env.get(kRunStartedEnv);
+  if (!text || text->empty() || text->size() > 18) return 0;
+  std::int64_t value = 0;
+  for (char c : *text) {
+    if (c < '0' || c > '9') return 0;
+    value = value * 10 + (c - '0');
+  }
+  if (value > now_ms || now_ms - value > max_age_ms) return 0;
+  return value;
+}
+
+Result<void> set_row_key(FindRow find, Request& req, std::string const& key, std::string const& value) {
+  auto const* row = find(req.command);
+  if (row == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
+  CommandSpec const& spec = *row;
+  if (key == "profile") {
+    req.inputs.profile = value;
+  } else if (key == "config") {
+    req.inputs.config_file = value;
+  } else if (is_row_option(spec, key)) {
+    auto option = spec.validate_option != nullptr ? spec.validate_option(key, value)
+                                                  : validate_command_option(key, value);
+    if (!option) return std::move(option).error();
+    // serve's --listen is the one option given several times: they add up.
+    auto& slot = req.options[key];
+    slot = key == "listen" && !slot.empty() ? slot + "\n" + value : value;
+  } else {
+    auto valid = validate_setting(key, value);
+    if (!valid) return std::move(valid).error();
+    req.inputs.explicit_settings[key] = Setting{value, key};
+  }
+  return {};
+}
+
+namespace {
+
+std::optional<Secret> failure_document_of(CommandSpec const& spec, Error const& error) {
+  if (spec.failure_document == nullptr) return std::nullopt;
+  return spec.failure_document(make_error(error.status, scrub_secrets(error.message)));
+}
+
+}  // namespace
+
+std::optional<Secret> row_failure_document(FindRow find, std::string const& command, Error const& error) {
+  auto const* spec = find(command);
+  if (spec == nullptr) return std::nullopt;
+  return failure_document_of(*spec, error);
+}
+
+Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& env, Logger const& log,
+                       RunSeams const& seams, std::optional<Secret>& failure_document) {
+  failure_document.reset();
+  SystemClock clock;
+  SystemRandom random;
+  AuditRecord audit;
+  audit.command = req.command;
+  CommandDeps deps{env, clock, random, seams.modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS, &audit};
+  deps.hand_off = seams.hand_off;
+  deps.started_ms = seams.started_ms;
+  Secret report;
+  auto doc = spec.run(CommandCall{req.inputs, req.options, deps, report});
+  if (spec.hands_out_credentials) {
+    if (doc) {
+      write_audit(audit, Status::ok, "", env, spec.quiet_stderr);
+    } else {
+      write_audit(audit, doc.error().status, scrub_secrets(doc.error().message), env, spec.quiet_stderr);
+    }
+  }
+  if (!doc) {
+    if (!report.empty()) {
+      failure_document = std::move(report);
+    } else {
+      failure_document = failure_document_of(spec, doc.error());
+    }
+  }
+  return doc;
+}
+
+}  // namespace fedcred

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// The fixture of every command test: the seams a command takes (CommandDeps)
+// as fakes, and scratch directories for the configuration and the cache.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "base/env.h"
+#include "commands/command.h"
+#include "config/settings.h"
+#include "fakes/module_runner.h"
+#include "fakes/random.h"
+#include "fakes/temp_dir.h"
+#include "fakes/test_support.h"
+#include "logger.h"
+
+namespace fedcred::test {
+
+class CommandFixture : public ::testing::Test {
+ protected:
+  // The cache stays inside the test's own private directory.
+  CommandFixture() { env_.set("FEDCRED_CACHE_DIR", cache_.path()); }
+
+  CommandDeps deps() { return CommandDeps{env_, clock_, random_, modules_, log_, sysconf_.path(), 15}; }
+
+  // Settings as if given on the command line (origin "--KEY").
+  static Settings flags(std::map<std::string, std::string> const& values) {
+    Settings s;
+    for (auto const& [k, v] : values) s[k] = Setting{v, "--" + k};
+    return s;
+  }
+
+  TempDir sysconf_;  // an empty SYSCONFDIR unless a test writes into it
+  TempDir user_;     // the user's configuration files
+  TempDir cache_;    // 0700, owned by the caller, as the cache requires
+  MapEnv env_;
+  FakeClock clock_;  // 2026-01-01T00:00:00Z
+  FixedRandom random_;
+  FakeModuleRunner modules_;
+  Logger log_;
+};
+
+}  // namespace fedcred::test

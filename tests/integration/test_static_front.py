@@ -1,0 +1,123 @@
+"""The static front (issue 15, docs/ARCHITECTURE.md "The static front"): `fedcred` is a
+statically linked program that serves cache hits itself and execs the dynamic fetcher
+(LIBEXECDIR/fedcred/fedcred-fetch) for a miss and every other command, before it takes the
+cache lock, handing over the run's start so that --timeout stays one deadline.
+
+Every other integration suite runs its misses through the front; this one checks the front
+itself: no ld.so and no shared object on a hit, what a miss does before the exec, and a
+clear failure when the fetcher is missing. Skipped in builds without the front (sanitizers).
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import unittest
+
+from test_cache_support import CacheTestCase, elf_dynamic_needs, hit_objects, static_front  # noqa: E402
+from harness import EXIT_INTERNAL, EXIT_SOURCE, EXIT_TRANSIENT, fedcred_bin  # noqa: E402
+
+FETCHER = os.environ.get("FEDCRED_FETCHER_BIN") or os.path.join(os.path.dirname(fedcred_bin()), "fedcred-fetch")
+SHARED_OBJECT = re.compile(r'"[^"]*(\.so(\.[0-9]+)*|/gconv/[^"]*)"')
+
+
+def strace_lines(test, argv, env, *calls):
+    """Runs argv under `strace -f -e trace=CALLS`; returns (Result-like, strace lines)."""
+    if shutil.which("strace") is None:
+        test.skipTest("strace is not installed")
+    log = os.path.join(test.sandbox.root, "strace.log")
+    res = test.sandbox.run(["strace", "-f", "-qq", "-o", log, "-e", "trace=" + ",".join(calls)] + argv,
+                           env=env)
+    with open(log) as f:
+        lines = f.read().splitlines()
+    if not any("execve(" in line for line in lines):
+        test.skipTest("strace cannot trace here: " + res.stderr[:300])
+    return res, lines
+
+
+@unittest.skipUnless(static_front(), "built without the static front (meson option static_front)")
+class TestStaticFront(CacheTestCase):
+    def test_the_front_runs_no_ld_so_and_the_fetcher_is_dynamic(self):
+        self.assertEqual(elf_dynamic_needs(fedcred_bin()), (False, 0),
+                         "fedcred has a PT_INTERP or DT_NEEDED entries")
+        interp, needed = elf_dynamic_needs(FETCHER)
+        self.assertTrue(interp and needed >= 1, "the fetcher %s should be a dynamic program" % FETCHER)
+
+    def test_a_hit_runs_no_dynamic_object_and_opens_no_shared_object(self):
+        self.assert_credentials(self.cached())
+        # LD_DEBUG=files: nothing at all, since no ld.so runs (hit_objects checks it)
+        hit = self.cached(env=dict(self.env, LD_DEBUG="files"))
+        self.assert_credentials(hit)
+        hit_objects(self, hit.stderr)
+        # static glibc's own dlopen (gconv, NSS) honours no LD_DEBUG: strace sees every open
+        res, lines = strace_lines(self, self.aws_argv(), self.env, "openat,open,execve")
+        self.assert_credentials(res)
+        self.assertEqual(self.calls(), 1, "the runs after the first must be hits")
+        self.assertEqual(len([line for line in lines if "execve(" in line]), 1,
+                         "a hit must exec nothing:\n" + "\n".join(lines))
+        opened = [line for line in lines if SHARED_OBJECT.search(line)]
+        self.assertEqual(opened, [], "the hit opened shared objects")
+
+    def test_a_miss_execs_the_fetcher_before_the_lock_and_before_any_shared_object(self):
+        res, lines = strace_lines(self, self.aws_argv("-v"), self.env, "openat,open,execve,flock")
+        self.assert_credentials(res)
+        self.assertEqual(self.calls(), 1)
+        execs = [i for i, line in enumerate(lines) if "execve(" in line and "= 0" in line]
+        self.assertEqual(len(execs), 2, "front, then fetcher:\n" + "\n".join(lines))
+        self.assertIn('"%s"' % FETCHER, lines[execs[1]])
+        front = lines[:execs[1]]
+        self.assertEqual([line for line in front if "flock(" in line], [],
+                         "the front took a lock before handing off")
+        self.assertEqual([line for line in front if SHARED_OBJECT.search(line)], [],
+                         "the front opened a shared object")
+        self.assertTrue([line for line in lines[execs[1]:] if "flock(" in line and "LOCK_EX" in line],
+                        "the fetcher takes the per-key lock")
+        # the fetcher logs the run from its start, so the front's held lines are dropped: the
+        # same lines as the fetcher run by itself (ids, times, ports, paths aside)
+        self.cache_clear()
+        alone = self.sandbox.run([FETCHER] + self.aws_argv("-v")[1:], env=self.env)
+        self.assert_credentials(alone)
+
+        def shape(text):
+            return [re.sub(r"[0-9a-f-]{8,}|\d+|/tmp/\S+", "#", line) for line in text.splitlines()]
+        self.assertTrue(shape(res.stderr), res.describe())
+        self.assertEqual(shape(res.stderr), shape(alone.stderr), "the front printed log lines of its own")
+
+    def test_a_missing_fetcher_fails_clearly_and_a_hit_still_needs_none(self):
+        lone = os.path.join(self.sandbox.root, "bin", "fedcred")
+        os.makedirs(os.path.dirname(lone))
+        shutil.copy2(fedcred_bin(), lone)
+        miss = self.sandbox.run([lone] + self.aws_argv()[1:], env=self.env)
+        match = re.search(r"cannot run the fetcher (\S+): ", miss.stderr)
+        self.assertIsNotNone(match, miss.describe())
+        if os.path.exists(match.group(1)):
+            self.skipTest("a fedcred fetcher is installed at " + match.group(1))
+        self.assert_failure(miss, EXIT_INTERNAL, mentions=("No such file or directory", "reinstall"))
+        self.assertEqual(miss.stdout, "")
+        doctor = self.sandbox.run([lone, "doctor"], env=self.env)
+        self.assert_failure(doctor, EXIT_INTERNAL, mentions=("cannot run the fetcher",))
+        # a hit is served by the front alone
+        self.assert_credentials(self.cached())
+        self.assert_credentials(self.sandbox.run([lone] + self.aws_argv()[1:], env=self.env))
+
+    def test_the_fetcher_keeps_the_deadline_the_front_started(self):
+        # a metadata server that accepts and never answers: only the deadline ends the run
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        self.addCleanup(silent.close)
+        env = dict(self.env, GCE_METADATA_HOST="127.0.0.1:%d" % silent.getsockname()[1])
+        argv = [FETCHER] + self.aws_argv(timeout_flag="4")[1:]
+        whole = self.sandbox.run(argv, env=env)
+        self.assertIn(whole.returncode, (EXIT_SOURCE, EXIT_TRANSIENT), whole.describe())
+        self.assertGreater(whole.elapsed, 3.0, "the run should have waited for its whole deadline")
+        started = int(time.monotonic() * 1000) - 3500  # the front started 3.5 s of the 4 s ago
+        rest = self.sandbox.run(argv, env=dict(env, FEDCRED_RUN_STARTED_MS=str(started)))
+        self.assertIn(rest.returncode, (EXIT_SOURCE, EXIT_TRANSIENT), rest.describe())
+        self.assertLess(rest.elapsed, 2.0, "the fetcher restarted the deadline: " + rest.describe())
+
+
+if __name__ == "__main__":
+    unittest.main()
