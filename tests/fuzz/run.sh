@@ -11,6 +11,8 @@
 # build-fuzz/fuzz-logs/<target>.log. Exit status 1 if any target found a crash.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=../../tools/deps
+source tools/deps  # DEPS_TEST_BUILD_OPTIONS
 setup_only=false
 if [ "${1:-}" = --setup ]; then setup_only=true; shift; fi
 seconds=${1:-300}; shift || true
@@ -20,7 +22,7 @@ jobs=${FUZZ_PARALLEL:-2}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 
 if [ ! -f "$build/build.ninja" ]; then
-  CC=${CC:-clang} CXX=${CXX:-clang++} meson setup "$build" -Dfuzzing=true \
+  CC=${CC:-clang} CXX=${CXX:-clang++} meson setup "$build" -Dfuzzing=true "${DEPS_TEST_BUILD_OPTIONS[@]}" \
     -Db_sanitize=address,undefined -Db_lundef=false \
     -Dcpp_args=-fsanitize=fuzzer-no-link -Dc_args=-fsanitize=fuzzer-no-link || exit 1
 fi

@@ -70,29 +70,41 @@ class TestSingleFlight(CacheTestCase):
                             % (timeout, res.describe()))
         self.assertEqual(self.entry_files(), [], "a failure writes no entry")
 
-    def sts_attempts_during_outage(self, n):
-        """STS calls made by n processes started together while STS answers 503."""
-        from harness import EXIT_TRANSIENT
+    def attempts_during_outage(self, n, down, attempts, exit_code):
+        """The requests n processes started together make while a service answers 503:
+        `down` is the stand-in made to fail (self.sts or self.md), `attempts` counts them."""
         self.cache_clear()
         self.md.reset()
         self.sts.reset()
-        self.sts.set_fault({"status": 503})
+        down.set_fault({"status": 503})
         argv = self.aws_argv(timeout_flag="4")
         started = time.monotonic()
         procs = [self.popen(argv) for _ in range(n)]
         for proc in procs:
             res = self.finish(proc, argv, started, timeout=60)
-            self.assert_failure(res, EXIT_TRANSIENT, mentions=["503"], secrets=self.secrets())
-        return self.calls()
+            self.assert_failure(res, exit_code, mentions=["503"], secrets=self.secrets())
+        return attempts()
 
     def test_outage_herd_makes_no_more_sts_calls_than_two_processes(self):
         # The lock holder shares its failure through the entry's side file: the waiters
         # answer with it instead of each retrying STS in turn (issue 12, item 17; before,
         # 8 processes made ~36 attempts).
-        two = self.sts_attempts_during_outage(2)
-        eight = self.sts_attempts_during_outage(8)
+        from harness import EXIT_TRANSIENT
+        two = self.attempts_during_outage(2, self.sts, self.calls, EXIT_TRANSIENT)
+        eight = self.attempts_during_outage(8, self.sts, self.calls, EXIT_TRANSIENT)
         self.assertGreater(two, 0)
         self.assertLessEqual(eight, two, "8 processes made %d STS attempts, 2 made %d" % (eight, two))
+
+    def test_metadata_outage_herd_makes_no_more_requests_than_two_processes(self):
+        # The same for the identity source: a metadata server answering 503 ends in "source
+        # unavailable" once the retries are spent, and that is shared too (before: 2
+        # processes made 8 identity requests, 8 made 32).
+        from harness import EXIT_SOURCE
+        two = self.attempts_during_outage(2, self.md, self.identity_requests, EXIT_SOURCE)
+        eight = self.attempts_during_outage(8, self.md, self.identity_requests, EXIT_SOURCE)
+        self.assertGreater(two, 0)
+        self.assertEqual(self.calls(), 0, "no STS call without an identity")
+        self.assertLessEqual(eight, two, "8 processes made %d identity requests, 2 made %d" % (eight, two))
 
 
 class TestLockHolder(CacheTestCase):

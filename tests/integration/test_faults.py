@@ -3,7 +3,8 @@ TLS level, and a cache directory that misbehaves on disk.
 
 Network faults: metadata 500 twice then 200, STS Throttling twice then success, STS 503
 forever (exit 5 within the deadline), connection refused (metadata 3, STS 5), connection reset,
-accept-and-never-answer and a byte-a-second dribble on both sides (ended by --timeout), TLS with
+accept-and-never-answer and a byte-a-second dribble on both sides, and a DNS resolver that
+never answers (each ended by --timeout), TLS with
 a throwaway CA (refused without it, accepted with AWS_CA_BUNDLE / CURL_CA_BUNDLE), redirects
 never followed, bodies over the size cap, truncated bodies, garbage XML/JSON/JWT, an STS
 Expiration in the past (exit 6, never cached), a dead HTTPS_PROXY (metadata still direct), and
@@ -20,6 +21,7 @@ import pwd
 import resource
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import tempfile
@@ -32,7 +34,7 @@ import gce_metadata  # noqa: E402
 import recording_proxy  # noqa: E402
 from fault_server import (FaultServer, ScriptedHttpServer, TlsWrapped,  # noqa: E402
                           http_response, make_tls_material)
-from harness import (EXIT_BAD_RESPONSE, EXIT_SOURCE, EXIT_TRANSIENT,  # noqa: E402
+from harness import (EXIT_BAD_RESPONSE, EXIT_SOURCE, EXIT_TRANSIENT, ROLE_ARN,  # noqa: E402
                      AwsToGcpFixture, FedcredTestCase, GceStsFixture, fedcred_bin, free_port,
                      token_secrets)
 
@@ -112,6 +114,31 @@ class TestConnectionFaults(FaultCase):
         with FaultServer("blackhole") as srv:
             res = self.aws(env=self.with_env(AWS_ENDPOINT_URL_STS=srv.url), timeout_flag="3")
         self.assert_failure(res, EXIT_TRANSIENT, secrets=self.secrets())
+        self.assert_within(res, 3)
+
+    def test_sts_host_whose_resolver_never_answers_ends_within_timeout(self):
+        # Issue 12.5: a DNS stall must not outlive --timeout either (libcurl joins its
+        # threaded resolver at cleanup unless told not to). A private mount namespace gives
+        # fedcred a resolv.conf naming a port 53 that takes every query and never answers.
+        if os.geteuid() != 0 or not shutil.which("unshare"):
+            self.skipTest("needs root and unshare(1) for a private /etc/resolv.conf")
+        nameserver = "127.0.9.53"
+        blackhole = []
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            sock = socket.socket(socket.AF_INET, kind)
+            self.addCleanup(sock.close)
+            sock.bind((nameserver, 53))
+            if kind == socket.SOCK_STREAM:
+                sock.listen(16)  # the kernel accepts; nobody reads
+            blackhole.append(sock)
+        resolv = os.path.join(self.sandbox.root, "resolv.conf")
+        with open(resolv, "w") as f:
+            f.write("nameserver %s\noptions timeout:30 attempts:5\n" % nameserver)
+        host = "sts.resolver-stall.example"
+        argv = ["unshare", "--mount", "sh", "-c", 'mount --bind "$0" /etc/resolv.conf && exec "$@"',
+                resolv, fedcred_bin(), "aws", "--role-arn", ROLE_ARN, "--timeout", "3", "--no-cache"]
+        res = self.sandbox.run(argv, env=self.with_env(AWS_ENDPOINT_URL_STS="https://" + host), timeout=20)
+        self.assert_failure(res, EXIT_TRANSIENT, mentions=[host], secrets=self.secrets())
         self.assert_within(res, 3)
 
     def test_metadata_dribbling_a_byte_a_second_ends_within_timeout(self):

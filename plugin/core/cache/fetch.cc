@@ -56,6 +56,8 @@ std::optional<Error> recent_failure(CacheDir const& dir, CacheKey const& key, st
 // withdrawn: credentials from before it must not be handed out again.
 bool stale_allowed(Error const& e) { return e.status != Status::denied; }
 
+bool shared_when_failed(Error const& e) { return e.status == Status::transient || e.status == Status::source; }
+
 }  // namespace
 
 std::optional<CacheDir> open_cache(bool enabled, Env const& env, Logger const& log) {
@@ -115,10 +117,11 @@ Result<CacheEntry> cached_fetch(CacheKey const& key, CachedFetchPolicy const& po
   auto fetched = shared_failure ? Result<CacheEntry>(*shared_failure) : fetch();
   if (!fetched) {
     std::int64_t now = deps.clock.unix_seconds();
-    // Only an outage (retries exhausted) is shared: that is what makes every
-    // waiter retry in turn, while a denial or a bad answer is worth a fresh
+    // Only an outage is shared, of the service (exit 5) or of the identity
+    // source, a metadata server answering 503 (exit 3): that is what makes
+    // every waiter retry in turn. A denial or a bad answer is worth a fresh
     // try as soon as someone has changed the trust policy or the endpoint.
-    if (!shared_failure && fetched.error().status == Status::transient) {
+    if (!shared_failure && shared_when_failed(fetched.error())) {
       auto record = dir.write_failure(key, failure_record(fetched.error(), now + policy.failure_backoff_seconds));
       if (!record) deps.log.debug("failure not shared: " + record.error().message);
     }

@@ -22,6 +22,19 @@ constexpr std::array<EnvKey, 3> kEnvKeys{{
     {"AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"},
 }};
 
+// How botocore reads a boolean variable (botocore.utils.ensure_boolean): "true"
+// in any case is true, and every other value is false, not an error. The AWS
+// CLI and fedcred must pick the same STS host from AWS_USE_FIPS_ENDPOINT.
+bool botocore_boolean(std::string_view value) {
+  constexpr std::string_view kTrue = "true";
+  if (value.size() != kTrue.size()) return false;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    char const c = value[i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kTrue[i]) return false;
+  }
+  return true;
+}
+
 void overlay(Settings& into, Settings const& from) {
   for (auto const& [key, setting] : from) into[key] = setting;
 }
@@ -58,15 +71,14 @@ Result<Settings> effective_settings(ConfigSet const& config, std::string const& 
   }
   // Only a value that is used is validated: a flag overrides the variable
   // (AWS_REGION=us-east-1a must not fail a run given --region), and the AWS
-  // tools' variables take what botocore takes (booleans in any case).
+  // tools' variables take what botocore takes (AWS_USE_FIPS_ENDPOINT: see
+  // botocore_boolean).
   Settings from_env;
   for (auto const& [variable, key] : kEnvKeys) {
     if (from_env.count(key) != 0 || explicit_settings.count(key) != 0) continue;
     auto value = env.get(variable);
     if (!value) continue;
-    if (std::string_view(key) == "use_fips_endpoint") {
-      for (char& c : *value) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
+    if (std::string_view(key) == "use_fips_endpoint") *value = botocore_boolean(*value) ? "true" : "false";
     auto valid = validate_setting(key, *value);
     if (!valid) return make_error(Status::usage, std::string(variable) + ": " + valid.error().message);
     from_env[key] = Setting{*value, variable};

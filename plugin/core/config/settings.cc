@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "aws_partition.h"
+
 namespace fedcred {
 namespace {
 
@@ -68,10 +70,14 @@ Result<void> check_session_name(std::string_view v) {
 }
 
 Result<void> check_region(std::string_view v) {
-  if (!is_valid_region(v)) {
-    return make_error(Status::usage, "'" + std::string(v) + "' is not an AWS region name (e.g. us-east-1)");
+  if (is_valid_region(v)) return {};
+  // botocore takes any host label and then fails to reach sts.<label>; an
+  // availability zone in AWS_REGION is the usual slip, so name the region.
+  if (v.size() > 1 && v.back() >= 'a' && v.back() <= 'z' && is_valid_region(v.substr(0, v.size() - 1))) {
+    return make_error(Status::usage, "'" + std::string(v) + "' is an availability zone, not a region: use '" +
+                                         std::string(v.substr(0, v.size() - 1)) + "'");
   }
-  return {};
+  return make_error(Status::usage, "'" + std::string(v) + "' is not an AWS region name (e.g. us-east-1)");
 }
 
 Result<void> check_audience(std::string_view v) {
@@ -219,20 +225,7 @@ bool is_valid_session_name(std::string_view v) {
   return true;
 }
 
-bool is_valid_region(std::string_view v) {
-  // Region names are lower-case words and a number joined by '-': us-east-1,
-  // us-gov-west-1, cn-north-1, eu-isoe-west-1.
-  if (v.size() < 4 || v.size() > 32) return false;
-  if (!(v.front() >= 'a' && v.front() <= 'z')) return false;
-  if (!(v.back() >= '0' && v.back() <= '9')) return false;
-  char prev = '\0';
-  for (char c : v) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    if (!ok || (c == '-' && prev == '-')) return false;
-    prev = c;
-  }
-  return v.find('-') != std::string_view::npos;
-}
+bool is_valid_region(std::string_view v) { return aws::is_valid_region(v); }
 
 std::optional<std::string> sanitize_session_name(std::string_view raw) {
   std::string out;

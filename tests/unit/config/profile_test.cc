@@ -199,8 +199,8 @@ TEST(ResolveAwsRequest, InvalidEnvironmentValueNamesTheVariable) {
                         "AWS_REGION"));
   EXPECT_TRUE(FailsWith(resolve(ConfigSet{}, "", settings, env_of({{"AWS_DEFAULT_REGION", "US_EAST"}})),
                         Status::usage, "AWS_DEFAULT_REGION"));
-  EXPECT_TRUE(FailsWith(resolve(ConfigSet{}, "", settings, env_of({{"AWS_USE_FIPS_ENDPOINT", "maybe"}})),
-                        Status::usage, "AWS_USE_FIPS_ENDPOINT"));
+  EXPECT_TRUE(FailsWith(resolve(ConfigSet{}, "", settings, env_of({{"AWS_REGION", "us-east-1a"}})), Status::usage,
+                        "AWS_REGION", "availability zone", "'us-east-1'"));
 }
 
 // Only the resolved value is validated: a flag overriding the variable makes
@@ -224,6 +224,17 @@ TEST(ResolveAwsRequest, FipsVariableIsCaseInsensitiveAsInBotocore) {
   auto req = resolve(ConfigSet{}, "", flags({{"role_arn", kArn}}), env_of({{"AWS_USE_FIPS_ENDPOINT", "FALSE"}}));
   ASSERT_TRUE(Succeeds(req));
   EXPECT_FALSE(req->use_fips_endpoint);
+}
+
+// Every other value is false for botocore (ensure_boolean), not an error and
+// not true: the AWS CLI and fedcred must ask the same STS host.
+TEST(ResolveAwsRequest, FipsVariableOtherThanTrueIsFalseAsInBotocore) {
+  for (char const* value : {"yes", "1", "on", "maybe", ""}) {
+    auto req = resolve(ConfigSet{}, "", flags({{"role_arn", kArn}}), env_of({{"AWS_USE_FIPS_ENDPOINT", value}}));
+    ASSERT_TRUE(Succeeds(req)) << value;
+    EXPECT_FALSE(req->use_fips_endpoint) << value;
+    EXPECT_EQ(req->sts.url, "https://sts.us-east-1.amazonaws.com") << value;
+  }
 }
 
 TEST(ResolveAwsRequest, StsEndpointOverrideFromEnvironment) {
