@@ -49,27 +49,30 @@ Result<HttpEndpoint> parse_http_endpoint(std::string const& url) {
   return out;
 }
 
-std::optional<SocketAddress> numeric_address(std::string const& host, std::uint16_t port) {
+namespace {
+
+template <typename SockAddr>
+SocketAddress socket_address(SockAddr const& addr) {
   SocketAddress out;
-  in_addr v4{};
-  in6_addr v6{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons(port);
-    sin.sin_addr = v4;
-    std::memcpy(&out.storage, &sin, sizeof sin);
-    out.length = sizeof sin;
-    return out;
+  std::memcpy(&out.storage, &addr, sizeof addr);
+  out.length = sizeof addr;
+  return out;
+}
+
+}  // namespace
+
+std::optional<SocketAddress> numeric_address(std::string const& host, std::uint16_t port) {
+  sockaddr_in v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(port);
+    return socket_address(v4);
   }
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
-    sockaddr_in6 sin6{};
-    sin6.sin6_family = AF_INET6;
-    sin6.sin6_port = htons(port);
-    sin6.sin6_addr = v6;
-    std::memcpy(&out.storage, &sin6, sizeof sin6);
-    out.length = sizeof sin6;
-    return out;
+  sockaddr_in6 v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons(port);
+    return socket_address(v6);
   }
   return std::nullopt;
 }
