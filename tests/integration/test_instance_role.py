@@ -4,7 +4,8 @@ over the core's own plain-http client, so the hit path still maps no network lib
 replaced instance profile (role A -> role B) is a new key: a new STS call signed by B. The
 same role twice is a hit: one STS call, and on the hit exactly one PUT and one GET of the
 role listing. When IMDS cannot confirm the role, the run fails as the fetch would (exit 3,
-one failure document) instead of serving an entry whose identity is unknown."""
+one failure document) instead of serving an entry whose identity is unknown; a role replaced
+between the key's lookup and the module's read is refused rather than misfiled."""
 
 import json
 import unittest
@@ -104,6 +105,22 @@ class TestGcp(InstanceRoleCase):
                 self.assert_gcp_failure(res, EXIT_SOURCE, mentions=words,
                                         secrets=[cached["id_token"]] + self.link_secrets())
         self.assertEqual(self.sts.stats()["token_calls"], 1)
+
+    def test_role_replaced_during_the_run_is_not_filed_under_the_old_role(self):
+        # The key was made with role A (the role lookups: the front's and the fetcher's), then
+        # the module reads role B: it must not sign with B for an entry keyed on A.
+        old_role = self.imds.role
+        self.replace_instance_profile()
+        env = dict(self.env, AWS_REGION="us-east-1")  # no region GET in the count below
+        # `times` counts every request (PUT and GET): each role lookup is two
+        self.imds.set_fault({"listing_role": old_role, "times": 4 if static_front() else 2})
+        res = self.gcp(env=env)
+        self.assert_gcp_failure(res, EXIT_SOURCE, mentions=["instance profile was just replaced"],
+                                secrets=self.link_secrets())
+        self.assertEqual(self.sts.stats()["token_calls"], 0, "nothing signed")
+        self.assertNotIn(ROLES_PATH + ROLE_B, self.imds.stats()["by_path"], "no credentials read")
+        self.assert_gcp_success(self.gcp(env=env))
+        self.assertEqual(self.signer(0), CREDS_B["AccessKeyId"])
 
     def test_host_name_endpoint_is_resolved_by_the_fetcher(self):
         # The static front resolves no name (NSS in a static binary): it hands the run off.

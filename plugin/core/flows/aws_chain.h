@@ -35,6 +35,9 @@ struct AwsChainLink {
   // "instance role at ENDPOINT" until name_instance_role (flows/instance_role.h)
   // asked IMDS, then "instance role ROLE at ENDPOINT".
   std::string identity;
+  // imds: the role IMDS named (name_instance_role), passed to the module,
+  // which refuses to sign with another; empty before.
+  std::string instance_role = {};
 };
 
 // The link the environment selects. Status::usage for half-set pairs

@@ -103,6 +103,7 @@ Result<void> name_instance_role(AwsChainLink& link, std::string const& imds_endp
   auto role = lookup->role_name(imds_endpoint, deadline_ms);
   if (!role) return std::move(role).error();
   link.identity = instance_role_identity(*role, imds_endpoint);
+  link.instance_role = std::move(*role);
   return {};
 }
 

@@ -148,12 +148,16 @@ Result<Secret> Imds::get(std::string const& path, std::string const& what) {
   return result;
 }
 
-Result<sigv4::Credentials> Imds::role_credentials(std::string* expiration) {
+Result<sigv4::Credentials> Imds::role_credentials(std::string* expiration, std::string const& expected_role) {
   auto roles = get(imds::kRolesPath, "the instance role name");
   if (!roles) return std::move(roles).error();
   auto listed = imds::role_from_listing(roles->reveal(), host_);
   if (!listed) return std::move(listed).error();
   std::string const role = std::move(*listed);
+  if (!expected_role.empty() && role != expected_role) {
+    return make_error(Status::source, where(host_) + " names instance role " + role + ", not " + expected_role +
+                                          " as a moment ago: the instance profile was just replaced; run again");
+  }
   auto body = get(imds::kRolesPath + role, "the credentials of role " + role);
   if (!body) return std::move(body).error();
   role_ = role;

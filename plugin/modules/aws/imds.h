@@ -42,8 +42,12 @@ class Imds {
 
   // The instance role's temporary credentials; `expiration` (when given)
   // receives their Expiration as IMDS wrote it (RFC 3339), for callers that
-  // must not outlive them.
-  Result<sigv4::Credentials> role_credentials(std::string* expiration = nullptr);
+  // must not outlive them. `expected_role` (when not empty): the role the
+  // host's cache key names (core flows/instance_role.h); IMDS listing another
+  // is Status::source before any credentials are read (the instance profile
+  // was replaced between the two lookups, so the entry would be misfiled).
+  Result<sigv4::Credentials> role_credentials(std::string* expiration = nullptr,
+                                              std::string const& expected_role = "");
   // The role name role_credentials() found (empty before): names the
   // identity in messages and the audit trail, never a secret.
   std::string const& role_name() const { return role_; }

@@ -27,6 +27,7 @@ TEST(NameInstanceRole, TheImdsLinkGetsTheRoleInItsIdentity) {
   AwsChainLink link{"imds", "instance role at http://169.254.169.254"};
   ASSERT_TRUE(name_instance_role(link, "http://169.254.169.254", &lookup, 1234).ok());
   EXPECT_EQ(link.identity, "instance role web-role at http://169.254.169.254");
+  EXPECT_EQ(link.instance_role, "web-role") << "for the module, which signs with no other";
   ASSERT_EQ(lookup.calls.size(), 1U);
   EXPECT_EQ(lookup.calls[0].deadline_ms, 1234);
 }
