@@ -17,6 +17,7 @@ import sys
 RANKS = {
     'base': 0,
     'files': 1,
+    'net': 1,
     'output': 2,
     'config': 3,
     'cache': 3,

@@ -12,6 +12,7 @@
 #include "commands/table.h"
 #include "handoff.h"
 #include "module_host/runner.h"
+#include "net/endpoint.h"
 
 namespace fedcred {
 namespace {
@@ -22,6 +23,16 @@ namespace {
 class HandOffModuleRunner final : public ModuleRunner {
  public:
   Result<Values> run(std::string const&, std::string const&, Values const&, Logger const&) override {
+    return front::exec_fetcher();
+  }
+};
+
+// The front resolves no host name: glibc's NSS is unsafe in a static program
+// (net/endpoint.h). An IMDS endpoint named by a host name goes to the fetcher,
+// which resolves it; it returns only when the hand-off failed.
+class HandOffResolver final : public net::HostResolver {
+ public:
+  Result<std::vector<net::SocketAddress>> resolve(std::string const&, std::uint16_t) override {
     return front::exec_fetcher();
   }
 };
@@ -45,7 +56,8 @@ Result<Secret> run_request(Request const& req, Env const& env, Logger const& log
   if (spec == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
   HandOffModuleRunner modules;
   FetchHandoff const hand_off = [] { return front::exec_fetcher(); };
-  RunSeams const seams{modules, &hand_off, front::run_started_ms()};
+  HandOffResolver resolver;
+  RunSeams const seams{modules, resolver, &hand_off, front::run_started_ms()};
   return run_row(*spec, req, env, log, seams, failure_document);
 }
 

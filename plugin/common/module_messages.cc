@@ -92,6 +92,7 @@ void put_aws_link(Values& out, std::optional<AwsKeys> const& keys, AwsLinkInputs
   put(out, FEDCRED_KEY_ROLE_SESSION_NAME, link.role_session_name);
   put(out, FEDCRED_KEY_CONTAINER_URL, link.container_url);
   put(out, FEDCRED_KEY_CONTAINER_AUTHORIZATION_TOKEN, link.container_authorization_token);
+  put(out, FEDCRED_KEY_INSTANCE_ROLE, link.instance_role);
 }
 
 Result<void> read_aws_link(Reader const& read, std::optional<AwsKeys>& keys, AwsLinkInputs& link) {
@@ -112,6 +113,7 @@ Result<void> read_aws_link(Reader const& read, std::optional<AwsKeys>& keys, Aws
   link.role_session_name = text(read, FEDCRED_KEY_ROLE_SESSION_NAME);
   link.container_url = text(read, FEDCRED_KEY_CONTAINER_URL);
   if (auto token = read(FEDCRED_KEY_CONTAINER_AUTHORIZATION_TOKEN)) link.container_authorization_token = Secret(*token);
+  link.instance_role = text(read, FEDCRED_KEY_INSTANCE_ROLE);
   return {};
 }
 

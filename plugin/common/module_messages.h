@@ -47,6 +47,7 @@ struct AwsLinkInputs {
   std::string role_session_name;         // web_identity, optional
   std::string container_url;             // container: the full URL
   Secret container_authorization_token;  // container, optional
+  std::string instance_role;             // imds, optional: the role the cache key names (issue 12.1)
 };
 
 // FEDCRED_OP_SUBJECT_TOKEN

@@ -11,6 +11,7 @@
 #include "base/env.h"
 #include "commands/command.h"
 #include "config/settings.h"
+#include "fakes/instance_role.h"
 #include "fakes/module_runner.h"
 #include "fakes/random.h"
 #include "fakes/temp_dir.h"
@@ -24,7 +25,11 @@ class CommandFixture : public ::testing::Test {
   // The cache stays inside the test's own private directory.
   CommandFixture() { env_.set("FEDCRED_CACHE_DIR", cache_.path()); }
 
-  CommandDeps deps() { return CommandDeps{env_, clock_, random_, modules_, log_, sysconf_.path(), 15}; }
+  CommandDeps deps() {
+    CommandDeps d{env_, clock_, random_, modules_, log_, sysconf_.path(), 15};
+    d.instance_role = &instance_role_;
+    return d;
+  }
 
   // Settings as if given on the command line (origin "--KEY").
   static Settings flags(std::map<std::string, std::string> const& values) {
@@ -40,6 +45,7 @@ class CommandFixture : public ::testing::Test {
   FakeClock clock_;  // 2026-01-01T00:00:00Z
   FixedRandom random_;
   FakeModuleRunner modules_;
+  FakeInstanceRoleLookup instance_role_;
   Logger log_;
 };
 

@@ -267,3 +267,22 @@ write("container_json", [
     '{"AccessKeyId":"A","SecretAccessKey":"S","Token":"T","Expiration":"9999-12-31T23:59:59-23:59"}',
     "[]", "{", "",
 ])
+
+# The core's plain-http client (net/http_message.h): IMDS's answers as they arrive on the socket.
+write("http_answer", [
+    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 16\r\nServer: EC2ws\r\n\r\nfedcred-ec2-role",
+    "HTTP/1.1 200 OK\r\nContent-Length: 56\r\n\r\nAQAEAMARKER" + "t" * 45,
+    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+    "HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\nConnection: close\r\n\r\nUnauthorized",
+    "HTTP/1.0 200 OK\r\n\r\nrole-without-length",
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nabcdef",
+    "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
+    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx",
+    "HTTP/1.1 200 OK\r\n folded: header\r\n\r\n",
+    "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+    "SSH-2.0-OpenSSH_9.6\r\n",
+    "HTTP/1.1 200 OK\r\nX: \x01\x7f\r\n\r\n",
+    "HTTP/1.1 200 OK\n\nbare newlines",
+    "",
+])

@@ -16,6 +16,8 @@ Faults (keys of the JSON), each for `times` requests it applies to (default: alw
   put_hang: S|true  never answer the token PUT for S seconds (true = 60): a hop limit of 1
   get_status: N     answer every metadata GET with HTTP N (401: token rejected)
   no_role: true     404 for the role listing (no instance profile attached)
+  listing_role: R   the role listing names R (the credentials stay under the role): the
+                    instance profile replaced between two reads of one run
   creds_code: C     credentials JSON with Code=C and no keys (e.g. "Failure")
 
 In-process: ImdsServer(credentials=..., zone=...).start(); as a process:
@@ -140,7 +142,7 @@ class _Handler(standin_server.StandinHandler):
         if path in (CREDS_PATH, CREDS_PATH.rstrip("/")):
             if fault.get("no_role"):
                 return self._send(404, "Not Found")
-            return self._send(200, srv.role)
+            return self._send(200, fault.get("listing_role", srv.role))
         if path == CREDS_PATH + srv.role:
             now = time.time()
             if "creds_code" in fault:

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "config/profile.h"
 #include "config/settings.h"
+#include "flows/instance_role.h"
 #include "logger.h"
 #include "module_host/runner.h"
 #include "output/audit.h"
@@ -41,6 +42,9 @@ struct CommandDeps {
   // CLOCK_MONOTONIC ms at which the run started when it started in another
   // process (the front that handed it off); 0: it starts with the command.
   std::int64_t started_ms = 0;
+  // Which role the EC2 instance has, asked before every cache lookup of the
+  // imds link (flows/instance_role.h); nullptr: that link fails (internal).
+  InstanceRoleLookup* instance_role = nullptr;
 };
 
 // When the run's one deadline (--timeout) started: deps.started_ms, else now.

@@ -5,6 +5,7 @@
 #include "commands/run.h"
 #include "commands/table.h"
 #include "module_host/runner.h"
+#include "net/system_resolver.h"
 
 namespace fedcred {
 
@@ -28,7 +29,8 @@ Result<Secret> run_request(Request const& req, Env const& env, Logger const& log
   auto const* spec = find_command(req.command);
   if (spec == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
   auto modules = make_dlopen_module_runner(env);
-  RunSeams seams{*modules};
+  net::SystemHostResolver resolver;
+  RunSeams seams{*modules, resolver};
   // A credential command the static front handed over (helper/front/)
   // keeps the deadline that started there; serve, doctor and the rest start
   // their own.

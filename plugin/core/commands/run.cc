@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "commands/setup.h"
 #include "config/settings.h"
+#include "flows/instance_role.h"
 #include "fedcred_build_config.h"
 #include "output/audit.h"
 #include "random_source.h"
@@ -70,6 +71,8 @@ Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& e
   CommandDeps deps{env, clock, random, seams.modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS, &audit};
   deps.hand_off = seams.hand_off;
   deps.started_ms = seams.started_ms;
+  ImdsRoleLookup instance_role(clock, random, seams.resolver);
+  deps.instance_role = &instance_role;
   Secret report;
   auto doc = spec.run(CommandCall{req.inputs, req.options, deps, report});
   if (spec.hands_out_credentials) {

@@ -16,6 +16,7 @@
 #include "commands/request.h"
 #include "commands/table.h"
 #include "module_host/runner.h"
+#include "net/endpoint.h"
 #include "logger.h"
 #include "result.h"
 #include "secret.h"
@@ -24,6 +25,10 @@ namespace fedcred {
 
 struct RunSeams {
   ModuleRunner& modules;
+  // Resolves an IMDS endpoint's host name for the instance-role lookup
+  // (CommandDeps::instance_role): getaddrinfo in the fetcher, a hand-off in
+  // the static front.
+  net::HostResolver& resolver;
   FetchHandoff const* hand_off = nullptr;  // CommandDeps::hand_off
   std::int64_t started_ms = 0;             // CommandDeps::started_ms
 };

@@ -159,6 +159,10 @@ Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, Command
     return token;
   };
   if (t.source == "file") return unexpired(fetch_subject_token(t, deps.env, deps.modules, deps.log));
+  // The key names who signs; for an instance that is its current role, asked
+  // of IMDS on a hit too (issue 12.1): a replaced instance profile is a new key.
+  auto named = name_instance_role(t.aws_link, t.imds_endpoint, deps.instance_role, t.deadline_ms);
+  if (!named) return std::move(named).error();
 
   auto fetch = [&]() -> Result<CacheEntry> {
     auto token = unexpired(fetch_subject_token(t, deps.env, deps.modules, deps.log));

@@ -106,6 +106,7 @@ Result<AwsChainLink> select_aws_link(Env const& env, std::string const& imds_end
 Result<void> fill_aws_link(AwsChainLink const& link, Env const& env, std::optional<messages::AwsKeys>& keys,
                            messages::AwsLinkInputs& inputs) {
   inputs.name = link.link;
+  inputs.instance_role = link.instance_role;
   if (link.link == "environment") {
     messages::AwsKeys k{env.get("AWS_ACCESS_KEY_ID").value_or(""), Secret(env.get("AWS_SECRET_ACCESS_KEY").value_or("")),
                         Secret()};

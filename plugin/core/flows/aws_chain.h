@@ -11,7 +11,7 @@
 //   4. imds          IMDSv2 (unless AWS_EC2_METADATA_DISABLED=true)
 // The module (modules/aws/credential_chain.h) runs the chosen link. Deciding
 // here means the cache key names the signing identity (issue 12.1) without a
-// network call, and AWS secrets are read from the environment only for
+// network call (but for the instance role's name: flows/instance_role.h), and AWS secrets are read from the environment only for
 // source `aws` (issue 12.9).
 #pragma once
 
@@ -31,9 +31,13 @@ inline constexpr char kContainerEndpointVar[] = "FEDCRED_CONTAINER_CREDENTIALS_E
 struct AwsChainLink {
   std::string link;   // environment | web_identity | container | imds
   // Who signs, for the cache key, doctor and -v; never a secret: the access
-  // key id, the role ARN and token file, the container URL, or the IMDS
-  // endpoint (the instance role's name is known only after the fetch).
+  // key id, the role ARN and token file, the container URL, or for imds
+  // "instance role at ENDPOINT" until name_instance_role (flows/instance_role.h)
+  // asked IMDS, then "instance role ROLE at ENDPOINT".
   std::string identity;
+  // imds: the role IMDS named (name_instance_role), passed to the module,
+  // which refuses to sign with another; empty before.
+  std::string instance_role = {};
 };
 
 // The link the environment selects. Status::usage for half-set pairs

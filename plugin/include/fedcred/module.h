@@ -40,8 +40,9 @@
  *     [, session_token]) | web_identity (web_identity_token = the token
  *     file's content, role_arn [, role_session_name]) | container
  *     (container_url [, container_authorization_token]) | imds
- *     (imds_endpoint). Without credential_link: environment when keys are
- *     given, else imds.
+ *     (imds_endpoint [, instance_role: the role the host's cache key names;
+ *     a different role at IMDS is an error]). Without credential_link:
+ *     environment when keys are given, else imds.
  *
  *  FEDCRED_OP_ACCESS_TOKEN "access_token" (google): Google STS token
  *     exchange, then IAM Credentials generateAccessToken when impersonating:
@@ -119,6 +120,7 @@ extern "C" {
 #define FEDCRED_KEY_ROLE_SESSION_NAME "role_session_name"
 #define FEDCRED_KEY_CONTAINER_URL "container_url"
 #define FEDCRED_KEY_CONTAINER_AUTHORIZATION_TOKEN "container_authorization_token"
+#define FEDCRED_KEY_INSTANCE_ROLE "instance_role"
 #define FEDCRED_KEY_IDENTITY "identity"
 #define FEDCRED_KEY_VERIFICATION_URL "regional_cred_verification_url"
 #define FEDCRED_KEY_TOKEN_URL "token_url"

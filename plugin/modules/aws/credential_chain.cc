@@ -48,7 +48,7 @@ Result<AwsCredentials> CredentialChain::resolve(std::optional<messages::AwsKeys>
   if (link == "environment") out = environment(keys);
   if (link == "web_identity") out = web_identity(inputs, region, sts_endpoint, deadline_ms);
   if (link == "container") out = container(inputs, deadline_ms);
-  if (link == "imds") out = instance_role(imds);
+  if (link == "imds") out = instance_role(imds, inputs.instance_role);
   if (out) {
     out->link = link;
     if (log_) log_.debug("AWS credentials from the " + link + " link: " + out->identity);
@@ -164,10 +164,10 @@ Result<AwsCredentials> CredentialChain::container(messages::AwsLinkInputs const&
   return out;
 }
 
-Result<AwsCredentials> CredentialChain::instance_role(Imds* imds) {
+Result<AwsCredentials> CredentialChain::instance_role(Imds* imds, std::string const& expected_role) {
   if (imds == nullptr) return make_error(Status::usage, "missing parameter imds_endpoint");
   std::string expiration;
-  auto keys = imds->role_credentials(&expiration);
+  auto keys = imds->role_credentials(&expiration, expected_role);
   if (!keys) return std::move(keys).error();
   AwsCredentials out;
   out.keys = std::move(*keys);

@@ -57,7 +57,7 @@ class CredentialChain {
   Result<AwsCredentials> web_identity(messages::AwsLinkInputs const& link, std::string const& region,
                                       std::string const& sts_endpoint, std::int64_t deadline_ms);
   Result<AwsCredentials> container(messages::AwsLinkInputs const& link, std::int64_t deadline_ms);
-  Result<AwsCredentials> instance_role(Imds* imds);
+  Result<AwsCredentials> instance_role(Imds* imds, std::string const& expected_role);
 
   HttpClient& http_;
   Clock& clock_;

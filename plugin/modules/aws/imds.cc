@@ -5,13 +5,14 @@
 #include "json_doc.h"
 #include "aws_partition.h"
 #include "sts_query.h"
+#include "imds_rules.h"
 #include "url.h"
 
 namespace fedcred::modules {
 namespace {
 
-constexpr char kTokenPath[] = "/latest/api/token";
-constexpr char kRolesPath[] = "/latest/meta-data/iam/security-credentials/";
+using imds::where;
+
 // Not the availability zone minus its last letter: Local Zone and Wavelength
 // names ("us-west-2-lax-1a") do not end in the region name.
 constexpr char kRegionPath[] = "/latest/meta-data/placement/region";
@@ -23,20 +24,6 @@ std::string_view trim(std::string_view s) {
 }
 
 json_object* string_member(json_object* obj, char const* key) { return json_member(obj, key, json_type_string); }
-
-std::string where(std::string const& host) { return "the instance metadata service (IMDS) at " + host; }
-
-std::string status_hint(int status, std::string const& what) {
-  switch (status) {
-    case 401:
-      return ": the IMDSv2 session token was rejected while reading " + what +
-             " (a proxy in between, or the token expired; rerun)";
-    case 403:
-      return ": access to " + what + " is not allowed (instance metadata tags or access restricted?)";
-    default:
-      return " for " + what;
-  }
-}
 
 }  // namespace
 
@@ -97,13 +84,7 @@ auto Imds::with_retries(Fn&& fn) -> decltype(fn()) {
 }
 
 Error Imds::unreachable(Error const& transport, std::string const& what) const {
-  // "cannot reach HOST: why" from the HttpClient; keep the why.
-  std::string_view detail = transport.message;
-  std::string const prefix = "cannot reach " + host_ + ": ";
-  if (detail.rfind(prefix, 0) == 0) detail.remove_prefix(prefix.size());
-  return make_error(Status::source, "cannot reach " + where(host_) + " for " + what + " (" + std::string(detail) +
-                                        "): is this an EC2 instance? AWS_EC2_METADATA_SERVICE_ENDPOINT overrides "
-                                        "the address");
+  return imds::unreachable(transport, host_, what);
 }
 
 Result<void> Imds::ensure_token() {
@@ -114,8 +95,8 @@ Result<void> Imds::ensure_token() {
   auto result = with_retries([&]() -> Result<Secret> {
     HttpRequest request;
     request.method = "PUT";
-    request.url = base_url_ + kTokenPath;
-    request.headers = {{"X-aws-ec2-metadata-token-ttl-seconds", std::to_string(kTokenTtlSeconds)}};
+    request.url = base_url_ + imds::kTokenPath;
+    request.headers = {{imds::kTokenTtlHeader, std::to_string(kTokenTtlSeconds)}};
     request.timeout_ms = attempt_timeout_ms(clock_, deadline_ms_, kAttemptTimeoutMs);
     request.max_body_bytes = kMaxBodyBytes;
     request.direct = true;
@@ -127,31 +108,12 @@ Result<void> Imds::ensure_token() {
       // failure: the answer's IP TTL (hop limit) of 1 dies at the container
       // bridge. Waiting longer would not help, so this is final.
       if (error.status == Status::transient && clock_.monotonic_ms() - started >= request.timeout_ms) {
-        return make_error(Status::source,
-                          "no answer to the IMDSv2 token request from " + where(host_) + " within " +
-                              std::to_string(request.timeout_ms) +
-                              " ms: in a container the hop limit must be 2 (aws ec2 "
-                              "modify-instance-metadata-options --http-put-response-hop-limit 2); outside EC2 set "
-                              "AWS_EC2_METADATA_SERVICE_ENDPOINT or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+        return imds::token_request_unanswered(host_, request.timeout_ms);
       }
       if (error.status == Status::response) error.status = Status::source;
       return error;
     }
-    int const status = response->status;
-    if (status >= 500) return make_error(Status::transient, where(host_) + " answered HTTP " + std::to_string(status));
-    if (status == 403) {
-      return make_error(Status::source, where(host_) + " refused the IMDSv2 token request (HTTP 403): IMDS may be "
-                                                       "disabled for this instance (aws ec2 "
-                                                       "modify-instance-metadata-options --http-endpoint enabled), "
-                                                       "or a proxy added X-Forwarded-For");
-    }
-    if (status != 200) {
-      return make_error(Status::source, where(host_) + " answered HTTP " + std::to_string(status) +
-                                            " to the IMDSv2 token request (fedcred uses IMDSv2 only)");
-    }
-    std::string_view token = trim(response->body.reveal());
-    if (token.empty()) return make_error(Status::source, where(host_) + " returned an empty IMDSv2 token");
-    return Secret(token);
+    return imds::token_from_answer(response->status, response->body.reveal(), host_);
   });
   if (!result) {
     if (result.error().status == Status::transient) return unreachable(result.error(), "the IMDSv2 token");
@@ -167,7 +129,7 @@ Result<Secret> Imds::get(std::string const& path, std::string const& what) {
   auto result = with_retries([&]() -> Result<Secret> {
     HttpRequest request;
     request.url = base_url_ + path;
-    request.headers = {{"X-aws-ec2-metadata-token", token_.reveal()}};
+    request.headers = {{imds::kTokenHeader, token_.reveal()}};
     request.timeout_ms = attempt_timeout_ms(clock_, deadline_ms_, kAttemptTimeoutMs);
     request.max_body_bytes = kMaxBodyBytes;
     request.direct = true;
@@ -178,36 +140,25 @@ Result<Secret> Imds::get(std::string const& path, std::string const& what) {
       if (error.status == Status::response) error.status = Status::source;
       return error;
     }
-    int const status = response->status;
-    if (status >= 500) return make_error(Status::transient, where(host_) + " answered HTTP " + std::to_string(status));
-    if (status == 404 && path == kRolesPath) {
-      return make_error(Status::source, "no IAM role is attached to this instance (" + where(host_) +
-                                            " answered HTTP 404 for the role name): attach an instance profile "
-                                            "(aws ec2 associate-iam-instance-profile) or set AWS_ACCESS_KEY_ID and "
-                                            "AWS_SECRET_ACCESS_KEY");
-    }
-    if (status != 200) {
-      return make_error(Status::source,
-                        where(host_) + " answered HTTP " + std::to_string(status) + status_hint(status, what));
-    }
+    auto status = imds::check_get_status(response->status, path, what, host_);
+    if (!status) return std::move(status).error();
     return std::move(response->body);
   });
   if (!result && result.error().status == Status::transient) return unreachable(result.error(), what);
   return result;
 }
 
-Result<sigv4::Credentials> Imds::role_credentials(std::string* expiration) {
-  auto roles = get(kRolesPath, "the instance role name");
+Result<sigv4::Credentials> Imds::role_credentials(std::string* expiration, std::string const& expected_role) {
+  auto roles = get(imds::kRolesPath, "the instance role name");
   if (!roles) return std::move(roles).error();
-  std::string_view listing = roles->reveal();
-  std::string const role(trim(listing.substr(0, listing.find('\n'))));
-  bool valid = !role.empty() && role.size() <= 128;
-  for (char c : role) valid = valid && (ascii::is_alnum(c) || std::string_view("+=,.@_-").find(c) != std::string_view::npos);
-  if (!valid) {
-    return make_error(Status::source, where(host_) + " returned no usable IAM role name: attach an instance profile "
-                                                     "to this instance");
+  auto listed = imds::role_from_listing(roles->reveal(), host_);
+  if (!listed) return std::move(listed).error();
+  std::string const role = std::move(*listed);
+  if (!expected_role.empty() && role != expected_role) {
+    return make_error(Status::source, where(host_) + " names instance role " + role + ", not " + expected_role +
+                                          " as a moment ago: the instance profile was just replaced; run again");
   }
-  auto body = get(kRolesPath + role, "the credentials of role " + role);
+  auto body = get(imds::kRolesPath + role, "the credentials of role " + role);
   if (!body) return std::move(body).error();
   role_ = role;
   return parse_imds_credentials(body->reveal(), role, expiration);

@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "http_client.h"
+#include "imds_rules.h"
 #include "result.h"
 #include "retry.h"
 #include "secret.h"
@@ -28,10 +29,11 @@ namespace fedcred::modules {
 
 class Imds {
  public:
-  static constexpr std::int64_t kAttemptTimeoutMs = 1000;
-  static constexpr int kTokenTtlSeconds = 300;  // as Google's libraries: one fedcred run needs seconds
-  static constexpr std::size_t kMaxBodyBytes = 64 * 1024;
-  static RetryPolicy default_policy() { return RetryPolicy{2, 100, 500, 100}; }
+  // The rules shared with the core's instance-role lookup (imds_rules.h).
+  static constexpr std::int64_t kAttemptTimeoutMs = imds::kAttemptTimeoutMs;
+  static constexpr int kTokenTtlSeconds = imds::kTokenTtlSeconds;
+  static constexpr std::size_t kMaxBodyBytes = imds::kMaxBodyBytes;
+  static RetryPolicy default_policy() { return imds::default_policy(); }
 
   // base_url: scheme://host[:port] (AWS_EC2_METADATA_SERVICE_ENDPOINT or
   // http://169.254.169.254); a trailing '/' is ignored.
@@ -40,8 +42,12 @@ class Imds {
 
   // The instance role's temporary credentials; `expiration` (when given)
   // receives their Expiration as IMDS wrote it (RFC 3339), for callers that
-  // must not outlive them.
-  Result<sigv4::Credentials> role_credentials(std::string* expiration = nullptr);
+  // must not outlive them. `expected_role` (when not empty): the role the
+  // host's cache key names (core flows/instance_role.h); IMDS listing another
+  // is Status::source before any credentials are read (the instance profile
+  // was replaced between the two lookups, so the entry would be misfiled).
+  Result<sigv4::Credentials> role_credentials(std::string* expiration = nullptr,
+                                              std::string const& expected_role = "");
   // The role name role_credentials() found (empty before): names the
   // identity in messages and the audit trail, never a secret.
   std::string const& role_name() const { return role_; }

@@ -171,6 +171,40 @@ TEST_F(SubjectCommandTest, GcpWritesTheOutputFileGoogleAsksFor) {
   EXPECT_EQ(read(path), doc->reveal());
 }
 
+// Issue 12.1: the instance role is part of the key, asked before every lookup.
+TEST_F(SubjectCommandTest, GcpImdsLinkKeysOnTheInstanceRole) {
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", kProvider);
+  modules_.answer("aws", {{"subject_token", token_}});
+  ASSERT_TRUE(Succeeds(run_gcp_command(inputs({}), deps())));
+  ASSERT_TRUE(Succeeds(run_gcp_command(inputs({}), deps())));
+  EXPECT_EQ(modules_.calls.size(), 1U) << "the same role: a hit";
+  ASSERT_EQ(instance_role_.calls.size(), 2U) << "asked on the miss and on the hit";
+  EXPECT_EQ(instance_role_.calls[0].imds_endpoint, "http://169.254.169.254");
+  EXPECT_EQ(instance_role_.calls[0].deadline_ms, clock_.monotonic_ms() + 15 * 1000) << "the run's one deadline";
+  instance_role_.role = "replacement-role";
+  ASSERT_TRUE(Succeeds(run_gcp_command(inputs({}), deps())));
+  EXPECT_EQ(modules_.calls.size(), 2U) << "a replaced instance profile is a new key";
+}
+
+TEST_F(SubjectCommandTest, GcpImdsLinkFailsWhenTheRoleCannotBeConfirmed) {
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", kProvider);
+  modules_.answer("aws", {{"subject_token", token_}});
+  ASSERT_TRUE(Succeeds(run_gcp_command(inputs({}), deps())));
+  instance_role_.error = make_error(Status::source, "no IAM role is attached to this instance");
+  EXPECT_TRUE(FailsWith(run_gcp_command(inputs({}), deps()), Status::source, "no IAM role is attached"));
+  EXPECT_EQ(modules_.calls.size(), 1U) << "neither served from the cache nor fetched";
+}
+
+TEST_F(SubjectCommandTest, OtherLinksAndSourcesDoNotAskImds) {
+  env_.set("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE");
+  env_.set("AWS_SECRET_ACCESS_KEY", "secret");
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", kProvider);
+  modules_.answer("aws", {{"subject_token", token_}});
+  ASSERT_TRUE(Succeeds(run_gcp_command(inputs({}), deps())));
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));  // source gce
+  EXPECT_THAT(instance_role_.calls, IsEmpty());
+}
+
 TEST(SubjectCacheKey, DiffersByAudienceAndProfile) {
   SubjectTokenRequest a;
   a.source = "gce";

@@ -47,6 +47,9 @@ TEST(ModuleMessages, AwsLinkRoundTrip) {
   EXPECT_EQ(back->verification_url, p.verification_url);
   EXPECT_EQ(back->aws_link.name, "container");
   EXPECT_EQ(back->aws_link.container_authorization_token.reveal(), "pod-token");
+  p.aws_link.name = "imds";
+  p.aws_link.instance_role = "web-role";
+  EXPECT_EQ(decode_subject_token_params(reader_of(encode(p)))->aws_link.instance_role, "web-role");
   EXPECT_FALSE(back->caller_keys.has_value());
 
   SubjectTokenParams old;  // a host that names no link: keys mean the environment link

@@ -37,6 +37,23 @@ class ImdsTest : public ::testing::Test {
   FakeHttpClient http_;
 };
 
+// Issue 12.1: the host's cache key names a role; IMDS naming another by now
+// means the entry would be filed under the wrong identity.
+TEST_F(ImdsTest, AnotherRoleThanTheExpectedOneIsRefusedBeforeTheCredentials) {
+  push_token();
+  http_.push(response(200, "replacement-role\n"));
+  auto creds = imds().role_credentials(nullptr, "reader");
+  ASSERT_FALSE(creds.ok());
+  EXPECT_EQ(creds.error().status, Status::source);
+  EXPECT_NE(creds.error().message.find("names instance role replacement-role, not reader"), std::string::npos)
+      << creds.error().message;
+  EXPECT_EQ(http_.requests.size(), 2U) << "no credentials read";
+  push_token();
+  http_.push(response(200, "reader\n"));
+  http_.push(response(200, imds_credentials_json()));
+  EXPECT_TRUE(imds().role_credentials(nullptr, "reader").ok());
+}
+
 TEST_F(ImdsTest, RoleCredentialsRequestShapes) {
   push_token();
   http_.push(response(200, "reader\n"));

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// Which IAM role the EC2 instance has, asked of IMDS before every cache lookup
+// of the imds link (issue 12.1): the subject-token and access-token cache
+// keys name the signing identity, and for an instance that is the role of its
+// instance profile, which can be replaced at any time (role A -> role B must
+// never be served A's token).
+//
+// The question is the aws module's first two requests (imds_rules.h: IMDSv2
+// session token, then the role listing), asked over the core's plain-http
+// client (net/plain_http.h) because it runs on the cache-hit path too, which
+// maps neither libcurl nor OpenSSL (docs/ARCHITECTURE.md "The static front").
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "clock.h"
+#include "flows/aws_chain.h"
+#include "net/endpoint.h"
+#include "random_source.h"
+#include "result.h"
+
+namespace fedcred {
+
+// The seam: production asks IMDS (ImdsRoleLookup), unit tests fake it
+// (tests/fakes/instance_role.h).
+class InstanceRoleLookup {
+ public:
+  virtual ~InstanceRoleLookup() = default;
+  // The instance's role name, asked of IMDS at `imds_endpoint` (an http://
+  // base URL) within `deadline_ms` (CLOCK_MONOTONIC). Fails as the aws
+  // module's IMDS client does (imds_rules.h): Status::source with what to check.
+  virtual Result<std::string> role_name(std::string const& imds_endpoint, std::int64_t deadline_ms) = 0;
+};
+
+class ImdsRoleLookup final : public InstanceRoleLookup {
+ public:
+  // `resolver` turns a host name into addresses (net/endpoint.h): the static
+  // front hands names off to the fetcher.
+  ImdsRoleLookup(Clock& clock, RandomSource& random, net::HostResolver& resolver)
+      : clock_(clock), random_(random), resolver_(resolver) {}
+  Result<std::string> role_name(std::string const& imds_endpoint, std::int64_t deadline_ms) override;
+
+ private:
+  Clock& clock_;
+  RandomSource& random_;
+  net::HostResolver& resolver_;
+};
+
+// The identity of the imds link once IMDS named the role.
+std::string instance_role_identity(std::string const& role, std::string const& imds_endpoint);
+
+// For the imds link: asks `lookup` for the role and names it in
+// link.identity ("instance role ROLE at ENDPOINT"); any other link is left as
+// it is. An error when the lookup fails (the run then fails as the fetch
+// would: an identity that cannot be confirmed is never served from the cache).
+Result<void> name_instance_role(AwsChainLink& link, std::string const& imds_endpoint, InstanceRoleLookup* lookup,
+                                std::int64_t deadline_ms);
+
+}  // namespace fedcred
