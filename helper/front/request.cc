@@ -32,7 +32,7 @@ class HandOffModuleRunner final : public ModuleRunner {
 // which resolves it; it returns only when the hand-off failed.
 class HandOffResolver final : public net::HostResolver {
  public:
-  Result<std::vector<net::SocketAddress>> resolve(std::string const&, std::uint16_t) override {
+  Result<std::vector<net::SocketAddress>> resolve(std::string const&, std::uint16_t, std::int64_t) override {
     return front::exec_fetcher();
   }
 };

@@ -21,7 +21,6 @@ import pwd
 import resource
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import tempfile
@@ -32,7 +31,7 @@ import unittest
 import fake_sts  # noqa: E402
 import gce_metadata  # noqa: E402
 import recording_proxy  # noqa: E402
-from fault_server import (FaultServer, ScriptedHttpServer, TlsWrapped,  # noqa: E402
+from fault_server import (FaultServer, ScriptedHttpServer, StalledResolver, TlsWrapped,  # noqa: E402
                           http_response, make_tls_material)
 from harness import (EXIT_BAD_RESPONSE, EXIT_SOURCE, EXIT_TRANSIENT, ROLE_ARN,  # noqa: E402
                      AwsToGcpFixture, FedcredTestCase, GceStsFixture, fedcred_bin, free_port,
@@ -118,26 +117,13 @@ class TestConnectionFaults(FaultCase):
 
     def test_sts_host_whose_resolver_never_answers_ends_within_timeout(self):
         # Issue 12.5: a DNS stall must not outlive --timeout either (libcurl joins its
-        # threaded resolver at cleanup unless told not to). A private mount namespace gives
-        # fedcred a resolv.conf naming a port 53 that takes every query and never answers.
-        if os.geteuid() != 0 or not shutil.which("unshare"):
+        # threaded resolver at cleanup unless told not to).
+        if not StalledResolver.available():
             self.skipTest("needs root and unshare(1) for a private /etc/resolv.conf")
-        nameserver = "127.0.9.53"
-        blackhole = []
-        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-            sock = socket.socket(socket.AF_INET, kind)
-            self.addCleanup(sock.close)
-            sock.bind((nameserver, 53))
-            if kind == socket.SOCK_STREAM:
-                sock.listen(16)  # the kernel accepts; nobody reads
-            blackhole.append(sock)
-        resolv = os.path.join(self.sandbox.root, "resolv.conf")
-        with open(resolv, "w") as f:
-            f.write("nameserver %s\noptions timeout:30 attempts:5\n" % nameserver)
         host = "sts.resolver-stall.example"
-        argv = ["unshare", "--mount", "sh", "-c", 'mount --bind "$0" /etc/resolv.conf && exec "$@"',
-                resolv, fedcred_bin(), "aws", "--role-arn", ROLE_ARN, "--timeout", "3", "--no-cache"]
-        res = self.sandbox.run(argv, env=self.with_env(AWS_ENDPOINT_URL_STS="https://" + host), timeout=20)
+        with StalledResolver(self.sandbox.root) as dns:
+            argv = dns.wrap([fedcred_bin(), "aws", "--role-arn", ROLE_ARN, "--timeout", "3", "--no-cache"])
+            res = self.sandbox.run(argv, env=self.with_env(AWS_ENDPOINT_URL_STS="https://" + host), timeout=20)
         self.assert_failure(res, EXIT_TRANSIENT, mentions=[host], secrets=self.secrets())
         self.assert_within(res, 3)
 

@@ -69,16 +69,19 @@ class RawResult:
 class GcpTestCase(FedcredTestCase):
     """FedcredTestCase plus runners and checks for `fedcred gcp` and `fedcred token`."""
 
-    def run_raw(self, *args, env, timeout=60):
+    def run_raw(self, *args, env, timeout=60, wrap=None):
+        """fedcred ARGS...; `wrap` turns the argv into the one run (StalledResolver.wrap)."""
         argv = [fedcred_bin()] + [str(a) for a in args]
+        if wrap is not None:
+            argv = wrap(argv)
         started = time.monotonic()
         proc = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=timeout, cwd=self.sandbox.root)
         return RawResult(argv, proc.returncode, proc.stdout, proc.stderr,
                          time.monotonic() - started)
 
-    def gcp(self, *args, env, timeout=60):
-        return self.run_raw("gcp", *args, env=env, timeout=timeout)
+    def gcp(self, *args, env, timeout=60, wrap=None):
+        return self.run_raw("gcp", *args, env=env, timeout=timeout, wrap=wrap)
 
     def token(self, *args, env, timeout=60):
         return self.run_raw("token", *args, env=env, timeout=timeout)

@@ -8,9 +8,11 @@ one failure document) instead of serving an entry whose identity is unknown; a r
 between the key's lookup and the module's read is refused rather than misfiled."""
 
 import json
+import os
 import unittest
 
 from test_aws_chain_support import AUDIENCE, ChainTestCase  # noqa: E402  (path set-up first)
+from fault_server import StalledResolver  # noqa: E402
 from harness import EXIT_SOURCE  # noqa: E402
 from test_cache_support import hit_objects as hit_objects_of, loaded_objects, static_front  # noqa: E402
 from test_gcp_support import JWT_TYPE  # noqa: E402
@@ -22,6 +24,8 @@ CREDS_B = {"AccessKeyId": "ASIAROLEBBBBBBBBBBBB", "SecretAccessKey": "RoleBSecre
            "Token": "RoleBToken" + "t" * 40}
 ROLES_PATH = "/latest/meta-data/iam/security-credentials/"
 NETWORK = ("libcurl", "libssl", "libcrypto", "libexpat", "/proc/self/fd/")
+# slack over --timeout for process start and teardown (test_deadline.py)
+SLACK = float(os.environ.get("FEDCRED_TEST_DEADLINE_SLACK", "1.5"))
 
 
 class InstanceRoleCase(ChainTestCase):
@@ -135,6 +139,18 @@ class TestGcp(InstanceRoleCase):
             self.assertTrue(any("libc.so" in o for o in objects), "the fetcher (dynamic) served it")
         for name in NETWORK:
             self.assertFalse(any(name in o for o in objects), "the hit loaded %s" % name)
+
+    def test_host_name_whose_resolver_never_answers_ends_within_timeout(self):
+        # The fetcher resolves a named IMDS host for the role lookup itself: a DNS stall ends
+        # with the run's one deadline too (issue 12.5), as a failure to reach IMDS.
+        if not StalledResolver.available():
+            self.skipTest("needs root and unshare(1) for a private /etc/resolv.conf")
+        env = dict(self.env, AWS_EC2_METADATA_SERVICE_ENDPOINT="http://metadata.google.internal:%d" % self.imds.port)
+        with StalledResolver(self.sandbox.root) as dns:
+            res = self.gcp("--timeout", "3", env=env, timeout=20, wrap=dns.wrap)
+        self.assert_gcp_failure(res, EXIT_SOURCE, mentions=["metadata.google.internal"], secrets=self.link_secrets())
+        self.assertLessEqual(res.elapsed, 3 + SLACK, res.describe())
+        self.assertEqual(self.imds.stats()["records"], [], "the name never resolved")
 
 
 class TestAccessToken(InstanceRoleCase):

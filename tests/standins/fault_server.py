@@ -14,12 +14,17 @@ make_tls_material(directory) writes a throwaway CA and a server certificate for 
 localhost signed by it (cryptography); TlsWrapped(server) serves an existing in-process
 stand-in (FakeSTS, MetadataServer, ...) over HTTPS with that certificate.
 
+StalledResolver(directory) is a DNS server that takes every query (UDP and TCP port 53 on
+127.0.9.53) and never answers, and wrap(argv) runs a program with it as the only nameserver: a
+private mount namespace whose /etc/resolv.conf names it (root and unshare(1): available()).
+
 Usage (in-process): srv = FaultServer("blackhole").start(); srv.url; srv.stop().
 """
 
 import datetime
 import ipaddress
 import os
+import shutil
 import socket
 import ssl
 import struct
@@ -245,6 +250,41 @@ class TlsWrapped:
     @property
     def url(self):
         return "https://127.0.0.1:%d" % self.standin.port
+
+
+class StalledResolver:
+    """A nameserver that never answers, for the deadline tests of name lookups (issue 12.5)."""
+
+    ADDRESS = "127.0.9.53"
+
+    @staticmethod
+    def available():
+        return os.geteuid() == 0 and shutil.which("unshare") is not None
+
+    def __init__(self, directory):
+        self.resolv_conf = os.path.join(directory, "resolv.conf")
+        self.sockets = []
+
+    def __enter__(self):
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            sock = socket.socket(socket.AF_INET, kind)
+            self.sockets.append(sock)
+            sock.bind((self.ADDRESS, 53))
+            if kind == socket.SOCK_STREAM:
+                sock.listen(16)  # the kernel accepts; nobody reads
+        with open(self.resolv_conf, "w") as f:
+            # glibc would wait 30 s x 5 attempts on it
+            f.write("nameserver %s\noptions timeout:30 attempts:5\n" % self.ADDRESS)
+        return self
+
+    def __exit__(self, *exc):
+        for sock in self.sockets:
+            sock.close()
+
+    def wrap(self, argv):
+        """argv run in a private mount namespace with this resolver in /etc/resolv.conf."""
+        return ["unshare", "--mount", "sh", "-c", 'mount --bind "$0" /etc/resolv.conf && exec "$@"',
+                self.resolv_conf] + [str(a) for a in argv]
 
 
 def wait_closed(predicate, timeout=5.0, step=0.05):

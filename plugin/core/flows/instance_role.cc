@@ -42,7 +42,7 @@ Result<std::string> ImdsRoleLookup::role_name(std::string const& imds_endpoint, 
   auto endpoint = net::parse_http_endpoint(imds_endpoint);
   if (!endpoint) return std::move(endpoint).error();
   std::string const& host = endpoint->host_header;
-  auto addresses = net::addresses_of(*endpoint, resolver_);
+  auto addresses = net::addresses_of(*endpoint, resolver_, deadline_ms - clock_.monotonic_ms());
   if (!addresses) {
     if (addresses.error().status == Status::transient) return imds::unreachable(addresses.error(), host, "the IMDSv2 token");
     return std::move(addresses).error();

@@ -77,9 +77,10 @@ std::optional<SocketAddress> numeric_address(std::string const& host, std::uint1
   return std::nullopt;
 }
 
-Result<std::vector<SocketAddress>> addresses_of(HttpEndpoint const& endpoint, HostResolver& resolver) {
+Result<std::vector<SocketAddress>> addresses_of(HttpEndpoint const& endpoint, HostResolver& resolver,
+                                                std::int64_t timeout_ms) {
   if (auto literal = numeric_address(endpoint.host, endpoint.port)) return std::vector<SocketAddress>{*literal};
-  return resolver.resolve(endpoint.host, endpoint.port);
+  return resolver.resolve(endpoint.host, endpoint.port, timeout_ms);
 }
 
 }  // namespace fedcred::net

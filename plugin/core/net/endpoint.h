@@ -44,11 +44,14 @@ class HostResolver {
  public:
   virtual ~HostResolver() = default;
   // The addresses of `host` (a name, never a literal), or an error;
-  // Status::transient when the name cannot be resolved now.
-  virtual Result<std::vector<SocketAddress>> resolve(std::string const& host, std::uint16_t port) = 0;
+  // Status::transient when the name cannot be resolved within `timeout_ms`
+  // (the run's one deadline bounds a DNS stall too, issue 12 item 5).
+  virtual Result<std::vector<SocketAddress>> resolve(std::string const& host, std::uint16_t port,
+                                                     std::int64_t timeout_ms) = 0;
 };
 
 // numeric_address() when `host` is a literal, else resolver.resolve().
-Result<std::vector<SocketAddress>> addresses_of(HttpEndpoint const& endpoint, HostResolver& resolver);
+Result<std::vector<SocketAddress>> addresses_of(HttpEndpoint const& endpoint, HostResolver& resolver,
+                                                std::int64_t timeout_ms);
 
 }  // namespace fedcred::net

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The HostResolver of the dynamic programs (the fetcher, libfedcred):
-// getaddrinfo(). Never linked into the static front (helper/front/request.cc
-// has its own, which hands a name off): glibc's NSS in a static binary is
-// unsafe, and the front links with --fatal-warnings to keep it out.
+// getaddrinfo(), bounded by the run's deadline. Never linked into the static
+// front (helper/front/request.cc has its own, which hands a name off):
+// glibc's NSS in a static binary is unsafe, and the front links with
+// --fatal-warnings to keep it out.
 #pragma once
 
 #include "net/endpoint.h"
@@ -11,9 +12,13 @@ namespace fedcred::net {
 
 class SystemHostResolver final : public HostResolver {
  public:
-  // getaddrinfo() cannot be given a deadline; /etc/hosts and the resolver's
-  // own timeouts bound it. IMDS endpoints are addresses in practice.
-  Result<std::vector<SocketAddress>> resolve(std::string const& host, std::uint16_t port) override;
+  // getaddrinfo() takes no deadline and a resolver that never answers holds
+  // it for timeout x attempts of resolv.conf (libcurl runs it on a thread for
+  // the same reason). It runs on a detached thread here: after `timeout_ms`
+  // the caller gets Status::transient and goes on, and the thread frees what
+  // it found whenever glibc gives up.
+  Result<std::vector<SocketAddress>> resolve(std::string const& host, std::uint16_t port,
+                                             std::int64_t timeout_ms) override;
 };
 
 }  // namespace fedcred::net

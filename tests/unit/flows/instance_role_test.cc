@@ -55,7 +55,7 @@ TEST(NameInstanceRole, AFailedLookupFailsAndNoSeamIsInternal) {
 
 class NoNames final : public net::HostResolver {
  public:
-  Result<std::vector<net::SocketAddress>> resolve(std::string const&, std::uint16_t) override {
+  Result<std::vector<net::SocketAddress>> resolve(std::string const&, std::uint16_t, std::int64_t) override {
     return make_error(Status::transient, "cannot reach x: no names here");
   }
 };

@@ -44,7 +44,7 @@ TEST(NumericAddress, LiteralsOnly) {
 class CountingResolver final : public HostResolver {
  public:
   int calls = 0;
-  Result<std::vector<SocketAddress>> resolve(std::string const&, std::uint16_t port) override {
+  Result<std::vector<SocketAddress>> resolve(std::string const&, std::uint16_t port, std::int64_t) override {
     ++calls;
     return std::vector<SocketAddress>{*numeric_address("127.0.0.1", port)};
   }
@@ -52,9 +52,9 @@ class CountingResolver final : public HostResolver {
 
 TEST(AddressesOf, TheResolverSeesNamesOnly) {
   CountingResolver resolver;
-  ASSERT_TRUE(addresses_of(*parse_http_endpoint("http://169.254.169.254"), resolver).ok());
+  ASSERT_TRUE(addresses_of(*parse_http_endpoint("http://169.254.169.254"), resolver, 1000).ok());
   EXPECT_EQ(resolver.calls, 0);
-  ASSERT_TRUE(addresses_of(*parse_http_endpoint("http://localhost:1338"), resolver).ok());
+  ASSERT_TRUE(addresses_of(*parse_http_endpoint("http://localhost:1338"), resolver, 1000).ok());
   EXPECT_EQ(resolver.calls, 1);
 }
 
