@@ -107,14 +107,6 @@ std::string endpoint_host(std::string const& url) {
   return url.substr(start, url.find_first_of("/?#", start) - start);
 }
 
-bool is_loopback_host(std::string_view host) {
-  if (host == "localhost" || host == "[::1]" || host == "::1") return true;
-  // A real dotted quad in 127.0.0.0/8, not a name such as 127.0.0.1.example.com.
-  in_addr addr{};
-  std::string h(host);
-  return inet_pton(AF_INET, h.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
-}
-
 std::string_view partition_dns_suffix(std::string_view region) { return aws::partition_dns_suffix(region); }
 
 Result<Endpoint> sts_endpoint(std::string_view region, bool use_fips, Env const& env) {

@@ -10,6 +10,7 @@
 
 #include "base/env.h"
 #include "result.h"
+#include "url.h"
 
 namespace fedcred {
 
@@ -44,7 +45,8 @@ Result<Endpoint> metadata_url_override(std::string url, std::string const& origi
 // "sts.us-east-1.amazonaws.com"): what messages name, never the path or query.
 std::string endpoint_host(std::string const& url);
 
-// True for 127.0.0.0/8, ::1 and localhost.
-bool is_loopback_host(std::string_view host);
+// True for 127.0.0.0/8, ::1 and localhost: the modules' rule (url.h), so that
+// the core and the modules agree on where plain http may go.
+using modules::is_loopback_host;
 
 }  // namespace fedcred

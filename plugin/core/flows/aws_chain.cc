@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flows/aws_chain.h"
 
-#include <arpa/inet.h>
-
 #include "aws_container_host.h"
 #include "config/endpoints.h"
 #include "files/secret_file.h"
@@ -22,11 +20,6 @@ std::string bare_host(std::string const& url) {
   std::string host = endpoint_host(url);
   if (!host.empty() && host.front() == '[') return lower(host.substr(1, host.find(']') - 1));
   return lower(host.substr(0, host.find(':')));
-}
-
-bool is_loopback(std::string const& host) {
-  in6_addr v6{};
-  return is_loopback_host(host) || (inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6));
 }
 
 // botocore's ContainerMetadataFetcher rule: https anywhere; plain http only to
@@ -52,7 +45,7 @@ Result<std::string> container_url(Env const& env) {
     std::string base = kEcsHost;
     if (auto override_base = env.get(kContainerEndpointVar)) {
       // For tests only: it may redirect the ECS host to a stand-in, nowhere else.
-      if (lower(*override_base).rfind("http://", 0) != 0 || !is_loopback(bare_host(*override_base)) ||
+      if (lower(*override_base).rfind("http://", 0) != 0 || !is_loopback_host(bare_host(*override_base)) ||
           endpoint_host(*override_base).find('@') != std::string::npos) {
         return make_error(Status::usage, std::string(kContainerEndpointVar) +
                                              " must be http://<loopback address>[:port] (a test stand-in)");

@@ -5,46 +5,28 @@
 #include <netinet/in.h>
 
 #include <cstring>
+#include <string>
+
+#include "url.h"
 
 namespace fedcred::net {
 
 Result<HttpEndpoint> parse_http_endpoint(std::string const& url) {
-  constexpr std::string_view kHttp = "http://";
-  if (url.compare(0, kHttp.size(), kHttp) != 0) {
+  auto parsed = modules::parse_url(url);
+  if (!parsed) return make_error(Status::usage, "the instance metadata endpoint '" + url + "': " + parsed.error().message);
+  if (parsed->scheme != "http") {
     return make_error(Status::usage, "the instance metadata endpoint '" + url +
                                          "' is not a plain http:// URL: IMDS speaks plain http (fedcred asks it for "
                                          "the instance role before every cache lookup, without TLS)");
   }
-  std::string authority = url.substr(kHttp.size());
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  if (authority.empty() || authority.find('@') != std::string::npos) {
-    return make_error(Status::usage, "the instance metadata endpoint '" + url + "' has no usable host");
-  }
   HttpEndpoint out;
-  out.host_header = authority;
-  std::string port;
-  if (authority.front() == '[') {
-    std::size_t const close = authority.find(']');
-    if (close == std::string::npos) return make_error(Status::usage, "the instance metadata endpoint '" + url + "': bad IPv6 literal");
-    out.host = authority.substr(1, close - 1);
-    std::string rest = authority.substr(close + 1);
-    if (!rest.empty() && rest.front() != ':') return make_error(Status::usage, "the instance metadata endpoint '" + url + "': bad port");
-    if (!rest.empty()) port = rest.substr(1);
-  } else {
-    std::size_t const colon = authority.find(':');
-    out.host = authority.substr(0, colon);
-    if (colon != std::string::npos) port = authority.substr(colon + 1);
-  }
-  if (out.host.empty()) return make_error(Status::usage, "the instance metadata endpoint '" + url + "' has no host");
-  if (!port.empty()) {
-    unsigned long value = 0;
-    bool ok = port.size() <= 5;
-    for (char c : port) {
-      ok = ok && c >= '0' && c <= '9';
-      value = value * 10 + static_cast<unsigned long>(c - '0');
-    }
-    if (!ok || value == 0 || value > 65535) return make_error(Status::usage, "the instance metadata endpoint '" + url + "': bad port");
-    out.port = static_cast<std::uint16_t>(value);
+  out.host_header = parsed->authority();
+  out.host = parsed->host;
+  if (out.host.size() > 2 && out.host.front() == '[') out.host = out.host.substr(1, out.host.size() - 2);
+  if (!parsed->port.empty()) {
+    unsigned long const port = std::stoul(parsed->port);  // 1 to 5 digits (parse_url)
+    if (port == 0 || port > 65535) return make_error(Status::usage, "the instance metadata endpoint '" + url + "': bad port");
+    out.port = static_cast<std::uint16_t>(port);
   }
   return out;
 }
