@@ -11,6 +11,7 @@
 
 #include "base/unique_fd.h"
 #include "clock.h"
+#include "fakes/host_resolver.h"
 #include "fakes/instance_role.h"
 #include "fakes/random.h"
 #include "fakes/test_support.h"
@@ -53,12 +54,8 @@ TEST(NameInstanceRole, AFailedLookupFailsAndNoSeamIsInternal) {
   EXPECT_EQ(none.error().status, Status::internal);
 }
 
-class NoNames final : public net::HostResolver {
- public:
-  Result<std::vector<net::SocketAddress>> resolve(std::string const&, std::uint16_t, std::int64_t) override {
-    return make_error(Status::transient, "cannot reach x: no names here");
-  }
-};
+// No name resolves: the lookups below use addresses, and the one name must fail.
+Error no_names() { return make_error(Status::transient, "cannot reach x: no names here"); }
 
 // A loopback listener that never accepts: the kernel completes the handshake,
 // nobody answers (IMDS's answer lost at a hop limit of 1).
@@ -82,7 +79,7 @@ TEST(ImdsRoleLookup, SilenceIsBoundedByTheDeadlineAndNamesTheHopLimit) {
   SilentListener silent;
   SystemClock clock;
   test::FixedRandom random;
-  NoNames names;
+  test::FakeHostResolver names(no_names());
   ImdsRoleLookup lookup(clock, random, names);
   std::int64_t const started = clock.monotonic_ms();
   auto role = lookup.role_name("http://127.0.0.1:" + std::to_string(silent.port), started + 300);
@@ -100,7 +97,7 @@ TEST(ImdsRoleLookup, RefusedConnectionIsUnreachable) {
   }
   SystemClock clock;
   test::FixedRandom random;
-  NoNames names;
+  test::FakeHostResolver names(no_names());
   ImdsRoleLookup lookup(clock, random, names);
   auto role = lookup.role_name(url, clock.monotonic_ms() + 2000);
   EXPECT_TRUE(FailsWith(role, Status::source, "cannot reach the instance metadata service (IMDS) at 127.0.0.1:",
@@ -110,7 +107,7 @@ TEST(ImdsRoleLookup, RefusedConnectionIsUnreachable) {
 TEST(ImdsRoleLookup, PlainHttpOnlyAndNamesGoThroughTheResolver) {
   SystemClock clock;
   test::FixedRandom random;
-  NoNames names;
+  test::FakeHostResolver names(no_names());
   ImdsRoleLookup lookup(clock, random, names);
   EXPECT_TRUE(FailsWith(lookup.role_name("https://169.254.169.254", clock.monotonic_ms() + 100), Status::usage,
                         "plain http"));

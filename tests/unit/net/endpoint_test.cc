@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
+#include "fakes/host_resolver.h"
+
 namespace fedcred::net {
 namespace {
 
@@ -41,17 +43,8 @@ TEST(NumericAddress, LiteralsOnly) {
   EXPECT_FALSE(numeric_address("127.0.0.1.example.com", 80).has_value());
 }
 
-class CountingResolver final : public HostResolver {
- public:
-  int calls = 0;
-  Result<std::vector<SocketAddress>> resolve(std::string const&, std::uint16_t port, std::int64_t) override {
-    ++calls;
-    return std::vector<SocketAddress>{*numeric_address("127.0.0.1", port)};
-  }
-};
-
 TEST(AddressesOf, TheResolverSeesNamesOnly) {
-  CountingResolver resolver;
+  test::FakeHostResolver resolver;
   ASSERT_TRUE(addresses_of(*parse_http_endpoint("http://169.254.169.254"), resolver, 1000).ok());
   EXPECT_EQ(resolver.calls, 0);
   ASSERT_TRUE(addresses_of(*parse_http_endpoint("http://localhost:1338"), resolver, 1000).ok());
