@@ -20,7 +20,7 @@ from test_gcp_support import JWT_TYPE  # noqa: E402
 GCP_ENV = {"GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": AUDIENCE, "GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE": JWT_TYPE,
            "GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE": "0"}
 ROLE_B = "replacement-role-B"
-CREDS_B = {"AccessKeyId": "ASIAROLEBBBBBBBBBBBB", "SecretAccessKey": "RoleBSecret/" + "b" * 28,
+CREDS_B = {"AccessKeyId": "ASIAFAKEROLEB0000001", "SecretAccessKey": "RoleBSecret/" + "b" * 28,
            "Token": "RoleBToken" + "t" * 40}
 ROLES_PATH = "/latest/meta-data/iam/security-credentials/"
 NETWORK = ("libcurl", "libssl", "libcrypto", "libexpat", "/proc/self/fd/")
