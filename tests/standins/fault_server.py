@@ -15,7 +15,7 @@ localhost signed by it (cryptography); TlsWrapped(server) serves an existing in-
 stand-in (FakeSTS, MetadataServer, ...) over HTTPS with that certificate.
 
 StalledResolver(directory) is a DNS server that takes every query (UDP and TCP port 53 on
-127.0.9.53) and never answers, and wrap(argv) runs a program with it as the only nameserver: a
+an address of its own in 127.0.0.0/8) and never answers, and wrap(argv) runs a program with it as the only nameserver: a
 private mount namespace whose /etc/resolv.conf names it (root and unshare(1): available()).
 
 Usage (in-process): srv = FaultServer("blackhole").start(); srv.url; srv.stop().
@@ -24,6 +24,7 @@ Usage (in-process): srv = FaultServer("blackhole").start(); srv.url; srv.stop().
 import datetime
 import ipaddress
 import os
+import random
 import shutil
 import socket
 import ssl
@@ -253,9 +254,9 @@ class TlsWrapped:
 
 
 class StalledResolver:
-    """A nameserver that never answers, for the deadline tests of name lookups (issue 12.5)."""
-
-    ADDRESS = "127.0.9.53"
+    """A nameserver that never answers, for the deadline tests of name lookups (issue 12.5).
+    Port 53 cannot be chosen, so each one takes an address of its own in 127.0.0.0/8: tests
+    running in parallel (meson, two clones) must not collide."""
 
     @staticmethod
     def available():
@@ -263,23 +264,43 @@ class StalledResolver:
 
     def __init__(self, directory):
         self.resolv_conf = os.path.join(directory, "resolv.conf")
+        self.address = None
+        self.sockets = []
+
+    def _bind(self, address):
+        """UDP and TCP port 53 at address, or False (and nothing kept) when either is taken."""
+        try:
+            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+                sock = socket.socket(socket.AF_INET, kind)
+                self.sockets.append(sock)
+                sock.bind((address, 53))
+                if kind == socket.SOCK_STREAM:
+                    sock.listen(16)  # the kernel accepts; nobody reads
+            return True
+        except OSError:
+            self._close()
+            return False
+
+    def _close(self):
+        for sock in self.sockets:
+            sock.close()
         self.sockets = []
 
     def __enter__(self):
-        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-            sock = socket.socket(socket.AF_INET, kind)
-            self.sockets.append(sock)
-            sock.bind((self.ADDRESS, 53))
-            if kind == socket.SOCK_STREAM:
-                sock.listen(16)  # the kernel accepts; nobody reads
+        for _ in range(50):
+            address = "127.%d.%d.%d" % (random.randint(10, 250), random.randint(0, 255), random.randint(2, 254))
+            if self._bind(address):
+                self.address = address
+                break
+        else:
+            raise OSError("no free loopback address for a stalled DNS resolver")
         with open(self.resolv_conf, "w") as f:
             # glibc would wait 30 s x 5 attempts on it
-            f.write("nameserver %s\noptions timeout:30 attempts:5\n" % self.ADDRESS)
+            f.write("nameserver %s\noptions timeout:30 attempts:5\n" % self.address)
         return self
 
     def __exit__(self, *exc):
-        for sock in self.sockets:
-            sock.close()
+        self._close()
 
     def wrap(self, argv):
         """argv run in a private mount namespace with this resolver in /etc/resolv.conf."""
