@@ -42,8 +42,8 @@ Result<void> check_tenant_id(std::string_view tenant_id) {
   bool valid = tenant_id.size() <= kMaxTenantLength;
   for (char c : tenant_id) valid = valid && (ascii::is_alnum(c) || c == '-' || c == '.');
   if (!valid) {
-    return make_error(Status::usage, "invalid tenant id " + quoted(tenant_id) +
-                                         ": expected the directory's GUID or its domain name");
+    return make_error(Status::usage,
+                      "invalid tenant id " + quoted(tenant_id) + ": expected the directory's GUID or its domain name");
   }
   for (char const* multi : {"common", "organizations", "consumers"}) {
     if (ascii::iequals(tenant_id, multi)) {
@@ -73,8 +73,10 @@ Result<std::string> normalize_authority(std::string_view authority) {
                                          "(the Azure SDKs refuse http too)");
   }
   if (url->path != "/") {
-    return make_error(Status::usage, "authority (AZURE_AUTHORITY_HOST) must be https://host[:port] without a "
-                                     "path or query, e.g. " + std::string(kPublicCloudAuthority));
+    return make_error(Status::usage,
+                      "authority (AZURE_AUTHORITY_HOST) must be https://host[:port] without a "
+                      "path or query, e.g. " +
+                          std::string(kPublicCloudAuthority));
   }
   return "https://" + url->authority();
 }
@@ -106,9 +108,8 @@ Result<void> check_managed_identity(messages::ManagedIdentity const& identity) {
   }
   if (!identity.client_id.empty()) return check_client_id(identity.client_id, "managed identity client id");
   if (!identity.object_id.empty()) return check_client_id(identity.object_id, "managed identity object id");
-  if (!identity.res_id.empty() &&
-      (identity.res_id.rfind("/subscriptions/", 0) != 0 || !all_visible(identity.res_id) ||
-       identity.res_id.size() > kMaxResourceLength)) {
+  if (!identity.res_id.empty() && (identity.res_id.rfind("/subscriptions/", 0) != 0 || !all_visible(identity.res_id) ||
+                                   identity.res_id.size() > kMaxResourceLength)) {
     return make_error(Status::usage, "invalid managed identity resource id " + quoted(identity.res_id) +
                                          ": expected /subscriptions/.../userAssignedIdentities/NAME");
   }

@@ -49,8 +49,8 @@ bool azure_imds_retries(int status) {
 
 std::string azure_imds_token_url(std::string const& endpoint, std::string const& resource,
                                  messages::ManagedIdentity const& identity) {
-  std::string url = endpoint + kTokenPath + "?api-version=" + AzureImdsSource::kApiVersion +
-                    "&resource=" + percent_encode(resource);
+  std::string url =
+      endpoint + kTokenPath + "?api-version=" + AzureImdsSource::kApiVersion + "&resource=" + percent_encode(resource);
   if (!identity.client_id.empty()) url += "&client_id=" + percent_encode(identity.client_id);
   if (!identity.object_id.empty()) url += "&object_id=" + percent_encode(identity.object_id);
   if (!identity.res_id.empty()) url += "&msi_res_id=" + percent_encode(identity.res_id);

@@ -13,8 +13,8 @@ int entra_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSource& 
   if (!params) return call.fail(params.error());
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
-  EntraTokenRequest request{std::move(params->authority), std::move(params->tenant_id),
-                            std::move(params->client_id), std::move(params->scope),
+  EntraTokenRequest request{std::move(params->authority),        std::move(params->tenant_id),
+                            std::move(params->client_id),        std::move(params->scope),
                             std::move(params->client_assertion), *deadline};
   EntraTokenClient client(http, clock, EntraTokenClient::default_policy(), random);
   client.set_logger(call.logger());
@@ -31,9 +31,8 @@ int imds_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSource& r
   if (!deadline) return call.fail(deadline.error());
   AzureImdsSource source(http, clock, AzureImdsSource::default_policy(), random);
   source.set_logger(call.logger());
-  auto token = source.access_token(
-      {std::move(params->azure_imds_endpoint), std::move(params->audience), std::move(params->managed_identity),
-       *deadline});
+  auto token = source.access_token({std::move(params->azure_imds_endpoint), std::move(params->audience),
+                                    std::move(params->managed_identity), *deadline});
   if (!token) return call.fail(token.error());
   messages::SubjectTokenResult result;
   result.subject_token = std::move(token->token);

@@ -63,7 +63,8 @@ std::string entra_fix(std::int64_t code, std::string const& tenant_id, std::stri
     case 7002138:
       return "register a federated identity credential on application " + client_id +
              " whose issuer, subject and audience equal the assertion's iss, sub and aud exactly (case-sensitive; "
-             "audience api://AzureADTokenExchange): az ad app federated-credential create --id " + client_id;
+             "audience api://AzureADTokenExchange): az ad app federated-credential create --id " +
+             client_id;
     case 700024:
       return "the assertion was outside its valid time when Entra read it: it expired (a token file must be "
              "refreshed before its exp), lives longer than Entra allows, or this machine's clock is wrong";
@@ -93,8 +94,8 @@ std::string entra_fix(std::int64_t code, std::string const& tenant_id, std::stri
 Error entra_error(int http_status, std::string_view body, std::string const& host, std::string const& tenant_id,
                   std::string const& client_id) {
   EntraErrorBody const said = parse_entra_error(body);
-  std::string text = "Entra ID at " + host + " refused the token for client " + client_id + " in tenant " +
-                     tenant_id + " (HTTP " + std::to_string(http_status) + ")";
+  std::string text = "Entra ID at " + host + " refused the token for client " + client_id + " in tenant " + tenant_id +
+                     " (HTTP " + std::to_string(http_status) + ")";
   if (said.code != 0) text += ": AADSTS" + std::to_string(said.code);
   if (!said.error.empty()) text += (said.code != 0 ? " (" + said.error + ")" : ": " + said.error);
   if (!said.description.empty()) text += ": " + said.description;

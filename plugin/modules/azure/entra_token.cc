@@ -42,8 +42,7 @@ Result<AzureAccessToken> EntraTokenClient::access_token(EntraTokenRequest const&
         HttpRequest http_request;
         http_request.method = "POST";
         http_request.url = url;
-        http_request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                                {"Accept", "application/json"}};
+        http_request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
         http_request.body = form;
         http_request.timeout_ms = attempt_timeout_ms(clock_, request.deadline_ms, kAttemptTimeoutMs);
         http_request.max_body_bytes = kMaxBodyBytes;

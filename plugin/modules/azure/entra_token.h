@@ -28,7 +28,7 @@ struct EntraTokenRequest {
   std::string authority;  // https://host[:port]; empty: the Azure public cloud's
   std::string tenant_id;
   std::string client_id;
-  std::string scope;      // RESOURCE/.default
+  std::string scope;  // RESOURCE/.default
   Secret client_assertion;
   std::int64_t deadline_ms = 0;
 };

@@ -66,14 +66,15 @@ TEST(AzureIds, ManagedIdentityNamesOneIdentity) {
   using messages::ManagedIdentity;
   EXPECT_TRUE(check_managed_identity(ManagedIdentity{}).ok());
   EXPECT_TRUE(check_managed_identity(ManagedIdentity{"9a1b2c3d-0000-4000-8000-00000000a002", "", ""}).ok());
-  EXPECT_TRUE(check_managed_identity(ManagedIdentity{
-                  "", "", "/subscriptions/s/resourcegroups/g/providers/Microsoft.ManagedIdentity/"
-                          "userAssignedIdentities/u"})
-                  .ok());
-  for (auto const& bad : {ManagedIdentity{"not-a-guid", "", ""}, ManagedIdentity{"", "x", ""},
-                          ManagedIdentity{"", "", "resourcegroups/g"},
-                          ManagedIdentity{"9a1b2c3d-0000-4000-8000-00000000a002",
-                                          "9a1b2c3d-0000-4000-8000-00000000b002", ""}}) {
+  EXPECT_TRUE(
+      check_managed_identity(ManagedIdentity{"", "",
+                                             "/subscriptions/s/resourcegroups/g/providers/Microsoft.ManagedIdentity/"
+                                             "userAssignedIdentities/u"})
+          .ok());
+  for (auto const& bad :
+       {ManagedIdentity{"not-a-guid", "", ""}, ManagedIdentity{"", "x", ""},
+        ManagedIdentity{"", "", "resourcegroups/g"},
+        ManagedIdentity{"9a1b2c3d-0000-4000-8000-00000000a002", "9a1b2c3d-0000-4000-8000-00000000b002", ""}}) {
     auto r = check_managed_identity(bad);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().status, Status::usage);

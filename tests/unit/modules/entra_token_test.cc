@@ -69,10 +69,11 @@ TEST_F(EntraTokenTest, ClientCredentialsWithTheFederatedAssertion) {
   EXPECT_EQ(sent.method, "POST");
   EXPECT_EQ(sent.url, std::string("https://login.microsoftonline.com/") + kTenant + "/oauth2/v2.0/token");
   std::string const& form = sent.body.reveal();
-  for (std::string part : {std::string("grant_type=client_credentials"), std::string("client_id=") + kClient,
-                           std::string("scope=https%3A%2F%2Fstorage.azure.com%2F.default"),
-                           std::string("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"),
-                           std::string("client_assertion=") + kAssertion}) {
+  for (std::string part :
+       {std::string("grant_type=client_credentials"), std::string("client_id=") + kClient,
+        std::string("scope=https%3A%2F%2Fstorage.azure.com%2F.default"),
+        std::string("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"),
+        std::string("client_assertion=") + kAssertion}) {
     EXPECT_NE(form.find(part), std::string::npos) << part << " in " << form;
   }
   bool form_type = false;
@@ -124,9 +125,11 @@ struct Refusal {
 
 TEST_F(EntraTokenTest, RefusalsAreDeniedWithTheCodeAndItsFix) {
   Refusal const refusals[] = {
-      {401, "invalid_client", 700213, "No matching federated identity record found for presented assertion subject '123'.",
+      {401, "invalid_client", 700213,
+       "No matching federated identity record found for presented assertion subject '123'.",
        "federated identity credential on application"},
-      {401, "invalid_client", 700212, "No matching federated identity record found for presented assertion audience 'x'.",
+      {401, "invalid_client", 700212,
+       "No matching federated identity record found for presented assertion audience 'x'.",
        "api://AzureADTokenExchange"},
       {401, "invalid_client", 700211, "No matching federated identity record found for presented assertion issuer 'i'.",
        "az ad app federated-credential create"},
@@ -162,8 +165,9 @@ TEST_F(EntraTokenTest, JwtShapedTextFromEntraIsScrubbed) {
 }
 
 TEST_F(EntraTokenTest, CodeFromTheDescriptionWhenErrorCodesIsMissing) {
-  http_.push(response(401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS700024: Client assertion "
-                           "is not within its valid time range.\"}"));
+  http_.push(response(401,
+                      "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS700024: Client assertion "
+                      "is not within its valid time range.\"}"));
   EXPECT_EQ(run(), FEDCRED_E_DENIED);
   EXPECT_NE(call_.record.error_message.find("AADSTS700024 (invalid_client)"), std::string::npos)
       << call_.record.error_message;
@@ -186,10 +190,11 @@ TEST_F(EntraTokenTest, ThrottlingAndServerErrorsAreRetried) {
 }
 
 TEST_F(EntraTokenTest, AnswersThatAreNotEntrasAreResponseErrors) {
-  for (std::string body : {std::string("not json"), std::string("{\"token_type\":\"Bearer\",\"expires_in\":3599}"),
-                           std::string("{\"access_token\":\"") + kAccess + "\",\"expires_in\":0}",
-                           std::string("{\"access_token\":\"") + kAccess + "\",\"token_type\":\"pop\",\"expires_in\":60}",
-                           std::string("{\"access_token\":\"") + kAccess + "\",\"expires_in\":99999999}"}) {
+  for (std::string body :
+       {std::string("not json"), std::string("{\"token_type\":\"Bearer\",\"expires_in\":3599}"),
+        std::string("{\"access_token\":\"") + kAccess + "\",\"expires_in\":0}",
+        std::string("{\"access_token\":\"") + kAccess + "\",\"token_type\":\"pop\",\"expires_in\":60}",
+        std::string("{\"access_token\":\"") + kAccess + "\",\"expires_in\":99999999}"}) {
     http_.push(response(200, body));
     EXPECT_EQ(run(), FEDCRED_E_RESPONSE) << body;
     expect_no_secret();
