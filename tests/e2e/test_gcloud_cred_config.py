@@ -1,5 +1,17 @@
 """The seed's AWS -> GCP commands with gcloud itself (issue 24.1).
 
+TestGcloudAws1FileWithFedcred: `gcloud iam workload-identity-pools create-cred-config ... --aws
+--output-file=...` (and with --enable-imdsv2) writes the file with no network at all (gcloud runs
+in an empty network namespace), and fedcred consumes that file byte for byte (access-token;
+serve --gcp-profile naming it in a root-owned fedcred.conf). Nothing in the file is edited: its
+token_url and impersonation URL stay https://sts.googleapis.com and
+https://iamcredentials.googleapis.com. The test resolves those two names to a loopback TLS front
+of the Google STS stand-in (google_hosts.py: a private /etc/hosts in a mount namespace) and
+fedcred trusts the front's throwaway CA through CURL_CA_BUNDLE; the file's IMDS URLs
+(169.254.169.254) give way to AWS_EC2_METADATA_SERVICE_ENDPOINT as for every AWS tool. So the
+redirect needs no fedcred setting at all, and holds whatever rule fedcred applies to
+token_url hosts.
+
 TestSetupConfigWithGcloud: `fedcred setup gcp-cred-config` output is accepted by `gcloud auth
 login --cred-file=...`, and `gcloud auth print-access-token` then runs fedcred (the executable
 source, GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1; source aws: the IMDSv2 and
@@ -13,13 +25,21 @@ and introspects the token, which the stand-in does not emulate: recorded, not co
 
 Each test has its own CLOUDSDK_CONFIG; without gcloud the tests are skipped, saying why."""
 
+import hashlib
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 import unittest
 
 import fake_gcs  # noqa: E402
 import gcloud_support  # noqa: E402
+from google_hosts import GoogleHosts  # noqa: E402
 from harness import AwsToGcpFixture, FedcredTestCase, fedcred_bin  # noqa: E402
+from test_aws_chain_support import ChainFixture  # noqa: E402
+from test_serve import TOKEN_PATH  # noqa: E402
+from test_serve_support import ServeProcess, http_get  # noqa: E402
 
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/aws-pool/"
             "providers/aws-provider")
@@ -126,6 +146,161 @@ class TestSetupConfigWithGcloud(AwsToGcpFixture, GcloudCase):
         self.assertIn("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", res.stderr, res.describe())
         self.assertEqual(self.outbound.stats()["token_calls"], 0, "fedcred did not run")
         self.assertEqual(self.google.stats()["issued"], [])
+
+
+PROVIDER = ("projects/123456/locations/global/workloadIdentityPools/aws-pool/providers/"
+            "aws-provider")
+SEED_SA = "gcs-reader@seed-project.iam.gserviceaccount.com"
+GOOGLE_NAMES = ("sts.googleapis.com", "iamcredentials.googleapis.com")
+
+
+class TestGcloudAws1FileWithFedcred(ChainFixture, GcloudCase):
+    """ChainFixture: IMDSv2, the Google STS stand-in verifying aws4_request subject tokens
+    against the IMDS role's keys, and a Cloud Storage object."""
+
+    @classmethod
+    def setUpClass(cls):
+        if gcloud_support.gcloud_problem() is None and not GoogleHosts.available():
+            raise unittest.SkipTest("needs root and unshare(1) for a private /etc/hosts")
+        super().setUpClass()
+        cls.files_dir = tempfile.mkdtemp(prefix="fedcred-gcloud-files-")
+        cls.gcloud_files = {name: cls.create_cred_config(name, extra)
+                            for name, extra in (("aws", []), ("imdsv2", ["--enable-imdsv2"]))}
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.files_dir, ignore_errors=True)
+        super().tearDownClass()
+        shutil.rmtree(os.path.dirname(cls.front.hosts_file), ignore_errors=True)
+
+    @classmethod
+    def start_standins(cls):
+        super().start_standins()
+        cls.add_standin("front", GoogleHosts(tempfile.mkdtemp(prefix="fedcred-google-hosts-"),
+                                             GOOGLE_NAMES, cls.google.port))
+
+    @classmethod
+    def create_cred_config(cls, name, extra):
+        """The seed's command, in a network namespace with no interface up: it needs none."""
+        path = os.path.join(cls.files_dir, name + ".json")
+        env = gcloud_support.gcloud_env({"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                                         "HOME": cls.files_dir, "LANG": "C.UTF-8"},
+                                        os.path.join(cls.files_dir, "gcloud-config"))
+        proc = subprocess.run(
+            ["unshare", "--net", gcloud_support.gcloud_path(), "iam", "workload-identity-pools",
+             "create-cred-config", PROVIDER, "--service-account=" + SEED_SA, "--aws",
+             "--output-file=" + path] + extra,
+            env=env, capture_output=True, text=True, timeout=180, cwd=cls.files_dir)
+        if proc.returncode != 0:
+            raise RuntimeError("gcloud create-cred-config failed: %s" % proc.stderr)
+        with open(path, "rb") as f:
+            return f.read()
+
+    def install(self, name):
+        """gcloud's file, byte for byte, where a user keeps it (mode 0600); returns its path."""
+        path = os.path.join(self.sandbox.root, "gcp-credentials-%s.json" % name)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(self.gcloud_files[name])
+        return path
+
+    def fedcred_env(self, **changes):
+        return dict(self.link_env("imds"), CURL_CA_BUNDLE=self.front.ca_path, **changes)
+
+    def assert_unchanged(self, path, name):
+        with open(path, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(),
+                             hashlib.sha256(self.gcloud_files[name]).hexdigest())
+
+    def assert_impersonated_token(self, token):
+        stats = self.google.stats()
+        self.assertEqual(stats["rejected"], [])
+        self.assertIn(token, [i["accessToken"] for i in stats["impersonated"]])
+        self.assertEqual(stats["impersonated"][-1]["sa"], SEED_SA)
+        form = stats["forms"][-1]
+        self.assertEqual(form["audience"], "//iam.googleapis.com/" + PROVIDER)
+        self.assertEqual(form["subject_token_type"], "urn:ietf:params:aws:token-type:aws4_request")
+        self.assertGreaterEqual(self.front.connections, 2, "STS and IAM through Google's names")
+        status, body = fake_gcs.read_object(self.gcs.object_url("demo-bucket", "hello.txt"), token)
+        self.assertEqual((status, body), (200, b"hello from gcs\n"))
+
+    def test_gcloud_writes_the_seed_files_offline(self):
+        for name, doc in self.gcloud_files.items():
+            with self.subTest(file=name):
+                config = json.loads(doc)
+                self.assertEqual(config["type"], "external_account")
+                self.assertEqual(config["audience"], "//iam.googleapis.com/" + PROVIDER)
+                self.assertEqual(config["token_url"], "https://sts.googleapis.com/v1/token")
+                self.assertEqual(config["service_account_impersonation_url"],
+                                 "https://iamcredentials.googleapis.com/v1/projects/-/"
+                                 "serviceAccounts/%s:generateAccessToken" % SEED_SA)
+                source = config["credential_source"]
+                self.assertEqual(source["environment_id"], "aws1")
+                self.assertTrue(source["url"].startswith("http://169.254.169.254/"))
+                self.assertEqual("imdsv2_session_token_url" in source, name == "imdsv2")
+
+    def test_access_token_consumes_the_file_unchanged(self):
+        for name in self.gcloud_files:
+            with self.subTest(file=name):
+                self.google.reset()
+                self.front.reset()
+                path = self.install(name)
+                res = self.sandbox.run(self.front.wrap(
+                    [fedcred_bin(), "access-token", "--credential-config", path, "--no-cache",
+                     "--timeout", "8"]), env=self.fedcred_env())
+                self.assertEqual(res.returncode, 0, res.describe())
+                self.assert_impersonated_token(res.stdout.strip())
+                self.assert_unchanged(path, name)
+                self.assert_no_secrets(res, [s for s in self.link_secrets()
+                                             if s != res.stdout.strip()])
+                if name == "imdsv2":
+                    self.assertGreaterEqual(self.imds.stats()["puts"], 1)
+
+    def test_serve_gcp_profile_consumes_the_file_unchanged(self):
+        path = self.install("imdsv2")
+        self.sandbox.write_config("[profile seed]\ncredential_config = %s\ntimeout = 8\n" % path)
+        os.chmod(self.sandbox.config_path, 0o600)
+        self.assertEqual(os.stat(self.sandbox.config_path).st_uid, 0, "a root-owned fedcred.conf")
+        server = ServeProcess(self.sandbox, self.fedcred_env(), ["--gcp-profile", "seed"],
+                              wrap=self.front.wrap)
+        self.addCleanup(server.stop)
+        server.wait_ready()
+        resp = http_get(server.port, TOKEN_PATH, {"Metadata-Flavor": "Google"})
+        self.assertEqual(resp.status, 200, resp.body + server.log())
+        self.assert_impersonated_token(resp.json()["access_token"])
+        email = http_get(server.port, "/computeMetadata/v1/instance/service-accounts/default/email",
+                         {"Metadata-Flavor": "Google"})
+        self.assertEqual(email.body, SEED_SA)
+        self.assert_unchanged(path, "imdsv2")
+
+    def test_gcloud_itself_uses_the_same_file_through_the_front(self):
+        # How gcloud reaches the stand-in with Google's own URLs: the names resolve to the
+        # front, and gcloud trusts its CA through CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE. Its aws1
+        # source takes the environment keys first (else IMDS at the file's 169.254.169.254).
+        path = self.install("aws")
+        env = gcloud_support.gcloud_env(
+            self.link_env("environment", AWS_REGION="us-east-1"),
+            os.path.join(self.sandbox.root, "gcloud-config"),
+            extra={"CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE": self.front.ca_path})
+        for args in (["auth", "login", "--cred-file=" + path], ["auth", "print-access-token"]):
+            res = self.sandbox.run(self.front.wrap([gcloud_support.gcloud_path()] + args),
+                                   env=env, timeout=180)
+            self.assertEqual(res.returncode, 0, res.describe())
+        self.assert_impersonated_token(res.stdout.strip())
+        self.assert_unchanged(path, "aws")
+
+    def test_the_front_is_real_tls_without_its_ca_fedcred_refuses(self):
+        path = self.install("aws")
+        env = self.fedcred_env()
+        env.pop("CURL_CA_BUNDLE")
+        res = self.sandbox.run(self.front.wrap(
+            [fedcred_bin(), "access-token", "--credential-config", path, "--no-cache",
+             "--timeout", "5"]), env=env)
+        self.assertNotEqual(res.returncode, 0, res.describe())
+        self.assertEqual(res.stdout, "")
+        self.assertIn("sts.googleapis.com", res.stderr, res.describe())
+        self.assertEqual(self.google.stats()["forms"], [], "nothing reached the stand-in")
+
 
 if __name__ == "__main__":
     unittest.main()
