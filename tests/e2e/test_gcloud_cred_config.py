@@ -171,13 +171,11 @@ class TestGcloudAws1FileWithFedcred(ChainFixture, GcloudCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.files_dir, ignore_errors=True)
         super().tearDownClass()
-        shutil.rmtree(os.path.dirname(cls.front.hosts_file), ignore_errors=True)
 
     @classmethod
     def start_standins(cls):
         super().start_standins()
-        cls.add_standin("front", GoogleHosts(tempfile.mkdtemp(prefix="fedcred-google-hosts-"),
-                                             GOOGLE_NAMES, cls.google.port))
+        cls.add_standin("front", GoogleHosts(GOOGLE_NAMES, cls.google.port))
 
     @classmethod
     def create_cred_config(cls, name, extra):

@@ -2,7 +2,7 @@
 URLs a real credential file names (https://sts.googleapis.com/v1/token,
 https://iamcredentials.googleapis.com/...): the file stays byte for byte what gcloud wrote.
 
-GoogleHosts(directory, names, target_port) is a TLS front on port 443 of an address of its own in
+GoogleHosts(names, target_port) is a TLS front on port 443 of an address of its own in
 127.0.0.0/8 (port 443 cannot be chosen, so each one takes a random address, as StalledResolver
 does for port 53), with a certificate for `names` signed by a throwaway CA (`ca_path`); every
 connection is relayed, decrypted, to the plain-http stand-in on 127.0.0.1:target_port, which
@@ -10,6 +10,7 @@ sees the client's Host header and request unchanged. wrap(argv) runs a program i
 mount namespace whose /etc/hosts maps the names to that address (root and unshare(1):
 available()). The client trusts the CA through its own setting (CURL_CA_BUNDLE for fedcred,
 REQUESTS_CA_BUNDLE for google-auth, CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE for gcloud).
+Its files (hosts, CA, certificate) live in a private temporary directory removed by stop().
 `connections` counts relayed connections."""
 
 import os
@@ -17,6 +18,7 @@ import random
 import shutil
 import socket
 import ssl
+import tempfile
 import threading
 
 from fault_server import make_tls_material
@@ -27,13 +29,12 @@ class GoogleHosts:
     def available():
         return os.geteuid() == 0 and shutil.which("unshare") is not None
 
-    def __init__(self, directory, names, target_port):
+    def __init__(self, names, target_port):
         self.names = tuple(names)
         self.target_port = target_port
-        self.hosts_file = os.path.join(directory, "hosts")
-        tls_dir = os.path.join(directory, "google-hosts-tls")
-        os.makedirs(tls_dir, mode=0o700, exist_ok=True)
-        self.ca_path, cert_path, key_path = make_tls_material(tls_dir, hosts=self.names)
+        self.directory = tempfile.mkdtemp(prefix="fedcred-google-hosts-")
+        self.hosts_file = os.path.join(self.directory, "hosts")
+        self.ca_path, cert_path, key_path = make_tls_material(self.directory, hosts=self.names)
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(cert_path, key_path)
         self.address = None
@@ -66,6 +67,7 @@ class GoogleHosts:
         return self
 
     def stop(self):
+        shutil.rmtree(self.directory, ignore_errors=True)
         if self.sock:
             self.sock.close()
             self.sock = None
