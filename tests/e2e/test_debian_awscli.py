@@ -14,7 +14,7 @@ import os
 import subprocess
 import unittest
 
-from e2e_base import BUCKET, KEY, PROFILE, E2ETestCase  # noqa: E402
+from e2e_base import BUCKET, KEY, PROFILE, E2ETestCase, RequiresTools  # noqa: E402
 from harness import token_secrets  # noqa: E402
 from serve_e2e_base import ServeE2ETestCase  # noqa: E402
 
@@ -31,13 +31,8 @@ def debian_aws_problem():
     return None
 
 
-class DebianCliMixin:
-    @classmethod
-    def setUpClass(cls):
-        problem = debian_aws_problem()
-        if problem:
-            raise unittest.SkipTest(problem)
-        super().setUpClass()
+class DebianCliMixin(RequiresTools):
+    requirements = (debian_aws_problem,)
 
     def debian_aws(self, *args, env):
         # 2.9 takes no endpoint from the environment: --endpoint-url on every command

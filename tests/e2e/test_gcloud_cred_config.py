@@ -36,6 +36,7 @@ import unittest
 import fake_gcs  # noqa: E402
 import gcloud_support  # noqa: E402
 from google_hosts import GoogleHosts  # noqa: E402
+from e2e_base import RequiresTools  # noqa: E402
 from harness import AwsToGcpFixture, FedcredTestCase, fedcred_bin  # noqa: E402
 from test_aws_chain_support import ChainFixture  # noqa: E402
 from test_serve import TOKEN_PATH  # noqa: E402
@@ -48,13 +49,8 @@ BUCKET, OBJECT = "seed-bucket", "from-aws.txt"
 CONTENT = b"read through gcloud's token\n"
 
 
-class GcloudCase(FedcredTestCase):
-    @classmethod
-    def setUpClass(cls):
-        problem = gcloud_support.gcloud_problem()
-        if problem:
-            raise unittest.SkipTest(problem)
-        super().setUpClass()
+class GcloudCase(RequiresTools, FedcredTestCase):
+    requirements = (gcloud_support.gcloud_problem,)
 
     def gcloud(self, *args, env=None, **variables):
         env = gcloud_support.gcloud_env(env or self.env,
@@ -158,10 +154,10 @@ class TestGcloudAws1FileWithFedcred(ChainFixture, GcloudCase):
     """ChainFixture: IMDSv2, the Google STS stand-in verifying aws4_request subject tokens
     against the IMDS role's keys, and a Cloud Storage object."""
 
+    requirements = (gcloud_support.gcloud_problem, GoogleHosts.problem)
+
     @classmethod
     def setUpClass(cls):
-        if gcloud_support.gcloud_problem() is None and not GoogleHosts.available():
-            raise unittest.SkipTest("needs root and unshare(1) for a private /etc/hosts")
         super().setUpClass()
         cls.files_dir = tempfile.mkdtemp(prefix="fedcred-gcloud-files-")
         cls.gcloud_files = {name: cls.create_cred_config(name, extra)

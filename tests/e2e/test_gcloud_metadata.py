@@ -22,6 +22,7 @@ import os
 import unittest
 
 import gcloud_support  # noqa: E402
+from e2e_base import RequiresTools  # noqa: E402
 from test_access_token import SA  # noqa: E402
 from test_serve import TOKEN_PATH, GoogleServeTestCase  # noqa: E402
 from test_serve_support import http_get  # noqa: E402
@@ -47,13 +48,8 @@ print(json.dumps({"ok": resp.status_code == 200, "status": resp.status_code,
 """
 
 
-class TestGoogleClientsThroughServe(GoogleServeTestCase):
-    @classmethod
-    def setUpClass(cls):
-        problem = gcloud_support.gcloud_problem() or gcloud_support.google_auth_problem()
-        if problem:
-            raise unittest.SkipTest(problem)
-        super().setUpClass()
+class TestGoogleClientsThroughServe(RequiresTools, GoogleServeTestCase):
+    requirements = (gcloud_support.gcloud_problem, gcloud_support.google_auth_problem)
 
     def setUp(self):
         super().setUp()

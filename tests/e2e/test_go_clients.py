@@ -22,7 +22,7 @@ import unittest
 
 import fake_gcs  # noqa: E402
 import go_support  # noqa: E402
-from e2e_base import PROFILE, E2ETestCase  # noqa: E402
+from e2e_base import PROFILE, E2ETestCase, RequiresTools  # noqa: E402
 from google_hosts import GoogleHosts  # noqa: E402
 from harness import AwsToGcpFixture, FedcredTestCase  # noqa: E402
 from serve_e2e_base import ServeE2ETestCase  # noqa: E402
@@ -37,15 +37,16 @@ BUCKET, OBJECT = "go-bucket", "object.txt"
 CONTENT = "read by a Go program\n"
 
 
-class GoCase:
+class GoCase(RequiresTools):
+    """RequiresTools with the Go programs a class runs (`programs`) and `extra_requirements`."""
+
     programs = ()
+    extra_requirements = ()
 
     @classmethod
     def setUpClass(cls):
-        for name in cls.programs:
-            problem = go_support.go_problem(name)
-            if problem:
-                raise unittest.SkipTest(problem)
+        cls.requirements = tuple(lambda name=name: go_support.go_problem(name)
+                                 for name in cls.programs) + cls.extra_requirements
         super().setUpClass()
 
     def go(self, name, env, wrap=None):
@@ -132,12 +133,7 @@ class TestGoOauth2ThroughServe(GoCase, GoogleServeTestCase):
 
 class TestGoOauth2ExecutableSource(GoCase, AwsToGcpFixture, FedcredTestCase):
     programs = ("seed_oauth2_google",)
-
-    @classmethod
-    def setUpClass(cls):
-        if not GoogleHosts.available():
-            raise unittest.SkipTest("needs root and unshare(1) for a private /etc/hosts")
-        super().setUpClass()
+    extra_requirements = (GoogleHosts.problem,)
 
     @classmethod
     def start_standins(cls):

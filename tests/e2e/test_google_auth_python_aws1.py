@@ -9,6 +9,7 @@ import json
 import unittest
 
 import gcloud_support  # noqa: E402
+from e2e_base import RequiresTools  # noqa: E402
 import test_access_token_aws1  # noqa: E402  (the module, so its tests are not collected here)
 from test_aws_chain_support import STATIC, ChainTestCase  # noqa: E402
 
@@ -29,15 +30,9 @@ except Exception as err:
 """
 
 
-class TestGoogleAuthPythonAws1(ChainTestCase):
+class TestGoogleAuthPythonAws1(RequiresTools, ChainTestCase):
+    requirements = (gcloud_support.google_auth_problem,)
     read = test_access_token_aws1.TestAws1.read  # the token reads the Cloud Storage stand-in
-
-    @classmethod
-    def setUpClass(cls):
-        problem = gcloud_support.google_auth_problem()
-        if problem:
-            raise unittest.SkipTest(problem)
-        super().setUpClass()
 
     def google_auth(self, env):
         # IMDS is where the config says: the AWS_EC2_METADATA_* variables are fedcred's, not its

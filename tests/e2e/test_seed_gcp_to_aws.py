@@ -14,20 +14,15 @@ import os
 import unittest
 
 import gcloud_support  # noqa: E402
+from e2e_base import RequiresTools  # noqa: E402
 from harness import REPO, ROLE_ARN, FedcredTestCase, GceStsFixture  # noqa: E402
 
 SEED_SCRIPT = os.path.join(REPO, "bench", "seed", "gcp_to_aws.py")
 
 
-class TestSeedGcpToAws(GceStsFixture, FedcredTestCase):
+class TestSeedGcpToAws(RequiresTools, GceStsFixture, FedcredTestCase):
+    requirements = (gcloud_support.google_auth_problem,)
     sts_trust = True
-
-    @classmethod
-    def setUpClass(cls):
-        problem = gcloud_support.google_auth_problem()
-        if problem:
-            raise unittest.SkipTest(problem)
-        super().setUpClass()
 
     def seed(self, **changes):
         env = gcloud_support.python_env(self.with_env(GCE_METADATA_IP=self.md.host,

@@ -8,7 +8,7 @@ does for port 53), with a certificate for `names` signed by a throwaway CA (`ca_
 connection is relayed, decrypted, to the plain-http stand-in on 127.0.0.1:target_port, which
 sees the client's Host header and request unchanged. wrap(argv) runs a program in a private
 mount namespace whose /etc/hosts maps the names to that address (root and unshare(1):
-available()). The client trusts the CA through its own setting (CURL_CA_BUNDLE for fedcred,
+problem() says when they are missing). The client trusts the CA through its own setting (CURL_CA_BUNDLE for fedcred,
 REQUESTS_CA_BUNDLE for google-auth, CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE for gcloud).
 Its files (hosts, CA, certificate) live in a private temporary directory removed by stop().
 `connections` counts relayed connections."""
@@ -26,8 +26,11 @@ from fault_server import make_tls_material
 
 class GoogleHosts:
     @staticmethod
-    def available():
-        return os.geteuid() == 0 and shutil.which("unshare") is not None
+    def problem():
+        """Why a private /etc/hosts cannot be had here (a test's skip reason), or None."""
+        if os.geteuid() == 0 and shutil.which("unshare") is not None:
+            return None
+        return "needs root and unshare(1) for a private /etc/hosts"
 
     def __init__(self, names, target_port):
         self.names = tuple(names)
