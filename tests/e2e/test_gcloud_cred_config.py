@@ -95,10 +95,10 @@ class TestSetupConfigWithGcloud(AwsToGcpFixture, GcloudCase):
             "--impersonation-url", self.google.impersonation_url(SERVICE_ACCOUNT))
         self.assertEqual(config["credential_source"]["executable"]["command"],
                          os.path.realpath(fedcred_bin()) + " gcp")
-        self.login(path)
-        res = self.gcloud("auth", "print-access-token")
-        self.assertEqual(res.returncode, 0, res.describe())
-        token = res.stdout.strip()
+        login = self.login(path)
+        printed = self.gcloud("auth", "print-access-token")
+        self.assertEqual(printed.returncode, 0, printed.describe())
+        token = printed.stdout.strip()
         stats = self.google.stats()
         self.assertEqual([i["accessToken"] for i in stats["impersonated"]][-1:], [token])
         self.assertEqual(stats["impersonated"][-1]["sa"], SERVICE_ACCOUNT)
@@ -111,7 +111,8 @@ class TestSetupConfigWithGcloud(AwsToGcpFixture, GcloudCase):
                       res.describe())
         status, body = fake_gcs.read_object(self.gcs.object_url(BUCKET, OBJECT), token)
         self.assertEqual((status, body), (200, CONTENT))
-        self.assert_no_secrets(res, self.aws_source_secrets())
+        for run in (login, printed, res):
+            self.assert_no_secrets(run, self.aws_source_secrets())
 
     def test_without_impersonation_gcloud_authenticates_as_its_own_client(self):
         # Recorded limit: with no service_account_impersonation_url gcloud adds its own OAuth
