@@ -11,6 +11,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOPATH = "/usr/share/gocode"
+# the programs' shared package (seedreport), a GOPATH entry of its own after Debian's
+COMMON_GOPATH = os.path.join(HERE, "go", "seed_common")
 # what each program imports, and the Debian package that has it
 PACKAGES = {
     "seed_awssdk_v1": ("github.com/aws/aws-sdk-go", "golang-github-aws-aws-sdk-go-dev"),
@@ -47,7 +49,7 @@ def build(name):
     base = out_dir()
     binary = os.path.join(base, "bin", name)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": base,
-           "GO111MODULE": "off", "GOPATH": GOPATH, "GOFLAGS": "",
+           "GO111MODULE": "off", "GOPATH": GOPATH + ":" + COMMON_GOPATH, "GOFLAGS": "",
            "GOCACHE": os.path.join(base, "cache"), "CGO_ENABLED": "0"}
     proc = subprocess.run(["go", "build", "-o", binary, "."], cwd=os.path.join(HERE, "go", name),
                           env=env, capture_output=True, text=True, timeout=600)

@@ -7,20 +7,13 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
+	"seedreport"
 
 	"github.com/aws/aws-sdk-go/aws"
 	"github.com/aws/aws-sdk-go/aws/session"
 	"github.com/aws/aws-sdk-go/service/sts"
 )
-
-func report(doc map[string]interface{}) {
-	json.NewEncoder(os.Stdout).Encode(doc)
-	if doc["ok"] != true {
-		os.Exit(1)
-	}
-}
 
 func main() {
 	sess, err := session.NewSessionWithOptions(session.Options{
@@ -28,16 +21,16 @@ func main() {
 		Config:            aws.Config{Endpoint: aws.String(os.Getenv("E2E_STS_ENDPOINT"))},
 	})
 	if err != nil {
-		report(map[string]interface{}{"ok": false, "error": err.Error()})
+		seedreport.Fail(err)
 	}
 	creds, err := sess.Config.Credentials.Get()
 	if err != nil {
-		report(map[string]interface{}{"ok": false, "error": err.Error()})
+		seedreport.Fail(err)
 	}
 	out, err := sts.New(sess).GetCallerIdentity(&sts.GetCallerIdentityInput{})
 	if err != nil {
-		report(map[string]interface{}{"ok": false, "error": err.Error()})
+		seedreport.Fail(err)
 	}
-	report(map[string]interface{}{"ok": true, "arn": aws.StringValue(out.Arn),
+	seedreport.Report(map[string]interface{}{"ok": true, "arn": aws.StringValue(out.Arn),
 		"provider": creds.ProviderName})
 }

@@ -8,37 +8,30 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
+	"seedreport"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-func report(doc map[string]interface{}) {
-	json.NewEncoder(os.Stdout).Encode(doc)
-	if doc["ok"] != true {
-		os.Exit(1)
-	}
-}
-
 func main() {
 	ctx := context.Background()
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
-		report(map[string]interface{}{"ok": false, "error": err.Error()})
+		seedreport.Fail(err)
 	}
 	creds, err := cfg.Credentials.Retrieve(ctx)
 	if err != nil {
-		report(map[string]interface{}{"ok": false, "error": err.Error()})
+		seedreport.Fail(err)
 	}
 	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
 		o.EndpointResolver = sts.EndpointResolverFromURL(os.Getenv("E2E_STS_ENDPOINT"))
 	})
 	out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		report(map[string]interface{}{"ok": false, "error": err.Error()})
+		seedreport.Fail(err)
 	}
-	report(map[string]interface{}{"ok": true, "arn": aws.ToString(out.Arn), "source": creds.Source})
+	seedreport.Report(map[string]interface{}{"ok": true, "arn": aws.ToString(out.Arn), "source": creds.Source})
 }

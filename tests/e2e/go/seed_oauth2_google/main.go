@@ -8,38 +8,31 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"os"
+	"seedreport"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 )
 
-func report(doc map[string]interface{}) {
-	json.NewEncoder(os.Stdout).Encode(doc)
-	if doc["ok"] != true {
-		os.Exit(1)
-	}
-}
-
 func main() {
 	ctx := context.Background()
 	creds, err := google.FindDefaultCredentials(ctx, "https://www.googleapis.com/auth/cloud-platform")
 	if err != nil {
-		report(map[string]interface{}{"ok": false, "error": err.Error()})
+		seedreport.Fail(err)
 	}
 	token, err := creds.TokenSource.Token()
 	if err != nil {
-		report(map[string]interface{}{"ok": false, "error": err.Error()})
+		seedreport.Fail(err)
 	}
 	client := oauth2.NewClient(ctx, oauth2.StaticTokenSource(token))
 	resp, err := client.Get(os.Getenv("E2E_OBJECT_URL"))
 	if err != nil {
-		report(map[string]interface{}{"ok": false, "error": err.Error()})
+		seedreport.Fail(err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	report(map[string]interface{}{"ok": resp.StatusCode == 200, "status": resp.StatusCode,
+	seedreport.Report(map[string]interface{}{"ok": resp.StatusCode == 200, "status": resp.StatusCode,
 		"object": string(body), "token_start": token.AccessToken[:6]})
 }
