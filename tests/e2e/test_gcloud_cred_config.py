@@ -277,10 +277,21 @@ class TestGcloudAws1FileWithFedcred(ChainFixture, GcloudCase):
             self.link_env("environment", AWS_REGION="us-east-1"),
             os.path.join(self.sandbox.root, "gcloud-config"),
             extra={"CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE": self.front.ca_path})
-        for args in (["auth", "login", "--cred-file=" + path], ["auth", "print-access-token"]):
-            res = self.sandbox.run(self.front.wrap([gcloud_support.gcloud_path()] + args),
-                                   env=env, timeout=180)
-            self.assertEqual(res.returncode, 0, res.describe())
+        def gcloud(*args, **changes):
+            run_env = dict(env, **changes)
+            for key in [k for k, v in changes.items() if v is None]:
+                run_env.pop(key)
+            return self.sandbox.run(self.front.wrap([gcloud_support.gcloud_path()] + list(args)),
+                                    env=run_env, timeout=180)
+
+        res = gcloud("auth", "login", "--cred-file=" + path)
+        self.assertEqual(res.returncode, 0, res.describe())
+        # the front's TLS is real: without its CA gcloud gets no token
+        res = gcloud("auth", "print-access-token", CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE=None)
+        self.assertNotEqual(res.returncode, 0, res.describe())
+        self.assertEqual(self.google.stats()["forms"], [])
+        res = gcloud("auth", "print-access-token")
+        self.assertEqual(res.returncode, 0, res.describe())
         self.assert_impersonated_token(res.stdout.strip())
         self.assert_unchanged(path, "aws")
 
