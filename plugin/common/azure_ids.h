@@ -2,7 +2,7 @@
 // The Azure names fedcred takes from its users, checked alike by the azure
 // module (before any request) and by the commands that take them: tenant and
 // client ids, the Entra authority, the client-credentials scope, and the
-// managed identity the Azure IMDS source asks for (docs/PROTOCOLS.md 11-12).
+// managed identity the Azure IMDS source asks for (docs/PROTOCOLS.md 12-13).
 // Every rejection is Status::usage naming the value's role, so a typo is
 // exit 2 before anything is sent.
 #pragma once

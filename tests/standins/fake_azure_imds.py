@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Stand-in for the Azure Instance Metadata Service's managed-identity endpoint
-(docs/PROTOCOLS.md section 12), plain http as on a VM.
+(docs/PROTOCOLS.md section 13), plain http as on a VM.
 
   GET /metadata/identity/oauth2/token?api-version=2018-02-01&resource=R
       [&client_id=C | &object_id=O | &msi_res_id=ARM_ID]

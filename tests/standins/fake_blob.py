@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Stand-in for Azure Blob Storage's Get Blob with Microsoft Entra authorization
-(docs/PROTOCOLS.md section 13): the Azure API an Entra token is finally for.
+(docs/PROTOCOLS.md section 14): the Azure API an Entra token is finally for.
 
   GET /{container}/{blob}  with `Authorization: Bearer T` and `x-ms-version` (OAuth needs
                            2017-11-09 or later)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Stand-in for Microsoft Entra ID's v2.0 endpoints (docs/PROTOCOLS.md section 11), https only.
+"""Stand-in for Microsoft Entra ID's v2.0 endpoints (docs/PROTOCOLS.md section 12), https only.
 
   GET  /{tenant}/v2.0/.well-known/openid-configuration   the tenant's OIDC discovery document
   GET  /{tenant}/discovery/v2.0/keys                      its signing keys (JWKS)

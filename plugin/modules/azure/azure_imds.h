@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // AzureImdsSource: a managed identity's access token from the Azure Instance
-// Metadata Service (docs/PROTOCOLS.md 12):
+// Metadata Service (docs/PROTOCOLS.md 13):
 //   GET ENDPOINT/metadata/identity/oauth2/token?api-version=2018-02-01
 //       &resource=R[&client_id=C|&object_id=O|&msi_res_id=ID]   Metadata: true
 // under the IMDS rules: direct (never a proxy; IMDS refuses a request with

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What both Azure token answers carry, Entra's token endpoint (OAuth 2.0,
 // expires_in a number) and Azure IMDS (every value a string, expires_on
-// the absolute time): read by one parser (docs/PROTOCOLS.md 11.2, 12).
+// the absolute time): read by one parser (docs/PROTOCOLS.md 12.2, 13).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Entra ID's refusals, turned into fedcred's errors: the AADSTS code, what
 // Entra said, and what to fix, under the exit code fedcred documents for it
-// (docs/PROTOCOLS.md 11.3). Entra's own words are bounded, printable, cut
+// (docs/PROTOCOLS.md 12.3). Entra's own words are bounded, printable, cut
 // before the trace ids and scrubbed of anything JWT-shaped: the message never
 // holds the assertion or a token.
 #pragma once

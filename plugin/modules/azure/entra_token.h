@@ -2,7 +2,7 @@
 // EntraTokenClient: a Microsoft Entra ID access token for an application,
 // from the client-credentials grant with a federated client assertion (the
 // workload's own identity token, audience api://AzureADTokenExchange):
-// POST AUTHORITY/TENANT/oauth2/v2.0/token (docs/PROTOCOLS.md 11.2).
+// POST AUTHORITY/TENANT/oauth2/v2.0/token (docs/PROTOCOLS.md 12.2).
 //
 // Errors: Status::usage for bad inputs (authority not https, malformed
 // tenant or client id, a scope that is not RESOURCE/.default), before any
