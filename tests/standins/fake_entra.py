@@ -51,7 +51,7 @@ verifies with issued_token_claims().
 Test-only: GET /_stats, POST /_control (a fault: {"status": 503, "times": N} or {"hang": s}),
 POST /_reset. In-process: EntraServer(tls=ca.server_context(), issuers={...},
 apps={...}).start(); as a process: fake_entra.py --tls-dir DIR [--issuer ISS=JWKS_URL]...
-[--app CLIENT_ID=ISS|SUB[|AUD]]... prints the port once listening (DIR/test-ca.pem is the CA).
+[--app CLIENT_ID=ISS|SUB[|AUD]]... prints the port once listening (DIR/ca.pem is the CA).
 """
 
 import base64
