@@ -1,49 +1,23 @@
-"""What the Azure end-to-end tests share: the Azure stand-ins wired to the Google and AWS ones,
+"""What the Azure end-to-end tests share: the Azure stand-ins (tests/integration/azure_support.py)
 and the two real Azure clients run as whole processes.
-
-AzureFixture (a StandinFixture) starts, once per class:
-  cls.ca        a test CA (loopback_ca.LoopbackCa) in a private directory
-  cls.md        the GCE metadata stand-in: a GCP workload's identity (issuer
-                https://accounts.google.com, subject its service account's numeric id)
-  cls.imds, cls.outbound
-                IMDSv2 with an instance role and STS GetWebIdentityToken signed with its keys:
-                an AWS workload's identity (issuer the outbound stand-in's, subject the role)
-  cls.entra     the Entra stand-in (https) trusting both issuers' JWKS, with two apps:
-                GCP_CLIENT_ID federating the GCE service account, AWS_CLIENT_ID the AWS role
-  cls.blob      the blob stand-in (https) accepting only cls.entra's storage tokens
-  cls.azure_imds  the Azure IMDS stand-in issuing cls.entra-signed managed-identity tokens
 
 python_client() runs tests/e2e/azure_python/get_token.py under a python3 that has Debian's
 python3-azure; node_client() runs tests/e2e/azure_node/get_token.js with @azure/identity.
 Both print {"sha256", expiry, "blob"} and never the token.
 """
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
-import tempfile
-import time
 
-import fake_azure_imds  # noqa: E402
-import fake_blob  # noqa: E402
-import fake_entra  # noqa: E402
-import fake_imds  # noqa: E402
-import fake_sts_outbound  # noqa: E402
-import gce_metadata  # noqa: E402
-import loopback_ca  # noqa: E402
-from harness import StandinFixture  # noqa: E402
+from azure_support import AzureStandins  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON_CLIENT = os.path.join(HERE, "azure_python", "get_token.py")
 NODE_DIR = os.path.join(HERE, "azure_node")
 NODE_CLIENT = os.path.join(NODE_DIR, "get_token.js")
-EXCHANGE_AUDIENCE = fake_entra.TOKEN_EXCHANGE_AUDIENCE
-GOOGLE_ISSUER = "https://accounts.google.com"
-GCP_CLIENT_ID = "0a0a0a0a-1111-4222-8333-0000000000c1"
-AWS_CLIENT_ID = "0a0a0a0a-1111-4222-8333-0000000000a1"
-STORAGE_SCOPE = "https://storage.azure.com/.default"
-BLOB_PATH = "/fedcred/hello.txt"
 BLOB_TEXT = "hello from the blob stand-in\n"
 # Where Debian installs python3-azure; the interpreter running the tests may be another one.
 PYTHON_CANDIDATES = ("/usr/bin/python3", "python3")
@@ -88,7 +62,9 @@ class ClientRun:
                                                     self.stderr[-3000:])
 
 
-class AzureFixture(StandinFixture):
+class AzureFixture(AzureStandins):
+    """The Azure stand-ins, and the clients: the class fails to start without them."""
+
     @classmethod
     def setUpClass(cls):
         cls.python = azure_python()
@@ -98,38 +74,7 @@ class AzureFixture(StandinFixture):
         problem = node_problem()
         if problem:
             raise RuntimeError("cannot run the Azure client end-to-end test: " + problem)
-        cls.tls_dir = tempfile.mkdtemp(prefix="fedcred-azure-ca-")
-        try:
-            super().setUpClass()
-        except BaseException:
-            shutil.rmtree(cls.tls_dir, ignore_errors=True)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        shutil.rmtree(cls.tls_dir, ignore_errors=True)
-
-    @classmethod
-    def start_standins(cls):
-        cls.ca = loopback_ca.LoopbackCa(cls.tls_dir)
-        cls.add_standin("md", gce_metadata.MetadataServer())
-        cls.add_standin("imds", fake_imds.ImdsServer())
-        creds = cls.imds.credentials
-        cls.add_standin("outbound", fake_sts_outbound.FakeOutboundSTS(
-            credentials={creds["AccessKeyId"]: (creds["SecretAccessKey"], creds["Token"])}))
-        apps = {GCP_CLIENT_ID: [fake_entra.fic(GOOGLE_ISSUER, cls.md.identity["sa_id"])],
-                AWS_CLIENT_ID: [fake_entra.fic(cls.outbound.issuer, cls.outbound.role_arn)]}
-        cls.add_standin("entra", fake_entra.EntraServer(
-            tls=cls.ca.server_context(), apps=apps,
-            issuers={GOOGLE_ISSUER: cls.md.url + "/.well-known/jwks",
-                     cls.outbound.issuer: cls.outbound.url + "/.well-known/jwks.json"}))
-        cls.add_standin("blob", fake_blob.BlobServer(cls.entra, tls=cls.ca.server_context()))
-        cls.add_standin("azure_imds", fake_azure_imds.AzureImds(cls.entra))
-
-    @property
-    def blob_url(self):
-        return self.blob.url + BLOB_PATH
+        super().setUpClass()
 
     def client_env(self, **extra):
         """A scrubbed environment for a client: the test CA trusted, the authority the Entra
@@ -161,25 +106,10 @@ class AzureFixture(StandinFixture):
             f.write(token)
         return path
 
-    # ----- identities -----
-    def gce_assertion(self, audience=EXCHANGE_AUDIENCE):
-        return self.md.make_token(audience, False)
-
-    def aws_assertion(self, audience=EXCHANGE_AUDIENCE):
-        return self.outbound.make_token([audience], 3600)[0]
-
-    def gce_claims(self, **changes):
-        now = int(time.time())
-        claims = {"aud": EXCHANGE_AUDIENCE, "azp": self.md.identity["sa_id"], "iat": now,
-                  "exp": now + 3600, "iss": GOOGLE_ISSUER, "sub": self.md.identity["sa_id"]}
-        claims.update(changes)
-        return claims
-
     # ----- checks -----
     def assert_token_from_entra(self, run, blob=True):
         """The client succeeded with an access token the Entra stand-in issued, and read the
         blob with it."""
-        import hashlib
         self.assertEqual(run.returncode, 0, run.describe())
         issued = {hashlib.sha256(t.encode()).hexdigest() for t in self.entra.stats()["issued"]}
         self.assertIn(run.doc["sha256"], issued, "the client's token is not one Entra issued")

@@ -12,8 +12,8 @@ import urllib.error
 import urllib.request
 
 import fake_azure_imds  # noqa: E402
-from azure_e2e_base import (AWS_CLIENT_ID, GCP_CLIENT_ID, STORAGE_SCOPE,  # noqa: E402
-                            AzureFixture)
+from azure_e2e_base import AzureFixture  # noqa: E402
+from azure_support import AWS_CLIENT_ID, GCP_CLIENT_ID, STORAGE_SCOPE  # noqa: E402
 from gce_metadata import SigningKey  # noqa: E402
 from harness import FedcredTestCase  # noqa: E402
 

@@ -13,8 +13,9 @@ import os
 import stat
 import unittest
 
-from azure_e2e_base import (AWS_CLIENT_ID, EXCHANGE_AUDIENCE, GCP_CLIENT_ID,  # noqa: E402
-                            STORAGE_SCOPE, AzureFixture)
+from azure_e2e_base import AzureFixture  # noqa: E402
+from azure_support import (AWS_CLIENT_ID, EXCHANGE_AUDIENCE, GCP_CLIENT_ID,  # noqa: E402
+                           STORAGE_SCOPE)
 from harness import FedcredTestCase, token_secrets  # noqa: E402
 
 

@@ -8,28 +8,19 @@ module through its one exported entry as libfedcred does."""
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 import fake_azure_imds  # noqa: E402
-import fake_entra  # noqa: E402
-import fake_imds  # noqa: E402
-import fake_sts_outbound  # noqa: E402
-import gce_metadata  # noqa: E402
-import loopback_ca  # noqa: E402
+from azure_support import (AWS_CLIENT_ID, GCP_CLIENT_ID, STORAGE_SCOPE as SCOPE,  # noqa: E402
+                           AzureStandins)
 from harness import (EXIT_DENIED, EXIT_OK, EXIT_SOURCE, EXIT_USAGE, FedcredTestCase,  # noqa: E402
-                     StandinFixture, fedcred_bin, token_secrets)
+                     fedcred_bin, token_secrets)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DRIVER = os.path.join(HERE, "module_driver.py")
-GOOGLE_ISSUER = "https://accounts.google.com"
-GCP_CLIENT_ID = "0a0a0a0a-1111-4222-8333-0000000000c1"
-AWS_CLIENT_ID = "0a0a0a0a-1111-4222-8333-0000000000a1"
-SCOPE = "https://storage.azure.com/.default"
 
 
 def azure_module():
@@ -42,30 +33,7 @@ def sha(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class AzureModuleCase(StandinFixture, FedcredTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tls_dir = tempfile.mkdtemp(prefix="fedcred-azure-ca-")
-        super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        shutil.rmtree(cls.tls_dir, ignore_errors=True)
-
-    @classmethod
-    def start_standins(cls):
-        cls.ca = loopback_ca.LoopbackCa(cls.tls_dir)
-        cls.add_standin("md", gce_metadata.MetadataServer())
-        cls.add_standin("outbound", fake_sts_outbound.FakeOutboundSTS())
-        cls.add_standin("entra", fake_entra.EntraServer(
-            tls=cls.ca.server_context(),
-            apps={GCP_CLIENT_ID: [fake_entra.fic(GOOGLE_ISSUER, cls.md.identity["sa_id"])],
-                  AWS_CLIENT_ID: [fake_entra.fic(cls.outbound.issuer, cls.outbound.role_arn)]},
-            issuers={GOOGLE_ISSUER: cls.md.url + "/.well-known/jwks",
-                     cls.outbound.issuer: cls.outbound.url + "/.well-known/jwks.json"}))
-        cls.add_standin("azure_imds", fake_azure_imds.AzureImds(cls.entra))
-
+class AzureModuleCase(AzureStandins, FedcredTestCase):
     def setUp(self):
         super().setUp()
         self.assertTrue(os.path.isfile(azure_module()), "not built: " + azure_module())
@@ -93,7 +61,7 @@ class AzureModuleCase(StandinFixture, FedcredTestCase):
 
 class TestEntraExchange(AzureModuleCase):
     def test_gce_identity(self):
-        out = self.entra_token(self.md.make_token(fake_entra.TOKEN_EXCHANGE_AUDIENCE, False))
+        out = self.entra_token(self.gce_assertion())
         self.assert_issued_by_entra(out)
         expiration = out["results"]["expiration"]
         self.assertRegex(expiration, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -102,15 +70,12 @@ class TestEntraExchange(AzureModuleCase):
         self.assertEqual(form["scope"], SCOPE)
 
     def test_aws_identity(self):
-        token, _ = self.outbound.make_token([fake_entra.TOKEN_EXCHANGE_AUDIENCE], 3600)
-        out = self.entra_token(token, client_id=AWS_CLIENT_ID)
+        out = self.entra_token(self.aws_assertion(), client_id=AWS_CLIENT_ID)
         self.assert_issued_by_entra(out)
         self.assertEqual(self.entra.stats()["verified"][0]["sub"], self.outbound.role_arn)
 
     def test_no_federated_credential_is_denied_with_the_code_and_fix(self):
-        assertion = self.md.key.sign({"iss": GOOGLE_ISSUER, "sub": "999", "azp": "999",
-                                      "aud": fake_entra.TOKEN_EXCHANGE_AUDIENCE,
-                                      "iat": int(time.time()), "exp": int(time.time()) + 600})
+        assertion = self.md.key.sign(self.gce_claims(sub="999", azp="999"))
         out = self.entra_token(assertion)
         self.assertEqual(out["status"], EXIT_DENIED, out)
         self.assertIn("AADSTS700213 (invalid_client)", out["error"])
@@ -120,7 +85,7 @@ class TestEntraExchange(AzureModuleCase):
         self.assertEqual(self.entra.stats()["issued"], [])
 
     def test_http_authority_is_refused_before_any_request(self):
-        out = self.entra_token(self.md.make_token(fake_entra.TOKEN_EXCHANGE_AUDIENCE, False),
+        out = self.entra_token(self.gce_assertion(),
                                authority=self.entra.url.replace("https:", "http:"))
         self.assertEqual(out["status"], EXIT_USAGE, out)
         self.assertEqual(self.entra.stats()["token_requests"], 0)
@@ -131,8 +96,7 @@ class TestEntraExchange(AzureModuleCase):
                               env_extra={"CURL_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt"},
                               authority=self.entra.url, tenant_id=self.entra.tenant_id,
                               client_id=GCP_CLIENT_ID, scope=SCOPE,
-                              client_assertion=self.md.make_token(
-                                  fake_entra.TOKEN_EXCHANGE_AUDIENCE, False))
+                              client_assertion=self.gce_assertion())
         self.assertNotEqual(out["status"], EXIT_OK, out)
         self.assertIn("TLS certificate verification failed", out["error"])
         self.assertEqual(self.entra.stats()["token_requests"], 0)

@@ -28,7 +28,6 @@ Test-only: GET /_stats, POST /_control ({"status": 503|429|404|410, "times": N},
 """
 
 import json
-import sys
 import time
 import urllib.parse
 

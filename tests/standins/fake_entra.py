@@ -54,7 +54,6 @@ apps={...}).start(); as a process: fake_entra.py --tls-dir DIR [--issuer ISS=JWK
 [--app CLIENT_ID=ISS|SUB[|AUD]]... prints the port once listening (DIR/ca.pem is the CA).
 """
 
-import base64
 import datetime
 import json
 import re
