@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The static front's implementation of commands/request.h, linked in place of
 // the library's commands/request.cc (which the front never pulls from its
-// static archive, these symbols being defined here): only the credential
-// rows (commands/credential_table.cc), and every miss handed to the fetcher
+// static archive, these symbols being defined here): only the rows it
+// serves (commands/registry_front.cc), and every miss handed to the fetcher
 // (handoff.h) instead of a module loaded. This is what keeps dlopen and NSS
 // out of the static binary: request.cc names the whole table (serve's token
 // group needs getgrnam_r) and the dlopen module runner.
 #include "commands/request.h"
 
 #include "commands/run.h"
-#include "commands/table.h"
+#include "commands/registry.h"
 #include "handoff.h"
 #include "module_host/runner.h"
 #include "net/endpoint.h"
@@ -39,20 +39,25 @@ class HandOffResolver final : public net::HostResolver {
 
 }  // namespace
 
-bool is_known_command(std::string_view command) { return find_credential_command(command) != nullptr; }
+bool is_known_command(std::string_view command) { return find_front_row(command) != nullptr; }
+
+bool command_holds_secrets(std::string_view command) {
+  auto const* row = find_front_row(command);
+  return row == nullptr || row->holds_secrets;
+}
 
 Result<void> set_request_key(Request& req, std::string const& key, std::string const& value) {
-  return set_row_key(find_credential_command, req, key, value);
+  return set_row_key(find_front_row, req, key, value);
 }
 
 std::optional<Secret> failure_document_for(std::string const& command, Error const& error) {
-  return row_failure_document(find_credential_command, command, error);
+  return row_failure_document(find_front_row, command, error);
 }
 
 Result<Secret> run_request(Request const& req, Env const& env, Logger const& log,
                            std::optional<Secret>& failure_document) {
   failure_document.reset();
-  auto const* spec = find_credential_command(req.command);
+  auto const* spec = find_front_row(req.command);
   if (spec == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
   HandOffModuleRunner modules;
   FetchHandoff const hand_off = [] { return front::exec_fetcher(); };

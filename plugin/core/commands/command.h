@@ -61,8 +61,8 @@ Result<ConfigSet> load_command_config(CommandInputs const& in, CommandDeps const
 void choose_audit_target(RunSettings const& run, CommandDeps const& deps, AuditRecord& audit);
 
 // A command's own request keys that are not profile keys (token's "output",
-// doctor's "json", setup's "exe", ...), by name; commands/table.cc lists
-// which command takes which.
+// doctor's "json", setup's "exe", ...), by name; each command's row in the
+// registry (commands/registry.h) lists which it takes.
 using CommandOptions = std::map<std::string, std::string>;
 
 // One run of one command: what the table's run functions receive.

@@ -14,7 +14,7 @@
 #include "base/env.h"
 #include "cache/fetch.h"
 #include "commands/request.h"
-#include "commands/table.h"
+#include "commands/registry.h"
 #include "module_host/runner.h"
 #include "net/endpoint.h"
 #include "logger.h"
@@ -45,15 +45,15 @@ inline constexpr char kRunStartedEnv[] = "FEDCRED_RUN_STARTED_MS";
 // --timeout can, never lengthen it.
 std::int64_t handed_off_start_ms(Env const& env, std::int64_t now_ms, std::int64_t max_age_ms);
 
-// How a caller finds its rows: find_command (every row) or find_credential_command.
-using FindRow = CommandSpec const* (*)(std::string_view name);
+// How a caller finds its rows: find_any_row or find_front_row (registry.h).
+using FindRow = CommandRow const* (*)(std::string_view name);
 
 // set_request_key (request.h) for the row `find` gives for req.command.
 Result<void> set_row_key(FindRow find, Request& req, std::string const& key, std::string const& value);
 
 // run_request (request.h) for the row `spec`: runs it, writes the audit line
 // of a row that hands out credentials, fills `failure_document` on failure.
-Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& env, Logger const& log,
+Result<Secret> run_row(CommandRow const& spec, Request const& req, Env const& env, Logger const& log,
                        RunSeams const& seams, std::optional<Secret>& failure_document);
 
 // failure_document_for (request.h) for the row `find` gives for `command`.
