@@ -100,6 +100,7 @@ Result<Secret> run_row(CommandRow const& spec, Request const& req, Env const& en
   audit.command = req.command;
   CommandDeps deps{env, clock, random, seams.modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS, &audit};
   deps.hand_off = seams.hand_off;
+  deps.lookup_group = seams.lookup_group;
   deps.started_ms = seams.started_ms;
   ImdsRoleLookup instance_role(clock, random, seams.resolver);
   deps.instance_role = &instance_role;

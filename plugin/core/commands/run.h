@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// One request against one row of the command table, with the seams its
-// caller built. Two callers: the library's request.cc (every row, dlopen'd
-// modules) and the static front's helper/front/request.cc (the credential
-// rows only; a miss is handed to the fetcher). Nothing here names the table
-// or the module loader, so the front links neither.
+// One request against one row of the registry, with the seams its caller
+// built. Two callers, the two wirings of commands/runtime.h:
+// commands/runtime_full.cc (every row, dlopen'd modules) and the static
+// front's helper/front/runtime_front.cc (its rows only; a miss is handed to
+// the fetcher). Nothing here names the rows or the module loader, so the
+// front links neither.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,7 @@ struct RunSeams {
   // (CommandDeps::instance_role): getaddrinfo in the fetcher, a hand-off in
   // the static front.
   net::HostResolver& resolver;
+  GroupLookup lookup_group;                // CommandDeps::lookup_group
   FetchHandoff const* hand_off = nullptr;  // CommandDeps::hand_off
   std::int64_t started_ms = 0;             // CommandDeps::started_ms
 };
