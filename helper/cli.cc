@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "commands/registry.h"
+#include "files/write_all.h"
 #include "fedcred/fedcred.h"
 #include "fedcred_build_config.h"
 #include "fedcred/module.h"
@@ -25,16 +26,7 @@ namespace {
 using fedcred::CommandRow;
 using fedcred::FlagArity;
 using fedcred::FlagRow;
-
-bool write_all(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t n = write(fd, s.data(), s.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
+using fedcred::write_all;
 
 void print_error(std::string const& message) { write_all(STDERR_FILENO, "fedcred: " + message + "\n"); }
 

@@ -3,6 +3,9 @@
 // <cctype> would depend on the locale and needs unsigned-char casts.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 namespace fedcred::modules::ascii {
 
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -13,5 +16,19 @@ constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c
 // Control characters and DEL (bytes >= 0x80 are not controls).
 constexpr bool is_control(char c) { return (c >= '\0' && c < ' ') || c == '\x7f'; }
 constexpr char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// `s` without its leading and trailing white space (is_space).
+constexpr std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// `s` with A-Z lower-cased (header names, hosts, schemes).
+inline std::string lower_case(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = to_lower(c);
+  return out;
+}
 
 }  // namespace fedcred::modules::ascii

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "config/endpoints.h"
+#include "url.h"
 
 namespace fedcred {
 namespace {
@@ -19,21 +20,9 @@ bool is_printable(std::string_view v) {
 
 // https, or http to a loopback address (stand-ins and local proxies).
 Result<void> check_https_url(std::string_view, std::string_view url) {
-  std::string_view rest;
-  bool https = url.substr(0, 8) == "https://";
-  if (https) {
-    rest = url.substr(8);
-  } else if (url.substr(0, 7) == "http://") {
-    rest = url.substr(7);
-  }
-  std::string_view authority = rest.substr(0, rest.find('/'));
-  std::string_view host = authority;
-  if (!host.empty() && host.front() == '[') {
-    host = host.substr(0, host.find(']') + 1);
-  } else {
-    host = host.substr(0, host.find(':'));
-  }
-  bool ok = is_printable(url) && !host.empty() && (https || is_loopback_host(host));
+  auto parsed = modules::parse_url(url);
+  bool ok = is_printable(url) && parsed && !parsed->host.empty() &&
+            (parsed->scheme == "https" || is_loopback_host(parsed->host));
   if (!ok) {
     return make_error(Status::usage,
                       "'" + std::string(url) + "' is not an https URL (http is allowed to loopback addresses only)");
