@@ -15,187 +15,27 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/registry.h"
+#include "files/write_all.h"
 #include "fedcred/fedcred.h"
 #include "fedcred_build_config.h"
 #include "fedcred/module.h"
 
 namespace {
 
-struct Flag {
-  char const* name;  // without the leading "--"
-  char const* key;   // the library key it sets
-  bool takes_value;
-  char const* help;
-};
-
-// Every flag is named after the fedcred.conf(5) key it overrides.
-constexpr Flag kProfile{"profile", "profile", true, "profile from the configuration ([profile NAME])"};
-constexpr Flag kConfig{"config", "config", true, "read only this configuration file"};
-constexpr Flag kSource{"source", "source", true, "subject-token source: gce, aws or file"};
-constexpr Flag kRegion{"region", "region", true, "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, ...)"};
-constexpr Flag kTokenFile{"token-file", "token_file", true, "token file for source 'file' (re-read every call)"};
-constexpr Flag kTokenDuration{"token-duration", "token_duration", true,
-                              "lifetime of a token from source 'aws', 60..3600 s (default 3600)"};
-constexpr Flag kTimeout{"timeout", "timeout", true, "total deadline in seconds (default 15)"};
-constexpr Flag kNoCache{"no-cache", "cache", false, "neither read nor write the credential cache"};
-
-constexpr Flag kAwsFlags[] = {
-    kProfile,
-    kConfig,
-    {"role-arn", "role_arn", true, "IAM role to assume (required unless the profile sets role_arn)"},
-    {"audience", "audience", true, "audience of the subject token (default sts.amazonaws.com)"},
-    kRegion,
-    {"session-name", "session_name", true, "role session name (default: the VM's instance name)"},
-    {"duration", "duration", true, "session duration in seconds, 900..43200 (default 3600)"},
-    kSource,
-    kTokenFile,
-    kTimeout,
-    {"use-fips-endpoint", "use_fips_endpoint", false, "use the sts-fips endpoint"},
-    kNoCache,
-};
-
-constexpr Flag kGcpFlags[] = {
-    kProfile,
-    kConfig,
-    {"audience", "audience", true,
-     "workload identity provider (default: GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE)"},
-    kSource,
-    kRegion,
-    kTokenFile,
-    kTokenDuration,
-    kTimeout,
-    kNoCache,
-};
-
-constexpr Flag kTokenFlags[] = {
-    kProfile,
-    kConfig,
-    {"audience", "audience", true, "audience of the token (default sts.amazonaws.com for source gce)"},
-    kSource,
-    kRegion,
-    kTokenFile,
-    kTokenDuration,
-    kTimeout,
-    kNoCache,
-    {"output", "output", true, "write the token to this file atomically (mode 0600) instead of stdout"},
-    {"output-group", "output_group", true, "with --output: the file is this group's, mode 0640"},
-};
-
-constexpr Flag kAccessTokenFlags[] = {
-    {"credential-config", "credential_config", true,
-     "the external_account credential config (gcloud iam workload-identity-pools create-cred-config)"},
-    kProfile,
-    kConfig,
-    {"scopes", "scopes", true, "OAuth scopes, comma-separated (default https://www.googleapis.com/auth/cloud-platform)"},
-    {"format", "format", true, "token (the bare access token, default) or json"},
-    {"output", "output", true, "write to this file atomically (mode 0600) instead of stdout"},
-    kRegion,
-    kTimeout,
-    kNoCache,
-};
-
-constexpr Flag kCacheClearFlags[] = {
-    {"profile", "profile", true, "remove only this profile's entries"},
-};
-
-constexpr Flag kDoctorFlags[] = {
-    kProfile,
-    kConfig,
-    {"json", "json", false, "print the report as one JSON document"},
-    {"gcp", "gcp", false, "check the AWS -> GCP chain (fedcred gcp) even without a provider audience"},
-    {"role-arn", "role_arn", true, "IAM role to assume (GCP -> AWS)"},
-    {"audience", "audience", true, "audience of the subject token (a workload identity provider means AWS -> GCP)"},
-    kSource,
-    kRegion,
-    kTokenFile,
-    kTimeout,
-};
-
-constexpr Flag kSetupTrustPolicyFlags[] = {
-    kProfile,
-    kConfig,
-    {"audience", "audience", true, "audience of the token (default sts.amazonaws.com)"},
-    kSource,
-    kTokenFile,
-    {"role-arn", "role_arn", true, "the role (names the account of a non-Google issuer's OIDC provider)"},
-    kTimeout,
-};
-
-constexpr Flag kSetupAwsConfigFlags[] = {
-    {"profile", "profile", true, "profile name, in ~/.aws/config and fedcred.conf (required)"},
-    {"role-arn", "role_arn", true, "also print the fedcred.conf section naming this role"},
-    kConfig,
-};
-
-constexpr Flag kSetupGcpCredConfigFlags[] = {
-    {"audience", "audience", true, "workload identity provider: //iam.googleapis.com/projects/N/locations/global/"
-                                   "workloadIdentityPools/POOL/providers/PROVIDER (required)"},
-    {"provider", "provider", true,
-     "executable (fedcred gcp, default) or aws (the aws1 source for an AWS provider, read by access-token)"},
-    {"service-account", "service_account", true, "impersonate this service account (EMAIL)"},
-    {"output-file", "output_file", true, "credential_source.executable.output_file (absolute path)"},
-    {"token-url", "token_url", true, "token_url (default https://sts.googleapis.com/v1/token)"},
-    {"impersonation-url", "impersonation_url", true, "service_account_impersonation_url (default from EMAIL)"},
-    {"profile", "profile", true, "the command runs 'fedcred gcp --profile NAME'"},
-};
-
-constexpr Flag kServeFlags[] = {
-    {"listen", "listen", true, "loopback ADDR:PORT to listen on, repeatable (default 127.0.0.1:8960 and [::1]:8960)"},
-    {"aws-profile", "aws_profile", true, "serve this profile's AWS credentials at /aws/credentials"},
-    {"gcp-profile", "gcp_profile", true, "serve this profile's Google token as a GCE metadata server"},
-    {"token-file", "token_file", true, "the AWS route's Authorization token (created if missing)"},
-    {"token-group", "token_group", true, "group of a token file created at start (mode 0640)"},
-    kConfig,
-    {"stats", "stats", false, "print the counters of the server running on --listen and exit"},
-};
-
-struct Command {
-  char const* name;     // as typed: "aws", "cache list"
-  char const* request;  // the library command
-  std::span<Flag const> flags;
-  char const* summary;
-  // Google's libraries merge the executable's stderr into the JSON they parse
-  // (docs/PROTOCOLS.md fact 4): in that mode only stdout may be written, and a
-  // failure is reported there as a response document.
-  bool quiet_stderr;
-};
-
-constexpr Command kCommands[] = {
-    {"aws", "aws", kAwsFlags, "print AWS credential_process JSON (GCP -> AWS)", false},
-    {"gcp", "gcp", kGcpFlags, "print a Google executable-sourced credential response (AWS -> GCP)", true},
-    {"token", "token", kTokenFlags, "print the raw subject token (a JWT)", false},
-    {"access-token", "access-token", kAccessTokenFlags,
-     "print a Google OAuth 2.0 access token (the whole AWS -> GCP exchange)", false},
-    {"cache list", "cache-list", {}, "show cached entries: profile, role, expiry (never a secret)", false},
-    {"cache clear", "cache-clear", kCacheClearFlags, "remove cached entries", false},
-    {"doctor", "doctor", kDoctorFlags, "check the whole chain of a profile and say what to fix", false},
-    {"setup aws-trust-policy", "setup-aws-trust-policy", kSetupTrustPolicyFlags,
-     "print the IAM trust policy for this machine's identity (live claims)", false},
-    {"setup aws-config", "setup-aws-config", kSetupAwsConfigFlags,
-     "print the ~/.aws/config section that runs fedcred", false},
-    {"setup gcp-cred-config", "setup-gcp-cred-config", kSetupGcpCredConfigFlags,
-     "print the external_account credential config that runs fedcred", false},
-    {"serve", "serve", kServeFlags, "serve credentials on loopback to SDKs (AWS container endpoint)", false},
-};
-
-bool write_all(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t n = write(fd, s.data(), s.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
+using fedcred::CommandRow;
+using fedcred::FlagArity;
+using fedcred::FlagRow;
+using fedcred::write_all;
 
 void print_error(std::string const& message) { write_all(STDERR_FILENO, "fedcred: " + message + "\n"); }
 
-void print_usage(int fd) {
+void print_usage(int fd, CliRows rows) {
   std::string text = "usage:\n";
-  for (auto const& c : kCommands) {
-    std::string line = std::string("  fedcred ") + c.name + (c.flags.empty() ? "" : " [options]");
+  for (auto const* c : rows) {
+    std::string line = "  fedcred " + std::string(c->words) + (c->flags.empty() ? "" : " [options]");
     line.resize(std::max<std::size_t>(line.size() + 2, 34), ' ');
-    text += line + c.summary + "\n";
+    text += line + std::string(c->summary) + "\n";
   }
   text +=
       "  fedcred version | help | <command> --help\n\n"
@@ -210,14 +50,14 @@ int usage_error(std::string const& message) {
   return FEDCRED_E_USAGE;
 }
 
-void print_command_help(Command const& c) {
-  std::string text = std::string("usage: fedcred ") + c.name + (c.flags.empty() ? "" : " [options]") + "\n\n" +
-                     c.summary + "\n";
+void print_command_help(CommandRow const& c) {
+  std::string text = "usage: fedcred " + std::string(c.words) + (c.flags.empty() ? "" : " [options]") + "\n\n" +
+                     std::string(c.summary) + "\n";
   if (!c.flags.empty()) text += "\noptions:\n";
   for (auto const& f : c.flags) {
-    std::string name = std::string("  --") + f.name + (f.takes_value ? " VALUE" : "");
+    std::string name = "  --" + std::string(f.spelling) + (f.arity == FlagArity::value ? " VALUE" : "");
     name.resize(std::max<std::size_t>(name.size() + 1, 28), ' ');
-    text += name + f.help + "\n";
+    text += name + std::string(f.help) + "\n";
   }
   text += "  -v, --verbose             print each step on stderr\n";
   write_all(STDOUT_FILENO, text);
@@ -274,76 +114,56 @@ bool print_document(char* document) {
 
 // A failure found before the request runs (a bad command line). In gcp mode
 // it is reported like every other failure: as a response document on stdout.
-int fail_before_run(Command const& command, int status, std::string const& message) {
+int fail_before_run(CommandRow const& command, int status, std::string const& message) {
   if (!command.quiet_stderr) {
     print_error(message);
     return status;
   }
   char* document = nullptr;
-  if (fedcred_failure_document(command.request, status, message.c_str(), &document) == FEDCRED_OK &&
+  if (fedcred_failure_document(std::string(command.name).c_str(), status, message.c_str(), &document) ==
+          FEDCRED_OK &&
       document != nullptr) {
     print_document(document);
   }
   return status;
 }
 
-int run_command(Command const& command, std::vector<std::string_view> const& args, CliOptions const& options) {
+int run_command(CommandLine const& line, CliOptions const& options) {
+  CommandRow const& command = *line.row;
+  std::string const request_name(command.name);
+  if (!line.error.empty()) return fail_before_run(command, FEDCRED_E_USAGE, line.error + " (see 'fedcred help')");
   fedcred_request* raw = nullptr;
-  int rc = fedcred_request_new(command.request, &raw);
+  int rc = fedcred_request_new(request_name.c_str(), &raw);
   if (rc != FEDCRED_OK) return fail_before_run(command, rc, std::string("cannot create a request: ") + fedcred_strerror(rc));
   Request req(raw);
+  // In the order given, up to --help: a bad value before it is still an error.
+  for (auto const& [key, value] : line.keys) {
+    rc = fedcred_request_set(req.get(), key.c_str(), value.c_str());
+    if (rc != FEDCRED_OK) return fail_before_run(command, rc, fedcred_request_error(req.get()));
+  }
+  if (line.help) {
+    print_command_help(command);
+    return FEDCRED_OK;
+  }
   // By default only warnings reach stderr; -v asks for every step. In gcp
   // mode nothing does, -v included: a -v left in a credential config's
   // command would corrupt every response (`fedcred doctor --gcp -v` is the
-  // way to watch that chain).
-  // serve is a daemon: its stderr is its log (the journal), so it says what it serves.
+  // way to watch that chain). A daemon's stderr is its log (the journal), so
+  // it says what it serves.
   std::string held_lines;
-  Verbosity verbosity{command.quiet_stderr                                ? -1
-                      : std::string_view(command.request) == "serve" ? FEDCRED_LOG_INFO
-                                                                      : FEDCRED_LOG_WARNING,
+  Verbosity verbosity{command.quiet_stderr          ? -1
+                      : line.verbose                ? FEDCRED_LOG_DEBUG
+                      : command.logs_what_it_serves ? FEDCRED_LOG_INFO
+                                                    : FEDCRED_LOG_WARNING,
                       options.hold_log_lines ? &held_lines : nullptr};
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      print_command_help(command);
-      return FEDCRED_OK;
-    }
-    if (arg == "-v" || arg == "--verbose") {
-      if (!command.quiet_stderr) verbosity.max_level = FEDCRED_LOG_DEBUG;
-      continue;
-    }
-    auto usage = [&](std::string const& m) { return fail_before_run(command, FEDCRED_E_USAGE, m + " (see 'fedcred help')"); };
-    if (arg.substr(0, 2) != "--") return usage("unexpected argument '" + std::string(arg) + "'");
-    std::string_view name = arg.substr(2);
-    std::string value;
-    bool inline_value = false;
-    if (auto eq = name.find('='); eq != std::string_view::npos) {
-      value = std::string(name.substr(eq + 1));
-      name = name.substr(0, eq);
-      inline_value = true;
-    }
-    auto flag = std::find_if(command.flags.begin(), command.flags.end(), [&](Flag const& f) { return name == f.name; });
-    if (flag == command.flags.end()) {
-      return usage("unknown option --" + std::string(name) + " for 'fedcred " + command.name + "'");
-    }
-    if (!flag->takes_value) {
-      if (inline_value) return usage("--" + std::string(name) + " takes no value");
-      value = name == "no-cache" ? "false" : "true";
-    } else if (!inline_value) {
-      if (i + 1 >= args.size()) return usage("--" + std::string(name) + " needs a value");
-      value = std::string(args[++i]);
-    }
-    rc = fedcred_request_set(req.get(), flag->key, value.c_str());
-    if (rc != FEDCRED_OK) return fail_before_run(command, rc, fedcred_request_error(req.get()));
-  }
   // setup writes command lines that run this very binary: tell the library where it is.
-  if (std::string_view(command.request).substr(0, 6) == "setup-") {
+  if (command.names_its_binary) {
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (n > 0) {
       self[n] = '\0';
-      rc = fedcred_request_set(req.get(), "exe", command_line_binary(self).c_str());
-      if (rc != FEDCRED_OK && rc != FEDCRED_E_USAGE) return fail_before_run(command, rc, fedcred_request_error(req.get()));
+      rc = fedcred_request_set(req.get(), fedcred::kExeKey, command_line_binary(self).c_str());
+      if (rc != FEDCRED_OK) return fail_before_run(command, rc, fedcred_request_error(req.get()));
     }
   }
   fedcred_request_set_log(req.get(), log_to_stderr, &verbosity);
@@ -363,41 +183,107 @@ int run_command(Command const& command, std::vector<std::string_view> const& arg
   return rc;
 }
 
+// "'a', 'b' or 'c'"
+std::string one_of(std::vector<std::string_view> const& words) {
+  std::string text;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) text += i + 1 == words.size() ? " or " : ", ";
+    text += "'" + std::string(words[i]) + "'";
+  }
+  return text;
+}
+
 }  // namespace
+
+CommandLine parse_command_line(CliRows rows, std::vector<std::string_view> args) {
+  CommandLine line;
+  if (args.empty()) return line;
+  std::string name(args.front());
+  args.erase(args.begin());
+  // A two-word command ("cache list") takes its second word here.
+  std::vector<std::string_view> second_words;
+  for (auto const* row : rows) {
+    if (row->words.substr(0, row->words.find(' ')) == name && row->words.find(' ') != std::string_view::npos) {
+      second_words.push_back(row->words.substr(row->words.find(' ') + 1));
+    }
+  }
+  if (!second_words.empty()) {
+    if (args.empty() || args.front().substr(0, 1) == "-") {
+      line.error = "'fedcred " + name + "' needs " + one_of(second_words);
+      return line;
+    }
+    name += " " + std::string(args.front());
+    args.erase(args.begin());
+  }
+  for (auto const* row : rows) {
+    if (row->words == name) line.row = row;
+  }
+  if (line.row == nullptr) {
+    line.error = "unknown command '" + name + "'";
+    return line;
+  }
+  CommandRow const& command = *line.row;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      line.help = true;
+      return line;
+    }
+    if (arg == "-v" || arg == "--verbose") {
+      line.verbose = true;
+      continue;
+    }
+    if (arg.substr(0, 2) != "--") {
+      line.error = "unexpected argument '" + std::string(arg) + "'";
+      return line;
+    }
+    std::string_view flag_name = arg.substr(2);
+    std::string value;
+    bool inline_value = false;
+    if (auto eq = flag_name.find('='); eq != std::string_view::npos) {
+      value = std::string(flag_name.substr(eq + 1));
+      flag_name = flag_name.substr(0, eq);
+      inline_value = true;
+    }
+    auto flag = std::find_if(command.flags.begin(), command.flags.end(),
+                             [&](FlagRow const& f) { return flag_name == f.spelling; });
+    if (flag == command.flags.end()) {
+      line.error = "unknown option --" + std::string(flag_name) + " for 'fedcred " + std::string(command.words) + "'";
+      return line;
+    }
+    if (flag->arity != FlagArity::value) {
+      if (inline_value) {
+        line.error = "--" + std::string(flag_name) + " takes no value";
+        return line;
+      }
+      value = flag->arity == FlagArity::switch_off ? "false" : "true";
+    } else if (!inline_value) {
+      if (i + 1 >= args.size()) {
+        line.error = "--" + std::string(flag_name) + " needs a value";
+        return line;
+      }
+      value = std::string(args[++i]);
+    }
+    line.keys.emplace_back(std::string(flag->key), std::move(value));
+  }
+  return line;
+}
 
 int cli_main(int argc, char** argv, CliOptions const& options) {
   std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   if (args.empty()) {
-    print_usage(STDERR_FILENO);
+    print_usage(STDERR_FILENO, options.rows);
     return FEDCRED_E_USAGE;
   }
-  std::string name(args.front());
-  args.erase(args.begin());
-  if (name == "version" || name == "--version") {
+  if (args.front() == "version" || args.front() == "--version") {
     write_all(STDOUT_FILENO, std::string("fedcred ") + fedcred_version() + "\n");
     return FEDCRED_OK;
   }
-  if (name == "help" || name == "--help" || name == "-h") {
-    print_usage(STDOUT_FILENO);
+  if (args.front() == "help" || args.front() == "--help" || args.front() == "-h") {
+    print_usage(STDOUT_FILENO, options.rows);
     return FEDCRED_OK;
   }
-  // Two-word commands ("cache list") take their second word here.
-  if (name == "setup") {
-    if (args.empty() || args.front().substr(0, 1) == "-") {
-      return usage_error("'fedcred setup' needs 'aws-trust-policy', 'aws-config' or 'gcp-cred-config'");
-    }
-    name += " " + std::string(args.front());
-    args.erase(args.begin());
-  }
-  if (name == "cache") {
-    if (args.empty() || args.front().substr(0, 1) == "-") {
-      return usage_error("'fedcred cache' needs 'list' or 'clear'");
-    }
-    name += " " + std::string(args.front());
-    args.erase(args.begin());
-  }
-  for (auto const& command : kCommands) {
-    if (name == command.name) return run_command(command, args, options);
-  }
-  return usage_error("unknown command '" + name + "'");
+  CommandLine const line = parse_command_line(options.rows, args);
+  if (line.row == nullptr) return usage_error(line.error);
+  return run_command(line, options);
 }

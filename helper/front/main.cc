@@ -10,17 +10,21 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli.h"
 #include "clock.h"
+#include "commands/registry.h"
 #include "handoff.h"
 
 namespace {
 
-// What the front runs itself; the rest goes to the fetcher before any work.
-bool served_here(std::string_view command) {
-  for (std::string_view name : {"aws", "gcp", "token", "access-token", "version", "--version"}) {
-    if (command == name) return true;
+// What the front runs itself (the registry's rows served_by_front, and the
+// version); the rest goes to the fetcher before any work.
+bool served_here(CliRows rows, std::string_view word) {
+  if (word == "version" || word == "--version") return true;
+  for (auto const* row : rows) {
+    if (row->words == word && row->served_by_front) return true;
   }
   return false;
 }
@@ -30,11 +34,13 @@ bool served_here(std::string_view command) {
 int main(int argc, char** argv) {
   // The run's one deadline starts here, and goes to the fetcher if it runs.
   fedcred::front::prepare_hand_off(argv, fedcred::SystemClock().monotonic_ms());
-  if (argc < 2 || !served_here(argv[1])) {
+  std::vector<fedcred::CommandRow const*> rows;
+  for (auto const& row : fedcred::front_rows()) rows.push_back(&row);
+  if (argc < 2 || !served_here(rows, argv[1])) {
     auto const error = fedcred::front::exec_fetcher();
     std::string const line = "fedcred: " + error.message + "\n";
     (void)!write(STDERR_FILENO, line.data(), line.size());
     return static_cast<int>(error.status);
   }
-  return cli_main(argc, argv, CliOptions{.hold_log_lines = true});
+  return cli_main(argc, argv, CliOptions{.rows = rows, .hold_log_lines = true});
 }

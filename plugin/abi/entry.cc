@@ -83,9 +83,10 @@ __attribute__((visibility("default"))) void fedcred_request_set_log(fedcred_requ
 __attribute__((visibility("default"))) int fedcred_request_run(fedcred_request* req, char** document) {
   if (document != nullptr) *document = nullptr;
   if (req == nullptr || document == nullptr) return FEDCRED_E_USAGE;
-  // Before anything is read: every command but setup-* (which only prints
-  // configuration) may hold a token or key in memory (libfedcred(3)).
-  if (req->request.command.rfind("setup-", 0) != 0) fedcred::harden_process_for_secrets();
+  // Before anything is read: every command whose row says it may hold a
+  // token or key in memory (all but setup, which only prints configuration;
+  // libfedcred(3)).
+  if (fedcred::command_holds_secrets(req->request.command)) fedcred::harden_process_for_secrets();
   return guarded(req, [&] {
     req->error.clear();
     fedcred::Logger log;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace fedcred::modules::ascii {
@@ -26,6 +27,20 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
     if (to_lower(a[i]) != to_lower(b[i])) return false;
   }
   return true;
+}
+
+// `s` without its leading and trailing white space (is_space).
+constexpr std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// `s` with A-Z lower-cased (header names, hosts, schemes).
+inline std::string lower_case(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = to_lower(c);
+  return out;
 }
 
 }  // namespace fedcred::modules::ascii

@@ -6,11 +6,7 @@
 namespace fedcred::imds {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && modules::ascii::is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && modules::ascii::is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
+using modules::ascii::trim;
 
 bool is_role_name_char(char c) {
   return modules::ascii::is_alnum(c) || std::string_view("+=,.@_-").find(c) != std::string_view::npos;

@@ -11,6 +11,7 @@
 #include "base/env.h"
 #include "commands/command.h"
 #include "config/settings.h"
+#include "files/group.h"
 #include "fakes/instance_role.h"
 #include "fakes/module_runner.h"
 #include "fakes/random.h"
@@ -28,6 +29,7 @@ class CommandFixture : public ::testing::Test {
   CommandDeps deps() {
     CommandDeps d{env_, clock_, random_, modules_, log_, sysconf_.path(), 15};
     d.instance_role = &instance_role_;
+    d.lookup_group = lookup_group;  // the system's groups, as the full wiring (commands/runtime_full.cc)
     return d;
   }
 

@@ -36,7 +36,8 @@ class TestUsageErrors(ConfigTestCase):
                 self.md.reset()
                 self.sts.reset()
                 res = self.aws(role_arn=arn, env=self.env)
-                self.usage_error(res, mentions_any=("role", "arn"))
+                # the error names what the user typed: the flag (issue 20)
+                self.usage_error(res, mentions=("--role-arn: '", "is not an IAM role ARN"))
 
     def test_missing_role_arn(self):
         res = self.aws(role_arn=None, env=self.env)
@@ -48,7 +49,7 @@ class TestUsageErrors(ConfigTestCase):
                 self.md.reset()
                 self.sts.reset()
                 res = self.aws("--session-name", name, env=self.env)
-                self.usage_error(res, mentions=("session",))
+                self.usage_error(res, mentions=("--session-name: ",))
 
     def test_malformed_duration(self):
         for value in ("899", "43201", "0", "-3600", "abc", "3600s", "", "1e3",
@@ -57,7 +58,7 @@ class TestUsageErrors(ConfigTestCase):
                 self.md.reset()
                 self.sts.reset()
                 res = self.aws("--duration", value, env=self.env)
-                self.usage_error(res, mentions=("duration",))
+                self.usage_error(res, mentions=("--duration: ",))
 
     def test_malformed_timeout(self):
         for value in ("abc", "-1", "0"):
@@ -66,7 +67,27 @@ class TestUsageErrors(ConfigTestCase):
                 self.sts.reset()
                 res = self.fedcred("aws", "--role-arn", ROLE_ARN, "--timeout", value,
                                    env=self.env)
-                self.usage_error(res, mentions=("timeout",))
+                self.usage_error(res, mentions=("--timeout: ",))
+
+    def test_every_validated_flag_names_itself(self):
+        # fedcred(1): an error names where the value came from (issue 20).
+        for command, flag, value in (("aws", "--region", "us-east-1a"), ("aws", "--source", "Bad Source"),
+                                     ("aws", "--token-file", "relative"), ("aws", "--audience", "a b"),
+                                     ("gcp", "--token-duration", "59"), ("token", "--timeout", "0"),
+                                     ("access-token", "--format", "xml"), ("access-token", "--scopes", "a b"),
+                                     ("doctor", "--role-arn", "bad"),
+                                     ("setup", "gcp-cred-config --token-url", "http://example.com"),
+                                     ("setup", "gcp-cred-config --service-account", "nobody"),
+                                     ("setup", "gcp-cred-config --provider", "azure")):
+            with self.subTest(command=command, flag=flag):
+                args = [command] + flag.split(" ") + ([value] if value is not None else [])
+                res = self.fedcred(*args, env=self.env)
+                name = flag.split(" ")[-1].split("=")[0]
+                if command == "gcp":
+                    self.assertEqual(res.returncode, EXIT_USAGE, res.describe())
+                    self.assertIn(name + ": ", res.stdout, res.describe())
+                else:
+                    self.usage_error(res, mentions=(name + ": ",))
 
     def test_unknown_flag(self):
         res = self.aws("--rolearn", ROLE_ARN, env=self.env)
@@ -120,7 +141,8 @@ class TestConfigErrors(ConfigTestCase):
     def test_bad_role_arn_in_config(self):
         path = self.config_with("[profile ci]\nsession_name = ok-name\nrole_arn = not-an-arn\n")
         res = self.fedcred("aws", "--profile", "ci", "--timeout", "5", env=self.env)
-        self.usage_error(res, mentions=(path,), mentions_any=("role", "arn"))
+        # the same value from a file names file:line, then the key as written there
+        self.usage_error(res, mentions=("%s:3: role_arn: 'not-an-arn' is not an IAM role ARN" % path,))
 
     def test_config_flag_file_is_read(self):
         other = os.path.join(self.sandbox.root, "other.conf")

@@ -2,6 +2,8 @@
 // What every command gets: the caller's inputs and the injected seams.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -28,6 +30,8 @@ struct CommandInputs {
   Settings explicit_settings;
 };
 
+using GroupLookup = Result<gid_t> (*)(std::string const& name);
+
 struct CommandDeps {
   Env const& env;
   Clock& clock;
@@ -45,6 +49,10 @@ struct CommandDeps {
   // Which role the EC2 instance has, asked before every cache lookup of the
   // imds link (flows/instance_role.h); nullptr: that link fails (internal).
   InstanceRoleLookup* instance_role = nullptr;
+  // A group's id by name (token --output-group): files/group.h's
+  // lookup_group (NSS) in the full wiring, a hand-off in the static front
+  // (commands/runtime.h); nullptr: a group cannot be named (internal).
+  GroupLookup lookup_group = nullptr;
 };
 
 // When the run's one deadline (--timeout) started: deps.started_ms, else now.
@@ -61,8 +69,8 @@ Result<ConfigSet> load_command_config(CommandInputs const& in, CommandDeps const
 void choose_audit_target(RunSettings const& run, CommandDeps const& deps, AuditRecord& audit);
 
 // A command's own request keys that are not profile keys (token's "output",
-// doctor's "json", setup's "exe", ...), by name; commands/table.cc lists
-// which command takes which.
+// doctor's "json", setup's "exe", ...), by name; each command's row in the
+// registry (commands/registry.h) lists which it takes.
 using CommandOptions = std::map<std::string, std::string>;
 
 // One run of one command: what the table's run functions receive.

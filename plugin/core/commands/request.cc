@@ -1,43 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
+// One implementation for every binary: the rows and the seams come from the
+// binary's wiring (commands/runtime.h).
 #include "commands/request.h"
 
-#include "clock.h"
 #include "commands/run.h"
-#include "commands/table.h"
-#include "module_host/runner.h"
-#include "net/system_resolver.h"
+#include "commands/runtime.h"
 
 namespace fedcred {
 
-// The longest --timeout (config/settings.cc): a handed-off start older than
-// this cannot belong to a run still going.
-constexpr std::int64_t kLongestRunMs = 300 * 1000;
+bool is_known_command(std::string_view command) { return find_linked_row(command) != nullptr; }
 
-bool is_known_command(std::string_view command) { return find_command(command) != nullptr; }
+bool command_holds_secrets(std::string_view command) {
+  auto const* row = find_linked_row(command);
+  return row == nullptr || row->holds_secrets;
+}
 
 Result<void> set_request_key(Request& req, std::string const& key, std::string const& value) {
-  return set_row_key(find_command, req, key, value);
+  return set_row_key(find_linked_row, req, key, value);
 }
 
 std::optional<Secret> failure_document_for(std::string const& command, Error const& error) {
-  return row_failure_document(find_command, command, error);
+  return row_failure_document(find_linked_row, command, error);
 }
 
 Result<Secret> run_request(Request const& req, Env const& env, Logger const& log,
                            std::optional<Secret>& failure_document) {
   failure_document.reset();
-  auto const* spec = find_command(req.command);
-  if (spec == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
-  auto modules = make_dlopen_module_runner(env);
-  net::SystemHostResolver resolver;
-  RunSeams seams{*modules, resolver};
-  // A credential command the static front handed over (helper/front/)
-  // keeps the deadline that started there; serve, doctor and the rest start
-  // their own.
-  if (spec->hands_out_credentials) {
-    seams.started_ms = handed_off_start_ms(env, SystemClock().monotonic_ms(), kLongestRunMs);
-  }
-  return run_row(*spec, req, env, log, seams, failure_document);
+  auto const* row = find_linked_row(req.command);
+  if (row == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
+  return run_linked_row(*row, req, env, log, failure_document);
 }
 
 }  // namespace fedcred

@@ -19,11 +19,15 @@ namespace fedcred {
 struct Request {
   std::string command;
   CommandInputs inputs;
-  CommandOptions options;  // the command's own keys (commands/table.cc)
+  CommandOptions options;  // the command's own keys (its row's option flags, commands/registry.h)
 };
 
-// A command of the table (commands/table.cc).
+// A command of the registry (commands/registry.h).
 bool is_known_command(std::string_view command);
+
+// False for a row that cannot hold a token or key (setup prints
+// configuration); true for every other command, and an unknown one.
+bool command_holds_secrets(std::string_view command);
 
 // "profile", "config", a command option (token's output, doctor, setup-*)
 // or a profile key (settings.h). Status::usage for unknown keys and bad values.

@@ -2,7 +2,7 @@
 #include "commands/run.h"
 
 #include "clock.h"
-#include "commands/setup.h"
+#include "commands/setup/options.h"
 #include "config/settings.h"
 #include "flows/instance_role.h"
 #include "fedcred_build_config.h"
@@ -26,29 +26,59 @@ std::int64_t handed_off_start_ms(Env const& env, std::int64_t now_ms, std::int64
 Result<void> set_row_key(FindRow find, Request& req, std::string const& key, std::string const& value) {
   auto const* row = find(req.command);
   if (row == nullptr) return make_error(Status::usage, "unknown command '" + req.command + "'");
-  CommandSpec const& spec = *row;
-  if (key == "profile") {
-    req.inputs.profile = value;
-  } else if (key == "config") {
-    req.inputs.config_file = value;
-  } else if (is_row_option(spec, key)) {
-    auto option = spec.validate_option != nullptr ? spec.validate_option(key, value)
-                                                  : validate_command_option(key, value);
-    if (!option) return std::move(option).error();
-    // serve's --listen is the one option given several times: they add up.
-    auto& slot = req.options[key];
-    slot = key == "listen" && !slot.empty() ? slot + "\n" + value : value;
-  } else {
+  if (row->names_its_binary && key == kExeKey) {
+    auto valid = check_command_word(key, value);
+    if (!valid) return Error(std::move(valid).error()).prefix("the fedcred path");
+    req.options[key] = value;
+    return {};
+  }
+  FlagRow const* flag = find_flag_by_key(*row, key);
+  if (flag == nullptr) {
+    // libfedcred(3) takes "profile", "config" and every profile key on any
+    // command; a command's own options only as its row's flags.
+    if (key == "profile") {
+      req.inputs.profile = value;
+      return {};
+    }
+    if (key == "config") {
+      req.inputs.config_file = value;
+      return {};
+    }
     auto valid = validate_setting(key, value);
     if (!valid) return std::move(valid).error();
     req.inputs.explicit_settings[key] = Setting{value, key};
+    return {};
+  }
+  std::string const origin = flag_origin(*flag);
+  if (flag->validate != nullptr) {
+    auto valid = flag->validate(key, value);
+    if (!valid) {
+      if (flag->secret) return make_error(valid.error().status, origin + ": the value given is not valid (not shown)");
+      return Error(std::move(valid).error()).prefix(origin);
+    }
+  }
+  switch (flag->target) {
+    case FlagTarget::profile:
+      req.inputs.profile = value;
+      break;
+    case FlagTarget::config:
+      req.inputs.config_file = value;
+      break;
+    case FlagTarget::setting:
+      req.inputs.explicit_settings[key] = Setting{value, origin};
+      break;
+    case FlagTarget::option: {
+      auto& slot = req.options[key];
+      slot = flag->repeatable && !slot.empty() ? slot + "\n" + value : value;
+      break;
+    }
   }
   return {};
 }
 
 namespace {
 
-std::optional<Secret> failure_document_of(CommandSpec const& spec, Error const& error) {
+std::optional<Secret> failure_document_of(CommandRow const& spec, Error const& error) {
   if (spec.failure_document == nullptr) return std::nullopt;
   return spec.failure_document(make_error(error.status, scrub_secrets(error.message)));
 }
@@ -61,7 +91,7 @@ std::optional<Secret> row_failure_document(FindRow find, std::string const& comm
   return failure_document_of(*spec, error);
 }
 
-Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& env, Logger const& log,
+Result<Secret> run_row(CommandRow const& spec, Request const& req, Env const& env, Logger const& log,
                        RunSeams const& seams, std::optional<Secret>& failure_document) {
   failure_document.reset();
   SystemClock clock;
@@ -70,12 +100,13 @@ Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& e
   audit.command = req.command;
   CommandDeps deps{env, clock, random, seams.modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS, &audit};
   deps.hand_off = seams.hand_off;
+  deps.lookup_group = seams.lookup_group;
   deps.started_ms = seams.started_ms;
   ImdsRoleLookup instance_role(clock, random, seams.resolver);
   deps.instance_role = &instance_role;
   Secret report;
   auto doc = spec.run(CommandCall{req.inputs, req.options, deps, report});
-  if (spec.hands_out_credentials) {
+  if (spec.audited) {
     if (doc) {
       write_audit(audit, Status::ok, "", env, spec.quiet_stderr);
     } else {

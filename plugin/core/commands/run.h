@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// One request against one row of the command table, with the seams its
-// caller built. Two callers: the library's request.cc (every row, dlopen'd
-// modules) and the static front's helper/front/request.cc (the credential
-// rows only; a miss is handed to the fetcher). Nothing here names the table
-// or the module loader, so the front links neither.
+// One request against one row of the registry, with the seams its caller
+// built. Two callers, the two wirings of commands/runtime.h:
+// commands/runtime_full.cc (every row, dlopen'd modules) and the static
+// front's helper/front/runtime_front.cc (its rows only; a miss is handed to
+// the fetcher). Nothing here names the rows or the module loader, so the
+// front links neither.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@
 #include "base/env.h"
 #include "cache/fetch.h"
 #include "commands/request.h"
-#include "commands/table.h"
+#include "commands/registry.h"
 #include "module_host/runner.h"
 #include "net/endpoint.h"
 #include "logger.h"
@@ -29,6 +30,7 @@ struct RunSeams {
   // (CommandDeps::instance_role): getaddrinfo in the fetcher, a hand-off in
   // the static front.
   net::HostResolver& resolver;
+  GroupLookup lookup_group;                // CommandDeps::lookup_group
   FetchHandoff const* hand_off = nullptr;  // CommandDeps::hand_off
   std::int64_t started_ms = 0;             // CommandDeps::started_ms
 };
@@ -45,15 +47,15 @@ inline constexpr char kRunStartedEnv[] = "FEDCRED_RUN_STARTED_MS";
 // --timeout can, never lengthen it.
 std::int64_t handed_off_start_ms(Env const& env, std::int64_t now_ms, std::int64_t max_age_ms);
 
-// How a caller finds its rows: find_command (every row) or find_credential_command.
-using FindRow = CommandSpec const* (*)(std::string_view name);
+// How a caller finds its rows: find_any_row or find_front_row (registry.h).
+using FindRow = CommandRow const* (*)(std::string_view name);
 
 // set_request_key (request.h) for the row `find` gives for req.command.
 Result<void> set_row_key(FindRow find, Request& req, std::string const& key, std::string const& value);
 
 // run_request (request.h) for the row `spec`: runs it, writes the audit line
 // of a row that hands out credentials, fills `failure_document` on failure.
-Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& env, Logger const& log,
+Result<Secret> run_row(CommandRow const& spec, Request const& req, Env const& env, Logger const& log,
                        RunSeams const& seams, std::optional<Secret>& failure_document);
 
 // failure_document_for (request.h) for the row `find` gives for `command`.

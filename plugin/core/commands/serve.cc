@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands/aws.h"
+#include "commands/registry.h"
 #include "commands/serve_google.h"
 #include "commands/serve_schedule.h"
 #include "commands/serve_stats.h"
@@ -55,10 +56,14 @@ class BlockedSignals {
   sigset_t old_{};
 };
 
+// The [serve] settings given as flags, each with the flag as its origin:
+// every option of serve's row (commands/registry.cc) but --stats.
 Settings explicit_serve_settings(CommandOptions const& options) {
   Settings s;
-  for (char const* key : {"listen", "aws_profile", "gcp_profile", "token_file", "token_group"}) {
-    if (auto it = options.find(key); it != options.end()) s[key] = Setting{it->second, "--" + std::string(key)};
+  auto const* row = find_any_row("serve");
+  for (auto const& [key, value] : options) {
+    auto const* flag = row != nullptr ? find_flag_by_key(*row, key) : nullptr;
+    if (key != "stats") s[key] = Setting{value, flag != nullptr ? flag_origin(*flag) : key};
   }
   return s;
 }
@@ -162,19 +167,6 @@ class ServeLoop {
 };
 
 }  // namespace
-
-bool is_serve_option(std::string_view key) {
-  return key == "listen" || key == "aws_profile" || key == "gcp_profile" || key == "token_file" ||
-         key == "token_group" || key == "stats";
-}
-
-Result<void> validate_serve_option(std::string_view key, std::string_view value) {
-  if (key == "stats") {
-    if (value != "true" && value != "false") return make_error(Status::usage, "stats: expected true or false");
-    return {};
-  }
-  return validate_serve_setting(key, value);
-}
 
 Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& options, CommandDeps const& deps) {
   // It holds credentials for its whole life: no core dumps, no ptrace by

@@ -13,11 +13,10 @@
 
 namespace fedcred {
 
-// Options (CommandOptions): "listen" (newline-separated ADDR:PORT),
-// "aws_profile", "gcp_profile", "token_file", "token_group" (override
-// [serve]), "stats" ("true": print a running server's counters and exit).
-bool is_serve_option(std::string_view key);
-Result<void> validate_serve_option(std::string_view key, std::string_view value);
+// Options (CommandOptions, serve's row in commands/registry.cc): "listen"
+// (newline-separated ADDR:PORT), "aws_profile", "gcp_profile", "token_file",
+// "token_group" (override [serve]), "stats" ("true": print a running
+// server's counters and exit).
 
 // Runs until SIGTERM, SIGINT or SIGHUP; returns an empty document then.
 // SIGUSR1 logs the counters.

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "commands/subject.h"
-#include "files/group.h"
 #include "output/output_file.h"
 
 namespace fedcred {
@@ -14,7 +13,8 @@ Result<Secret> run_token_command(CommandInputs const& in, TokenOutput const& out
   std::optional<gid_t> reader_group;
   if (!output.group.empty()) {
     if (output.file.empty()) return make_error(Status::usage, "--output-group needs --output");
-    auto gid = lookup_group(output.group);
+    if (deps.lookup_group == nullptr) return make_error(Status::internal, "no group lookup in this binary");
+    auto gid = deps.lookup_group(output.group);
     if (!gid) return std::move(gid).error().prefix("--output-group");
     reader_group = *gid;
   }

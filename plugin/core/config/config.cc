@@ -16,9 +16,12 @@
 
 #include "base/unique_fd.h"
 #include "fedcred_build_config.h"
+#include "ascii.h"
 
 namespace fedcred {
 namespace {
+
+using modules::ascii::trim;
 
 // Config files are small; a cap keeps a runaway file (or /dev/zero) from
 // costing memory on the hit path.
@@ -36,14 +39,6 @@ struct LineReader {
   // exists and a misspelt empty section is still reported.
   std::vector<std::pair<std::string, int>> sections;
 };
-
-std::string_view trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '\r')) {
-    v.remove_suffix(1);
-  }
-  return v;
-}
 
 char* read_line(char* buf, int size, void* stream) {
   auto* r = static_cast<LineReader*>(stream);

@@ -117,10 +117,10 @@ Result<void> check_path(std::string_view v) {
 }
 // Google OAuth scopes, comma-separated (no blanks: they separate scopes on the wire).
 Result<void> check_scopes(std::string_view v) {
-  if (v.empty() || v.size() > 4096) return make_error(Status::usage, "scopes must not be empty");
+  if (v.empty() || v.size() > 4096) return make_error(Status::usage, "no scope given");
   for (char c : v) {
     if (c <= ' ' || c >= 0x7f) {
-      return make_error(Status::usage, "scopes: '" + std::string(v) + "' must be comma-separated URLs without blanks");
+      return make_error(Status::usage, "'" + std::string(v) + "' is not comma-separated URLs without blanks");
     }
   }
   return {};
@@ -128,7 +128,7 @@ Result<void> check_scopes(std::string_view v) {
 // A Google project id (6-30 of [a-z0-9-]) or a legacy domain-scoped one
 // (example.com:project): only shown to clients, never sent anywhere.
 Result<void> check_project_id(std::string_view v) {
-  if (v.empty() || v.size() > 100) return make_error(Status::usage, "project_id must not be empty");
+  if (v.empty() || v.size() > 100) return make_error(Status::usage, "no project id given");
   for (char c : v) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == ':')) {
       return make_error(Status::usage, "'" + std::string(v) + "' is not a Google project id");
@@ -179,12 +179,17 @@ KeySpec const* find_key(std::string_view key) {
 
 bool is_profile_key(std::string_view key) { return find_key(key) != nullptr; }
 
-Result<void> validate_setting(std::string_view key, std::string_view value) {
+Result<void> check_setting(std::string_view key, std::string_view value) {
   KeySpec const* spec = find_key(key);
   if (spec == nullptr) {
     return make_error(Status::usage, "unknown key '" + std::string(key) + "'");
   }
-  auto r = spec->validate(value);
+  return spec->validate(value);
+}
+
+Result<void> validate_setting(std::string_view key, std::string_view value) {
+  if (find_key(key) == nullptr) return check_setting(key, value);
+  auto r = check_setting(key, value);
   if (!r) return make_error(Status::usage, std::string(key) + ": " + r.error().message);
   return {};
 }

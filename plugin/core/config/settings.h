@@ -34,6 +34,9 @@ inline std::string const* setting_value(Settings const& s, std::string_view key)
 // Checks that `key` is a profile key and `value` is valid for it. The error
 // message names the key and the rule; the caller prefixes the origin.
 Result<void> validate_setting(std::string_view key, std::string_view value);
+// The same check, its message the rule only ("'bad' is not an IAM role ARN"),
+// for a caller that names the origin itself (a flag: commands/registry.h).
+Result<void> check_setting(std::string_view key, std::string_view value);
 
 bool is_profile_key(std::string_view key);
 

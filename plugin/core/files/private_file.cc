@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/unique_fd.h"
+#include "files/write_all.h"
 
 namespace fedcred {
 namespace {
@@ -56,19 +57,6 @@ std::string temp_name(std::string const& name) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return "." + name + std::string(kTempMarker) + std::to_string(getpid()) + "." +
          std::to_string(counter.fetch_add(1)) + "." + std::to_string(ts.tv_nsec);
-}
-
-// write(2) until done: it may write less than asked (signals, pipes, quotas).
-int write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return 0;
 }
 
 // A writer needs milliseconds between creating its temporary file and the
@@ -191,7 +179,7 @@ Result<void> write_private_file(int dir_fd, std::string const& dir_path, std::st
   if (reader_group && fchown(fd.get(), static_cast<uid_t>(-1), *reader_group) != 0)
     return fail("set the group of a temporary", errno);
   if (fchmod(fd.get(), reader_group ? 0640 : 0600) != 0) return fail("set the mode of a temporary", errno);
-  if (int err = write_all(fd.get(), content)) return fail("write", err);
+  if (!write_all(fd.get(), content)) return fail("write", errno);
   if (fsync(fd.get()) != 0) return fail("sync", errno);
   // close() can report a delayed write error (NFS); check it before rename.
   if (::close(fd.release()) != 0) return fail("close", errno);

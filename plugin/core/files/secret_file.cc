@@ -9,18 +9,15 @@
 #include <cstring>
 
 #include "base/unique_fd.h"
+#include "ascii.h"
 
 namespace fedcred {
 namespace {
 
+using modules::ascii::trim;
+
 // Tokens are at most a few KiB (STS accepts up to 20000 characters).
 constexpr std::size_t kMaxTokenFileBytes = 64 * 1024;
-
-std::string_view trim_whitespace(std::string_view v) {
-  while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  return v;
-}
 
 }  // namespace
 
@@ -55,7 +52,7 @@ Result<Secret> read_secret_file(std::string const& path, std::string const& what
     return make_error(Status::source, what + " " + path + " grew beyond " + std::to_string(kMaxTokenFileBytes) +
                                           " bytes while being read");
   }
-  Secret token{std::string(trim_whitespace(std::string_view(text.data(), got)))};
+  Secret token{std::string(trim(std::string_view(text.data(), got)))};
   wipe(text);
   if (token.empty()) return make_error(Status::source, what + " " + path + " is empty");
   return token;

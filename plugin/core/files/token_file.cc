@@ -13,6 +13,7 @@
 
 #include "base/unique_fd.h"
 #include "files/group.h"
+#include "files/write_all.h"
 
 namespace fedcred {
 namespace {
@@ -41,17 +42,6 @@ Result<Secret> random_token() {
   }
   explicit_bzero(raw, sizeof(raw));
   return Secret(std::move(hex));
-}
-
-bool write_all(int fd, std::string const& s) {
-  std::size_t done = 0;
-  while (done < s.size()) {
-    ssize_t n = write(fd, s.data() + done, s.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 Result<Secret> create(std::string const& path, std::string const& group) {

@@ -4,28 +4,26 @@
 #include "aws_container_host.h"
 #include "config/endpoints.h"
 #include "files/secret_file.h"
+#include "ascii.h"
 
 namespace fedcred {
 namespace {
 
-constexpr char kEcsHost[] = "http://169.254.170.2";
+using modules::ascii::lower_case;
 
-std::string lower(std::string s) {
-  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return s;
-}
+constexpr char kEcsHost[] = "http://169.254.170.2";
 
 // The host of an http(s) URL, lower-cased, IPv6 without brackets.
 std::string bare_host(std::string const& url) {
   std::string host = endpoint_host(url);
-  if (!host.empty() && host.front() == '[') return lower(host.substr(1, host.find(']') - 1));
-  return lower(host.substr(0, host.find(':')));
+  if (!host.empty() && host.front() == '[') return lower_case(host.substr(1, host.find(']') - 1));
+  return lower_case(host.substr(0, host.find(':')));
 }
 
 // botocore's ContainerMetadataFetcher rule: https anywhere; plain http only to
 // a loopback address or the ECS / EKS Pod Identity agent hosts.
 Result<void> check_container_host(std::string const& url, std::string const& origin) {
-  std::string const l = lower(url);
+  std::string const l = lower_case(url);
   if (l.rfind("https://", 0) == 0) return {};
   if (l.rfind("http://", 0) != 0) return make_error(Status::usage, origin + ": not an http(s) URL");
   if (endpoint_host(url).find('@') != std::string::npos) {
@@ -45,7 +43,7 @@ Result<std::string> container_url(Env const& env) {
     std::string base = kEcsHost;
     if (auto override_base = env.get(kContainerEndpointVar)) {
       // For tests only: it may redirect the ECS host to a stand-in, nowhere else.
-      if (lower(*override_base).rfind("http://", 0) != 0 || !is_loopback_host(bare_host(*override_base)) ||
+      if (lower_case(*override_base).rfind("http://", 0) != 0 || !is_loopback_host(bare_host(*override_base)) ||
           endpoint_host(*override_base).find('@') != std::string::npos) {
         return make_error(Status::usage, std::string(kContainerEndpointVar) +
                                              " must be http://<loopback address>[:port] (a test stand-in)");
@@ -88,7 +86,7 @@ Result<AwsChainLink> select_aws_link(Env const& env, std::string const& imds_end
     if (!url) return std::move(url).error();
     return AwsChainLink{"container", "container credentials " + *url};
   }
-  if (lower(env.get("AWS_EC2_METADATA_DISABLED").value_or("")) == "true") {
+  if (lower_case(env.get("AWS_EC2_METADATA_DISABLED").value_or("")) == "true") {
     return make_error(Status::source,
                       "no AWS credentials: AWS_EC2_METADATA_DISABLED=true and none of AWS_ACCESS_KEY_ID, "
                       "AWS_WEB_IDENTITY_TOKEN_FILE, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/_FULL_URI is set");

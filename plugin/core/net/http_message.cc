@@ -6,15 +6,11 @@
 namespace fedcred::net {
 namespace {
 
+using modules::ascii::trim;
+
 namespace ascii = modules::ascii;
 
 Error bad(std::string const& why) { return make_error(Status::response, "not an HTTP/1.1 answer: " + why); }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

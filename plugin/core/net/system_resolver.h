@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The HostResolver of the dynamic programs (the fetcher, libfedcred):
 // getaddrinfo(), bounded by the run's deadline. Never linked into the static
-// front (helper/front/request.cc has its own, which hands a name off):
+// front (helper/front/runtime_front.cc has its own, which hands a name off):
 // glibc's NSS in a static binary is unsafe, and the front links with
 // --fatal-warnings to keep it out.
 #pragma once

@@ -9,6 +9,7 @@
 #include "credential_chain.h"
 #include "imds.h"
 #include "url.h"
+#include "ascii.h"
 
 namespace fedcred::modules {
 namespace {
@@ -34,11 +35,6 @@ void append_json_string(std::string& out, std::string_view value) {
     }
   }
   out += '"';
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return s;
 }
 
 }  // namespace
@@ -69,7 +65,7 @@ Result<Secret> caller_identity_token(std::string const& verification_url_templat
   if (!signed_request) return std::move(signed_request).error();
 
   HeaderList all = {{"x-goog-cloud-target-resource", audience}};
-  for (auto& [name, value] : signed_request->headers) all.emplace_back(lower(name), std::move(value));
+  for (auto& [name, value] : signed_request->headers) all.emplace_back(modules::ascii::lower_case(name), std::move(value));
   all.emplace_back("host", parsed->authority());
 
   std::string json = "{\"url\":";

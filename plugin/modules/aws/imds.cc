@@ -17,12 +17,6 @@ using imds::where;
 // names ("us-west-2-lax-1a") do not end in the region name.
 constexpr char kRegionPath[] = "/latest/meta-data/placement/region";
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && ascii::is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ascii::is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 json_object* string_member(json_object* obj, char const* key) { return json_member(obj, key, json_type_string); }
 
 }  // namespace
@@ -167,7 +161,7 @@ Result<sigv4::Credentials> Imds::role_credentials(std::string* expiration, std::
 Result<std::string> Imds::region() {
   auto answer = get(kRegionPath, "the region");
   if (!answer) return std::move(answer).error();
-  std::string region(trim(answer->reveal()));
+  std::string region(ascii::trim(answer->reveal()));
   if (!aws::is_valid_region(region)) {
     return make_error(Status::source, where(host_) + " returned something that is not a region name (\"" +
                                           sanitize_sts_text(std::string_view(region).substr(0, 64)) +

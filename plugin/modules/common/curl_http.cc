@@ -69,12 +69,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t nmemb, void* user)
   return n;
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && ascii::is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ascii::is_space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
 std::size_t on_header(char* data, std::size_t size, std::size_t nitems, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * nitems);
@@ -86,9 +80,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t nitems, void* us
   }
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return line.size();
-  std::string name = trim(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(), ascii::to_lower);
-  t->headers.emplace_back(std::move(name), trim(line.substr(colon + 1)));
+  t->headers.emplace_back(ascii::lower_case(ascii::trim(line.substr(0, colon))), std::string(ascii::trim(line.substr(colon + 1))));
   return line.size();
 }
 

@@ -12,12 +12,6 @@ constexpr std::int64_t kProbeTimeoutMs = 2000;
 constexpr std::int64_t kImdsProbeTimeoutMs = 1000;  // as Imds::kAttemptTimeoutMs
 constexpr std::size_t kMaxText = 256;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && ascii::is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ascii::is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 void report(ModuleCall& call, std::string const& prefix, ProbeOutcome const& o) {
   messages::Values out;
   messages::encode_reading(out, prefix, {o.status, o.latency_ms, o.error, o.timed_out, o.flavor});
@@ -41,7 +35,7 @@ ProbeOutcome probe_http(HttpClient& http, Clock& clock, HttpRequest const& reque
   out.date = response->header("date").value_or("");
   out.flavor = response->header("metadata-flavor").value_or("");
   if (keep_text && response->status == 200) {
-    std::string_view body = trim(response->body.reveal());
+    std::string_view body = ascii::trim(response->body.reveal());
     bool printable = body.size() <= kMaxText;
     for (char c : body) printable = printable && c > ' ' && c < 0x7f;
     if (printable) out.text = std::string(body);

@@ -104,12 +104,6 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), ascii::to_lower);
-  return out;
-}
-
 // botocore's ' '.join(value.split()): trims and collapses every whitespace
 // run (folded header lines included) to one space.
 std::string collapse_whitespace(std::string_view value) {
@@ -145,7 +139,7 @@ CanonicalHeaders canonical_headers(HeaderList const& headers) {
   // get-header-value-order), joined with ','.
   std::vector<std::pair<std::string, std::string>> sorted;
   for (auto const& [name, value] : headers) {
-    std::string n = lower(name);
+    std::string n = ascii::lower_case(name);
     if (is_unsigned_header(n)) continue;
     sorted.emplace_back(std::move(n), collapse_whitespace(value));
   }
@@ -165,7 +159,7 @@ CanonicalHeaders canonical_headers(HeaderList const& headers) {
 }
 
 bool has_header(HeaderList const& headers, std::string_view lower_name) {
-  return std::any_of(headers.begin(), headers.end(), [&](auto const& h) { return lower(h.first) == lower_name; });
+  return std::any_of(headers.begin(), headers.end(), [&](auto const& h) { return ascii::lower_case(h.first) == lower_name; });
 }
 
 }  // namespace

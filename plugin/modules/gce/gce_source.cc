@@ -15,12 +15,6 @@ constexpr int kFormatRefusedStatus = 400;
 
 bool is_base64url(char c) { return ascii::is_alnum(c) || c == '-' || c == '_'; }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && ascii::is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ascii::is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::string where(std::string const& host) { return "the GCE metadata server at " + host; }
 
 // Turns one non-200 answer into an error; 5xx and 429 are retryable.
@@ -111,7 +105,7 @@ Result<Secret> GceSource::attempt(GceTokenRequest const& request, std::string co
   // (googleapis/gcp-metadata#215). What proves the answer is the token: a
   // JWT here, its audience in the host, its signature at STS
   // (docs/PROTOCOLS.md section 9).
-  std::string_view token = trim(response->body.reveal());
+  std::string_view token = ascii::trim(response->body.reveal());
   if (!looks_like_jwt(token)) {
     return make_error(Status::source, "metadata server at " + host + " returned a body that is not a JWT" +
                                           (flavored ? "" : " (and no \"Metadata-Flavor: Google\" header: "

@@ -2,7 +2,8 @@
 // The `fedcred setup` document generators: parsed back with json-c and
 // compared with the claims and inputs they were made from.
 #include "commands/setup.h"
-#include "commands/table.h"
+#include "commands/registry.h"
+#include "commands/setup/options.h"
 
 #include <json-c/json.h>
 
@@ -216,14 +217,19 @@ TEST(GcpCredConfig, OverridesAndValidation) {
 }
 
 TEST(CommandOptions, BelongToTheirCommands) {
-  EXPECT_TRUE(is_command_option("doctor", "json"));
-  EXPECT_TRUE(is_command_option("doctor", "gcp"));
-  EXPECT_FALSE(is_command_option("doctor", "exe"));
-  EXPECT_TRUE(is_command_option("setup-gcp-cred-config", "service_account"));
-  EXPECT_TRUE(is_command_option("setup-aws-config", "exe"));
-  EXPECT_FALSE(is_command_option("aws", "json"));
-  EXPECT_TRUE(validate_command_option("json", "true").ok());
-  EXPECT_FALSE(validate_command_option("json", "maybe").ok());
+  auto option = [](char const* command, char const* key) {
+    auto const* row = find_any_row(command);
+    auto const* flag = row != nullptr ? find_flag_by_key(*row, key) : nullptr;
+    return flag != nullptr && flag->target == FlagTarget::option;
+  };
+  EXPECT_TRUE(option("doctor", "json"));
+  EXPECT_TRUE(option("doctor", "gcp"));
+  EXPECT_FALSE(find_any_row("doctor")->names_its_binary) << "doctor takes no exe";
+  EXPECT_TRUE(option("setup-gcp-cred-config", "service_account"));
+  EXPECT_TRUE(find_any_row("setup-aws-config")->names_its_binary) << "setup-aws-config takes exe";
+  EXPECT_FALSE(option("aws", "json"));
+  EXPECT_TRUE(check_true_false("json", "true").ok());
+  EXPECT_FALSE(check_true_false("json", "maybe").ok());
 }
 
 }  // namespace

@@ -15,8 +15,8 @@ Result<std::string> render_aws_config(std::string_view profile, std::string_view
     return make_error(Status::usage, "profile name '" + std::string(profile) +
                                          "' cannot be used here (letters, digits and _-.@+ only)");
   }
-  auto exe = command_word(fedcred_path, "the fedcred path");
-  if (!exe) return std::move(exe).error();
+  auto exe = command_word(fedcred_path);
+  if (!exe) return Error(std::move(exe).error()).prefix("the fedcred path");
   if (!role_arn.empty() && !is_valid_role_arn(role_arn)) {
     return make_error(Status::usage, "'" + std::string(role_arn) +
                                          "' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)");

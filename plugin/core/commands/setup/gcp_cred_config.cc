@@ -3,6 +3,7 @@
 
 #include <json-c/json.h>
 
+#include <tuple>
 #include <utility>
 
 #include "base/json_handle.h"
@@ -21,8 +22,8 @@ Result<std::string> render_gcp_cred_config(GcpCredConfigInput const& in) {
   auto provider = gcp_provider_audience(in.audience);
   if (!provider) return Error(std::move(provider).error()).prefix("--audience");
   std::string const audience = provider->substr(6);  // drop "https:": the config names the resource
-  auto exe = command_word(in.fedcred_path, "the fedcred path");
-  if (!exe) return std::move(exe).error();
+  auto exe = command_word(in.fedcred_path);
+  if (!exe) return Error(std::move(exe).error()).prefix("the fedcred path");
   std::string command = *exe + " gcp";
   if (!in.profile.empty()) {
     if (!is_safe_profile_name(in.profile)) {
@@ -30,13 +31,17 @@ Result<std::string> render_gcp_cred_config(GcpCredConfigInput const& in) {
     }
     command += " --profile " + in.profile;
   }
-  for (auto const& [key, value] : {std::pair<char const*, std::string const*>{"service_account", &in.service_account},
-                                   {"output_file", &in.output_file},
-                                   {"token_url", &in.token_url},
-                                   {"impersonation_url", &in.impersonation_url}}) {
+  // The flags' own checks (registry.cc), for a caller that skipped them.
+  using Check = Result<void> (*)(std::string_view, std::string_view);
+  for (auto const& [origin, check, value] :
+       {std::tuple<char const*, Check, std::string const*>{"--service-account", check_service_account,
+                                                           &in.service_account},
+        {"--output-file", check_command_word, &in.output_file},
+        {"--token-url", check_https_url, &in.token_url},
+        {"--impersonation-url", check_https_url, &in.impersonation_url}}) {
     if (value->empty()) continue;
-    auto valid = validate_command_option(key, *value);
-    if (!valid) return std::move(valid).error();
+    auto valid = check(origin, *value);
+    if (!valid) return Error(std::move(valid).error()).prefix(origin);
   }
   std::string impersonation = in.impersonation_url;
   if (impersonation.empty() && !in.service_account.empty()) {

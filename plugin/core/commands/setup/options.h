@@ -12,10 +12,17 @@
 
 namespace fedcred {
 
-// Checks the value of a doctor/setup option ("json", "gcp", "exe",
-// "service_account", "output_file", "token_url", "impersonation_url") where
-// it is set (Status::usage).
-Result<void> validate_command_option(std::string_view key, std::string_view value);
+// The checks of the commands' own options, as the registry's flag rows name
+// them (commands/registry.h, FlagValidator): Status::usage, the message the
+// rule only; the caller names the flag.
+Result<void> check_any_value(std::string_view key, std::string_view value);  // checked where it is used
+Result<void> check_true_false(std::string_view key, std::string_view value);
+Result<void> check_provider(std::string_view key, std::string_view value);   // aws or executable
+Result<void> check_format(std::string_view key, std::string_view value);     // token or json
+Result<void> check_command_word(std::string_view key, std::string_view path);  // command_word below
+Result<void> check_service_account(std::string_view key, std::string_view email);
+// https, or http to a loopback address (stand-ins and local proxies).
+Result<void> check_https_url(std::string_view key, std::string_view url);
 
 // Where fedcred is installed when the caller did not say ("exe" unset).
 inline constexpr char kDefaultFedcredPath[] = "/usr/bin/fedcred";
@@ -29,8 +36,7 @@ bool is_safe_profile_name(std::string_view v);
 // An absolute path as one word of a command line. botocore splits
 // credential_process like a POSIX shell, google-auth-library (Node) honours
 // double quotes only: a path with spaces is double-quoted, which both read.
-// Status::usage (naming `what`) for a relative path or one with characters
-// neither reads back.
-Result<std::string> command_word(std::string_view path, char const* what);
+// Status::usage for a relative path or one with characters neither reads back.
+Result<std::string> command_word(std::string_view path);
 
 }  // namespace fedcred
