@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "base/unique_fd.h"
+#include "files/trusted_file.h"
 
 namespace fedcred {
 namespace {
@@ -24,7 +25,7 @@ std::string_view trim_whitespace(std::string_view v) {
 
 }  // namespace
 
-Result<Secret> read_secret_file(std::string const& path, std::string const& what) {
+Result<Secret> read_secret_file(std::string const& path, std::string const& what, SecretFileOwner owner) {
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.valid()) {
     return make_error(Status::source, "cannot open " + what + " " + path + ": " + std::strerror(errno));
@@ -32,6 +33,9 @@ Result<Secret> read_secret_file(std::string const& path, std::string const& what
   struct stat st {};
   if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return make_error(Status::source, what + " " + path + " is not a regular file");
+  }
+  if (owner == SecretFileOwner::trusted) {
+    if (auto problem = untrusted_file_problem(path, st, what)) return make_error(Status::source, *problem);
   }
   if (static_cast<std::size_t>(st.st_size) > kMaxTokenFileBytes) {
     return make_error(Status::source, what + " " + path + " is larger than " +
