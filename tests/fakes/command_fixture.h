@@ -12,6 +12,7 @@
 #include "commands/command.h"
 #include "config/settings.h"
 #include "fakes/instance_role.h"
+#include "fakes/metadata_account.h"
 #include "fakes/module_runner.h"
 #include "fakes/random.h"
 #include "fakes/temp_dir.h"
@@ -28,6 +29,7 @@ class CommandFixture : public ::testing::Test {
   CommandDeps deps() {
     CommandDeps d{env_, clock_, random_, modules_, log_, sysconf_.path(), 15};
     d.instance_role = &instance_role_;
+    d.metadata_account = &metadata_account_;
     return d;
   }
 
@@ -46,6 +48,7 @@ class CommandFixture : public ::testing::Test {
   FixedRandom random_;
   FakeModuleRunner modules_;
   FakeInstanceRoleLookup instance_role_;
+  FakeMetadataAccountLookup metadata_account_;
   Logger log_;
 };
 

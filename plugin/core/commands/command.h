@@ -13,6 +13,7 @@
 #include "config/profile.h"
 #include "config/settings.h"
 #include "flows/instance_role.h"
+#include "flows/metadata_account.h"
 #include "logger.h"
 #include "module_host/runner.h"
 #include "output/audit.h"
@@ -45,6 +46,10 @@ struct CommandDeps {
   // Which role the EC2 instance has, asked before every cache lookup of the
   // imds link (flows/instance_role.h); nullptr: that link fails (internal).
   InstanceRoleLookup* instance_role = nullptr;
+  // Which service account the Google metadata server speaks for, asked before
+  // every cache lookup of source gce (flows/metadata_account.h); nullptr:
+  // that source fails (internal).
+  MetadataAccountLookup* metadata_account = nullptr;
 };
 
 // When the run's one deadline (--timeout) started: deps.started_ms, else now.

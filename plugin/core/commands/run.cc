@@ -73,6 +73,8 @@ Result<Secret> run_row(CommandSpec const& spec, Request const& req, Env const& e
   deps.started_ms = seams.started_ms;
   ImdsRoleLookup instance_role(clock, random, seams.resolver);
   deps.instance_role = &instance_role;
+  GceMetadataAccountLookup metadata_account(clock, seams.resolver);
+  deps.metadata_account = &metadata_account;
   Secret report;
   auto doc = spec.run(CommandCall{req.inputs, req.options, deps, report});
   if (spec.hands_out_credentials) {
