@@ -11,7 +11,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-from test_aws_chain_support import LINKS, STATIC, ChainTestCase  # noqa: E402
+from test_aws_chain_support import AUDIENCE, LINKS, STATIC, ChainTestCase  # noqa: E402
+import fake_google_sts  # noqa: E402
 from test_google_auth import NODE_DIR, node_problem  # noqa: E402
 
 NODE_SCRIPT = os.path.join(NODE_DIR, "aws_access_token.js")
@@ -43,6 +44,11 @@ class TestAws1(ChainTestCase):
 
     def test_google_auth_library_passes_the_standin(self):
         config = self.aws1_config()
+        # Google's STS accepts an unsigned x-goog-cloud-target-resource (it only recommends
+        # signing it) and google-auth-library adds it after signing: the stand-in is proven
+        # faithful with that check off; fedcred's tests keep it on (issue 21.2).
+        self.google.require_signed_target = False
+        self.addCleanup(setattr, self.google, "require_signed_target", True)
         for name, env in (("imds", self.link_env("imds")),
                           ("environment", dict(self.link_env("environment"), AWS_REGION="us-east-1"))):
             with self.subTest(link=name):
@@ -55,6 +61,11 @@ class TestAws1(ChainTestCase):
         out = self.node(config, bad)
         self.assertFalse(out.get("ok"), out)
         self.assertIn("SignatureDoesNotMatch", out.get("error", ""))
+        # with the signing check on, the library's unsigned target header is refused
+        self.google.require_signed_target = True
+        out = self.node(config, self.link_env("imds"))
+        self.assertFalse(out.get("ok"), out)
+        self.assertIn("x-goog-cloud-target-resource is not signed", out.get("error", ""))
 
     def test_fedcred_passes_the_same_standin(self):
         config = self.aws1_config()
@@ -65,6 +76,31 @@ class TestAws1(ChainTestCase):
                 self.assertEqual(res.returncode, 0, res.describe())
                 self.assertEqual(self.read(res.stdout.strip()), 200)
         self.assertEqual(self.google.stats()["rejected"], [])
+        self.assertTrue(self.google.require_signed_target)
+
+    def test_fedcred_signed_token_is_bound_to_its_provider(self):
+        """The target header is signed: rewriting it to another provider breaks the signature."""
+        import urllib.parse
+        res = self.fedcred("access-token", "--credential-config", self.aws1_config(), "--no-cache",
+                           env=self.link_env("environment", AWS_REGION="us-east-1"))
+        self.assertEqual(res.returncode, 0, res.describe())
+        token = self.google.stats()["subject_tokens"][-1]
+        doc = json.loads(urllib.parse.unquote(token))
+        other = AUDIENCE.replace("/providers/", "/providers/other-")
+        for header in doc["headers"]:
+            if header["key"] == "x-goog-cloud-target-resource":
+                self.assertEqual(header["value"], AUDIENCE)
+                header["value"] = other
+        forged = urllib.parse.quote(json.dumps(doc))
+        creds = dict(self.sts.credentials)
+        with self.assertRaises(fake_google_sts.Rejected) as caught:
+            fake_google_sts.verify_aws4_request(forged, other, creds)
+        self.assertIn("SignatureDoesNotMatch", caught.exception.description)
+        # and the genuine token verifies for its own provider only
+        fake_google_sts.verify_aws4_request(token, AUDIENCE, creds)
+        with self.assertRaises(fake_google_sts.Rejected) as caught:
+            fake_google_sts.verify_aws4_request(token, other, creds)
+        self.assertIn("is not the audience", caught.exception.description)
 
 
 if __name__ == "__main__":

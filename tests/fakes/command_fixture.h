@@ -13,6 +13,7 @@
 #include "config/settings.h"
 #include "files/group.h"
 #include "fakes/instance_role.h"
+#include "fakes/metadata_account.h"
 #include "fakes/module_runner.h"
 #include "fakes/random.h"
 #include "fakes/temp_dir.h"
@@ -30,6 +31,7 @@ class CommandFixture : public ::testing::Test {
     CommandDeps d{env_, clock_, random_, modules_, log_, sysconf_.path(), 15};
     d.instance_role = &instance_role_;
     d.lookup_group = lookup_group;  // the system's groups, as the full wiring (commands/runtime_full.cc)
+    d.metadata_account = &metadata_account_;
     return d;
   }
 
@@ -48,6 +50,7 @@ class CommandFixture : public ::testing::Test {
   FixedRandom random_;
   FakeModuleRunner modules_;
   FakeInstanceRoleLookup instance_role_;
+  FakeMetadataAccountLookup metadata_account_;
   Logger log_;
 };
 

@@ -65,6 +65,14 @@ class ChainFixture(StandinFixture):
             "AWS_EC2_METADATA_DISABLED": None,
             "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.imds.url,
         })
+        self.sandbox.write_config(self.google_endpoints_conf())
+
+    def google_endpoints_conf(self):
+        """fedcred.conf lines naming the Google STS / IAM Credentials stand-in: a credential
+        config may name only Google's hosts unless a root-owned fedcred.conf names another
+        endpoint (issue 21.1; the suite runs as root, so the sandbox's file is root's)."""
+        return ("[default]\ngoogle_sts_endpoint = %s\ngoogle_iamcredentials_endpoint = %s\n"
+                % (self.google.url, self.google.url))
 
     def write(self, name, text, mode=0o600):
         path = os.path.join(self.sandbox.root, name)

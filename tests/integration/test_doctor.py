@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 import fake_sts  # noqa: E402
 from harness import (EXIT_DENIED, EXIT_OK, EXIT_SOURCE, EXIT_USAGE, ROLE_ARN,  # noqa: E402
-                     AwsToGcpFixture, FedcredTestCase, GceStsFixture, free_port, token_secrets)
+                     AwsToGcpFixture, FedcredTestCase, GceStsFixture, refused_port, token_secrets)
 
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/"
             "providers/aws")
@@ -120,7 +120,7 @@ class TestDoctorGceToAws(GceStsFixture, DoctorCase):
         self.assert_no_secrets(res, self.secrets())
 
     def test_metadata_down(self):
-        env = self.sandbox.env(metadata_host="127.0.0.1:%d" % free_port(), sts_url=self.sts.url)
+        env = self.sandbox.env(metadata_host="127.0.0.1:%d" % refused_port(self), sts_url=self.sts.url)
         res = self.doctor(env=env)
         steps = self.assert_failed_step(res, EXIT_SOURCE, "metadata", ["cannot reach"],
                                         ["GCE_METADATA_HOST"])
@@ -128,7 +128,7 @@ class TestDoctorGceToAws(GceStsFixture, DoctorCase):
         self.assertEqual(self.sts.stats()["assume_calls"], 0)
 
     def test_metadata_down_json(self):
-        env = self.sandbox.env(metadata_host="127.0.0.1:%d" % free_port(), sts_url=self.sts.url)
+        env = self.sandbox.env(metadata_host="127.0.0.1:%d" % refused_port(self), sts_url=self.sts.url)
         res = self.doctor("--json", env=env)
         self.assertEqual(res.returncode, EXIT_SOURCE, res.describe())
         doc = json.loads(res.stdout)

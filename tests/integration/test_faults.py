@@ -34,7 +34,7 @@ import recording_proxy  # noqa: E402
 from fault_server import (FaultServer, ScriptedHttpServer, StalledResolver, TlsWrapped,  # noqa: E402
                           http_response, make_tls_material)
 from harness import (EXIT_BAD_RESPONSE, EXIT_SOURCE, EXIT_TRANSIENT, ROLE_ARN,  # noqa: E402
-                     AwsToGcpFixture, FedcredTestCase, GceStsFixture, fedcred_bin, free_port,
+                     AwsToGcpFixture, FedcredTestCase, GceStsFixture, fedcred_bin, refused_port,
                      token_secrets)
 
 AUDIENCE = "sts.amazonaws.com"
@@ -85,13 +85,13 @@ class TestRetries(FaultCase):
 
 class TestConnectionFaults(FaultCase):
     def test_metadata_connection_refused_is_source_unavailable(self):
-        env = self.with_env(GCE_METADATA_HOST="127.0.0.1:%d" % free_port())
+        env = self.with_env(GCE_METADATA_HOST="127.0.0.1:%d" % refused_port(self))
         res = self.aws(env=env, timeout_flag="4")
         self.assert_failure(res, EXIT_SOURCE, mentions=["metadata"])
         self.assert_within(res, 4)
 
     def test_sts_connection_refused_is_transient(self):
-        env = self.with_env(AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d" % free_port())
+        env = self.with_env(AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d" % refused_port(self))
         res = self.aws(env=env, timeout_flag="4")
         self.assert_failure(res, EXIT_TRANSIENT, secrets=self.secrets())
         self.assert_within(res, 4)
@@ -315,7 +315,7 @@ class TestBadResponses(FaultCase):
 
 class TestProxy(FaultCase):
     def test_dead_https_proxy_metadata_still_direct(self):
-        dead = "http://127.0.0.1:%d" % free_port()
+        dead = "http://127.0.0.1:%d" % refused_port(self)
         env = self.with_env(HTTPS_PROXY=dead, https_proxy=dead, NO_PROXY=None, no_proxy=None)
         res = self.aws(env=env)
         self.assert_credentials(res)
@@ -324,7 +324,7 @@ class TestProxy(FaultCase):
         self.assertFalse(any(r["proxied"] for r in records))
 
     def test_dead_proxy_for_every_scheme_token_command_still_direct(self):
-        dead = "http://127.0.0.1:%d" % free_port()
+        dead = "http://127.0.0.1:%d" % refused_port(self)
         env = self.with_env(HTTPS_PROXY=dead, https_proxy=dead, HTTP_PROXY=dead, http_proxy=dead,
                             ALL_PROXY=dead, all_proxy=dead, NO_PROXY=None, no_proxy=None)
         res = self.fedcred("token", "--timeout", "4", "--no-cache", env=env)

@@ -13,7 +13,7 @@ import unittest
 
 
 import fake_google_sts  # noqa: E402
-from harness import AwsToGcpFixture, free_port  # noqa: E402
+from harness import AwsToGcpFixture, refused_port  # noqa: E402
 from test_cache_support import static_front  # noqa: E402
 from test_gcp_support import (AUDIENCE, AUDIENCE_HTTPS, EXIT_DENIED, EXIT_SOURCE,  # noqa: E402
                               EXIT_TRANSIENT, EXIT_USAGE, JWT_TYPE, GcpTestCase, jwt_claims)
@@ -226,7 +226,7 @@ class TestImdsFailures(AwsSourceCase):
 
     def test_imds_unreachable(self):
         res = self.run_gcp(env=self.with_env(
-            AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:%d" % free_port()))
+            AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:%d" % refused_port(self)))
         self.assert_gcp_failure(res, EXIT_SOURCE, mentions=["AWS_EC2_METADATA_SERVICE_ENDPOINT"])
 
     def test_bad_region(self):

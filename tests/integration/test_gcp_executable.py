@@ -13,7 +13,7 @@ import unittest
 
 
 import gce_metadata  # noqa: E402
-from harness import GceStsFixture, free_port  # noqa: E402
+from harness import GceStsFixture, refused_port  # noqa: E402
 from test_gcp_support import (AUDIENCE, AUDIENCE_HTTPS, EXIT_IO, EXIT_SOURCE,  # noqa: E402
                               EXIT_USAGE, ID_TOKEN_TYPE, JWT_TYPE, OTHER_AUDIENCE, SAML2_TYPE,
                               THIRD_AUDIENCE, GcpTestCase, jwt_claims)
@@ -281,7 +281,7 @@ class TestGceSourceAndCache(GceSourceCase):
         self.assertEqual(self.md.stats()["identity_requests"], 2)
 
     def test_metadata_server_unreachable(self):
-        env = self.with_env(GCE_METADATA_HOST="127.0.0.1:%d" % free_port())
+        env = self.with_env(GCE_METADATA_HOST="127.0.0.1:%d" % refused_port(self))
         res = self.gcp("--source", "gce", "--no-cache", "--timeout", "3", env=env)
         self.assertIn(res.returncode, (EXIT_SOURCE,), res.describe())
         self.assert_gcp_failure(res, res.returncode, mentions=["127.0.0.1"])

@@ -7,7 +7,7 @@ import unittest
 
 
 import gce_metadata  # noqa: E402
-from harness import EXIT_SOURCE, FedcredTestCase, GceStsFixture, free_port  # noqa: E402
+from harness import EXIT_SOURCE, FedcredTestCase, GceStsFixture, refused_port  # noqa: E402
 
 IDENTITY = gce_metadata.IDENTITY_PATH
 
@@ -58,7 +58,7 @@ class TestMetadataRequest(MetadataTestCase):
         self.assertEqual(self.md.stats()["identity_requests"], 2)
 
     def test_proxy_variables_are_not_used_for_metadata(self):
-        dead = "http://127.0.0.1:%d" % free_port()
+        dead = "http://127.0.0.1:%d" % refused_port(self)
         env = dict(self.env, http_proxy=dead, HTTP_PROXY=dead, https_proxy=dead,
                    HTTPS_PROXY=dead, ALL_PROXY=dead, all_proxy=dead)
         res = self.aws(env=env)
@@ -78,7 +78,7 @@ class TestMetadataBadInput(MetadataTestCase):
         self.assertEqual(self.sts.stats()["requests"], 0, "nothing may reach STS")
 
     def test_metadata_server_down(self):
-        host = "127.0.0.1:%d" % free_port()
+        host = "127.0.0.1:%d" % refused_port(self)
         env = dict(self.env, GCE_METADATA_HOST=host)
         started = time.monotonic()
         res = self.aws(env=env, timeout_flag="5")

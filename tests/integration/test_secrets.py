@@ -21,7 +21,7 @@ import fake_sts_outbound  # noqa: E402
 import gce_metadata  # noqa: E402
 from fault_server import (FaultServer, ScriptedHttpServer, TlsWrapped,  # noqa: E402
                           make_tls_material)
-from harness import FedcredTestCase, free_port, token_secrets  # noqa: E402
+from harness import FedcredTestCase, refused_port, token_secrets  # noqa: E402
 
 ROLE = "arn:aws:iam::123456789012:role/s3-reader"
 GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/"
@@ -139,7 +139,7 @@ class TestNoSecretOnAnyFailurePath(FedcredTestCase):
 
         aws = ["aws", "--role-arn", ROLE, "--timeout", "3", "--no-cache"]
         gcp = ["gcp", "--timeout", "3", "--no-cache"]
-        refused = "127.0.0.1:%d" % free_port()
+        refused = "127.0.0.1:%d" % refused_port(self)
         # (name, argv, env, md fault, sts fault, imds fault, outbound sts fault)
         cases = [
             ("metadata 500 forever", aws, aws_env(), {"status": 500}, None, None, None),

@@ -233,7 +233,8 @@ class GoogleServeTestCase(AccessTokenCase):
     test_access_token.py, signing with the IMDS link of the AWS chain."""
 
     def serve_google(self, extra_profile="", **config_changes):
-        self.sandbox.write_config("[profile %s]\ncredential_config = %s\ntimeout = 8\n%s"
+        self.sandbox.write_config(self.google_endpoints_conf() +
+                                  "[profile %s]\ncredential_config = %s\ntimeout = 8\n%s"
                                   % (GCP_PROFILE, self.aws1_config(**config_changes), extra_profile))
         server = ServeProcess(self.sandbox, self.link_env("imds"), ["--gcp-profile", GCP_PROFILE])
         self.addCleanup(server.stop)
@@ -308,7 +309,8 @@ class TestGoogleRoute(GoogleServeTestCase):
     def test_denied_at_start_exits_denied(self):
         self.google.set_fault({"endpoint": "token", "status": 400, "error": "invalid_grant",
                                "description": "The caller does not match the attribute condition"})
-        self.sandbox.write_config("[profile %s]\ncredential_config = %s\ntimeout = 8\n"
+        self.sandbox.write_config(self.google_endpoints_conf() +
+                                  "[profile %s]\ncredential_config = %s\ntimeout = 8\n"
                                   % (GCP_PROFILE, self.aws1_config()))
         server = ServeProcess(self.sandbox, self.link_env("imds"), ["--gcp-profile", GCP_PROFILE])
         self.addCleanup(server.stop)

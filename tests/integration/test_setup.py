@@ -15,7 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 import gce_metadata  # noqa: E402
 from harness import (EXIT_OK, EXIT_SOURCE, EXIT_USAGE, ROLE_ARN, FedcredTestCase,  # noqa: E402
-                     GceStsFixture, fedcred_bin, free_port, token_secrets)
+                     GceStsFixture, fedcred_bin, refused_port, token_secrets)
 
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/pool/"
             "providers/aws")
@@ -59,7 +59,7 @@ class TestSetupTrustPolicy(GceStsFixture, FedcredTestCase):
         self.assertEqual(self.md.stats()["records"][-1]["query"]["audience"], "my-aws-audience")
 
     def test_metadata_down(self):
-        env = self.sandbox.env(metadata_host="127.0.0.1:%d" % free_port())
+        env = self.sandbox.env(metadata_host="127.0.0.1:%d" % refused_port(self))
         res = self.fedcred("setup", "aws-trust-policy", "--timeout", "2", env=env)
         self.assert_failure(res, EXIT_SOURCE, mentions=["metadata"])
 
@@ -88,7 +88,7 @@ class TestSetupAwsConfig(FedcredTestCase):
         # the fedcred.conf snippet is accepted by fedcred's own parser
         self.sandbox.write_config(fedcred_part)
         check = self.fedcred("doctor", "--profile", "s3", "--json", env=self.sandbox.env(
-            metadata_host="127.0.0.1:%d" % free_port()))
+            metadata_host="127.0.0.1:%d" % refused_port(self)))
         doc = json.loads(check.stdout)
         self.assertEqual(doc["steps"][0]["name"], "config")
         self.assertEqual(doc["steps"][0]["status"], "ok", check.describe())

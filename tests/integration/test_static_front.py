@@ -113,10 +113,13 @@ class TestStaticFront(CacheTestCase):
         whole = self.sandbox.run(argv, env=env)
         self.assertIn(whole.returncode, (EXIT_SOURCE, EXIT_TRANSIENT), whole.describe())
         self.assertGreater(whole.elapsed, 3.0, "the run should have waited for its whole deadline")
-        started = int(time.monotonic() * 1000) - 3500  # the front started 3.5 s of the 4 s ago
+        # the front started 3.9 s of the 4 s ago: the fetcher has 0.1 s left, a restarted
+        # deadline would take 4 s; 3 s between them leaves the start-up of a dynamic program
+        # on a loaded machine room (it was 2 s with 0.5 s left)
+        started = int(time.monotonic() * 1000) - 3900
         rest = self.sandbox.run(argv, env=dict(env, FEDCRED_RUN_STARTED_MS=str(started)))
         self.assertIn(rest.returncode, (EXIT_SOURCE, EXIT_TRANSIENT), rest.describe())
-        self.assertLess(rest.elapsed, 2.0, "the fetcher restarted the deadline: " + rest.describe())
+        self.assertLess(rest.elapsed, 3.0, "the fetcher restarted the deadline: " + rest.describe())
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import unittest
 
 import gce_metadata  # noqa: E402
 from harness import (EXIT_BAD_RESPONSE, EXIT_DENIED, EXIT_TRANSIENT, ROLE_ARN,  # noqa: E402
-                     SESSION_NAME_RE, FedcredTestCase, GceStsFixture, free_port, parse_rfc3339,
+                     SESSION_NAME_RE, FedcredTestCase, GceStsFixture, refused_port, parse_rfc3339,
                      token_secrets)
 
 AUDIENCE = "sts.amazonaws.com"
@@ -107,7 +107,7 @@ class TestExchange(StsTestCase):
         self.assertEqual(self.sts.stats()["forms"], [])
 
     def test_aws_endpoint_url_sts_wins(self):
-        env = dict(self.env, AWS_ENDPOINT_URL="http://127.0.0.1:%d" % free_port())
+        env = dict(self.env, AWS_ENDPOINT_URL="http://127.0.0.1:%d" % refused_port(self))
         res = self.aws(env=env)
         self.assert_credentials(res)
         self.assertEqual(self.sts.stats()["assume_calls"], 1)
@@ -223,7 +223,7 @@ class TestStsBadInput(StsTestCase):
         self.assert_failure(res, EXIT_BAD_RESPONSE, secrets=self.secrets())
 
     def test_sts_unreachable(self):
-        url = "http://127.0.0.1:%d" % free_port()
+        url = "http://127.0.0.1:%d" % refused_port(self)
         env = dict(self.env, AWS_ENDPOINT_URL_STS=url)
         res = self.aws(env=env, timeout_flag="4")
         self.assert_failure(res, EXIT_TRANSIENT, mentions=(url[len("http://"):],),

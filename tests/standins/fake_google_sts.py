@@ -18,8 +18,10 @@ integration and end-to-end tests (docs/PROTOCOLS.md section 8).
       URL-encoded signed GetCallerIdentity request: method POST, url
       https://sts.<region>.amazonaws.com with Action=GetCallerIdentity&Version=2011-06-15,
       headers host (= the url's), x-amz-date, authorization, x-goog-cloud-target-resource =
-      the audience (with or without "https:"), and a SigV4 signature (service sts, region of the
-      url) verified with botocore (sigv4_check.py) against `aws_credentials` (access key id ->
+      the audience (with or without "https:") and among the SignedHeaders (unless
+      `require_signed_target` is False: Google's STS only recommends signing it, and Google's
+      own libraries do not), and a SigV4 signature (service sts, region of the url) verified
+      with botocore (sigv4_check.py) against `aws_credentials` (access key id ->
       (secret, session token)), a dict or a callable returning one.
       Success: {"access_token","issued_token_type","token_type":"Bearer","expires_in":3600}.
       Failure: OAuth-style {"error","error_description"} with HTTP 400 (401 for a bad
@@ -157,8 +159,11 @@ def verify_subject_jwt(token, jwks, audience, now=None):
     return header, claims
 
 
-def verify_aws4_request(token, audience, credentials, now=None):
+def verify_aws4_request(token, audience, credentials, now=None, require_signed_target=True):
     """Checks an aws4_request subject token as Google's STS does for an AWS provider.
+    require_signed_target: x-goog-cloud-target-resource must also be among the SignedHeaders
+    (what fedcred does; Google's STS only recommends it, and google-auth-library for Python
+    and Node add the header after signing, so the faithfulness test turns it off).
     Returns {"access_key_id", "region"}; raises Rejected(invalid_grant, reason)."""
     try:
         doc = json.loads(urllib.parse.unquote(token))
@@ -198,11 +203,15 @@ def verify_aws4_request(token, audience, credentials, now=None):
         raise Rejected("invalid_grant", "x-goog-cloud-target-resource %r is not the audience %s"
                        % (target, audience))
     auth = sigv4_check.AUTH_RE.match(header("authorization") or "")
+    if require_signed_target and not (auth and "x-goog-cloud-target-resource"
+                                      in auth.group(5).split(";")):
+        raise Rejected("invalid_grant", "x-goog-cloud-target-resource is not signed: the "
+                       "subject token could be redeemed at any provider that trusts the account")
     if auth and auth.group(3) != match.group(1):
         raise Rejected("invalid_grant", "the signature's region %s is not the url's %s"
                        % (auth.group(3), match.group(1)))
-    # botocore recomputes the signature over the headers the Authorization names, so the
-    # target header counts only when signed (both Google libraries add it unsigned).
+    # botocore recomputes the signature over the headers the Authorization names, so a
+    # signed target header is checked against the signature too.
     verdict = sigv4_check.verify("POST", doc["url"], headers, b"", credentials, "sts", now=now)
     if verdict is not None:
         raise Rejected("invalid_grant", "AWS rejected the signed GetCallerIdentity request: "
@@ -216,8 +225,10 @@ class GoogleSts(standin_server.StandinServer):
     thread_name = "google-sts-standin"
 
     def __init__(self, jwks_url=None, jwks=None, port=0, access_token_lifetime=3600,
-                 allowed_audiences=None, aws_credentials=None):
+                 allowed_audiences=None, aws_credentials=None, require_signed_target=True):
         self.aws_credentials = aws_credentials
+        # aws4_request: x-goog-cloud-target-resource must be signed (verify_aws4_request)
+        self.require_signed_target = require_signed_target
         self.jwks_url = jwks_url
         self.jwks = jwks
         self.access_token_lifetime = access_token_lifetime
@@ -341,7 +352,8 @@ class GoogleSts(standin_server.StandinServer):
             if form["subject_token_type"] == AWS4_REQUEST_TYPE:
                 creds = self.aws_credentials() if callable(self.aws_credentials) \
                     else (self.aws_credentials or {})
-                claims = verify_aws4_request(form["subject_token"], audience, creds)
+                claims = verify_aws4_request(form["subject_token"], audience, creds,
+                                             require_signed_target=self.require_signed_target)
             else:
                 _, claims = verify_subject_jwt(form["subject_token"], self.current_jwks(),
                                                audience)

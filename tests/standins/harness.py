@@ -58,6 +58,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def refused_port(test):
+    """A loopback port where connections are refused until `test` ends: bound, never
+    listening, held open. free_port() releases its port at once, and the kernel's port-0
+    allocator may hand it to a stand-in of a test running in parallel, which would then
+    answer the connection this test expects to be refused."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    test.addCleanup(s.close)
+    return s.getsockname()[1]
+
+
 def wait_http(url, timeout=30.0, headers=None):
     deadline = time.monotonic() + timeout
     last = None

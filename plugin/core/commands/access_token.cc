@@ -13,6 +13,7 @@
 #include "files/secret_file.h"
 #include "flows/aws_chain.h"
 #include "flows/credential_config.h"
+#include "flows/credential_config_rules.h"
 #include "flows/instance_role.h"
 #include "flows/subject_token.h"
 #include "output/json_writer.h"
@@ -64,7 +65,7 @@ Result<AccessTokenRequest> resolve(CommandInputs const& in, Env const& env, Conf
                                      "from gcloud iam workload-identity-pools create-cred-config) or set "
                                      "credential_config in the profile");
   }
-  auto config = load_credential_config(*path);
+  auto config = load_checked_credential_config(*path, s);
   if (!config) return std::move(config).error();
   req.config = std::move(*config);
   std::string scopes = kDefaultScope;
@@ -125,7 +126,8 @@ Result<Subject> subject_token(AccessTokenRequest const& r, CommandInputs const& 
                               std::int64_t deadline_ms, CommandDeps const& deps) {
   CredentialConfig const& c = r.config;
   if (c.source == CredentialConfig::Source::file) {
-    auto token = read_secret_file(c.file, "credential_source.file of " + c.path);
+    // Named by the config's author: under the same trust rules as the config.
+    auto token = read_secret_file(c.file, "credential_source.file of " + c.path, SecretFileOwner::trusted);
     if (!token) return std::move(token).error();
     return Subject{std::move(*token), c.subject_token_type, "file " + c.file};
   }

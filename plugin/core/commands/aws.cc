@@ -55,7 +55,7 @@ std::optional<AwsCredentials> from_cache_entry(CacheEntry const& e) {
 
 }  // namespace
 
-CacheKey aws_cache_key(AwsRequest const& req) {
+CacheKey aws_cache_key(AwsRequest const& req, std::string const& metadata_account) {
   return CacheKeyBuilder("aws")
       // The profile is part of the key although it changes nothing on the wire:
       // `cache clear --profile P` must remove every entry P would be served.
@@ -63,6 +63,9 @@ CacheKey aws_cache_key(AwsRequest const& req) {
       .add("source", req.source)
       .add("token_file", req.token_file)
       .add("metadata_host", req.metadata_host.url)
+      // Whose token the session was made from (issue 21.12): after
+      // set-service-account the old account's session is never served.
+      .add("metadata_account", metadata_account)
       .add("audience", req.audience)
       .add("role_arn", req.role_arn)
       .add("region", req.region)
@@ -100,7 +103,12 @@ Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_
   auto usable = [](CacheEntry const& e) { return from_cache_entry(e).has_value(); };
   RunSettings run = req;
   run.refresh_margin_seconds = margin_seconds;
-  auto entry = cached_credentials(aws_cache_key(req), run, FetchBounds{started_ms, req.duration_seconds}, fetch, usable,
+  // The key names the metadata server's account, asked on a hit too (an
+  // uncached run needs no key and asks nothing more).
+  Result<std::string> account = std::string();
+  if (req.cache) account = name_metadata_account(req.source, req.metadata_host.url, deps.metadata_account, deadline_ms);
+  if (!account) return std::move(account).error();
+  auto entry = cached_credentials(aws_cache_key(req, *account), run, FetchBounds{started_ms, req.duration_seconds}, fetch, usable,
                                   deps, &audit.cache);
   if (!entry) return std::move(entry).error();
   auto creds = from_cache_entry(*entry);

@@ -28,6 +28,6 @@ Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_
 // requests share a cache entry only when they would get the same role
 // session. A derived session name is recorded as such: it depends only on the
 // VM, which the cache directory (per user, per machine) already pins.
-CacheKey aws_cache_key(AwsRequest const& req);
+CacheKey aws_cache_key(AwsRequest const& req, std::string const& metadata_account = "");
 
 }  // namespace fedcred

@@ -15,6 +15,7 @@
 #include "config/profile.h"
 #include "config/settings.h"
 #include "flows/instance_role.h"
+#include "flows/metadata_account.h"
 #include "logger.h"
 #include "module_host/runner.h"
 #include "output/audit.h"
@@ -53,6 +54,10 @@ struct CommandDeps {
   // lookup_group (NSS) in the full wiring, a hand-off in the static front
   // (commands/runtime.h); nullptr: a group cannot be named (internal).
   GroupLookup lookup_group = nullptr;
+  // Which service account the Google metadata server speaks for, asked before
+  // every cache lookup of source gce (flows/metadata_account.h); nullptr:
+  // that source fails (internal).
+  MetadataAccountLookup* metadata_account = nullptr;
 };
 
 // When the run's one deadline (--timeout) started: deps.started_ms, else now.

@@ -17,6 +17,8 @@
 #include "config/profile.h"
 #include "fedcred/module.h"
 #include "files/policy.h"
+#include "files/secret_file.h"
+#include "flows/credential_config_rules.h"
 #include "flows/aws.h"
 #include "flows/subject_token.h"
 #include "module_messages.h"
@@ -88,6 +90,7 @@ class Doctor {
            "define [profile " + in_.profile + "] in one of the files read, or pass the settings as flags");
       return false;
     }
+    if (!check_credential_config(*settings)) return false;
     auto const* audience = setting_value(*settings, "audience");
     gcp_ = options_.gcp || (audience != nullptr && gcp_provider_audience(*audience).ok());
     std::string effective;
@@ -130,6 +133,33 @@ class Doctor {
                 endpoint_host(aws_.sts.url) + " (" + aws_.sts.origin + ")";
     }
     ok("config", detail);
+    return true;
+  }
+
+  // The profile's external_account config (access-token, serve --gcp-profile):
+  // read under the same rules, so a refusal names the rule that refused it.
+  bool check_credential_config(Settings const& settings) {
+    auto const* path = setting_value(settings, "credential_config");
+    if (path == nullptr) return true;
+    auto config = load_checked_credential_config(*path, settings);
+    if (!config) {
+      fail("credential config", config.error().status, config.error().message,
+           "fix the rule named above: the file root's or yours, not writable by others, in such a directory; "
+           "Google endpoints only, or name another in a root-owned fedcred.conf (fedcred.conf(5))");
+      return false;
+    }
+    std::string detail = *path + ": token_url " + config->token_url;
+    if (!config->impersonation_url.empty()) detail += ", impersonation " + endpoint_host(config->impersonation_url);
+    if (config->source == CredentialConfig::Source::file) {
+      auto token = read_secret_file(config->file, "credential_source.file of " + *path, SecretFileOwner::trusted);
+      if (!token) {
+        fail("credential config", token.error().status, detail + "; " + token.error().message,
+             "make the token file root's or yours, not writable by others");
+        return false;
+      }
+      detail += ", token file " + config->file;
+    }
+    ok("credential config", detail);
     return true;
   }
 

@@ -104,6 +104,8 @@ Result<Secret> run_row(CommandRow const& spec, Request const& req, Env const& en
   deps.started_ms = seams.started_ms;
   ImdsRoleLookup instance_role(clock, random, seams.resolver);
   deps.instance_role = &instance_role;
+  GceMetadataAccountLookup metadata_account(clock, seams.resolver);
+  deps.metadata_account = &metadata_account;
   Secret report;
   auto doc = spec.run(CommandCall{req.inputs, req.options, deps, report});
   if (spec.audited) {

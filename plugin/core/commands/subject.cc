@@ -129,6 +129,9 @@ CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const
       .add("source", t.source)
       .add("audience", t.audience)
       .add("metadata_host", t.metadata_host)
+      // Whose token (issue 21.12): a metadata server re-bound to another
+      // service account is a new key. Not a secret.
+      .add("metadata_account", t.metadata_account)
       .add("imds_endpoint", t.imds_endpoint)
       .add("region", t.region)
       .add("sts_endpoint", t.sts_endpoint_override)
@@ -163,6 +166,12 @@ Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, Command
   // of IMDS on a hit too (issue 12.1): a replaced instance profile is a new key.
   auto named = name_instance_role(t.aws_link, t.imds_endpoint, deps.instance_role, t.deadline_ms);
   if (!named) return std::move(named).error();
+  // The same for the metadata server's service account (issue 21.12); an
+  // uncached run needs no key and asks nothing more.
+  Result<std::string> account = std::string();
+  if (req.cache) account = name_metadata_account(t.source, t.metadata_host, deps.metadata_account, t.deadline_ms);
+  if (!account) return std::move(account).error();
+  t.metadata_account = std::move(*account);
 
   auto fetch = [&]() -> Result<CacheEntry> {
     auto token = unexpired(fetch_subject_token(t, deps.env, deps.modules, deps.log));

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "base/unique_fd.h"
+#include "files/trusted_file.h"
 #include "fedcred_build_config.h"
 #include "ascii.h"
 
@@ -120,51 +121,6 @@ int on_value(void* user, char const* section, char const* key, char const* value
   return 1;
 }
 
-// In the spirit of ssh and pam-u2f: a configuration that someone else can
-// change would let them choose the role and endpoints we use, so a file
-// owned by another non-root user, or writable by its group or everyone, is
-// refused -- and so is one in a directory such a user could write to, where
-// the file could be replaced or renamed away.
-Result<void> check_config_owner(std::string const& path, struct stat const& st) {
-  if (!S_ISREG(st.st_mode)) return {};  // a device such as /dev/null holds no settings to tamper with
-  if (st.st_uid != 0 && st.st_uid != geteuid()) {
-    return make_error(Status::usage, "config file " + path + " is owned by uid " + std::to_string(st.st_uid) +
-                                         ", neither root nor you: refused (chown it)");
-  }
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    return make_error(Status::usage, "config file " + path + " is writable by its group or everyone: refused (chmod go-w " +
-                                         path + ")");
-  }
-  return {};
-}
-
-std::string parent_directory(std::string const& path) {
-  auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-// The directory holding a config file: owned by root or the caller and
-// writable by nobody else. A root-owned sticky directory (/tmp) is accepted:
-// others cannot rename or remove a file they do not own there.
-Result<void> check_config_directory(std::string const& path, struct stat const& file) {
-  if (!S_ISREG(file.st_mode)) return {};
-  std::string const dir = parent_directory(path);
-  struct stat st {};
-  if (stat(dir.c_str(), &st) != 0) {
-    return make_error(Status::usage, "cannot check the directory " + dir + " of config file " + path + ": " +
-                                         std::strerror(errno));
-  }
-  bool const owner_ok = st.st_uid == 0 || st.st_uid == geteuid();
-  bool const sticky_root = st.st_uid == 0 && (st.st_mode & S_ISVTX) != 0;
-  if (!owner_ok || ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && !sticky_root)) {
-    return make_error(Status::usage, "config file " + path + " is in directory " + dir +
-                                         ", which someone other than root or you can write to: refused "
-                                         "(chmod go-w " + dir + ", or move the file)");
-  }
-  return {};
-}
-
 // Whether a file's settings count as root's for the keys only root may set
 // (`log`). A build with -Dtest_hooks also trusts the files of the uid in
 // FEDCRED_TEST_ROOT_UID: the integration tests write their own configuration,
@@ -203,10 +159,14 @@ Result<std::optional<ConfigText>> read_config_file(ConfigFile const& file, std::
   if (fstat(fd.get(), &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))) {
     return make_error(Status::usage, "config file " + file.path + " is not a regular file");
   }
-  auto owner = check_config_owner(file.path, st);
-  if (!owner) return std::move(owner).error();
-  auto directory = check_config_directory(file.path, st);
-  if (!directory) return std::move(directory).error();
+  // A configuration that someone else can change would let them choose the
+  // role and endpoints we use (files/trusted_file.h). A device such as
+  // /dev/null holds no settings to tamper with.
+  if (S_ISREG(st.st_mode)) {
+    if (auto problem = untrusted_file_problem(file.path, st, "config file")) {
+      return make_error(Status::usage, *problem);
+    }
+  }
   std::string text;
   char buf[4096];
   for (;;) {

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "aws_partition.h"
+#include "url.h"
 
 namespace fedcred {
 namespace {
@@ -144,12 +145,25 @@ Result<void> check_log_target(std::string_view v) {
   return make_error(Status::usage, "'" + std::string(v) + "' is not a log target (syslog, stderr or none)");
 }
 
+// google_sts_endpoint, google_iamcredentials_endpoint (honoured from a
+// root-owned file only: flows/credential_config_rules.h): an origin,
+// https, or http to a loopback address (a local stand-in or proxy).
+Result<void> check_endpoint_origin(std::string_view v) {
+  auto url = modules::parse_url(v);
+  if (!url) return make_error(Status::usage, "'" + std::string(v) + "': " + url.error().message);
+  if (url->path != "/") return make_error(Status::usage, "'" + std::string(v) + "' must be scheme://host[:port] only");
+  if (url->scheme != "https" && !modules::is_loopback_host(url->host)) {
+    return make_error(Status::usage, "'" + std::string(v) + "': plain http only to a loopback address");
+  }
+  return {};
+}
+
 struct KeySpec {
   std::string_view key;
   Validator validate;
 };
 
-constexpr std::array<KeySpec, 16> kKeys{{
+constexpr std::array<KeySpec, 18> kKeys{{
     {"source", check_module_name},
     {"role_arn", check_role_arn},
     {"audience", check_audience},
@@ -166,6 +180,8 @@ constexpr std::array<KeySpec, 16> kKeys{{
     {"credential_config", check_path},
     {"scopes", check_scopes},
     {"project_id", check_project_id},
+    {"google_sts_endpoint", check_endpoint_origin},
+    {"google_iamcredentials_endpoint", check_endpoint_origin},
 }};
 
 KeySpec const* find_key(std::string_view key) {

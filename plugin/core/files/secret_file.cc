@@ -10,6 +10,7 @@
 
 #include "base/unique_fd.h"
 #include "ascii.h"
+#include "files/trusted_file.h"
 
 namespace fedcred {
 namespace {
@@ -21,7 +22,7 @@ constexpr std::size_t kMaxTokenFileBytes = 64 * 1024;
 
 }  // namespace
 
-Result<Secret> read_secret_file(std::string const& path, std::string const& what) {
+Result<Secret> read_secret_file(std::string const& path, std::string const& what, SecretFileOwner owner) {
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.valid()) {
     return make_error(Status::source, "cannot open " + what + " " + path + ": " + std::strerror(errno));
@@ -29,6 +30,9 @@ Result<Secret> read_secret_file(std::string const& path, std::string const& what
   struct stat st {};
   if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return make_error(Status::source, what + " " + path + " is not a regular file");
+  }
+  if (owner == SecretFileOwner::trusted) {
+    if (auto problem = untrusted_file_problem(path, st, what)) return make_error(Status::source, *problem);
   }
   if (static_cast<std::size_t>(st.st_size) > kMaxTokenFileBytes) {
     return make_error(Status::source, what + " " + path + " is larger than " +

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flows/credential_config.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "base/json_handle.h"
+#include "files/trusted_file.h"
 
 namespace fedcred {
 namespace {
@@ -135,16 +132,15 @@ Result<CredentialConfig> parse_credential_config(std::string const& text, std::s
 }
 
 Result<CredentialConfig> load_credential_config(std::string const& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(Status::io, "cannot read credential config " + path + ": " + std::strerror(errno) +
-                                      " (--credential-config or the profile's credential_config)");
+  // It chooses where the caller's credentials are sent: fedcred.conf's trust
+  // rules (issue 21.1), and O_NONBLOCK so a FIFO in its place cannot hang us.
+  auto text = read_trusted_file(path, "credential config", kMaxConfigBytes, Status::usage);
+  if (!text) {
+    Error e = std::move(text).error();
+    e.message += " (--credential-config or the profile's credential_config)";
+    return e;
   }
-  std::string text(kMaxConfigBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxConfigBytes) return make_error(Status::usage, "credential config " + path + " is too large");
-  return parse_credential_config(text, path);
+  return parse_credential_config(text->text, path);
 }
 
 }  // namespace fedcred

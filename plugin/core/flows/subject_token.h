@@ -27,6 +27,7 @@ struct SubjectTokenRequest {
   std::string audience;
   std::string token_file;             // source "file"
   std::string metadata_host;          // source "gce"
+  std::string metadata_account;       // source "gce": the account it speaks for (cache key only)
   std::string imds_endpoint;          // source "aws"
   std::string region;                 // source "aws"; empty: discovered from IMDS
   std::string sts_endpoint_override;  // source "aws"; empty: the regional endpoint

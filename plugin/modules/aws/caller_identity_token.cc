@@ -56,7 +56,9 @@ Result<Secret> caller_identity_token(std::string const& verification_url_templat
   std::size_t const q = path_and_query.find('?');
   std::string const path = q == std::string::npos ? path_and_query : path_and_query.substr(0, q);
   std::string const query = q == std::string::npos ? std::string() : path_and_query.substr(q + 1);
-  HeaderList headers = {{"host", parsed->authority()}};
+  // The provider is signed with the rest (the header form Google's STS documents as
+  // recommended): a leaked subject token cannot be redeemed at another provider.
+  HeaderList headers = {{"host", parsed->authority()}, {"x-goog-cloud-target-resource", audience}};
   sigv4::Options options;
   options.region = region;
   options.service = "sts";
@@ -64,9 +66,8 @@ Result<Secret> caller_identity_token(std::string const& verification_url_templat
   auto signed_request = sigv4::sign({"POST", path.empty() ? "/" : path, query, headers, ""}, credentials, options);
   if (!signed_request) return std::move(signed_request).error();
 
-  HeaderList all = {{"x-goog-cloud-target-resource", audience}};
+  HeaderList all = std::move(headers);
   for (auto& [name, value] : signed_request->headers) all.emplace_back(modules::ascii::lower_case(name), std::move(value));
-  all.emplace_back("host", parsed->authority());
 
   std::string json = "{\"url\":";
   json.reserve(4096);  // one buffer for the whole document: no partial copy of the session token left behind

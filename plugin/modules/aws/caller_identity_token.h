@@ -6,9 +6,11 @@
 // serialized as {"url","method","headers":[{"key","value"}...]} and the whole
 // JSON is percent-encoded, as google-auth-library does.
 //
-// The signed headers are host, x-amz-date and (with session credentials)
-// x-amz-security-token, as both Google libraries sign them;
-// x-goog-cloud-target-resource (the provider) is added unsigned, as they do.
+// The signed headers are host, x-amz-date, (with session credentials)
+// x-amz-security-token and x-goog-cloud-target-resource (the provider), as
+// Google's STS reference recommends and its example signs (issue 21.2), so a
+// leaked token names the one provider it can be redeemed at. google-auth-library
+// (Python and Node) adds the target header after signing; Google's STS takes both.
 //
 // Module operation FEDCRED_OP_AWS4_REQUEST (fedcred/module.h), read and
 // written with module_messages.h (Aws4RequestParams -> SubjectTokenResult).

@@ -138,6 +138,7 @@ TEST_F(AwsCommandTest, CacheOffFetchesEveryTime) {
   ASSERT_TRUE(Succeeds(run(in)));
   ASSERT_TRUE(Succeeds(run(in)));
   EXPECT_EQ(modules_.calls.size(), 4u);
+  EXPECT_THAT(metadata_account_.calls, IsEmpty()) << "no key, no question";
 }
 
 TEST_F(AwsCommandTest, DifferentRoleIsNotServedFromAnotherRolesEntry) {
@@ -148,6 +149,31 @@ TEST_F(AwsCommandTest, DifferentRoleIsNotServedFromAnotherRolesEntry) {
   ASSERT_TRUE(Succeeds(run(in)));
   EXPECT_EQ(modules_.calls.size(), 4u);
   EXPECT_EQ(modules_.calls.at(3).param("role_arn"), "arn:aws:iam::123456789012:role/other");
+}
+
+TEST_F(AwsCommandTest, AnotherMetadataAccountIsNotServedTheOldSession) {
+  // issue 21.12: after set-service-account (or a re-bound GKE service account)
+  // the metadata server speaks for another account: a new key, a new fetch.
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  ASSERT_TRUE(Succeeds(run(in)));
+  ASSERT_TRUE(Succeeds(run(in)));
+  EXPECT_EQ(modules_.calls.size(), 2u) << "same account: a hit";
+  EXPECT_EQ(metadata_account_.calls.size(), 2u) << "the account is asked on the hit too";
+  metadata_account_.email = "other@fedcred-demo.iam.gserviceaccount.com";
+  ASSERT_TRUE(Succeeds(run(in)));
+  EXPECT_EQ(modules_.calls.size(), 4u) << "the old account's session was served";
+}
+
+TEST_F(AwsCommandTest, AnUnknownMetadataAccountServesNothing) {
+  CommandInputs in;
+  in.explicit_settings = flags({{"role_arn", kArn}});
+  ASSERT_TRUE(Succeeds(run(in)));
+  metadata_account_.error = make_error(Status::source, "no default service account (HTTP 404)");
+  auto second = run(in);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().status, Status::source);
+  EXPECT_EQ(modules_.calls.size(), 2u);
 }
 
 // ---- usage errors happen before any module call ----

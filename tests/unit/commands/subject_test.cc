@@ -72,6 +72,18 @@ TEST_F(SubjectCommandTest, TokenIsServedFromTheCacheTheSecondTime) {
   EXPECT_EQ(modules_.calls.size(), 1U);  // no second module call
 }
 
+TEST_F(SubjectCommandTest, TokenKeysOnTheMetadataAccount) {
+  // issue 21.12: the gce source's key names the account, asked on a hit too
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));
+  EXPECT_EQ(modules_.calls.size(), 1U);
+  ASSERT_EQ(metadata_account_.calls.size(), 2U);
+  EXPECT_EQ(metadata_account_.calls[1].metadata_host, "metadata.google.internal");
+  metadata_account_.email = "rebound@fedcred-demo.iam.gserviceaccount.com";
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));
+  EXPECT_EQ(modules_.calls.size(), 2U) << "the old account's token was served";
+}
+
 TEST_F(SubjectCommandTest, TokenOutputFileIsWrittenPrivately) {
   std::string const path = out_ / "token.jwt";
   auto doc = run_token_command(inputs({}), {path, ""}, deps());
@@ -201,6 +213,7 @@ TEST_F(SubjectCommandTest, OtherLinksAndSourcesDoNotAskImds) {
   env_.set("GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", kProvider);
   modules_.answer("aws", {{"subject_token", token_}});
   ASSERT_TRUE(Succeeds(run_gcp_command(inputs({}), deps())));
+  EXPECT_THAT(metadata_account_.calls, IsEmpty()) << "source aws asks no metadata server";
   ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));  // source gce
   EXPECT_THAT(instance_role_.calls, IsEmpty());
 }

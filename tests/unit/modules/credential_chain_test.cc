@@ -162,10 +162,15 @@ TEST(CallerIdentityToken, SerializedAsGoogleExpects) {
   EXPECT_NE(json.find("{\"key\":\"x-amz-date\",\"value\":\"20150830T123600Z\"}"), std::string::npos);
   EXPECT_NE(json.find("{\"key\":\"x-amz-security-token\",\"value\":\"SESSION\\\"TOKEN\"}"), std::string::npos)
       << "escaped JSON";
+  // The provider is signed (issue 21.2): a leaked subject token cannot be
+  // redeemed at another provider that trusts the same AWS account.
   EXPECT_NE(json.find("Credential=AKIDEXAMPLE/20150830/eu-west-1/sts/aws4_request, "
-                      "SignedHeaders=host;x-amz-date;x-amz-security-token, Signature="),
+                      "SignedHeaders=host;x-amz-date;x-amz-security-token;x-goog-cloud-target-resource, "
+                      "Signature="),
             std::string::npos)
       << json;
+  std::string const key = "\"key\":\"x-goog-cloud-target-resource\"";
+  EXPECT_EQ(json.find(key, json.find(key) + 1), std::string::npos) << "the header is listed once: " << json;
 }
 
 TEST(CallerIdentityToken, RefusesPlainHttpAndBadRegions) {
