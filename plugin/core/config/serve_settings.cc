@@ -126,6 +126,9 @@ Result<ServeSettings> resolve_serve_settings(Settings const& section, Settings c
     return make_error(Status::usage,
                       "nothing to serve: give --aws-profile and/or --gcp-profile (or [serve] aws_profile / gcp_profile)");
   }
+  // Only the AWS route has a token file (issue 21.10): the Google route alone
+  // needs no runtime directory.
+  if (s.aws_profile.empty()) return s;
   if (auto const* v = setting_value(merged, "token_file")) {
     s.token_file = *v;
   } else if (auto dir = env.get("RUNTIME_DIRECTORY")) {

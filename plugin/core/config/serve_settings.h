@@ -34,7 +34,7 @@ struct ServeSettings {
   std::vector<ListenAddress> listen;  // default 127.0.0.1:8960 and optional [::1]:8960
   std::string aws_profile;
   std::string gcp_profile;
-  std::string token_file;   // the AWS route's Authorization token
+  std::string token_file;   // the AWS route's Authorization token; empty without aws_profile
   std::string token_group;  // group owning the token file (read access for clients)
 };
 
