@@ -18,7 +18,7 @@ import unittest
 
 
 from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: E402
-                     FedcredTestCase, GceStsFixture, fedcred_bin)
+                     FedcredTestCase, GceStsFixture, fedcred_bin, free_port)
 from test_audit import SyslogCollector  # noqa: E402
 from test_cache_support import hit_objects, rfc3339_in  # noqa: E402
 from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
@@ -458,6 +458,37 @@ class TestSystemd(ServeTestCase):
         with open(os.path.join(self.sandbox.root, "tok")) as f:
             token = f.read()
         self.assertEqual(http_get(number, "/aws/credentials", {"Authorization": token}).status, 200)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_a_passed_socket_beyond_loopback_is_refused(self):
+        # issue 21.5: ListenStream=PORT (the wildcard address) would serve the network
+        for address in ("0.0.0.0", "[::]"):
+            with self.subTest(address):
+                number = free_port()
+                proc = self.socket_activated("%s:%d" % (address, number))
+                # the first connection starts the server (systemd-socket-activate waits for it)
+                deadline = time.monotonic() + 30
+                while proc.poll() is None and time.monotonic() < deadline:
+                    try:
+                        answer = http_get(number, "/healthz")
+                        self.assertNotEqual(answer.status, 200, "served on " + address)
+                    except OSError:
+                        time.sleep(0.1)
+                self.assertEqual(proc.wait(timeout=30), EXIT_USAGE)
+                err = proc.stderr.read().decode()
+                self.assertIn("not a loopback address", err)
+                self.assertEqual(self.sts.stats()["assume_calls"], 0)
+
+    def socket_activated(self, listen, *args):
+        """systemd-socket-activate -l LISTEN fedcred serve --aws-profile PROFILE ARGS."""
+        # it passes on only the environment named with -E
+        keep = [a for key in sorted(self.env) for a in ("-E", key)]
+        argv = ["systemd-socket-activate", "-l", listen] + keep + [fedcred_bin(), "serve",
+                "--aws-profile", PROFILE, "--token-file", os.path.join(self.sandbox.root, "tok")]
+        proc = subprocess.Popen(argv + list(args), env=self.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.addCleanup(lambda: (proc.poll() is None and proc.terminate(), proc.wait()))
+        return proc
 
 
 class TestCounters(ServeTestCase):
