@@ -615,6 +615,28 @@ class TestSystemd(ServeTestCase):
                 self.assertEqual(self.sts.stats()["assume_calls"], 0)
 
     @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_the_first_request_under_socket_activation_is_answered(self):
+        # issue 21.8: the connection that starts the server asks for credentials at once; it
+        # used to get 503 before the first exchange was done (rclone, Go SDK v2, x/oauth2 fail)
+        token = "socket-activated-token-0123456789"
+        path = os.path.join(self.sandbox.root, "tok")
+        write(path, token)
+        os.chmod(path, 0o600)
+        self.sts.set_fault({"hang": 1.5, "times": 1})
+        number = free_port()
+        self.socket_activated("127.0.0.1:%d" % number)
+        deadline = time.monotonic() + 30
+        resp = None
+        while resp is None and time.monotonic() < deadline:
+            try:
+                resp = http_get(number, "/aws/credentials", {"Authorization": token})
+            except OSError:  # systemd-socket-activate not listening yet
+                time.sleep(0.05)
+        self.assertEqual(resp.status, 200, resp.body if resp.status != 200 else "")
+        self.assertEqual(set(resp.json()), CONTAINER_KEYS)
+        self.assertEqual(self.sts.stats()["assume_calls"], 1)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
     def test_the_shipped_socket_cannot_be_squatted(self):
         # issue 21.6: the shipped set-up listens where no unprivileged user can bind, whether the
         # server runs or not; an unprivileged user tries, as that user, with and without it
