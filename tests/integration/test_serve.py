@@ -120,6 +120,9 @@ class TestAwsRoute(ServeTestCase):
             self.assertEqual(resp.status, 401, resp.body)
             err = resp.json()
             self.assertIn("message", err)
+            # issue 21.9: both variables, the plain one for the clients that read only it
+            self.assertIn("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", err["message"])
+            self.assertIn("AWS_CONTAINER_AUTHORIZATION_TOKEN to its content", err["message"])
             for secret in self.issued_secrets():
                 self.assertNotIn(secret, resp.body)
 
