@@ -29,7 +29,7 @@ HttpResponse aws_credentials(HttpRequest const& req, PublishedSlot const& author
     // restic read only the plain one.
     return json_error(401, "Unauthorized",
                       "the Authorization header must equal the content of the server's token file: point "
-                      "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE at it (boto3, AWS CLI >= 2.11, Java/JS SDKs), or set "
+                      "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE at it (boto3, JavaScript v3 SDK), or set "
                       "AWS_CONTAINER_AUTHORIZATION_TOKEN to its content (AWS CLI 2.9, Go SDKs, rclone, restic; "
                       "see fedcred(1), SERVE)");
   }
