@@ -98,6 +98,9 @@ class TestServeWithRealClients(ServeE2ETestCase):
             f.write(token)
         os.chmod(path, 0o600)
         port = free_port()
+        # the first fetch takes a while (a slow metadata server), so rclone's first request
+        # arrives before the first credentials, as on a booting VM
+        self.md.set_fault({"hang": 2.0, "times": 1})
         server_env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.moto.url)
         keep = [a for key in sorted(server_env) for a in ("-E", key)]
         proc = subprocess.Popen(
