@@ -96,11 +96,11 @@ build {
       "install -m 0644 -o root -g root ${var.profile_conf} /etc/fedcred/conf.d/${var.profile_conf}",
       "fedcred version",
       # fedcred serve: the AWS SDKs' container-credentials endpoint on
-      # 127.0.0.1:8960 for services and containers that cannot run a helper
-      # (clients: AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:8960/aws/credentials,
+      # 127.0.0.1:896 (fedcred-serve.socket) for services and containers that cannot run a helper
+      # (clients: AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:896/aws/credentials,
       # AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=/run/fedcred-serve/aws-token, and
       # membership of the group fedcred-serve). The profile comes from profile_conf.
-      "printf '[serve]\\naws_profile = s3-reader\\n' > /etc/fedcred/conf.d/90-serve.conf",
+      "printf '[serve]\\naws_profile = s3-reader\\nallow_groups = fedcred-serve\\n' > /etc/fedcred/conf.d/90-serve.conf",
       "chmod 0644 /etc/fedcred/conf.d/90-serve.conf",
       "systemctl enable fedcred-serve.socket",
       "rm -rf /tmp/fedcred",

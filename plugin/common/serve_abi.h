@@ -9,9 +9,12 @@
  * is refused), and the division of work is:
  *   - the library resolves profiles, fetches and refreshes credentials
  *     through the cache, writes the audit trail, and publishes each new set;
- *   - the module listens, checks every request (Host, Authorization,
+ *   - the module listens, finds the caller of every connection (the uid that
+ *     owns its other end, through sock_diag) and checks it against the
+ *     caller policy, checks every request (Host, Authorization,
  *     Metadata-Flavor, X-Forwarded-For), answers from the last published set
- *     while it is valid (503 after), and counts.
+ *     while it is valid (503 after), reports what it served to whom for the
+ *     audit trail, and counts.
  * Published values are secrets: the module keeps them only in memory it
  * wipes, and never logs them.
  */
@@ -25,12 +28,23 @@
 extern "C" {
 #endif
 
-#define FEDCRED_SERVE_ABI_VERSION 1
+#define FEDCRED_SERVE_ABI_VERSION 2
 #define FEDCRED_SERVE_ENTRY_SYMBOL "fedcred_serve_entry_v1"
 
 /* What publish() updates. */
 #define FEDCRED_SERVE_AWS 0    /* the container-credentials JSON document */
 #define FEDCRED_SERVE_GOOGLE 1 /* the raw Google access token */
+#define FEDCRED_SERVE_AWS_AUTHORIZATION 2 /* the AWS route's Authorization value; empty: none matches */
+
+/* What the module reports for the audit trail: a caller was served a token,
+ * or refused; at most one report per caller and route a minute (`count`
+ * says how many requests it stands for). */
+typedef struct fedcred_serve_audit {
+  uint32_t uid; /* the caller: owner of the connection's other end */
+  int route;    /* FEDCRED_SERVE_AWS or FEDCRED_SERVE_GOOGLE */
+  int served;   /* 1: credentials handed out; 0: the caller was refused */
+  uint64_t count;
+} fedcred_serve_audit;
 
 typedef struct fedcred_server fedcred_server;
 
@@ -46,6 +60,23 @@ typedef struct fedcred_serve_options {
   size_t listen_count;
   /* The AWS route's Authorization value; NULL turns the route off. */
   const char *aws_authorization;
+  /* Who may call (issue 21.3): a caller whose uid is listed, or who is a
+   * member of a listed group, is served; everyone else gets 403. */
+  const uint32_t *allowed_uids;
+  size_t allowed_uid_count;
+  const uint32_t *allowed_gids;
+  size_t allowed_gid_count;
+  /* How long a request for credentials not yet fetched waits for them
+   * before 503 (the first fetch's deadline, issue 21.8). */
+  unsigned first_fetch_seconds;
+  /* Called before each request of the AWS route is checked: the library
+   * re-reads the token file when it changed and publishes
+   * FEDCRED_SERVE_AWS_AUTHORIZATION (issue 21.4). May be NULL. Called from
+   * the server's threads, concurrently. */
+  void (*check_authorization)(void *user, fedcred_server *server);
+  /* The audit trail (issue 21.3); from the server's threads. May be NULL. */
+  void (*audit)(void *user, const fedcred_serve_audit *event);
+  void *callback_user;
   /* The Google route (GCE metadata emulation); NULL email turns it off.
    * scopes: newline-separated. */
   const char *google_email;

@@ -18,13 +18,15 @@ import unittest
 
 
 from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: E402
-                     FedcredTestCase, GceStsFixture, fedcred_bin)
+                     FedcredTestCase, GceStsFixture, fedcred_bin, free_port)
 from test_audit import SyslogCollector  # noqa: E402
 from test_cache_support import hit_objects, rfc3339_in  # noqa: E402
 from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
                                 profile_config)
 from test_access_token import SA, AccessTokenCase  # noqa: E402  (a helper class: no tests)
 from test_aws_chain_support import AUDIENCE  # noqa: E402
+from local_users import (OTHER_GROUP, OTHER_USER, get_as_other, other_user,  # noqa: E402
+                         run_as_other)
 
 def write(path, text):
     with open(path, "w") as f:
@@ -118,6 +120,9 @@ class TestAwsRoute(ServeTestCase):
             self.assertEqual(resp.status, 401, resp.body)
             err = resp.json()
             self.assertIn("message", err)
+            # issue 21.9: both variables, the plain one for the clients that read only it
+            self.assertIn("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", err["message"])
+            self.assertIn("AWS_CONTAINER_AUTHORIZATION_TOKEN to its content", err["message"])
             for secret in self.issued_secrets():
                 self.assertNotIn(secret, resp.body)
 
@@ -183,6 +188,119 @@ class TestTokenFile(ServeTestCase):
                            env=self.env)
         self.assertEqual(res.returncode, EXIT_IO, res.describe())
         self.assertIn("token file", res.stderr)
+
+    def test_a_weak_or_foreign_token_file_is_refused(self):
+        # issue 21.4: another user's file, one everyone may write or read, a 1-byte token
+        path = os.path.join(self.sandbox.root, "serve-token")
+        uid, gid = other_user() if os.geteuid() == 0 else (None, None)
+        cases = {"mode 0666": (0o666, "0123456789abcdef0123", None),
+                 "world-readable": (0o644, "0123456789abcdef0123", None),
+                 "1 byte": (0o600, "x", None)}
+        if uid is not None:
+            cases["another user's"] = (0o600, "0123456789abcdef0123", uid)
+        for name, (mode, text, owner) in cases.items():
+            with self.subTest(name):
+                write(path, text)
+                os.chmod(path, mode)
+                if owner is not None:
+                    os.chown(path, owner, gid)
+                res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:1",
+                                   "--token-file", path, env=self.env)
+                self.assertEqual(res.returncode, EXIT_IO, res.describe())
+                self.assertIn("token file " + path, res.stderr)
+                self.assertNotIn("0123456789abcdef0123", res.stderr)
+                os.unlink(path)
+
+    def test_rotation_revokes_the_old_token(self):
+        # issue 21.4: the file is read again when it changes
+        server = self.serve()
+        old = server.token()
+        self.assertEqual(server.credentials().status, 200)
+        new_path = server.token_file + ".new"
+        write(new_path, "rotated-token-0123456789abcdef")
+        os.chmod(new_path, 0o640)
+        os.rename(new_path, server.token_file)
+        self.assertEqual(server.credentials(token=old).status, 401, "the old token still works")
+        self.assertEqual(server.credentials(token="rotated-token-0123456789abcdef").status, 200)
+        os.chmod(server.token_file, 0o666)  # made weak in place: nothing matches any more
+        self.assertEqual(server.credentials(token="rotated-token-0123456789abcdef").status, 401)
+        self.assertIn("writable by its group or everyone", server.log())
+        self.assert_clean_log(server)
+
+
+class TestCallers(ServeTestCase):
+    """Issue 21.3: the caller of each connection (its owner uid, sock_diag) against [serve]
+    allow_users / allow_groups (default: the server's own user and root), and the audit line
+    naming it. The other caller is a real second local user (local_users.py)."""
+
+    def test_another_user_with_the_token_is_refused_by_default(self):
+        uid, _ = other_user()
+        server = self.serve()
+        status, body = get_as_other(server.port, "/aws/credentials", {"Authorization": server.token()})
+        self.assertEqual(status, 403, "another user was answered (body not shown: it may hold credentials)")
+        self.assertIn("CallerNotAllowed", body)
+        self.assertNotIn("SecretAccessKey", body)
+        self.assertEqual(get_as_other(server.port, "/healthz")[0], 200)  # monitoring stays open
+        self.assertEqual(server.credentials().status, 200)  # root, the default's other half
+        self.syslog.wait_for(3)
+        refused = [l for l in self.syslog.lines if "event=refused" in l]
+        served = [l for l in self.syslog.lines if "event=served" in l]
+        self.assertEqual(len(refused), 1, self.syslog.lines)
+        self.assertIn("client_uid=%d" % uid, refused[0])
+        self.assertIn("route=aws", refused[0])
+        self.assertEqual(len(served), 1, self.syslog.lines)
+        self.assertIn("client_uid=0", served[0])
+        for line in self.syslog.lines:
+            self.assertNotIn(server.token(), line)
+
+    def test_audit_is_rate_limited_per_caller(self):
+        server = self.serve()
+        for _ in range(30):
+            self.assertEqual(server.credentials().status, 200)
+        time.sleep(0.5)
+        served = [l for l in self.syslog.lines if "event=served" in l]
+        self.assertEqual(len(served), 1, self.syslog.lines)
+
+    def test_allow_users_and_allow_groups(self):
+        uid, _ = other_user()
+        for setting in ("allow_users = %s" % OTHER_USER, "allow_users = %d" % uid,
+                        "allow_groups = %s" % OTHER_GROUP):
+            with self.subTest(setting):
+                self.sandbox.write_config(profile_config() + "[serve]\n%s\n" % setting)
+                server = self.serve()
+                status, body = get_as_other(server.port, "/aws/credentials",
+                                            {"Authorization": server.token()})
+                self.assertEqual(status, 200, body)
+                # only those named: root is not in the list any more
+                self.assertEqual(server.credentials().status, 403)
+                server.stop()
+
+    def test_an_unknown_user_in_allow_users_is_a_usage_error(self):
+        self.sandbox.write_config(profile_config() + "[serve]\nallow_users = no-such-user-fedcred\n")
+        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:1",
+                           "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env)
+        self.assertEqual(res.returncode, EXIT_USAGE, res.describe())
+        self.assertIn("no-such-user-fedcred", res.stderr)
+
+
+class TestFirstFetch(ServeTestCase):
+    """Issue 21.8: requests that arrive before the first credentials are held, then answered."""
+
+    def test_an_early_request_waits_for_the_first_credentials(self):
+        self.sts.set_fault({"hang": 2.0, "times": 1})
+        server = self.serve(ready=False)
+        deadline = time.monotonic() + 20
+        while not os.path.exists(server.token_file) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        resp = None
+        while resp is None and time.monotonic() < deadline:
+            try:
+                resp = server.credentials()
+            except OSError:  # not listening yet
+                time.sleep(0.02)
+        self.assertEqual(resp.status, 200, resp.body if resp.status != 200 else "")
+        self.assertEqual(self.sts.stats()["assume_calls"], 1)
+        self.assertEqual(set(resp.json()), CONTAINER_KEYS)
 
 
 class TestStartFaults(ServeTestCase):
@@ -306,6 +424,26 @@ class TestGoogleRoute(GoogleServeTestCase):
                 self.assertNotIn("access_token", resp.body)
         self.assertEqual(http_get(server.port, TOKEN_PATH, GOOGLE, host="127.0.0.1").status, 200)
 
+    def test_metadata_google_internal_host_is_refused(self):
+        # issue 21.11: DNS rebinding under the metadata name; the libraries use 127.0.0.1:PORT
+        server = self.serve_google()
+        for host in ("metadata.google.internal", "metadata.google.internal:%d" % server.port,
+                     "metadata.google.internal."):
+            resp = http_get(server.port, TOKEN_PATH, dict(GOOGLE, Host=host))
+            self.assertEqual(resp.status, 403, host + " was answered")
+            self.assertNotIn("access_token", resp.body)
+        self.assertEqual(http_get(server.port, TOKEN_PATH, dict(GOOGLE, Host="localhost:%d" % server.port)).status, 200)
+
+    def test_another_user_gets_no_token(self):
+        # issue 21.3: the Google route needs no token file, so the caller check is all there is
+        uid, _ = other_user()
+        server = self.serve_google()
+        status, body = get_as_other(server.port, TOKEN_PATH, GOOGLE)
+        self.assertEqual(status, 403, "another user was answered (body not shown: it may hold a token)")
+        self.assertNotIn("access_token", body)
+        self.assertIn("uid %d" % uid, body)
+        self.assertEqual(http_get(server.port, TOKEN_PATH, GOOGLE).status, 200)
+
     def test_denied_at_start_exits_denied(self):
         self.google.set_fault({"endpoint": "token", "status": 400, "error": "invalid_grant",
                                "description": "The caller does not match the attribute condition"})
@@ -319,8 +457,9 @@ class TestGoogleRoute(GoogleServeTestCase):
 
     def test_a_profile_without_credential_config_is_a_usage_error(self):
         self.sandbox.write_config("[profile %s]\ntimeout = 8\n" % GCP_PROFILE)
-        res = self.fedcred("serve", "--gcp-profile", GCP_PROFILE, "--listen", "127.0.0.1:1",
-                           "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env)
+        # no --token-file and no runtime directory: the Google route has no token file (21.10)
+        env = {k: v for k, v in self.env.items() if k not in ("XDG_RUNTIME_DIR", "RUNTIME_DIRECTORY")}
+        res = self.fedcred("serve", "--gcp-profile", GCP_PROFILE, "--listen", "127.0.0.1:1", env=env)
         self.assertEqual(res.returncode, EXIT_USAGE, res.describe())
         self.assertIn("credential_config", res.stderr)
 
@@ -459,6 +598,97 @@ class TestSystemd(ServeTestCase):
         with open(os.path.join(self.sandbox.root, "tok")) as f:
             token = f.read()
         self.assertEqual(http_get(number, "/aws/credentials", {"Authorization": token}).status, 200)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_a_passed_socket_beyond_loopback_is_refused(self):
+        # issue 21.5: ListenStream=PORT (the wildcard address) would serve the network
+        for address in ("0.0.0.0", "[::]"):
+            with self.subTest(address):
+                number = free_port()
+                proc = self.socket_activated("%s:%d" % (address, number))
+                # the first connection starts the server (systemd-socket-activate waits for it)
+                deadline = time.monotonic() + 30
+                while proc.poll() is None and time.monotonic() < deadline:
+                    try:
+                        answer = http_get(number, "/healthz")
+                        self.assertNotEqual(answer.status, 200, "served on " + address)
+                    except OSError:
+                        time.sleep(0.1)
+                self.assertEqual(proc.wait(timeout=30), EXIT_USAGE)
+                err = proc.stderr.read().decode()
+                self.assertIn("not a loopback address", err)
+                self.assertEqual(self.sts.stats()["assume_calls"], 0)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_the_first_request_under_socket_activation_is_answered(self):
+        # issue 21.8: the connection that starts the server asks for credentials at once; it
+        # used to get 503 before the first exchange was done (rclone, Go SDK v2, x/oauth2 fail)
+        token = "socket-activated-token-0123456789"
+        path = os.path.join(self.sandbox.root, "tok")
+        write(path, token)
+        os.chmod(path, 0o600)
+        self.sts.set_fault({"hang": 1.5, "times": 1})
+        number = free_port()
+        self.socket_activated("127.0.0.1:%d" % number)
+        deadline = time.monotonic() + 30
+        resp = None
+        while resp is None and time.monotonic() < deadline:
+            try:
+                resp = http_get(number, "/aws/credentials", {"Authorization": token})
+            except OSError:  # systemd-socket-activate not listening yet
+                time.sleep(0.05)
+        self.assertEqual(resp.status, 200, resp.body if resp.status != 200 else "")
+        self.assertEqual(set(resp.json()), CONTAINER_KEYS)
+        self.assertEqual(self.sts.stats()["assume_calls"], 1)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_the_shipped_socket_cannot_be_squatted(self):
+        # issue 21.6: the shipped set-up listens where no unprivileged user can bind, whether the
+        # server runs or not; an unprivileged user tries, as that user, with and without it
+        unit_dir = os.path.join(os.path.dirname(__file__), "..", "..", "conf", "systemd")
+        with open(os.path.join(unit_dir, "fedcred-serve.socket")) as f:
+            listens = [l.split("=", 1)[1].strip() for l in f if l.startswith("ListenStream=")]
+        with open(os.path.join(unit_dir, "fedcred-serve.service.in")) as f:
+            service = f.read()
+        self.assertTrue("Requires=fedcred-serve.socket" in service, "the service must not run without it")
+        self.assertNotIn("CAP_NET_BIND_SERVICE", service)
+        with open("/proc/sys/net/ipv4/ip_unprivileged_port_start") as f:
+            unprivileged = int(f.read())
+        self.assertTrue(listens)
+        v4 = [l for l in listens if not l.startswith("[")][0]
+        number = int(v4.rsplit(":", 1)[1])
+        self.assertLess(number, unprivileged, "%s is a port any local user may bind" % v4)
+        squat = ("import socket, sys\ns = socket.socket()\n"
+                 "try:\n    s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(1); print('bound')\n"
+                 "except OSError as e:\n    print('refused', e.errno)\n")
+        proc = self.socket_activated(v4)
+        deadline = time.monotonic() + 30
+        status = None
+        while status != 200 and time.monotonic() < deadline:
+            try:
+                status = http_get(number, "/healthz").status
+            except OSError:
+                time.sleep(0.1)
+        self.assertEqual(status, 200)
+        self.assertTrue(run_as_other(squat, number).stdout.startswith("refused"))
+        proc.terminate()
+        proc.wait(timeout=30)
+        # the server is gone (as after a failed start): the port is still not the user's
+        res = run_as_other(squat, number)
+        self.assertTrue(res.stdout.startswith("refused"), res.stdout + res.stderr)
+        # the control: the old default port, 8960, was anyone's to take
+        self.assertTrue(run_as_other(squat, free_port()).stdout.startswith("bound"))
+
+    def socket_activated(self, listen, *args):
+        """systemd-socket-activate -l LISTEN fedcred serve --aws-profile PROFILE ARGS."""
+        # it passes on only the environment named with -E
+        keep = [a for key in sorted(self.env) for a in ("-E", key)]
+        argv = ["systemd-socket-activate", "-l", listen] + keep + [fedcred_bin(), "serve",
+                "--aws-profile", PROFILE, "--token-file", os.path.join(self.sandbox.root, "tok")]
+        proc = subprocess.Popen(argv + list(args), env=self.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.addCleanup(lambda: (proc.poll() is None and proc.terminate(), proc.wait()))
+        return proc
 
 
 class TestCounters(ServeTestCase):

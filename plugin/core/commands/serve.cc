@@ -5,7 +5,9 @@
 #include <sys/prctl.h>
 
 #include <algorithm>
+#include <charconv>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "commands/aws.h"
@@ -16,6 +18,7 @@
 #include "commands/served_credentials.h"
 #include "config/config.h"
 #include "config/serve_settings.h"
+#include "files/group.h"
 #include "files/token_file.h"
 #include "module_host/serve_host.h"
 #include "time_format.h"
@@ -73,6 +76,74 @@ std::string stats_line(fedcred_serve_stats const& s) {
          " 4xx=" + std::to_string(s.status_4xx) + " 5xx=" + std::to_string(s.status_5xx) +
          " issued=" + std::to_string(s.published) + " refreshes=" + std::to_string(s.refreshes) +
          " refresh_failures=" + std::to_string(s.refresh_failures);
+}
+
+// [serve] allow_users / allow_groups as ids (issue 21.3): names through the
+// name service, numbers as they are. Neither set: the server's own user and
+// root.
+Result<void> resolve_callers(ServeSettings const& settings, ServerOptions& out) {
+  auto id_of = [](std::string const& word, auto lookup) -> Result<std::uint32_t> {
+    std::uint32_t n = 0;
+    auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), n);
+    if (ec == std::errc() && end == word.data() + word.size()) return n;
+    auto found = lookup(word);
+    if (!found) return std::move(found).error();
+    return static_cast<std::uint32_t>(*found);
+  };
+  for (auto const& u : settings.allow_users) {
+    auto id = id_of(u, lookup_user);
+    if (!id) return std::move(id).error().prefix("[serve] allow_users");
+    out.allowed_uids.push_back(*id);
+  }
+  for (auto const& g : settings.allow_groups) {
+    auto id = id_of(g, lookup_group);
+    if (!id) return std::move(id).error().prefix("[serve] allow_groups");
+    out.allowed_gids.push_back(*id);
+  }
+  if (settings.allow_users.empty() && settings.allow_groups.empty()) out.allowed_uids = {geteuid(), 0};
+  return {};
+}
+
+// The token file as the AWS route checks it before each request (issue
+// 21.4): re-read when it changed, so rotating it revokes the old token; a
+// file that became unusable matches no request until it is fixed.
+class TokenFileRefresher {
+ public:
+  TokenFileRefresher(std::string path, Logger const& log) : watch_(std::move(path)), log_(log) {}
+  std::optional<Secret> changed() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    bool changed = false;
+    auto token = watch_.current(changed);
+    if (!changed) return std::nullopt;
+    bool const first = !primed_;
+    primed_ = true;
+    if (!token) {
+      log_.warning(token.error().message + "; the AWS route refuses every request until it is fixed");
+      return Secret(std::string());
+    }
+    if (!first) log_.info("token file read again: the previous token no longer authorizes");
+    return std::move(*token);
+  }
+
+ private:
+  std::mutex mutex_;  // the server's threads ask concurrently
+  bool primed_ = false;
+  WatchedTokenFile watch_;
+  Logger const& log_;
+};
+
+// One audit line per caller and route a minute (the module counts): who was
+// served, or refused.
+void audit_caller(fedcred_serve_audit const& event, std::vector<std::string> const& profiles, Env const& env) {
+  AuditRecord audit;
+  audit.command = "serve";
+  audit.event = event.served ? "served" : "refused";
+  audit.client_uid = static_cast<std::int64_t>(event.uid);
+  audit.route = event.route == FEDCRED_SERVE_AWS ? "aws" : event.route == FEDCRED_SERVE_GOOGLE ? "google" : "other";
+  if (event.route >= 0 && static_cast<std::size_t>(event.route) < profiles.size()) audit.profile = profiles[event.route];
+  audit.count = event.count;
+  write_audit(audit, event.served ? Status::ok : Status::denied,
+              event.served ? "" : "caller not in [serve] allow_users / allow_groups", env, false);
 }
 
 class ServeLoop {
@@ -193,6 +264,13 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
 
   ServerOptions server_options;
   server_options.listen = settings->listen;
+  if (auto callers = resolve_callers(*settings, server_options); !callers) return std::move(callers).error();
+  // A safety net only: the first fetch ends within its own --timeout, and the
+  // server exits when it fails.
+  server_options.first_fetch_seconds = 60;
+  std::vector<std::string> profiles{settings->aws_profile, settings->gcp_profile};  // by FEDCRED_SERVE_* route
+  server_options.audit = [profiles, &deps](fedcred_serve_audit const& e) { audit_caller(e, profiles, deps.env); };
+  std::unique_ptr<TokenFileRefresher> token_refresher;
   std::vector<std::unique_ptr<ServedCredential>> served;
   auto google_source = make_google_token_source(in.config_file, deps);
   if (!settings->gcp_profile.empty()) {
@@ -206,7 +284,11 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
     if (!req) return std::move(req).error();
     auto token = ensure_token_file(settings->token_file, settings->token_group);
     if (!token) return std::move(token).error();
-    server_options.aws_authorization = std::move(*token);
+    token_refresher = std::make_unique<TokenFileRefresher>(settings->token_file, deps.log);
+    // The state the watch starts from: later calls report changes only.
+    auto primed = token_refresher->changed();
+    server_options.aws_authorization = primed && !primed->empty() ? std::move(*primed) : std::move(*token);
+    server_options.authorization_changed = [r = token_refresher.get()] { return r->changed(); };
     served.push_back(make_served_aws(std::move(*req), deps));
   }
 

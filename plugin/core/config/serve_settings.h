@@ -34,8 +34,12 @@ struct ServeSettings {
   std::vector<ListenAddress> listen;  // default 127.0.0.1:8960 and optional [::1]:8960
   std::string aws_profile;
   std::string gcp_profile;
-  std::string token_file;   // the AWS route's Authorization token
+  std::string token_file;   // the AWS route's Authorization token; empty without aws_profile
   std::string token_group;  // group owning the token file (read access for clients)
+  // Who may call (issue 21.3): user and group names or numeric ids. Both
+  // empty: the server's own user and root.
+  std::vector<std::string> allow_users;
+  std::vector<std::string> allow_groups;
 };
 
 // Whether `key` is a [serve] key, and its check (listen: space-separated addresses).

@@ -2,6 +2,7 @@
 #include "files/group.h"
 
 #include <grp.h>
+#include <pwd.h>
 
 #include <cerrno>
 #include <vector>
@@ -22,6 +23,16 @@ Result<gid_t> lookup_group(std::string const& name) {
     if (err != 0 || found == nullptr) return make_error(Status::usage, "no such group '" + name + "'");
     return found->gr_gid;
   }
+}
+
+Result<uid_t> lookup_user(std::string const& name) {
+  std::vector<char> buf(16384);
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
+    return make_error(Status::usage, "no such user '" + name + "'");
+  }
+  return found->pw_uid;
 }
 
 }  // namespace fedcred

@@ -16,4 +16,8 @@ namespace fedcred {
 // The id of group `name`. Error: Status::usage "no such group 'NAME'".
 Result<gid_t> lookup_group(std::string const& name);
 
+// The id of user `name` (serve's allow_users). Error: Status::usage "no such
+// user 'NAME'".
+Result<uid_t> lookup_user(std::string const& name);
+
 }  // namespace fedcred

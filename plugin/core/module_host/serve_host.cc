@@ -6,7 +6,27 @@
 #include "fedcred/fedcred.h"
 
 namespace fedcred {
+
+struct RunningServer::Callbacks {
+  fedcred_serve_api const* api = nullptr;
+  std::function<std::optional<Secret>()> authorization_changed;
+  std::function<void(fedcred_serve_audit const&)> audit;
+};
+
 namespace {
+
+void check_authorization(void* user, fedcred_server* server) {
+  auto* c = static_cast<RunningServer::Callbacks*>(user);
+  if (!c->authorization_changed) return;
+  if (auto value = c->authorization_changed()) {
+    c->api->publish(server, FEDCRED_SERVE_AWS_AUTHORIZATION, value->reveal().data(), value->size(), 0);
+  }
+}
+
+void audit_from_module(void* user, fedcred_serve_audit const* event) {
+  auto* c = static_cast<RunningServer::Callbacks*>(user);
+  if (c->audit) c->audit(*event);
+}
 
 void log_from_module(void* user, int level, char const* message) {
   static_cast<Logger const*>(user)->log(level, message);
@@ -21,8 +41,8 @@ std::string joined(std::vector<std::string> const& lines) {
 }  // namespace
 
 RunningServer::RunningServer(ModuleHandle module, fedcred_serve_api const* api, fedcred_server* server,
-                             std::unique_ptr<Logger> log)
-    : module_(std::move(module)), api_(api), server_(server), log_(std::move(log)) {}
+                             std::unique_ptr<Logger> log, std::unique_ptr<Callbacks> callbacks)
+    : module_(std::move(module)), api_(api), server_(server), log_(std::move(log)), callbacks_(std::move(callbacks)) {}
 
 RunningServer::~RunningServer() { api_->stop(server_); }
 
@@ -67,6 +87,18 @@ Result<std::unique_ptr<RunningServer>> start_server(std::string const& module_di
   }
   o.log = log_from_module;
   o.log_user = module_log.get();
+  o.allowed_uids = options.allowed_uids.data();
+  o.allowed_uid_count = options.allowed_uids.size();
+  o.allowed_gids = options.allowed_gids.data();
+  o.allowed_gid_count = options.allowed_gids.size();
+  o.first_fetch_seconds = options.first_fetch_seconds;
+  auto callbacks = std::make_unique<RunningServer::Callbacks>();
+  callbacks->api = api;
+  callbacks->authorization_changed = options.authorization_changed;
+  callbacks->audit = options.audit;
+  o.check_authorization = check_authorization;
+  o.audit = audit_from_module;
+  o.callback_user = callbacks.get();
   fedcred_server* server = nullptr;
   char error[512] = "";
   int rc = api->start(&o, &server, error, sizeof(error));
@@ -74,7 +106,8 @@ Result<std::unique_ptr<RunningServer>> start_server(std::string const& module_di
     return make_error(rc > FEDCRED_OK && rc <= FEDCRED_E_IO ? static_cast<Status>(rc) : Status::internal,
                       error[0] != '\0' ? std::string(error) : "the server did not start");
   }
-  return std::make_unique<RunningServer>(std::move(*handle), api, server, std::move(module_log));
+  return std::make_unique<RunningServer>(std::move(*handle), api, server, std::move(module_log),
+                                         std::move(callbacks));
 }
 
 }  // namespace fedcred

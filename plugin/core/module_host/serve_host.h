@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,13 +29,25 @@ struct ServerOptions {
     std::string numeric_project_id;
   };
   std::optional<Google> google;  // nullopt: no metadata emulation
+  // The caller policy (issue 21.3).
+  std::vector<std::uint32_t> allowed_uids;
+  std::vector<std::uint32_t> allowed_gids;
+  // How long requests wait for the first credentials (issue 21.8).
+  unsigned first_fetch_seconds = 0;
+  // Before each AWS-route request, from the server's threads: the token
+  // file's content when it changed since the last call (empty: unusable now),
+  // nullopt when unchanged (issue 21.4).
+  std::function<std::optional<Secret>()> authorization_changed;
+  // What the server handed out to whom, from the server's threads.
+  std::function<void(fedcred_serve_audit const&)> audit;
 };
 
 // A started server; stops it (closing its sockets) when destroyed.
 class RunningServer {
  public:
+  struct Callbacks;
   RunningServer(ModuleHandle module, fedcred_serve_api const* api, fedcred_server* server,
-                std::unique_ptr<Logger> log);
+                std::unique_ptr<Logger> log, std::unique_ptr<Callbacks> callbacks);
   RunningServer(RunningServer const&) = delete;
   RunningServer& operator=(RunningServer const&) = delete;
   ~RunningServer();
@@ -48,6 +62,7 @@ class RunningServer {
   fedcred_serve_api const* api_;
   fedcred_server* server_;
   std::unique_ptr<Logger> log_;  // the module logs through it from its threads
+  std::unique_ptr<Callbacks> callbacks_;  // the module calls them from its threads
 };
 
 // Loads fedcred-serve.so from `module_dir` and starts it (listening at once).

@@ -130,8 +130,11 @@ class StderrSink final : public AuditSink {
 }  // namespace
 
 std::string format_audit_line(AuditRecord const& r, Status status, std::string const& message) {
-  std::string out = status == Status::ok ? "event=issued" : "event=failed";
+  std::string out = "event=" + (!r.event.empty() ? r.event : status == Status::ok ? "issued" : "failed");
   field(out, "command", r.command);
+  if (r.client_uid >= 0) field(out, "client_uid", std::to_string(r.client_uid));
+  field(out, "route", r.route);
+  if (r.count > 0) field(out, "requests", std::to_string(r.count));
   field(out, "uid", std::to_string(getuid()));
   field(out, "pid", std::to_string(getpid()));
   field(out, "ppid", std::to_string(getppid()));

@@ -28,6 +28,13 @@ struct AuditRecord {
   std::int64_t expiration = 0;
   std::string request_id;
   CacheUse cache = CacheUse::none;
+  // `fedcred serve`'s report of a caller (issue 21.3): event "served" or
+  // "refused" (instead of issued/failed), the caller's uid, the route and
+  // how many requests the line stands for (one line a minute per caller).
+  std::string event;
+  std::int64_t client_uid = -1;
+  std::string route;
+  std::uint64_t count = 0;
   // Where the line goes: "syslog" (default), "stderr" or "none" (the `log`
   // profile key); commands set it once the profile is resolved.
   std::string log_target = "syslog";

@@ -14,7 +14,9 @@ namespace fedcred::serve {
 
 inline constexpr char kAwsCredentialsPath[] = "/aws/credentials";
 
-HttpResponse aws_credentials(HttpRequest const& req, std::string const& expected_authorization,
-                             PublishedSlot const& slot, std::int64_t now_unix);
+// `authorization`: the token file's content now (empty: the file is unusable
+// and no request matches).
+HttpResponse aws_credentials(HttpRequest const& req, PublishedSlot const& authorization, PublishedSlot const& slot,
+                             std::int64_t now_unix);
 
 }  // namespace fedcred::serve

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The DNS-rebinding defence: a browser tricked into sending requests to the
 // loopback server still names the attacker's host in Host, so only loopback
-// addresses, "localhost" and "metadata.google.internal" are answered.
+// addresses and "localhost" are answered (not metadata.google.internal:
+// host_check.cc and DESIGN.md say why).
 #pragma once
 
 #include <optional>

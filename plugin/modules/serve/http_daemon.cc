@@ -14,8 +14,11 @@ namespace fedcred::serve {
 namespace {
 
 // Limits that keep one client from holding resources others need.
-constexpr unsigned kConnectionTimeoutSeconds = 10;   // idle (slowloris) connections are dropped
+// Idle keep-alive connections are dropped after this; a request that takes
+// longer to arrive, trickled or not, after Connections::kRequestTime.
+constexpr unsigned kConnectionTimeoutSeconds = 5;
 constexpr std::size_t kConnectionMemory = 16 * 1024;  // request line + headers; larger -> 431/413
+// Per daemon; one caller holds at most Connections::kPerCaller of them.
 constexpr unsigned kConnectionLimit = 1024;
 constexpr unsigned kThreadsPerSocket = 2;
 
@@ -51,6 +54,8 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, char const* url, ch
     return MHD_YES;
   }
   auto* daemons = static_cast<HttpDaemons*>(cls);
+  auto* state = static_cast<Connection*>(
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context);
   HttpRequest req;
   req.method = method;
   req.path = url;
@@ -59,7 +64,18 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, char const* url, ch
   req.metadata_flavor = header(connection, "Metadata-Flavor");
   req.forwarded = header(connection, "X-Forwarded-For").has_value();
   if (char const* r = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "recursive")) req.recursive = r;
-  HttpResponse resp = daemons->router().handle(req, static_cast<std::int64_t>(time(nullptr)));
+  if (state != nullptr) req.caller = state->caller;
+  auto now = static_cast<std::int64_t>(time(nullptr));
+  if (state != nullptr && daemons->router().should_hold(req, now)) {
+    // Answered once the first credentials are in (issue 21.8): MHD calls
+    // again after the resume.
+    MHD_suspend_connection(connection);
+    daemons->connections().hold(state, connection);
+    // Published in between: the release may have missed this one.
+    if (!daemons->router().should_hold(req, now)) daemons->release_held();
+    return MHD_YES;
+  }
+  HttpResponse resp = daemons->router().handle(req, now);
 
   auto* body = new std::string(std::move(resp.body));
   MHD_Response* response =
@@ -88,15 +104,40 @@ __attribute__((format(printf, 2, 0))) void on_mhd_error(void* cls, char const* f
   daemons->log().debug("http: " + text);
 }
 
+void on_connection(void* cls, MHD_Connection* connection, void** socket_context, MHD_ConnectionNotificationCode code) {
+  auto* daemons = static_cast<HttpDaemons*>(cls);
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    int fd = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd;
+    *socket_context = daemons->connections().opened(fd);
+  } else {
+    daemons->connections().closed(static_cast<Connection*>(*socket_context));
+    *socket_context = nullptr;
+  }
+}
+
+void on_completed(void* cls, MHD_Connection* connection, void** /*con_cls*/, MHD_RequestTerminationCode) {
+  auto* daemons = static_cast<HttpDaemons*>(cls);
+  auto const* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  if (info != nullptr) daemons->connections().answered(static_cast<Connection*>(info->socket_context));
+}
+
 }  // namespace
 
 void HttpDaemons::Stop::operator()(MHD_Daemon* d) const noexcept { MHD_stop_daemon(d); }
 
-HttpDaemons::~HttpDaemons() { daemons_.clear(); }
+HttpDaemons::~HttpDaemons() {
+  connections_.release_held();
+  daemons_.clear();
+}
+
+void HttpDaemons::release_held() { connections_.release_held(); }
 
 std::string HttpDaemons::start(int fd) {
   MHD_Daemon* d = MHD_start_daemon(
-      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, nullptr, nullptr, &on_request, this,
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, nullptr, nullptr,
+      &on_request, this,
+      MHD_OPTION_NOTIFY_CONNECTION, &on_connection, this,
+      MHD_OPTION_NOTIFY_COMPLETED, &on_completed, this,
       MHD_OPTION_LISTEN_SOCKET, fd,
       MHD_OPTION_THREAD_POOL_SIZE, kThreadsPerSocket,
       MHD_OPTION_CONNECTION_TIMEOUT, kConnectionTimeoutSeconds,

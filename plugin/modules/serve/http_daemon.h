@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "connections.h"
 #include "logger.h"
 #include "router.h"
 
@@ -17,16 +18,20 @@ namespace fedcred::serve {
 
 class HttpDaemons {
  public:
-  HttpDaemons(Router& router, Logger log) : router_(router), log_(std::move(log)) {}
+  HttpDaemons(Router& router, Logger log)
+      : router_(router), log_(std::move(log)), connections_([&router] { return router.hold_until_unix(); }) {}
   HttpDaemons(HttpDaemons const&) = delete;
   HttpDaemons& operator=(HttpDaemons const&) = delete;
-  ~HttpDaemons();  // stops every daemon (and closes its socket)
+  ~HttpDaemons();  // answers the held requests, stops every daemon (and closes its socket)
 
   // Takes ownership of `fd` (closed by the daemon, or here on failure).
   // Returns an error message, empty on success.
   std::string start(int fd);
 
   Router& router() { return router_; }
+  Connections& connections() { return connections_; }
+  // Answers the requests held for the first credentials (after a publish).
+  void release_held();
   Logger const& log() const { return log_; }
 
  private:
@@ -35,6 +40,7 @@ class HttpDaemons {
   };
   Router& router_;
   Logger log_;
+  Connections connections_;  // before the daemons: they report closed connections while stopping
   std::vector<std::unique_ptr<MHD_Daemon, Stop>> daemons_;
 };
 

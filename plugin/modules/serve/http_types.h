@@ -3,6 +3,8 @@
 // so the routing is tested without a socket (tests/unit/modules/serve).
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@ struct HttpRequest {
   std::optional<std::string_view> metadata_flavor;
   bool forwarded = false;  // an X-Forwarded-For header is present
   std::optional<std::string_view> recursive;  // the "recursive" query argument
+  std::optional<uid_t> caller;  // who owns the connection's other end (caller.h); nullopt: unknown
 };
 
 struct HttpResponse {
@@ -28,6 +31,9 @@ struct HttpResponse {
   // clears this one (WipedString below).
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // The route (FEDCRED_SERVE_AWS / _GOOGLE) whose credentials this answer
+  // hands out, for the audit trail; -1 for every other answer.
+  int credential = -1;
 };
 
 // A JSON error body {"code":..,"message":..}: never built from request data,

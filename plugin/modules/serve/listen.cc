@@ -39,6 +39,35 @@ std::string describe(fedcred_serve_listen const& l) {
   return a + ":" + std::to_string(l.port);
 }
 
+// "127.0.0.1:8960" for a socket systemd passed, or why it is not one the
+// server may answer on: the same rule as --listen (a numeric loopback
+// address, 127.0.0.0/8 or ::1), since a socket unit is the one way around
+// that check (issue 21.5: ListenStream=8960 would serve the network).
+std::string passed_socket_problem(int fd, std::string& where) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return std::string("getsockname: ") + strerror(errno);
+  char text[INET6_ADDRSTRLEN] = "";
+  if (ss.ss_family == AF_INET) {
+    auto const* v4 = reinterpret_cast<sockaddr_in const*>(&ss);
+    inet_ntop(AF_INET, &v4->sin_addr, text, sizeof(text));
+    where = std::string(text) + ":" + std::to_string(ntohs(v4->sin_port));
+    if ((ntohl(v4->sin_addr.s_addr) >> 24) == 127) return {};
+  } else if (ss.ss_family == AF_INET6) {
+    auto const* v6 = reinterpret_cast<sockaddr_in6 const*>(&ss);
+    inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof(text));
+    where = "[" + std::string(text) + "]:" + std::to_string(ntohs(v6->sin6_port));
+    // ::1 only: a v4-mapped or wildcard address reaches beyond this host or
+    // shares the port with IPv4 callers the v4 socket does not see.
+    if (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr)) return {};
+  } else {
+    where = "fd " + std::to_string(fd);
+    return "not an IPv4 or IPv6 socket";
+  }
+  return "not a loopback address: fedcred serve listens on 127.0.0.0/8 or [::1] only (ListenStream= in the "
+         "socket unit must name one, e.g. 127.0.0.1:PORT)";
+}
+
 }  // namespace
 
 ListenSockets::~ListenSockets() {
@@ -63,7 +92,12 @@ ListenResult open_listen_sockets(fedcred_serve_listen const* listen, std::size_t
       }
       fcntl(fd, F_SETFD, FD_CLOEXEC);
       r.sockets.add(fd);
-      r.bound.push_back("systemd socket fd " + std::to_string(fd));
+      std::string where;
+      if (auto problem = passed_socket_problem(fd, where); !problem.empty()) {
+        r.error = "the socket systemd passed on " + where + " (fd " + std::to_string(fd) + "): " + problem;
+        return r;
+      }
+      r.bound.push_back(where + " (from systemd, fd " + std::to_string(fd) + ")");
     }
     return r;
   }

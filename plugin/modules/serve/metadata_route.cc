@@ -7,6 +7,7 @@
 #include <string>
 
 #include "router.h"
+#include "serve_abi.h"
 
 namespace fedcred::serve {
 namespace {
@@ -75,6 +76,7 @@ HttpResponse token(GoogleIdentity const&, PublishedSlot const& slot, std::int64_
   json_object_object_add(o.get(), "token_type", json_object_new_string("Bearer"));
   HttpResponse r;
   r.body = to_text(o.get());
+  r.credential = FEDCRED_SERVE_GOOGLE;
   return r;
 }
 

@@ -6,6 +6,7 @@
 #include "aws_route.h"
 #include "host_check.h"
 #include "metadata_route.h"
+#include "serve_abi.h"
 #include "time_format.h"
 
 namespace fedcred::serve {
@@ -24,32 +25,76 @@ std::string expiry_field(char const* name, PublishedSlot const& slot, std::int64
 HttpResponse json_error(int status, std::string_view code, std::string_view message) {
   HttpResponse r;
   r.status = status;
-  // code and message are constants of this module: no escaping needed.
+  // code and message are constants of this module or numbers: no escaping needed.
   r.body = "{\"code\":\"" + std::string(code) + "\",\"message\":\"" + std::string(message) + "\"}";
   return r;
 }
 
-Router::Router(RouterConfig config) : config_(std::move(config)) {}
-
-Router::~Router() {
-  if (config_.aws_authorization) explicit_bzero(config_.aws_authorization->data(), config_.aws_authorization->size());
+Router::Router(RouterConfig config) : config_(std::move(config)) {
+  if (config_.aws_authorization) {
+    authorization_.publish(*config_.aws_authorization, INT64_MAX);
+    explicit_bzero(config_.aws_authorization->data(), config_.aws_authorization->size());
+  }
 }
 
+Router::~Router() = default;
+
 HttpResponse Router::handle(HttpRequest const& req, std::int64_t now_unix) {
-  HttpResponse r = host_allowed(req.host)
-                       ? dispatch(req, now_unix)
-                       : json_error(403, "HostNotAllowed",
-                                    "the Host header must name a loopback address, localhost or "
-                                    "metadata.google.internal");
+  HttpResponse r;
+  if (!host_allowed(req.host)) {
+    r = json_error(403, "HostNotAllowed", "the Host header must name a loopback address or localhost");
+  } else if (auto refused = refuse_caller(req, now_unix)) {
+    r = std::move(*refused);
+  } else {
+    r = dispatch(req, now_unix);
+    if (r.credential >= 0) report(*req.caller, r.credential, true, now_unix);
+  }
   counters_.count_status(r.status);
   return r;
+}
+
+bool Router::should_hold(HttpRequest const& req, std::int64_t now_unix) const {
+  if (now_unix >= config_.hold_until_unix) return false;
+  if (req.path == kAwsCredentialsPath && config_.aws_authorization) return aws_.current() == nullptr;
+  if (config_.google && is_metadata_path(req.path) && req.path.size() >= 6 &&
+      req.path.substr(req.path.size() - 6) == "/token") {
+    return google_.current() == nullptr;
+  }
+  return false;
+}
+
+// The caller check of every route but /healthz, which tells nothing secret
+// and is what monitoring asks as whatever user it runs as.
+std::optional<HttpResponse> Router::refuse_caller(HttpRequest const& req, std::int64_t now_unix) {
+  if (req.path == "/healthz") return std::nullopt;
+  if (!req.caller) {
+    return json_error(403, "CallerUnknown",
+                      "the server cannot tell which user owns this connection (sock_diag); it answers local "
+                      "callers it can identify only");
+  }
+  if (config_.caller_allowed && config_.caller_allowed(*req.caller)) return std::nullopt;
+  int route = req.path == kAwsCredentialsPath ? FEDCRED_SERVE_AWS
+              : is_metadata_path(req.path)    ? FEDCRED_SERVE_GOOGLE
+                                              : -1;
+  report(*req.caller, route, false, now_unix);
+  // The uid is the caller's own: it tells it nothing new.
+  return json_error(403, "CallerNotAllowed",
+                    "this user (uid " + std::to_string(*req.caller) +
+                        ") is not one the server answers: add it to [serve] allow_users or allow_groups in "
+                        "fedcred.conf (see fedcred.conf(5))");
+}
+
+void Router::report(uid_t caller, int route, bool served, std::int64_t now_unix) {
+  if (!config_.audit) return;
+  if (auto count = audit_.note(caller, route, served, now_unix)) config_.audit(caller, route, served, *count);
 }
 
 HttpResponse Router::dispatch(HttpRequest const& req, std::int64_t now_unix) const {
   if (req.path == "/healthz") return healthz(now_unix);
   if (req.path == "/stats") return stats();
   if (req.path == kAwsCredentialsPath && config_.aws_authorization) {
-    return aws_credentials(req, *config_.aws_authorization, aws_, now_unix);
+    if (config_.check_authorization) config_.check_authorization();
+    return aws_credentials(req, authorization_, aws_, now_unix);
   }
   if (config_.google && is_metadata_path(req.path)) return metadata(req, *config_.google, google_, now_unix);
   return json_error(404, "NotFound", "no such path");

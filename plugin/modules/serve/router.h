@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // The server's request handling, independent of the HTTP library: the Host
-// check every request passes, then /healthz, /stats, the AWS route and the
-// GCE metadata route. Thread-safe: the daemon's threads share one Router.
+// and caller checks every request passes (one place, whatever the route:
+// routes added later inherit them), then /healthz, /stats, the AWS route and
+// the GCE metadata route, and the audit report of what was handed out.
+// Thread-safe: the daemon's threads share one Router.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "caller_audit.h"
 #include "counters.h"
 #include "http_types.h"
 #include "published.h"
@@ -26,6 +30,16 @@ struct GoogleIdentity {
 struct RouterConfig {
   std::optional<std::string> aws_authorization;  // a secret; nullopt: no AWS route
   std::optional<GoogleIdentity> google;          // nullopt: no metadata emulation
+  // The caller policy (caller_policy.h); every caller is refused without one.
+  std::function<bool(uid_t)> caller_allowed;
+  // Before each AWS-route request: lets the library re-read the token file
+  // and publish it into authorization() (issue 21.4).
+  std::function<void()> check_authorization;
+  // The rate-limited audit report: caller, route, served or refused, count.
+  std::function<void(uid_t, int, bool, std::uint64_t)> audit;
+  // Until then (unix seconds) a request for credentials not yet published
+  // waits for them (issue 21.8).
+  std::int64_t hold_until_unix = 0;
 };
 
 class Router {
@@ -37,19 +51,29 @@ class Router {
 
   HttpResponse handle(HttpRequest const& req, std::int64_t now_unix);
 
+  // Whether the request should wait (the HTTP side suspends it) because it
+  // asks for credentials whose first fetch has not ended yet.
+  bool should_hold(HttpRequest const& req, std::int64_t now_unix) const;
+  std::int64_t hold_until_unix() const { return config_.hold_until_unix; }
+
   PublishedSlot& aws() { return aws_; }
+  PublishedSlot& authorization() { return authorization_; }
   PublishedSlot& google() { return google_; }
   Counters& counters() { return counters_; }
 
  private:
   HttpResponse dispatch(HttpRequest const& req, std::int64_t now_unix) const;
+  std::optional<HttpResponse> refuse_caller(HttpRequest const& req, std::int64_t now_unix);
+  void report(uid_t caller, int route, bool served, std::int64_t now_unix);
   HttpResponse healthz(std::int64_t now_unix) const;
   HttpResponse stats() const;
 
   RouterConfig config_;
+  PublishedSlot authorization_;  // the AWS route's Authorization value
   PublishedSlot aws_;
   PublishedSlot google_;
   Counters counters_;
+  CallerAudit audit_;
 };
 
 }  // namespace fedcred::serve

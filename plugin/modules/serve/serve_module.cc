@@ -2,6 +2,7 @@
 // fedcred-serve.so's entry point: the serve_abi.h functions over Router,
 // ListenSockets and HttpDaemons. Nothing may throw across the C ABI.
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
 
@@ -11,14 +12,17 @@
 
 #include "fedcred/fedcred.h"
 #include "fedcred/module.h"
+#include "caller_policy.h"
 #include "http_daemon.h"
 #include "listen.h"
 #include "router.h"
 #include "serve_abi.h"
 
 struct fedcred_server {
-  explicit fedcred_server(fedcred::serve::RouterConfig config, fedcred::Logger log)
-      : router(std::move(config)), daemons(router, std::move(log)) {}
+  fedcred_server(fedcred::serve::RouterConfig config, std::unique_ptr<fedcred::serve::CallerPolicy> policy,
+                 fedcred::Logger log)
+      : callers(std::move(policy)), router(std::move(config)), daemons(router, std::move(log)) {}
+  std::unique_ptr<fedcred::serve::CallerPolicy> callers;
   fedcred::serve::Router router;
   fedcred::serve::HttpDaemons daemons;  // declared last: stopped before the router goes
 };
@@ -56,6 +60,26 @@ int serve_start(fedcred_serve_options const* o, fedcred_server** out, char* erro
                                      o->google_project_id == nullptr ? "" : o->google_project_id,
                                      o->google_numeric_project_id == nullptr ? "" : o->google_numeric_project_id};
     }
+    auto policy = std::make_unique<fedcred::serve::CallerPolicy>(
+        std::vector<uid_t>(o->allowed_uids, o->allowed_uids + o->allowed_uid_count),
+        std::vector<gid_t>(o->allowed_gids, o->allowed_gids + o->allowed_gid_count));
+    config.caller_allowed = [p = policy.get()](uid_t uid) { return p->allows(uid); };
+    void* user = o->callback_user;
+    // The server exists before any request can arrive: the router's callback
+    // reaches it through this cell, set below.
+    auto self = std::make_shared<fedcred_server*>(nullptr);
+    if (auto check = o->check_authorization) {
+      config.check_authorization = [check, user, self] {
+        if (*self != nullptr) check(user, *self);
+      };
+    }
+    if (auto audit = o->audit) {
+      config.audit = [audit, user](uid_t uid, int route, bool served, std::uint64_t count) {
+        fedcred_serve_audit event{static_cast<std::uint32_t>(uid), route, served ? 1 : 0, count};
+        audit(user, &event);
+      };
+    }
+    config.hold_until_unix = static_cast<std::int64_t>(time(nullptr)) + o->first_fetch_seconds;
     auto log_fn = o->log;
     void* log_user = o->log_user;
     fedcred::Logger log([log_fn, log_user](int level, std::string const& m) {
@@ -63,7 +87,8 @@ int serve_start(fedcred_serve_options const* o, fedcred_server** out, char* erro
     });
     auto listening = fedcred::serve::open_listen_sockets(o->listen, o->listen_count);
     if (!listening.error.empty()) return fail(error, error_size, FEDCRED_E_USAGE, listening.error);
-    auto server = std::make_unique<fedcred_server>(std::move(config), log);
+    auto server = std::make_unique<fedcred_server>(std::move(config), std::move(policy), log);
+    *self = server.get();
     for (int fd : listening.sockets.release()) {
       auto started = server->daemons.start(fd);
       if (!started.empty()) return fail(error, error_size, FEDCRED_E_INTERNAL, started);
@@ -80,9 +105,14 @@ int serve_start(fedcred_serve_options const* o, fedcred_server** out, char* erro
 
 void serve_publish(fedcred_server* s, int what, char const* value, std::size_t len, std::int64_t expiration) noexcept {
   try {
+    if (what == FEDCRED_SERVE_AWS_AUTHORIZATION) {
+      s->router.authorization().publish(std::string(value, len), INT64_MAX);
+      return;
+    }
     auto& slot = what == FEDCRED_SERVE_GOOGLE ? s->router.google() : s->router.aws();
     slot.publish(std::string(value, len), expiration);
     s->router.counters().published.fetch_add(1, std::memory_order_relaxed);
+    s->daemons.release_held();
   } catch (...) {
     // Out of memory: the previous value stays; the next refresh tries again.
   }

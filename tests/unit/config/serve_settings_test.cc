@@ -63,6 +63,19 @@ TEST(ResolveServeSettings, NothingToServeIsAUsageError) {
   EXPECT_NE(s.error().message.find("--aws-profile"), std::string::npos);
 }
 
+// Issue 21.10: only the AWS route has a token file; the Google route alone
+// needs no runtime directory.
+TEST(ResolveServeSettings, TheGoogleRouteAloneNeedsNoTokenFile) {
+  MapEnv env;
+  auto s = resolve_serve_settings({}, {{"gcp_profile", Setting{"g", "--gcp-profile"}}}, env);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->gcp_profile, "g");
+  EXPECT_EQ(s->token_file, "");
+  auto aws = resolve_serve_settings({}, {{"aws_profile", Setting{"a", "--aws-profile"}}}, env);
+  ASSERT_FALSE(aws);
+  EXPECT_NE(aws.error().message.find("no token file"), std::string::npos);
+}
+
 TEST(ServeSection, ParsedAndValidatedWithFileAndLine) {
   ConfigSet set;
   ASSERT_TRUE(parse_config_text("f.conf", "[serve]\nlisten = 127.0.0.1:8960\naws_profile = web\n", set));

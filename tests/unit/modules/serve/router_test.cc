@@ -8,6 +8,10 @@
 #include <json-c/json.h>
 
 #include <string>
+#include <tuple>
+#include <vector>
+
+#include "serve_abi.h"
 
 namespace fedcred::serve {
 namespace {
@@ -22,13 +26,24 @@ GoogleIdentity identity() {
   return {"sa@proj.iam.gserviceaccount.com", {"https://www.googleapis.com/auth/cloud-platform"}, "proj", "1234"};
 }
 
-RouterConfig both_routes() { return RouterConfig{std::string(kToken), identity()}; }
+constexpr uid_t kCaller = 1000;  // the one uid the tests' caller policy allows
+
+RouterConfig routes(std::optional<std::string> token, std::optional<GoogleIdentity> google) {
+  RouterConfig c;
+  c.aws_authorization = std::move(token);
+  c.google = std::move(google);
+  c.caller_allowed = [](uid_t uid) { return uid == kCaller; };
+  return c;
+}
+
+RouterConfig both_routes() { return routes(std::string(kToken), identity()); }
 
 HttpRequest get(std::string_view path) {
   HttpRequest r;
   r.method = "GET";
   r.path = path;
   r.host = "127.0.0.1:8960";
+  r.caller = kCaller;
   return r;
 }
 
@@ -40,7 +55,6 @@ HttpRequest aws_request(std::optional<std::string_view> auth = kToken) {
 
 HttpRequest metadata_request(std::string_view path) {
   auto r = get(path);
-  r.host = "metadata.google.internal";
   r.metadata_flavor = "Google";
   return r;
 }
@@ -98,21 +112,24 @@ TEST(Router, AwsRouteAnswers503BeforeTheFirstPublishAndAfterExpiry) {
 }
 
 TEST(Router, AwsRouteIsAbsentWithoutAToken) {
-  Router router(RouterConfig{std::nullopt, identity()});
+  Router router(routes(std::nullopt, identity()));
   EXPECT_EQ(router.handle(aws_request(), kNow).status, 404);
 }
 
-TEST(Router, HostMustBeLoopbackLocalhostOrMetadata) {
+TEST(Router, HostMustBeLoopbackOrLocalhost) {
   Router router(both_routes());
   router.aws().publish(kAwsDoc, kNow + 3600);
   for (char const* ok : {"127.0.0.1", "127.0.0.1:8960", "127.1.2.3:80", "[::1]:8960", "[::1]", "localhost",
-                         "LOCALHOST:8960", "metadata.google.internal", "metadata.google.internal.:80"}) {
+                         "LOCALHOST:8960", "localhost.:80"}) {
     auto r = aws_request();
     r.host = ok;
     EXPECT_EQ(router.handle(r, kNow).status, 200) << ok;
   }
   for (char const* bad : {"evil.example", "evil.example:8960", "10.0.0.1", "169.254.169.254", "[::2]:80",
-                          "localhost.evil.example", "127.0.0.1:x", "[::1", "", "127.0.0.1.evil.example"}) {
+                          "localhost.evil.example", "127.0.0.1:x", "[::1", "", "127.0.0.1.evil.example",
+                          // DNS rebinding under the metadata name (issue 21.11)
+                          "metadata.google.internal", "metadata.google.internal:8960", "METADATA.google.internal.",
+                          "127.0.0.1/x", "a@127.0.0.1", "127.0.0.1 "}) {
     auto r = aws_request();
     r.host = bad;
     auto resp = router.handle(r, kNow);
@@ -125,7 +142,7 @@ TEST(Router, HostMustBeLoopbackLocalhostOrMetadata) {
 }
 
 TEST(Router, HealthzReportsExpiryWithoutSecrets) {
-  Router router(RouterConfig{std::string(kToken), std::nullopt});
+  Router router(routes(std::string(kToken), std::nullopt));
   EXPECT_EQ(router.handle(get("/healthz"), kNow).status, 503);
   router.aws().publish(kAwsDoc, kNow + 3600);
   auto r = router.handle(get("/healthz"), kNow);
@@ -221,7 +238,7 @@ TEST(Router, ServiceAccountListingNamesEachAccountOnce) {
   // A federated token's account has no email: fedcred names it "default", listed once.
   GoogleIdentity federated = identity();
   federated.email = "default";
-  Router only_default(RouterConfig{std::string(kToken), federated});
+  Router only_default(routes(std::string(kToken), federated));
   EXPECT_EQ(only_default.handle(metadata_request(path), kNow).body, "default/\n");
 }
 
@@ -248,8 +265,81 @@ TEST(Router, MetadataRecursiveListings) {
 }
 
 TEST(Router, MetadataPathsAre404WithoutTheGoogleRoute) {
-  Router router(RouterConfig{std::string(kToken), std::nullopt});
+  Router router(routes(std::string(kToken), std::nullopt));
   EXPECT_EQ(router.handle(metadata_request("/computeMetadata/v1/project/project-id"), kNow).status, 404);
+}
+
+// Issue 21.3: one caller check for every route (but /healthz), before any
+// route looks at the request, and a rate-limited audit report naming the uid.
+TEST(Router, CallersMustBeAllowedOnEveryRoute) {
+  std::vector<std::tuple<uid_t, int, bool, std::uint64_t>> reports;
+  auto config = both_routes();
+  config.audit = [&](uid_t uid, int route, bool served, std::uint64_t n) { reports.emplace_back(uid, route, served, n); };
+  Router router(std::move(config));
+  router.aws().publish(kAwsDoc, kNow + 3600);
+  router.google().publish(kGoogleToken, kNow + 3600);
+  auto token = metadata_request("/computeMetadata/v1/instance/service-accounts/default/token");
+  for (std::optional<uid_t> who : {std::optional<uid_t>(), std::optional<uid_t>(1001), std::optional<uid_t>(0)}) {
+    for (auto req : {aws_request(), token, get("/stats"), metadata_request("/computeMetadata/v1/project/project-id")}) {
+      req.caller = who;
+      auto r = router.handle(req, kNow);
+      EXPECT_EQ(r.status, 403) << req.path;
+      EXPECT_EQ(r.body.find("ASIATEST"), std::string::npos);
+      EXPECT_EQ(r.body.find(kGoogleToken), std::string::npos);
+    }
+  }
+  auto health = get("/healthz");
+  health.caller.reset();
+  EXPECT_EQ(router.handle(health, kNow).status, 200);
+  // refusals of known callers are reported, once a minute per caller and route
+  ASSERT_EQ(reports.size(), 6u);
+  EXPECT_EQ(reports[0], std::make_tuple(uid_t{1001}, int{FEDCRED_SERVE_AWS}, false, std::uint64_t{1}));
+  EXPECT_EQ(reports[1], std::make_tuple(uid_t{1001}, int{FEDCRED_SERVE_GOOGLE}, false, std::uint64_t{1}));
+  EXPECT_EQ(reports[2], std::make_tuple(uid_t{1001}, -1, false, std::uint64_t{1}));  // /stats
+  reports.clear();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(router.handle(aws_request(), kNow + i).status, 200);
+  EXPECT_EQ(router.handle(token, kNow).status, 200);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0], std::make_tuple(kCaller, int{FEDCRED_SERVE_AWS}, true, std::uint64_t{1}));
+  EXPECT_EQ(reports[1], std::make_tuple(kCaller, int{FEDCRED_SERVE_GOOGLE}, true, std::uint64_t{1}));
+  EXPECT_EQ(router.handle(aws_request(), kNow + CallerAudit::kIntervalSeconds).status, 200);
+  ASSERT_EQ(reports.size(), 3u);
+  EXPECT_EQ(reports[2], std::make_tuple(kCaller, int{FEDCRED_SERVE_AWS}, true, std::uint64_t{3}));
+}
+
+// Issue 21.4: the library re-publishes the token file's content before each
+// AWS request; the old token stops working at once, an empty one matches none.
+TEST(Router, TheAuthorizationIsCheckedAgainBeforeEachRequest) {
+  int checks = 0;
+  auto config = both_routes();
+  config.check_authorization = [&] { ++checks; };
+  Router router(std::move(config));
+  router.aws().publish(kAwsDoc, kNow + 3600);
+  EXPECT_EQ(router.handle(aws_request(), kNow).status, 200);
+  EXPECT_EQ(checks, 1);
+  router.authorization().publish("rotated-token-0123456789abcdef", INT64_MAX);
+  EXPECT_EQ(router.handle(aws_request(), kNow).status, 401);
+  EXPECT_EQ(router.handle(aws_request("rotated-token-0123456789abcdef"), kNow).status, 200);
+  router.authorization().publish("", INT64_MAX);
+  EXPECT_EQ(router.handle(aws_request(""), kNow).status, 401);
+  EXPECT_EQ(checks, 4);
+}
+
+// Issue 21.8: until the first fetch ends (or its deadline), credential
+// requests wait instead of getting 503.
+TEST(Router, CredentialRequestsWaitForTheFirstFetch) {
+  auto config = both_routes();
+  config.hold_until_unix = kNow + 10;
+  Router router(std::move(config));
+  auto token = metadata_request("/computeMetadata/v1/instance/service-accounts/default/token");
+  EXPECT_TRUE(router.should_hold(aws_request(), kNow));
+  EXPECT_TRUE(router.should_hold(token, kNow));
+  EXPECT_FALSE(router.should_hold(get("/healthz"), kNow));
+  EXPECT_FALSE(router.should_hold(metadata_request("/computeMetadata/v1/project/project-id"), kNow));
+  EXPECT_FALSE(router.should_hold(aws_request(), kNow + 10));
+  router.aws().publish(kAwsDoc, kNow + 3600);
+  EXPECT_FALSE(router.should_hold(aws_request(), kNow));
+  EXPECT_TRUE(router.should_hold(token, kNow));
 }
 
 }  // namespace
