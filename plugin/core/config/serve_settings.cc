@@ -133,7 +133,9 @@ Result<ServeSettings> resolve_serve_settings(Settings const& section, Settings c
     s.token_file = dir->substr(0, dir->find(':')) + "/aws-token";
   } else if (auto runtime = env.get("XDG_RUNTIME_DIR")) {
     s.token_file = *runtime + "/fedcred-serve-token";
-  } else {
+  } else if (!s.aws_profile.empty()) {
+    // Only the AWS route has a token; a Google-only server (a container
+    // without XDG_RUNTIME_DIR) needs none.
     return make_error(Status::usage, "no token file: give --token-file (or [serve] token_file)");
   }
   return s;
