@@ -39,14 +39,19 @@ multiarch=$(gcc -print-multiarch)
 libdir=usr/lib/$multiarch
 
 # --- a build to install: the package's options (packaging/deb/debian/rules), no tests ---
-if [ ! -f "$builddir/build.ninja" ]; then
-  meson setup "$builddir" "$root" --prefix=/usr --libdir="lib/$multiarch" \
-    -Dtests=false -Dtest_hooks=disabled -Dman=disabled -Dsystemdunitdir=no >/dev/null
-fi
-ninja -C "$builddir" >/dev/null
 work=$(mktemp -d "${TMPDIR:-/tmp}/fedcred-oci.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-meson install -C "$builddir" --destdir "$work/destdir" --strip --quiet >/dev/null
+# quietly: a step's log is shown only when it fails
+step() {
+  local what=$1; shift
+  "$@" >"$work/step.log" 2>&1 || { echo "build.sh: $what failed:" >&2; tail -40 "$work/step.log" >&2; exit 1; }
+}
+if [ ! -f "$builddir/build.ninja" ]; then
+  step "meson setup $builddir" meson setup "$builddir" "$root" --prefix=/usr --libdir="lib/$multiarch" \
+    -Dtests=false -Dtest_hooks=disabled -Dman=disabled -Dsystemdunitdir=no
+fi
+step "ninja -C $builddir" ninja -C "$builddir"
+step "meson install" meson install -C "$builddir" --destdir "$work/destdir" --strip
 
 rootfs=${rootfs_only:-$work/rootfs}
 rm -rf "$rootfs"
