@@ -209,6 +209,29 @@ class TestManifests(unittest.TestCase):
             self.assertEqual(built[(doc["kind"], doc["metadata"]["name"])], doc)
 
 
+    def test_cloud_run_service(self):
+        """Not runnable here: its shape. The app depends on the fedcred container, whose
+        startup probe asks /healthz on the port it listens on, and both share the token."""
+        with open(os.path.join(ROOT, "packaging", "cloudrun", "service.yaml")) as f:
+            service = yaml.safe_load(f)
+        template = service["spec"]["template"]
+        deps = json.loads(template["metadata"]["annotations"]["run.googleapis.com/container-dependencies"])
+        containers = {c["name"]: c for c in template["spec"]["containers"]}
+        self.assertEqual(deps, {"app": ["fedcred"]})
+        fedcred, app = containers["fedcred"], containers["app"]
+        self.assertIn("--listen=127.0.0.1:8960", fedcred["args"])
+        self.assertEqual(fedcred["startupProbe"]["httpGet"], {"path": "/healthz", "port": 8960})
+        self.assertNotIn("ports", fedcred, "only the ingress container has a port")
+        env = {e["name"]: e["value"] for e in app["env"]}
+        self.assertEqual(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], "http://127.0.0.1:8960/aws/credentials")
+        token_dir = os.path.dirname(env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"])
+        self.assertIn("--token-file=%s/aws-token" % token_dir, fedcred["args"])
+        for c in (fedcred, app):
+            self.assertIn(token_dir, [m["mountPath"] for m in c["volumeMounts"]])
+        volumes = {v["name"]: v for v in template["spec"]["volumes"]}
+        self.assertEqual(volumes["fedcred-token"]["emptyDir"]["medium"], "Memory")
+
+
 class TestGkePod(PodCase, E2ETestCase):
     manifest = "gke-to-aws.yaml"
 
