@@ -21,6 +21,7 @@ Skipped, with the reason, where podman cannot run (not root, no podman, no Go pa
 
 import base64
 import copy
+import difflib
 import gzip
 import json
 import os
@@ -334,7 +335,8 @@ class TestImage(E2ETestCase):
                 got.append(entry.replace(multiarch, "@MULTIARCH@"))
         with open(GOLDEN) as f:
             want = [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
-        self.assertEqual(sorted(got), sorted(want))
+        diff = list(difflib.unified_diff(sorted(want), sorted(got), GOLDEN, "podman export", lineterm=""))
+        self.assertFalse(diff, "the image's contents differ from the golden list:\n" + "\n".join(diff))
 
     def test_configuration_and_labels(self):
         info = self.inspect()
