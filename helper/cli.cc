@@ -147,6 +147,8 @@ constexpr Flag kServeFlags[] = {
     {"token-group", "token_group", true, "group of a token file created at start (mode 0640)"},
     kConfig,
     {"stats", "stats", false, "print the counters of the server running on --listen and exit"},
+    {"health", "health", false,
+     "print GET /healthz of the server running on --listen; exit 0 only if it serves valid credentials (a probe)"},
 };
 
 struct Command {

@@ -13,8 +13,8 @@ namespace {
 
 constexpr std::string_view kDoctorOptions[] = {"json", "gcp"};
 constexpr std::string_view kSetupAwsConfigOptions[] = {"exe"};
-constexpr std::string_view kServeOptions[] = {"listen", "aws_profile", "gcp_profile", "token_file", "token_group",
-                                             "stats"};
+constexpr std::string_view kServeOptions[] = {"listen",      "aws_profile", "gcp_profile", "token_file",
+                                              "token_group", "stats",       "health"};
 constexpr std::string_view kSetupGcpCredConfigOptions[] = {"exe",         "provider",  "service_account",
                                                            "output_file", "token_url", "impersonation_url"};
 
