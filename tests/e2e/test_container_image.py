@@ -17,9 +17,12 @@ packaging/kubernetes, run with podman (tests/e2e/podman_support.py: rootful, pri
   Debian's aws-sdk-go-v2 and golang.org/x/oauth2 (tests/e2e/go/container_app), given only the
   variables the manifest gives it; it prints the identity it got and the object it read.
 
+- TestCredentialProcessRecipe: packaging/cloudrun/credential-process over a base without libc.
+- TestManifests: the plain-sidecar Pods are what `kubectl kustomize` builds (where kubectl
+  is), and the shape of packaging/cloudrun/service.yaml (Cloud Run itself is not here).
+
 Skipped, with the reason, where podman cannot run (not root, no podman, no Go packages)."""
 
-import base64
 import copy
 import difflib
 import gzip
@@ -29,8 +32,8 @@ import re
 import shutil
 import subprocess
 import tarfile
-import time
 import unittest
+import urllib.request
 
 try:
     import yaml
@@ -115,11 +118,6 @@ def plain_sidecar(docs):
     return docs
 
 
-def jwt(claims):
-    part = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()
-    return "%s.%s.%s" % (part({"alg": "RS256", "typ": "JWT"}), part(claims), "c2lnbmF0dXJl")
-
-
 def find(docs, kind):
     return next(d for d in docs if d["kind"] == kind)
 
@@ -170,6 +168,12 @@ class PodCase:
         result = json.loads(out.strip().splitlines()[-1])
         self.assertTrue(result["ok"], "%s\nfedcred's log:\n%s" % (result, sidecar_log))
         self.assertEqual(code, "0")
+        # the sidecar's probe, as the kubelet would exec it
+        probe = container(self.pod, "fedcred")["startupProbe"]["exec"]["command"]
+        probe = [arg.replace("127.0.0.1:8960", "127.0.0.1:%d" % self.port) for arg in probe]
+        health = podman.run(*(["exec", "%s-fedcred" % self.name] + probe), check=False)
+        self.assertEqual(health.returncode, 0, health.stdout + health.stderr)
+        self.assertEqual(json.loads(health.stdout)["status"], "ok")
         return result, sidecar_log
 
     def assert_containers_as_shipped(self):
@@ -387,12 +391,19 @@ class TestImage(E2ETestCase):
                          ("ok", "ok", "fail"), proc.stdout + proc.stderr)
         self.assertEqual(proc.returncode, 3, proc.stderr)
 
+    def id_token(self):
+        """An ID token from the metadata stand-in, as a token file would hold one."""
+        req = urllib.request.Request(
+            "http://%s/computeMetadata/v1/instance/service-accounts/default/identity"
+            "?audience=sts.amazonaws.com" % self.md.host, headers={"Metadata-Flavor": "Google"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.read().decode()
+
     def test_runs_as_65532(self):
         """A file the container writes is owned by 65532:65532 (rootful: the host's ids)."""
         token = os.path.join(podman.dir, "token.jwt")
         with open(token, "w") as f:
-            f.write(jwt({"iss": "https://issuer.example", "aud": "sts.amazonaws.com",
-                         "sub": "x", "exp": int(time.time()) + 600}))
+            f.write(self.id_token())
         os.chmod(token, 0o644)
         out = os.path.join(podman.dir, "out-%d" % free_port())
         os.makedirs(out)

@@ -20,13 +20,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"cloud.google.com/go/compute/metadata"
@@ -71,17 +69,16 @@ func main() {
 	}
 }
 
-// untilServing runs op again while the local endpoint refuses connections, for up
-// to 30 seconds: in a Pod without native sidecars (packaging/kubernetes/plain-sidecar)
-// the app may start before fedcred serve listens, and an app there must wait for it.
+// untilServing runs op again while it fails, for up to 20 seconds: in a Pod
+// without native sidecars (packaging/kubernetes/plain-sidecar) the app may start
+// before fedcred serve has written its token file, listens, or has fetched the
+// first credentials (503), and an app there must wait for it. The last error is
+// the one reported.
 func untilServing(op func() (result, error)) (result, error) {
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		res, err := op()
-		// errors.Is through the libraries' wrapping; the text where one of them flattens it
-		refused := err != nil && (errors.Is(err, syscall.ECONNREFUSED) ||
-			strings.Contains(err.Error(), "connection refused"))
-		if !refused || time.Now().After(deadline) {
+		if err == nil || time.Now().After(deadline) {
 			return res, err
 		}
 		time.Sleep(250 * time.Millisecond)
