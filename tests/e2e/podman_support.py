@@ -34,12 +34,13 @@ class Podman:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="fedcred-podman-")
         conf = os.path.join(self.dir, "containers.conf")
+        # The database and volumes are under graphroot by default (a static_dir outside it
+        # made every `podman run` take 20 s here); tmp_dir would be the shared /run/libpod.
         with open(conf, "w") as f:
             f.write('[containers]\ndefault_ulimits = []\n'
                     '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n'
                     'events_logger = "file"\nevents_logfile_path = "%s/events.log"\n'
-                    'tmp_dir = "%s/tmp"\nvolume_path = "%s/volumes"\nstatic_dir = "%s/libpod"\n'
-                    % ((self.dir,) * 4))
+                    'tmp_dir = "%s/tmp"\n' % ((self.dir,) * 2))
         storage = os.path.join(self.dir, "storage.conf")
         with open(storage, "w") as f:
             f.write('[storage]\ndriver = "vfs"\ngraphroot = "%s/root"\nrunroot = "%s/run"\n'
