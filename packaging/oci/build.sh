@@ -47,8 +47,8 @@ step() {
   "$@" >"$work/step.log" 2>&1 || { echo "build.sh: $what failed:" >&2; tail -40 "$work/step.log" >&2; exit 1; }
 }
 # one build.sh at a time per build directory (two test runs share BUILDDIR/oci)
-mkdir -p "$(dirname "$builddir")"
-exec 9>"$builddir.lock"
+mkdir -p "$builddir"
+exec 9<"$builddir"
 flock 9
 if [ ! -f "$builddir/build.ninja" ]; then
   step "meson setup $builddir" meson setup "$builddir" "$root" --prefix=/usr --libdir="lib/$multiarch" \
