@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Cold fetch (--no-cache) against the loopback stand-ins (metadata server issuing RS256 ID
-# tokens, fake STS verifying them), vs a Python credential_process doing what a naive script
-# does (urllib metadata fetch + boto3 sts.assume_role_with_web_identity) against the same
-# stand-ins. Interleaved, side by side in one run. Issue 3 expectation: well over 30x.
+# tokens, fake STS verifying them), vs the seed's own GCP -> AWS script (bench/seed/gcp_to_aws.py:
+# google.auth.default(), google.oauth2.id_token.fetch_id_token, boto3
+# sts.assume_role_with_web_identity; issue 24.3) against the same stand-ins. Interleaved, side
+# by side in one run. Issue 3 expectation: well over 30x.
 #
 #   bench/cold_fetch.sh           RUNS=40 WARMUP=3 by default
+#
+# google-auth and requests come from gcloud's bundle (GOOGLE_AUTH_PATH, default
+# /usr/lib/google-cloud-sdk/lib/third_party); boto3 from $PYTHON.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 RUNS=${RUNS:-40}
 WARMUP=${WARMUP:-3}
@@ -15,20 +19,26 @@ setup_sandbox
 start_metadata
 start_fake_sts
 
+GOOGLE_AUTH_PATH=${GOOGLE_AUTH_PATH:-/usr/lib/google-cloud-sdk/lib/third_party}
+[ -f "$GOOGLE_AUTH_PATH/google/auth/version.py" ] ||
+  die "no google-auth in $GOOGLE_AUTH_PATH (install gcloud, or set GOOGLE_AUTH_PATH)"
+# google-auth pings GCE_METADATA_IP before it uses GCE_METADATA_HOST (test_gcloud_metadata.py)
+export GCE_METADATA_IP=$GCE_METADATA_HOST AWS_REGION=us-east-1
+
 COLD=("$FEDCRED_BIN" aws --no-cache --role-arn "$ROLE_ARN")
-NAIVE=("$PYTHON" "$REPO/bench/naive_credential_process.py" "$ROLE_ARN")
-for name in COLD NAIVE; do
+SEED=(/usr/bin/env PYTHONPATH="$GOOGLE_AUTH_PATH" "$PYTHON" "$REPO/bench/seed/gcp_to_aws.py" "$ROLE_ARN")
+for name in COLD SEED; do
   declare -n cmd=$name
   "${cmd[@]}" >"$WORK/out.json" 2>"$WORK/err.log" || die "$name failed: $(cat "$WORK/err.log")"
   "$PYTHON" -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["Version"] == 1 and d["SessionToken"]' \
       "$WORK/out.json" || die "$name printed no credentials"
 done
-echo "python: $("$PYTHON" --version 2>&1), boto3 $("$PYTHON" -c 'import boto3; print(boto3.__version__)')"
+echo "python: $("$PYTHON" --version 2>&1), boto3 $("$PYTHON" -c 'import boto3; print(boto3.__version__)'), google-auth $(PYTHONPATH="$GOOGLE_AUTH_PATH" "$PYTHON" -c 'import google.auth; print(google.auth.__version__)')"
 before=$(curl -s "$STS_URL/_stats" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["assume_calls"])')
 
 echo
 echo "spawnbench: $RUNS interleaved runs each (+$WARMUP warm-up)"
-out=$("$WORK/spawnbench" -n "$RUNS" -w "$WARMUP" -- fedcred-cold "${COLD[@]}" ';' python-boto3 "${NAIVE[@]}")
+out=$("$WORK/spawnbench" -n "$RUNS" -w "$WARMUP" -- fedcred-cold "${COLD[@]}" ';' seed-python "${SEED[@]}")
 after=$(curl -s "$STS_URL/_stats" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["assume_calls"])')
 expected=$(( before + 2 * (RUNS + WARMUP) ))
 [ "$after" = "$expected" ] || die "expected $expected STS calls, saw $after"
@@ -40,7 +50,7 @@ while IFS= read -r line; do
     "$(stat_of "$line" maxrss_kib)"
 done <<<"$out"
 f=$(grep '^fedcred-cold' <<<"$out")
-p=$(grep '^python-boto3' <<<"$out")
+p=$(grep '^seed-python' <<<"$out")
 # What the stand-ins themselves cost per fetch (token signing, verification, XML, loopback HTTP),
 # from one warm in-process client: both commands pay it, so it is also shown subtracted.
 floor=$("$PYTHON" - "$ROLE_ARN" <<'PY'
@@ -68,6 +78,6 @@ PY
 fm=$(stat_of "$f" median_ms); pm=$(stat_of "$p" median_ms)
 echo
 echo "stand-in service time per fetch (metadata token + STS exchange, warm client): ${floor} ms"
-echo "RESULT naive python+boto3 / fedcred cold fetch, median wall time: $(ratio "$pm" "$fm")x (expected well over 30x)"
+echo "RESULT seed gcp_to_aws.py (google-auth + boto3) / fedcred cold fetch, median wall time: $(ratio "$pm" "$fm")x (expected well over 30x)"
 echo "RESULT same, stand-in service time subtracted from both: $(awk -v p="$pm" -v f="$fm" -v s="$floor" 'BEGIN { printf "%.2f", (p - s) / (f - s) }')x"
-echo "RESULT peak RSS: fedcred $(stat_of "$f" maxrss_kib) KiB, python+boto3 $(stat_of "$p" maxrss_kib) KiB"
+echo "RESULT peak RSS: fedcred $(stat_of "$f" maxrss_kib) KiB, seed gcp_to_aws.py $(stat_of "$p" maxrss_kib) KiB"

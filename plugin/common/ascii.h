@@ -3,6 +3,9 @@
 // <cctype> would depend on the locale and needs unsigned-char casts.
 #pragma once
 
+#include <cstddef>
+#include <string_view>
+
 namespace fedcred::modules::ascii {
 
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -13,5 +16,16 @@ constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c
 // Control characters and DEL (bytes >= 0x80 are not controls).
 constexpr bool is_control(char c) { return (c >= '\0' && c < ' ') || c == '\x7f'; }
 constexpr char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+// Visible characters (no space), and visible characters or space.
+constexpr bool is_graph(char c) { return c > ' ' && c < '\x7f'; }
+constexpr bool is_print(char c) { return c >= ' ' && c < '\x7f'; }
+// Equal but for the case of ASCII letters.
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  }
+  return true;
+}
 
 }  // namespace fedcred::modules::ascii

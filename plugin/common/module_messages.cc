@@ -145,6 +145,10 @@ Values encode(SubjectTokenParams const& p) {
   put(out, FEDCRED_KEY_STS_ENDPOINT, p.sts_endpoint);
   if (p.duration_seconds) put(out, FEDCRED_KEY_DURATION, std::to_string(*p.duration_seconds));
   put_aws_link(out, p.caller_keys, p.aws_link);
+  put(out, FEDCRED_KEY_AZURE_IMDS_ENDPOINT, p.azure_imds_endpoint);
+  put(out, FEDCRED_KEY_MI_CLIENT_ID, p.managed_identity.client_id);
+  put(out, FEDCRED_KEY_MI_OBJECT_ID, p.managed_identity.object_id);
+  put(out, FEDCRED_KEY_MI_RES_ID, p.managed_identity.res_id);
   put_deadline(out, p.deadline_ms);
   return out;
 }
@@ -163,6 +167,10 @@ Result<SubjectTokenParams> decode_subject_token_params(Reader const& read) {
   p.duration_seconds = *duration;
   auto link = read_aws_link(read, p.caller_keys, p.aws_link);
   if (!link) return std::move(link).error();
+  p.azure_imds_endpoint = text(read, FEDCRED_KEY_AZURE_IMDS_ENDPOINT);
+  p.managed_identity.client_id = text(read, FEDCRED_KEY_MI_CLIENT_ID);
+  p.managed_identity.object_id = text(read, FEDCRED_KEY_MI_OBJECT_ID);
+  p.managed_identity.res_id = text(read, FEDCRED_KEY_MI_RES_ID);
   if (auto deadline = read_deadline(read, p.deadline_ms); !deadline) return std::move(deadline).error();
   return p;
 }
@@ -272,6 +280,33 @@ Result<AccessTokenResult> decode_access_token_result(Reader const& read) {
   r.expiration = **expiration;
   r.impersonated = read(FEDCRED_KEY_IMPERSONATED).has_value();
   return r;
+}
+
+// ---- entra_token ----
+
+Values encode(EntraTokenParams const& p) {
+  Values out;
+  put(out, FEDCRED_KEY_AUTHORITY, p.authority);
+  put(out, FEDCRED_KEY_TENANT_ID, p.tenant_id);
+  put(out, FEDCRED_KEY_CLIENT_ID, p.client_id);
+  put(out, FEDCRED_KEY_SCOPE, p.scope);
+  put(out, FEDCRED_KEY_CLIENT_ASSERTION, p.client_assertion);
+  put_deadline(out, p.deadline_ms);
+  return out;
+}
+
+Result<EntraTokenParams> decode_entra_token_params(Reader const& read) {
+  EntraTokenParams p;
+  for (auto [key, field] : {std::pair{FEDCRED_KEY_TENANT_ID, &p.tenant_id}, std::pair{FEDCRED_KEY_CLIENT_ID, &p.client_id},
+                            std::pair{FEDCRED_KEY_SCOPE, &p.scope}}) {
+    if (auto value = read_required(read, key, *field); !value) return std::move(value).error();
+  }
+  p.authority = text(read, FEDCRED_KEY_AUTHORITY);
+  auto assertion = read(FEDCRED_KEY_CLIENT_ASSERTION);
+  if (!assertion) return make_error(Status::usage, "missing parameter client_assertion");
+  p.client_assertion = Secret(*assertion);
+  if (auto deadline = read_deadline(read, p.deadline_ms); !deadline) return std::move(deadline).error();
+  return p;
 }
 
 // ---- assume_role_with_web_identity ----

@@ -50,6 +50,14 @@ struct AwsLinkInputs {
   std::string instance_role;             // imds, optional: the role the cache key names (issue 12.1)
 };
 
+// azure: which managed identity the Azure IMDS source asks for; all empty:
+// the VM's system-assigned identity (or its only user-assigned one).
+struct ManagedIdentity {
+  std::string client_id;  // mi_client_id
+  std::string object_id;  // mi_object_id
+  std::string res_id;     // mi_res_id: the identity's ARM resource id
+};
+
 // FEDCRED_OP_SUBJECT_TOKEN
 struct SubjectTokenParams {
   std::string audience;
@@ -60,6 +68,8 @@ struct SubjectTokenParams {
   std::optional<std::int64_t> duration_seconds;  // aws
   std::optional<AwsKeys> caller_keys;            // aws: the environment link's keys
   AwsLinkInputs aws_link;                        // aws: the other links' inputs
+  std::string azure_imds_endpoint;               // azure: empty = http://169.254.169.254
+  ManagedIdentity managed_identity;              // azure
   std::int64_t deadline_ms = 0;                  // absolute CLOCK_MONOTONIC ms; 0 = unset
 };
 Values encode(SubjectTokenParams const& params);
@@ -137,6 +147,19 @@ struct AccessTokenResult {
 };
 Values encode(AccessTokenResult const& result);
 Result<AccessTokenResult> decode_access_token_result(Reader const& read);
+
+// FEDCRED_OP_ENTRA_TOKEN: the result is an AccessTokenResult (impersonated
+// false).
+struct EntraTokenParams {
+  std::string authority;  // https://host[:port]; empty: the module's default (Azure public cloud)
+  std::string tenant_id;
+  std::string client_id;
+  std::string scope;      // RESOURCE/.default
+  Secret client_assertion;
+  std::int64_t deadline_ms = 0;
+};
+Values encode(EntraTokenParams const& params);
+Result<EntraTokenParams> decode_entra_token_params(Reader const& read);
 
 // FEDCRED_OP_PROBE: one request's outcome. The aws module reports two, with
 // the key prefixes "put_" and "get_"; the others one, unprefixed.

@@ -6,6 +6,7 @@ import json
 import os
 import shlex
 import sys
+import unittest
 import uuid
 
 
@@ -15,6 +16,23 @@ from harness import ROLE_ARN, FedcredTestCase, MotoServer, fedcred_bin  # noqa: 
 BUCKET = "fedcred-e2e"
 KEY = "reports/hello.txt"
 PROFILE = "gce-to-aws"
+
+
+class RequiresTools:
+    """Mixin for a TestCase whose clients may be missing on another machine: each of
+    `requirements` (functions returning why a client cannot run, or None) is checked before the
+    class starts anything, and the first problem skips the class with it as the reason (one TAP
+    "# SKIP" point, counted as skipped, never as passed)."""
+
+    requirements = ()
+
+    @classmethod
+    def setUpClass(cls):
+        for check in cls.requirements:
+            problem = check()
+            if problem:
+                raise unittest.SkipTest(problem)
+        super().setUpClass()
 
 
 class E2ETestCase(FedcredTestCase):

@@ -46,14 +46,17 @@ def http_get(port, path, headers=None, host="127.0.0.1"):
 
 
 class ServeProcess:
-    """`fedcred serve ARGS` in the background, its stderr collected in a file."""
+    """`fedcred serve ARGS` in the background, its stderr collected in a file; `wrap` (argv ->
+    argv, which must exec the program in the same process) runs it in a namespace."""
 
-    def __init__(self, sandbox, env, args, port=None):
+    def __init__(self, sandbox, env, args, port=None, wrap=None):
         self.port = port or free_port()
         self.token_file = os.path.join(sandbox.root, "serve-token")
         self.stderr_path = os.path.join(sandbox.root, "serve-%d.stderr" % self.port)
         argv = [fedcred_bin(), "serve", "--listen", "127.0.0.1:%d" % self.port,
                 "--token-file", self.token_file] + list(args)
+        if wrap:
+            argv = wrap(argv)
         self.stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self.stderr)

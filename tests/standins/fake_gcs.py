@@ -168,6 +168,16 @@ class _Handler(standin_server.StandinHandler):
 GcsServer.handler_class = _Handler
 
 
+def read_object(url, token, timeout=10):
+    """A client's GET of object_url(...) with `token`: (HTTP status, body bytes)."""
+    req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
 def main(argv=None):
     def add_arguments(parser):
         parser.add_argument("--tokeninfo-url", required=True,

@@ -4,7 +4,8 @@
 It issues real RS256-signed Google-style ID tokens (docs/PROTOCOLS.md section 6) from
   GET /computeMetadata/v1/instance/service-accounts/default/identity?audience=AUD[&format=full]
 and answers a few plain metadata keys (instance/name, instance/id, instance/zone,
-project/project-id, project/numeric-project-id, instance/service-accounts/default/email) and
+project/project-id, project/numeric-project-id, instance/service-accounts/default/email and
+/scopes, and instance/service-accounts/default/?recursive=true, the account as JSON) and
 the directory listings Google's clients probe (/, computeMetadata/v1/instance).
 Every /computeMetadata request must carry `Metadata-Flavor: Google` (403 otherwise).
 
@@ -350,6 +351,13 @@ class _Handler(standin_server.StandinHandler):
                                "expires_in": 3599, "token_type": "Bearer"})
             return self._send(200, body, "application/json",
                               flavor=flavor and not srv.tokens_without_flavor)
+        key = path[len(METADATA_PREFIX):]
+        if key == "instance/service-accounts/default/" and query.get("recursive") == "true":
+            # The account's description, as Compute Engine answers it: what google-auth's
+            # compute_engine credentials read first (ID token credentials included).
+            body = json.dumps({"aliases": ["default"], "email": ident["email"],
+                               "scopes": ["https://www.googleapis.com/auth/cloud-platform"]})
+            return self._send(200, body, "application/json", flavor=flavor)
         simple = {
             "instance/name": ident["instance_name"],
             "instance/hostname": "%s.%s.c.%s.internal" % (ident["instance_name"], ident["zone"],
@@ -363,8 +371,10 @@ class _Handler(standin_server.StandinHandler):
             "": "instance/\nproject/\n",
             "instance": "attributes/\nhostname\nid\nname\nservice-accounts/\nzone\n",
             "instance/": "attributes/\nhostname\nid\nname\nservice-accounts/\nzone\n",
+            "instance/service-accounts/default/": "aliases\nemail\nidentity\nscopes\ntoken\n",
+            "instance/service-accounts/default/scopes":
+                "https://www.googleapis.com/auth/cloud-platform\n",
         }
-        key = path[len(METADATA_PREFIX):]
         if key in simple:
             return self._send(200, simple[key], flavor=flavor)
         return self._send(404, "not found\n", "text/html", flavor=flavor)

@@ -37,7 +37,9 @@ class Fault:
 
 
 class Loopback:
-    """Addresses of something listening on 127.0.0.1:`port`."""
+    """Addresses of something listening on 127.0.0.1:`port` (https when `tls` is set)."""
+
+    tls = None      # an ssl.SSLContext (server side): the stand-in speaks https
 
     @property
     def host(self):
@@ -46,7 +48,22 @@ class Loopback:
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % ("https" if self.tls else "http", self.port)
+
+
+class _TlsThreadingHTTPServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer speaking TLS: each connection's handshake runs in its own handler
+    thread (wrapping the listening socket would handshake in the accept loop, where one
+    stalled client would block every other)."""
+
+    tls = None
+
+    def finish_request(self, request, client_address):
+        try:
+            request = self.tls.wrap_socket(request, server_side=True)
+        except OSError:      # a client that gave up or distrusts the test CA
+            return
+        super().finish_request(request, client_address)
 
 
 class StandinServer(Loopback):
@@ -84,7 +101,11 @@ class StandinServer(Loopback):
         class Handler(self.handler_class):
             owner = server
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
+        if self.tls:
+            self.httpd = _TlsThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
+            self.httpd.tls = self.tls
+        else:
+            self.httpd = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
         self.httpd.daemon_threads = True
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
                                         name=self.thread_name)

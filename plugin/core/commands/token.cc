@@ -25,8 +25,10 @@ Result<Secret> run_token_command(CommandInputs const& in, TokenOutput const& out
   auto token = cached_subject_token(*req, deps);
   if (!token) return std::move(token).error();
   if (output.file.empty()) return std::move(token->token);
-  Secret line(token->token.reveal() + "\n");
-  auto written = write_file_atomically(output.file, line.reveal(), reader_group);
+  // The file holds the token alone, no newline, as a Kubernetes projected token file: Azure's
+  // Python azure-identity sends AZURE_FEDERATED_TOKEN_FILE's content verbatim as the client
+  // assertion (token_exchange.py, f.read()), and a JWT with a trailing newline is malformed.
+  auto written = write_file_atomically(output.file, token->token.reveal(), reader_group);
   if (!written) return std::move(written).error();
   return Secret();
 }

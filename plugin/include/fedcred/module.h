@@ -52,6 +52,21 @@
  *     out: access_token, expiration, impersonated ("1" when it is the
  *          service account's token)
  *
+ *  FEDCRED_OP_ENTRA_TOKEN "entra_token" (azure): Microsoft Entra ID client
+ *     credentials with a federated client assertion (the workload's own
+ *     identity token, audience api://AzureADTokenExchange):
+ *     in:  authority (https URL; empty: https://login.microsoftonline.com),
+ *          tenant_id, client_id, scope (one RESOURCE/.default),
+ *          client_assertion, deadline_ms
+ *     out: access_token, expiration
+ *
+ *  The Azure IMDS source (azure, FEDCRED_OP_SUBJECT_TOKEN): a managed
+ *     identity's access token from the Azure Instance Metadata Service:
+ *     in:  audience (the resource), azure_imds_endpoint (empty:
+ *          http://169.254.169.254), at most one of mi_client_id,
+ *          mi_object_id, mi_res_id (a user-assigned identity), deadline_ms
+ *     out: subject_token, expiration
+ *
  *  FEDCRED_OP_ASSUME_ROLE "assume_role_with_web_identity" (exchange: sts):
  *     in:  endpoint (URL), region, role_arn, session_name, duration (seconds),
  *          web_identity_token, deadline_ms
@@ -89,6 +104,7 @@ extern "C" {
 #define FEDCRED_OP_PROBE "probe"
 #define FEDCRED_OP_AWS4_REQUEST "aws4_request"
 #define FEDCRED_OP_ACCESS_TOKEN "access_token"
+#define FEDCRED_OP_ENTRA_TOKEN "entra_token"
 
 /* Parameter and result names. */
 #define FEDCRED_KEY_DEADLINE_MS "deadline_ms"
@@ -130,6 +146,14 @@ extern "C" {
 #define FEDCRED_KEY_LIFETIME "lifetime"
 #define FEDCRED_KEY_ACCESS_TOKEN "access_token"
 #define FEDCRED_KEY_IMPERSONATED "impersonated"
+#define FEDCRED_KEY_AUTHORITY "authority"
+#define FEDCRED_KEY_TENANT_ID "tenant_id"
+#define FEDCRED_KEY_CLIENT_ID "client_id"
+#define FEDCRED_KEY_CLIENT_ASSERTION "client_assertion"
+#define FEDCRED_KEY_AZURE_IMDS_ENDPOINT "azure_imds_endpoint"
+#define FEDCRED_KEY_MI_CLIENT_ID "mi_client_id"
+#define FEDCRED_KEY_MI_OBJECT_ID "mi_object_id"
+#define FEDCRED_KEY_MI_RES_ID "mi_res_id"
 
 #define FEDCRED_LOG_ERROR 0
 #define FEDCRED_LOG_WARNING 1

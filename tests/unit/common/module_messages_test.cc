@@ -83,6 +83,51 @@ TEST(ModuleMessages, AccessTokenRoundTrip) {
   EXPECT_EQ(decode_access_token_result(reader_of(Values{})).error().status, Status::response);
 }
 
+TEST(ModuleMessages, EntraTokenRoundTrip) {
+  EntraTokenParams p;
+  p.authority = "https://login.microsoftonline.com";
+  p.tenant_id = "contoso.onmicrosoft.com";
+  p.client_id = "11111111-2222-4333-8444-555555555555";
+  p.scope = "https://storage.azure.com/.default";
+  p.client_assertion = S("assertion");
+  p.deadline_ms = 42;
+  auto back = decode_entra_token_params(reader_of(encode(p)));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->authority, p.authority);
+  EXPECT_EQ(back->tenant_id, p.tenant_id);
+  EXPECT_EQ(back->client_id, p.client_id);
+  EXPECT_EQ(back->scope, p.scope);
+  EXPECT_EQ(back->client_assertion.reveal(), "assertion");
+  EXPECT_EQ(back->deadline_ms, 42);
+  p.authority.clear();  // optional: the module's default
+  EXPECT_TRUE(decode_entra_token_params(reader_of(encode(p)))->authority.empty());
+  for (char const* key : {FEDCRED_KEY_TENANT_ID, FEDCRED_KEY_CLIENT_ID, FEDCRED_KEY_SCOPE,
+                          FEDCRED_KEY_CLIENT_ASSERTION}) {
+    Values wire = encode(p);
+    wire.erase(key);
+    auto missing = decode_entra_token_params(reader_of(wire));
+    ASSERT_FALSE(missing.ok()) << key;
+    EXPECT_EQ(missing.error().status, Status::usage);
+    EXPECT_NE(missing.error().message.find(key), std::string::npos) << missing.error().message;
+  }
+}
+
+TEST(ModuleMessages, ManagedIdentityRoundTrip) {
+  SubjectTokenParams p;
+  p.audience = "api://fedcred-test-api";
+  p.azure_imds_endpoint = "http://127.0.0.1:8080";
+  p.managed_identity.client_id = "9a1b2c3d-0000-4000-8000-00000000a002";
+  auto back = decode_subject_token_params(reader_of(encode(p)));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->azure_imds_endpoint, p.azure_imds_endpoint);
+  EXPECT_EQ(back->managed_identity.client_id, p.managed_identity.client_id);
+  EXPECT_TRUE(back->managed_identity.object_id.empty());
+  p.managed_identity = ManagedIdentity{"", "obj", "/subscriptions/s/x"};
+  back = decode_subject_token_params(reader_of(encode(p)));
+  EXPECT_EQ(back->managed_identity.object_id, "obj");
+  EXPECT_EQ(back->managed_identity.res_id, "/subscriptions/s/x");
+}
+
 TEST(ModuleMessages, BadParamsAreUsage) {
   Values wire{{FEDCRED_KEY_AUDIENCE, S("a")}, {FEDCRED_KEY_DURATION, S("90x")}};
   auto r = decode_subject_token_params(reader_of(wire));

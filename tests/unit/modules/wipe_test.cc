@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "azure_token.h"
 #include "curl_http.h"
 #include "fakes/freed_memory_scan.h"
 #include "json_doc.h"
@@ -80,6 +81,24 @@ TEST(JsonDocWipe, AnUntakenTokenIsWipedWithTheDocument) {
   scan.disarm();
   wipe(text);
   EXPECT_EQ(scan.hits(), 0) << "json-c's freed string held the token";
+}
+
+// The azure module's answer parser (Entra and Azure IMDS), whether it takes
+// the token or refuses the answer after reading it.
+TEST(AzureTokenWipe, ParsingLeavesNoAccessTokenInFreedMemory) {
+  FreedMemoryScan scan;
+  std::string const token = std::string(scan.canary()) + std::string(900, 'z');
+  for (std::string const& expiry : {std::string("\"expires_on\":\"1700003600\""), std::string("\"expires_on\":\"1\"")}) {
+    std::string text = "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\"," + expiry + "}";
+    scan.arm();
+    {
+      auto parsed = parse_azure_token_answer(text, "Azure IMDS", "169.254.169.254", 1'700'000'000);
+      EXPECT_EQ(parsed.ok(), expiry.find("1700003600") != std::string::npos);
+    }
+    scan.disarm();
+    wipe(text);
+  }
+  EXPECT_EQ(scan.hits(), 0) << "a freed block held the access token";
 }
 
 }  // namespace
