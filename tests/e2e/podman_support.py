@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import tempfile
 
+import go_support
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GOPATH = "/usr/share/gocode"
@@ -71,8 +73,9 @@ def problem():
         return "podman is not installed (tools/deps DEPS_APT_CONTAINERS)"
     if os.geteuid() != 0:
         return "podman runs rootful here (host networking to the loopback stand-ins): run as root"
-    if shutil.which("go") is None:
-        return "go is not installed (golang-go, tools/deps DEPS_APT_CONTAINERS)"
+    go = go_support.go_problem("container_app")
+    if go:
+        return go
     for package in GO_PACKAGES:
         if not os.path.isdir(os.path.join(GOPATH, "src", package)):
             return "%s is missing from %s (tools/deps DEPS_APT_CONTAINERS)" % (package, GOPATH)
@@ -90,11 +93,7 @@ def build_app(podman, workdir):
     """The app image: the Go program, built static, alone in a scratch image as uid 65532."""
     context = os.path.join(workdir, "app")
     os.makedirs(context)
-    env = dict(os.environ, GO111MODULE="off", GOPATH=GOPATH, CGO_ENABLED="0",
-               GOFLAGS="-trimpath", GOCACHE=os.path.join(build_root(), "go-cache"))
-    subprocess.run(["go", "build", "-ldflags=-s", "-o", os.path.join(context, "container_app"), "."],
-                   cwd=os.path.join(HERE, "go", "container_app"), env=env, check=True,
-                   capture_output=True, timeout=900)
+    shutil.copy(go_support.build("container_app"), os.path.join(context, "container_app"))
     with open(os.path.join(context, "Containerfile"), "w") as f:
         f.write("FROM scratch\nCOPY container_app /container_app\nUSER 65532:65532\n"
                 'ENTRYPOINT ["/container_app"]\n')
