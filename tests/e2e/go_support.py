@@ -18,6 +18,8 @@ PACKAGES = {
     "seed_awssdk_v1": ("github.com/aws/aws-sdk-go", "golang-github-aws-aws-sdk-go-dev"),
     "seed_awssdk_v2": ("github.com/aws/aws-sdk-go-v2", "golang-github-aws-aws-sdk-go-v2-dev"),
     "seed_oauth2_google": ("golang.org/x/oauth2/google", "golang-golang-x-oauth2-google-dev"),
+    # the app container of test_container_image (issue 23); it imports x/oauth2/google too
+    "container_app": ("github.com/aws/aws-sdk-go-v2", "golang-github-aws-aws-sdk-go-v2-dev"),
 }
 _built = {}
 

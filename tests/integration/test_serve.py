@@ -502,6 +502,10 @@ class TestRefresh(ServeTestCase):
         self.assertIn("message", resp.json())
         self.assertNotIn(first["SecretAccessKey"], resp.body)
         self.assertEqual(http_get(server.port, "/healthz").status, 503)
+        # the probe of packaging/kubernetes fails with it
+        probe = self.fedcred("serve", "--health", "--listen", "127.0.0.1:%d" % server.port, env=self.env)
+        self.assertEqual((probe.returncode, probe.stdout), (EXIT_TRANSIENT, ""), probe.describe())
+        self.assertIn("HTTP 503", probe.stderr)
         self.assertGreaterEqual(self.sts.stats()["assume_calls"], 2, "the refresh was attempted")
         deadline = time.monotonic() + 30
         while "refresh of" not in server.log() and time.monotonic() < deadline:
@@ -710,6 +714,20 @@ class TestCounters(ServeTestCase):
         self.assertIn("stats: requests=", server.log())
         self.assertEqual(server.stop(), 0)
         self.assert_clean_log(server)
+
+    def test_health_is_a_probe(self):
+        """`serve --health`: the exec probe of packaging/kubernetes (GET /healthz)."""
+        server = self.serve()
+        res = self.fedcred("serve", "--health", "--listen", "127.0.0.1:%d" % server.port, env=self.env)
+        self.assertEqual(res.returncode, 0, res.describe())
+        import json
+        self.assertEqual(json.loads(res.stdout)["status"], "ok")
+        self.assertNotIn(server.token(), res.stdout)
+        port = server.port
+        self.assertEqual(server.stop(), 0)
+        res = self.fedcred("serve", "--health", "--listen", "127.0.0.1:%d" % port, env=self.env)
+        self.assertEqual((res.returncode, res.stdout), (EXIT_TRANSIENT, ""), res.describe())
+        self.assertIn("--listen", res.stderr)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,9 @@ constexpr FlagRow kServeFlags[] = {
     kConfig,
     {"stats", "stats", FlagTarget::option, FlagArity::switch_on,
      "print the counters of the server running on --listen and exit", check_true_false},
+    {"health", "health", FlagTarget::option, FlagArity::switch_on,
+     "print GET /healthz of the server running on --listen; exit 0 only if it serves valid credentials (a probe)",
+     check_true_false},
 };
 
 Result<Secret> run_cache_list_row(CommandCall const& c) { return run_cache_list(c.deps.env); }

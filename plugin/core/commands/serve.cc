@@ -246,8 +246,12 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
   auto config = load_command_config(in, deps);
   if (!config) return std::move(config).error();
   auto explicit_values = explicit_serve_settings(options);
-  if (auto it = options.find("stats"); it != options.end() && it->second == "true") {
-    // Only the address matters here: no profile is needed to ask for counters.
+  auto asked = [&](char const* key) {
+    auto it = options.find(key);
+    return it != options.end() && it->second == "true";
+  };
+  if (asked("stats") || asked("health")) {
+    // Only the address matters here: no profile is needed to ask for counters or health.
     ListenAddress where{"127.0.0.1", kDefaultServePort, false};
     auto listen = explicit_values.count("listen") ? explicit_values["listen"] : Setting{};
     if (auto const* v = setting_value(config->serve, "listen"); v != nullptr && listen.value.empty()) listen.value = *v;
@@ -257,7 +261,7 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
       if (!parsed) return std::move(parsed).error();
       where = *parsed;
     }
-    return query_serve_stats(where, deps.default_timeout_seconds);
+    return query_serve(where, asked("health") ? "/healthz" : "/stats", deps.default_timeout_seconds);
   }
   auto settings = resolve_serve_settings(config->serve, explicit_values, deps.env);
   if (!settings) return std::move(settings).error();

@@ -13,9 +13,9 @@
 
 namespace fedcred {
 
-Result<Secret> query_serve_stats(ListenAddress const& where, std::int64_t timeout_seconds) {
+Result<Secret> query_serve(ListenAddress const& where, std::string const& path, std::int64_t timeout_seconds) {
   auto fail = [&](std::string const& what) {
-    return make_error(Status::transient, "cannot read the counters of the server on " + where.text() + ": " + what +
+    return make_error(Status::transient, "GET " + path + " of the server on " + where.text() + ": " + what +
                                              " (is `fedcred serve` running there? --listen names it)");
   };
   sockaddr_storage ss{};
@@ -39,7 +39,7 @@ Result<Secret> query_serve_stats(ListenAddress const& where, std::int64_t timeou
   setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   if (connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) return fail(std::strerror(errno));
-  std::string request = "GET /stats HTTP/1.0\r\nHost: " + where.text() + "\r\nConnection: close\r\n\r\n";
+  std::string request = "GET " + path + " HTTP/1.0\r\nHost: " + where.text() + "\r\nConnection: close\r\n\r\n";
   if (send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
     return fail(std::strerror(errno));
   }
@@ -55,9 +55,13 @@ Result<Secret> query_serve_stats(ListenAddress const& where, std::int64_t timeou
   }
   // Our own server's answer: a status line, headers, a blank line, JSON.
   auto body = response.find("\r\n\r\n");
-  if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12 || response.compare(9, 3, "200") != 0 ||
-      body == std::string::npos) {
+  if (response.rfind("HTTP/1.", 0) != 0 || response.size() < 12 || body == std::string::npos) {
     return fail("unexpected answer");
+  }
+  if (response.compare(9, 3, "200") != 0) {
+    // /healthz's 503 says what is not served; neither path's body holds a secret
+    return make_error(Status::transient, "GET " + path + " of the server on " + where.text() + ": HTTP " +
+                                             response.substr(9, 3) + " " + response.substr(body + 4, 512));
   }
   return Secret(response.substr(body + 4));
 }

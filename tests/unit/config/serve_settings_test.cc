@@ -55,6 +55,17 @@ TEST(ResolveServeSettings, FlagsOverrideTheSectionAndSystemdNamesTheTokenDirecto
   EXPECT_EQ(s->token_file, "/run/fedcred-serve/aws-token");
 }
 
+TEST(ResolveServeSettings, OnlyTheAwsRouteNeedsATokenFile) {
+  MapEnv env;  // a container: no RUNTIME_DIRECTORY, no XDG_RUNTIME_DIR
+  auto google = resolve_serve_settings({}, {{"gcp_profile", Setting{"g", "--gcp-profile"}}}, env);
+  ASSERT_TRUE(google) << google.error().message;
+  EXPECT_EQ(google->token_file, "");
+  auto aws = resolve_serve_settings({}, {{"aws_profile", Setting{"a", "--aws-profile"}}}, env);
+  ASSERT_FALSE(aws);
+  EXPECT_EQ(aws.error().status, Status::usage);
+  EXPECT_NE(aws.error().message.find("--token-file"), std::string::npos);
+}
+
 TEST(ResolveServeSettings, NothingToServeIsAUsageError) {
   MapEnv env{{"XDG_RUNTIME_DIR", "/run/user/1000"}};
   auto s = resolve_serve_settings({}, {}, env);
