@@ -191,6 +191,12 @@ class TestGcloudAws1FileWithFedcred(ChainFixture, GcloudCase):
         with open(path, "rb") as f:
             return f.read()
 
+    def google_endpoints_conf(self):
+        # No endpoint in fedcred.conf here: the file's own Google URLs are followed, to the
+        # front that Google's names resolve to (test_credential_config_trust covers the
+        # root-owned fedcred.conf route, google_sts_endpoint and google_iamcredentials_endpoint).
+        return ""
+
     def install(self, name):
         """gcloud's file, byte for byte, where a user keeps it (mode 0600); returns its path."""
         path = os.path.join(self.sandbox.root, "gcp-credentials-%s.json" % name)
@@ -272,6 +278,10 @@ class TestGcloudAws1FileWithFedcred(ChainFixture, GcloudCase):
         # How gcloud reaches the stand-in with Google's own URLs: the names resolve to the
         # front, and gcloud trusts its CA through CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE. Its aws1
         # source takes the environment keys first (else IMDS at the file's 169.254.169.254).
+        # gcloud's google-auth adds x-goog-cloud-target-resource after signing, as Google's STS
+        # allows; fedcred signs it, and the stand-in requires that of fedcred only (issue 21.2).
+        self.google.require_signed_target = False
+        self.addCleanup(setattr, self.google, "require_signed_target", True)
         path = self.install("aws")
         env = gcloud_support.gcloud_env(
             self.link_env("environment", AWS_REGION="us-east-1"),

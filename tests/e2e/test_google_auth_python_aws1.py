@@ -34,6 +34,14 @@ class TestGoogleAuthPythonAws1(RequiresTools, ChainTestCase):
     requirements = (gcloud_support.google_auth_problem,)
     read = test_access_token_aws1.TestAws1.read  # the token reads the Cloud Storage stand-in
 
+    def setUp(self):
+        super().setUp()
+        # google-auth, like google-auth-library for Node, adds x-goog-cloud-target-resource after
+        # signing (Google's STS only recommends signing it): the stand-in is proven with that
+        # check off; fedcred's own tests keep it on (issue 21.2, test_access_token_aws1).
+        self.google.require_signed_target = False
+        self.addCleanup(setattr, self.google, "require_signed_target", True)
+
     def google_auth(self, env):
         # IMDS is where the config says: the AWS_EC2_METADATA_* variables are fedcred's, not its
         env = {k: v for k, v in env.items() if not k.startswith("AWS_EC2_METADATA")}
@@ -68,6 +76,12 @@ class TestGoogleAuthPythonAws1(RequiresTools, ChainTestCase):
         self.assertIn("SignatureDoesNotMatch", out["error"])
         self.assertNotIn(STATIC["SecretAccessKey"], json.dumps(out))
         self.assertEqual(self.google.stats()["issued"], [])
+
+    def test_the_unsigned_target_header_is_refused_with_the_check_on(self):
+        self.google.require_signed_target = True
+        out = self.google_auth(self.link_env("imds"))
+        self.assertFalse(out.get("ok"), out)
+        self.assertIn("x-goog-cloud-target-resource is not signed", out["error"])
 
 
 if __name__ == "__main__":
