@@ -119,33 +119,36 @@ std::size_t count_containing(std::vector<std::string> const& lines, std::string 
   return n;
 }
 
+// A full syslog socket, and sinks whose fallbacks all land in one recorder.
+class SyslogSink : public ::testing::Test {
+ protected:
+  std::unique_ptr<AuditSink> sink() {
+    return make_syslog_sink(syslog.path(), std::make_unique<ForwardingSink>(fallback_lines));
+  }
+
+  test::TempDir dir;
+  FullSyslogSocket syslog{dir.path() + "/log"};
+  RecordingSink fallback_lines;
+};
+
 // The reader is slow (a loaded machine, a busy journald): it frees one slot
 // only after 300 ms, longer than one poll of the old code waited.
-TEST(SyslogSink, WaitsForASlowReaderInsteadOfFallingBackToStderr) {
-  test::TempDir dir;
-  FullSyslogSocket syslog(dir.path() + "/log");
-  auto fallback = std::make_unique<RecordingSink>();
-  RecordingSink* fallback_lines = fallback.get();
-  auto sink = make_syslog_sink(syslog.path(), std::move(fallback));
-
+TEST_F(SyslogSink, WaitsForASlowReaderInsteadOfFallingBackToStderr) {
   std::thread reader([&] {
     std::this_thread::sleep_for(milliseconds(300));
     syslog.take_one();
   });
-  sink->write(false, "event=issued slow-reader");
+  sink()->write(false, "event=issued slow-reader");
   reader.join();
 
-  EXPECT_EQ(fallback_lines->lines(), std::vector<std::string>{});
+  EXPECT_EQ(fallback_lines.lines(), std::vector<std::string>{});
   EXPECT_EQ(count_containing(syslog.drain(), "event=issued slow-reader"), 1u);
 }
 
 // Many writers on one full queue: each slot the reader frees wakes them all,
 // one wins it, the others must wait for the next instead of giving up.
-TEST(SyslogSink, WritersRacingForAFullQueueAllReachSyslog) {
+TEST_F(SyslogSink, WritersRacingForAFullQueueAllReachSyslog) {
   constexpr int kWriters = 6;
-  test::TempDir dir;
-  FullSyslogSocket syslog(dir.path() + "/log");
-  RecordingSink fallback_lines;
 
   std::atomic<int> finished{0};
   std::vector<std::string> received;
@@ -160,8 +163,7 @@ TEST(SyslogSink, WritersRacingForAFullQueueAllReachSyslog) {
   std::vector<std::thread> writers;
   for (int i = 0; i < kWriters; ++i) {
     writers.emplace_back([&, i] {
-      auto sink = make_syslog_sink(syslog.path(), std::make_unique<ForwardingSink>(fallback_lines));
-      sink->write(false, "event=issued writer=" + std::to_string(i));
+      sink()->write(false, "event=issued writer=" + std::to_string(i));
       ++finished;
     });
   }
@@ -175,19 +177,13 @@ TEST(SyslogSink, WritersRacingForAFullQueueAllReachSyslog) {
 // A syslog that never reads: the line is not lost (it goes to the fallback,
 // naming why) and the wait is bounded, so the workload still gets its
 // credentials.
-TEST(SyslogSink, AReaderThatNeverDrainsCostsABoundedWaitAndTheLineReachesTheFallback) {
-  test::TempDir dir;
-  FullSyslogSocket syslog(dir.path() + "/log");
-  auto fallback = std::make_unique<RecordingSink>();
-  RecordingSink* fallback_lines = fallback.get();
-  auto sink = make_syslog_sink(syslog.path(), std::move(fallback));
-
+TEST_F(SyslogSink, AReaderThatNeverDrainsCostsABoundedWaitAndTheLineReachesTheFallback) {
   auto started = steady_clock::now();
-  sink->write(true, "event=failed hung-syslog");
+  sink()->write(true, "event=failed hung-syslog");
   auto waited = steady_clock::now() - started;
 
   EXPECT_LT(waited, milliseconds(3000));
-  auto lines = fallback_lines->lines();
+  auto lines = fallback_lines.lines();
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("event=failed hung-syslog"), std::string::npos);
   EXPECT_NE(lines[0].find("unreachable"), std::string::npos);
