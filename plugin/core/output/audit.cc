@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "logger.h"
@@ -58,14 +59,14 @@ std::string link_target(std::string const& path) {
   return n <= 0 ? std::string() : std::string(buf, static_cast<std::size_t>(n));
 }
 
-// How long a send may wait for a full syslog queue, per attempt: a busy
-// journald drains it in microseconds, a hung one must not hold the workload.
-constexpr int kSendWaitMs = 100;
-
-bool wait_writable(int fd) {
-  pollfd p{fd, POLLOUT, 0};
-  return poll(&p, 1, kSendWaitMs) == 1;
-}
+// How long a send may wait, in all, for a full syslog queue. A busy journald
+// drains it in microseconds, but writers started together (32 credential
+// processes of one parallel job, against a queue of net.unix.max_dgram_qlen,
+// 10 without systemd's sysctl) take turns: each freed slot wakes them all and
+// only one wins it, so a writer keeps trying until this budget is spent. A
+// hung daemon costs the workload no more than this, then the fallback gets
+// the line (issue 21, item 15).
+constexpr std::chrono::milliseconds kSendBudget{1000};
 
 // 0 when the whole message was sent on a new `type` socket connected to
 // `addr`, else the errno that stopped it.
@@ -73,8 +74,8 @@ int send_once(sockaddr_un const& addr, int type, std::string const& message) {
   UniqueFd fd(socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd.valid()) return errno;
   if (connect(fd.get(), reinterpret_cast<sockaddr const*>(&addr), sizeof addr) != 0) return errno;
+  auto const deadline = std::chrono::steady_clock::now() + kSendBudget;
   std::size_t sent = 0;
-  bool waited = false;
   while (sent < message.size()) {
     ssize_t n = send(fd.get(), message.data() + sent, message.size() - sent, MSG_NOSIGNAL);
     if (n >= 0) {
@@ -82,10 +83,12 @@ int send_once(sockaddr_un const& addr, int type, std::string const& message) {
       continue;
     }
     if (errno == EINTR) continue;
-    if (errno != EAGAIN || waited) return errno;
-    // glibc's syslog(3) blocks here; we wait once, briefly (kSendWaitMs)
-    waited = true;
-    if (!wait_writable(fd.get())) return EAGAIN;
+    if (errno != EAGAIN) return errno;
+    // glibc's syslog(3) blocks here; we wait for room, within the budget
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return EAGAIN;
+    pollfd p{fd.get(), POLLOUT, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) == 0) return EAGAIN;
   }
   return 0;
 }

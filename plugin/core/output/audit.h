@@ -57,7 +57,8 @@ class AuditSink {
 std::string syslog_socket_path(Env const& env);
 
 // One line to the syslog socket at `path` as syslog(3) sends it: a datagram
-// (waiting briefly if the daemon's queue is full), else over a stream
+// (waiting for room, at most a second in all, if the daemon's queue is full:
+// parallel writers take turns as it drains), else over a stream
 // connection (rsyslog and syslog-ng may listen on one), and when the daemon
 // takes it neither way, to `fallback` (stderr) with the reason, as
 // syslog(3)'s LOG_CONS falls back to the console. Never blocks for long: an
