@@ -6,23 +6,18 @@
 // aws module (which checks what it is handed).
 #pragma once
 
-#include <arpa/inet.h>
-
-#include <string>
 #include <string_view>
+
+#include "result.h"
 
 namespace fedcred::aws {
 
-// `host` lower-cased, IPv6 without brackets.
-inline bool is_allowed_container_http_host(std::string_view host) {
-  if (host == "localhost" || host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23") {
-    return true;
-  }
-  std::string const h(host);
-  in_addr v4{};
-  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  return inet_pton(AF_INET6, h.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
-}
+// A host as parse_url returns it (any case, IPv6 in brackets or bare):
+// loopback (url.h's rule), 169.254.170.2, 169.254.170.23 or fd00:ec2::23.
+bool is_allowed_container_http_host(std::string_view host);
+
+// The whole URL: parsed by parse_url, then the rule above. Status::usage
+// errors name the host, never the path; callers prefix the variable.
+Result<void> check_container_credentials_url(std::string_view url);
 
 }  // namespace fedcred::aws

@@ -65,6 +65,14 @@ Result<std::optional<std::int64_t>> time_value(Reader const& read, char const* k
   return std::optional<std::int64_t>(*t);
 }
 
+void encode_reading(Values& out, std::string const& prefix, ProbeReading const& r) {
+  if (r.status != 0) put(out, prefix + FEDCRED_KEY_STATUS, std::to_string(r.status));
+  put(out, prefix + FEDCRED_KEY_LATENCY_MS, std::to_string(r.latency_ms));
+  put(out, prefix + FEDCRED_KEY_ERROR, r.error);
+  if (r.timed_out) put(out, prefix + FEDCRED_KEY_TIMED_OUT, "1");
+  put(out, prefix + FEDCRED_KEY_FLAVOR, r.flavor);
+}
+
 Result<ProbeReading> decode_reading(Reader const& read, std::string const& prefix) {
   ProbeReading r;
   auto key = [&](char const* name) { return prefix + name; };
@@ -376,17 +384,33 @@ Result<AssumeRoleResult> decode_assume_role_result(Reader const& read) {
 
 // ---- probe ----
 
-void encode_reading(Values& out, std::string const& prefix, ProbeReading const& r) {
-  if (r.status != 0) put(out, prefix + FEDCRED_KEY_STATUS, std::to_string(r.status));
-  put(out, prefix + FEDCRED_KEY_LATENCY_MS, std::to_string(r.latency_ms));
-  put(out, prefix + FEDCRED_KEY_ERROR, r.error);
-  if (r.timed_out) put(out, prefix + FEDCRED_KEY_TIMED_OUT, "1");
-  put(out, prefix + FEDCRED_KEY_FLAVOR, r.flavor);
+Values encode(ProbeParams const& p) {
+  Values out;
+  put(out, FEDCRED_KEY_METADATA_HOST, p.metadata_host);
+  put(out, FEDCRED_KEY_IMDS_ENDPOINT, p.imds_endpoint);
+  put(out, FEDCRED_KEY_ENDPOINT, p.endpoint);
+  put_deadline(out, p.deadline_ms);
+  return out;
+}
+
+Result<ProbeParams> decode_probe_params(Reader const& read) {
+  ProbeParams p;
+  p.metadata_host = text(read, FEDCRED_KEY_METADATA_HOST);
+  p.imds_endpoint = text(read, FEDCRED_KEY_IMDS_ENDPOINT);
+  p.endpoint = text(read, FEDCRED_KEY_ENDPOINT);
+  auto deadline = read_deadline(read, p.deadline_ms);
+  if (!deadline) return std::move(deadline).error();
+  return p;
 }
 
 Values encode(ProbeResult const& r) {
   Values out;
-  encode_reading(out, "", r.reading);
+  for (auto [prefix, reading] : {std::pair{"", &r.reading}, std::pair{"put_", &r.put}, std::pair{"get_", &r.get}}) {
+    if (reading->status != 0 || reading->latency_ms != 0 || !reading->error.empty() || reading->timed_out ||
+        !reading->flavor.empty()) {
+      encode_reading(out, prefix, *reading);
+    }
+  }
   put(out, FEDCRED_KEY_DATE, r.date);
   put(out, FEDCRED_KEY_EMAIL, r.email);
   return out;

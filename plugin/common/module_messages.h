@@ -161,7 +161,19 @@ struct EntraTokenParams {
 Values encode(EntraTokenParams const& params);
 Result<EntraTokenParams> decode_entra_token_params(Reader const& read);
 
-// FEDCRED_OP_PROBE: one request's outcome. The aws module reports two, with
+// FEDCRED_OP_PROBE's parameters: the address the called module probes (gce:
+// metadata_host, aws: imds_endpoint, sts: endpoint; the module checks that its
+// own is there and well-formed).
+struct ProbeParams {
+  std::string metadata_host;  // gce: host[:port] of the metadata server
+  std::string imds_endpoint;  // aws: IMDS base URL
+  std::string endpoint;       // sts: the STS endpoint URL
+  std::int64_t deadline_ms = 0;
+};
+Values encode(ProbeParams const& params);
+Result<ProbeParams> decode_probe_params(Reader const& read);
+
+// FEDCRED_OP_PROBE's results: one request's outcome. The aws module reports two, with
 // the key prefixes "put_" and "get_"; the others one, unprefixed.
 struct ProbeReading {
   int status = 0;  // HTTP status; 0: no HTTP answer
@@ -176,7 +188,8 @@ struct ProbeResult {
   std::string date;   // the server's Date header, from whichever answered
   std::string email;  // gce: the service account's email
 };
-void encode_reading(Values& out, std::string const& prefix, ProbeReading const& reading);
+// A reading left at its defaults (no answer, no error, 0 ms) is not sent, so
+// the aws module's result has only put_ and get_ keys.
 Values encode(ProbeResult const& result);
 Result<ProbeResult> decode_probe_result(Reader const& read);
 

@@ -46,7 +46,14 @@ bool is_digits(std::string_view s) {
   return true;
 }
 
-// Splits "host", "host:port", "[v6]" or "[v6]:port"; false when malformed.
+// An IPv6 literal without its URL brackets, for inet_pton.
+std::string unbracketed(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return std::string(host);
+}
+
+}  // namespace
+
 bool split_authority(std::string_view authority, std::string& host, std::string& port) {
   std::string_view rest;
   if (!authority.empty() && authority.front() == '[') {
@@ -76,11 +83,16 @@ bool split_authority(std::string_view authority, std::string& host, std::string&
   return true;
 }
 
-}  // namespace
+bool is_link_local_host(std::string_view host_in) {
+  std::string host = unbracketed(host_in);
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 16) == 0xA9FE;  // 169.254.0.0/16
+  in6_addr v6{};
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LINKLOCAL(&v6);  // fe80::/10
+}
 
 bool is_loopback_host(std::string_view host_in) {
-  std::string host(host_in);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string host = unbracketed(host_in);
   for (char& c : host) c = ascii::to_lower(c);
   if (host == "localhost") return true;
   in_addr v4{};
@@ -105,7 +117,7 @@ Result<Url> parse_url(std::string_view text) {
   auto path_start = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, path_start);
   if (authority.find('@') != std::string_view::npos) {
-    return make_error(Status::usage, "URLs with user info are not accepted");
+    return make_error(Status::usage, "URLs with user information ('@') are not accepted");
   }
   if (!split_authority(authority, url.host, url.port)) {
     return make_error(Status::usage, "URL has an invalid host or port");

@@ -21,6 +21,8 @@ struct Url {
 
   // host[:port]: what messages show. Never the path or query.
   std::string authority() const { return port.empty() ? host : host + ":" + port; }
+  // scheme://host[:port]: the server, without path or query.
+  std::string origin() const { return scheme + "://" + authority(); }
 };
 
 // Accepts http:// and https:// URLs without user info or fragment.
@@ -33,6 +35,14 @@ std::string url_authority(std::string_view url);
 // True for host, host:port, [v6] and [v6]:port with no path, user info or
 // spaces (the shape of GCE_METADATA_HOST).
 bool is_valid_authority(std::string_view authority);
+
+// Splits "host", "host:port", "[v6]" or "[v6]:port" (host keeps the
+// brackets, port empty when absent); false when malformed.
+bool split_authority(std::string_view authority, std::string& host, std::string& port);
+
+// True for a link-local address literal (169.254.0.0/16, fe80::/10, with or
+// without IPv6 brackets): the metadata services' addresses.
+bool is_link_local_host(std::string_view host);
 
 // True for a loopback address literal (127.0.0.0/8, ::1, with or without
 // IPv6 brackets) and "localhost": where plain http may go (tests, local agents).

@@ -21,6 +21,7 @@
 #include "fedcred/module.h"
 #include "module_messages.h"
 #include "time_format.h"
+#include "url.h"
 
 namespace fedcred {
 namespace {
@@ -45,9 +46,8 @@ struct AccessTokenRequest : RunSettings {
 
 // scheme://host[:port] of the config's IMDS URLs: they all name one server.
 std::string url_base(std::string const& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return "";
-  return url.substr(0, url.find('/', scheme + 3));
+  auto parsed = modules::parse_url(url);
+  return parsed ? parsed->origin() : std::string();
 }
 
 Result<AccessTokenRequest> resolve(CommandInputs const& in, Env const& env, ConfigSet const& files,

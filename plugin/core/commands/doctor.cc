@@ -130,7 +130,7 @@ class Doctor {
       timeout_seconds_ = aws_.timeout_seconds;
       cache_enabled_ = aws_.cache;
       detail += "; source " + aws_.source + ", audience " + aws_.audience + ", role " + aws_.role_arn + ", STS " +
-                endpoint_host(aws_.sts.url) + " (" + aws_.sts.origin + ")";
+                url_authority(aws_.sts.url) + " (" + aws_.sts.origin + ")";
     }
     ok("config", detail);
     return true;
@@ -149,7 +149,7 @@ class Doctor {
       return false;
     }
     std::string detail = *path + ": token_url " + config->token_url;
-    if (!config->impersonation_url.empty()) detail += ", impersonation " + endpoint_host(config->impersonation_url);
+    if (!config->impersonation_url.empty()) detail += ", impersonation " + url_authority(config->impersonation_url);
     if (config->source == CredentialConfig::Source::file) {
       auto token = read_secret_file(config->file, "credential_source.file of " + *path, SecretFileOwner::trusted);
       if (!token) {

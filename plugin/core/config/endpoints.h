@@ -32,21 +32,22 @@ std::string_view partition_dns_suffix(std::string_view region);
 // metadata.google.internal. Always plain http, so only is_metadata_host().
 Result<Endpoint> gce_metadata_host(Env const& env);
 
-// True for the hosts a plain-http metadata request may go to: loopback,
-// link-local (169.254.0.0/16, [fe80::/10]), metadata.google.internal and the
-// EC2 IPv6 IMDS address [fd00:ec2::254]. IPv6 literals in brackets.
+// True for the hosts a plain-http metadata request may go to: loopback and
+// link-local (url.h's rules: 127.0.0.0/8, ::1, 169.254.0.0/16, fe80::/10),
+// metadata.google.internal and the EC2 IPv6 IMDS address [fd00:ec2::254].
+// IPv6 literals in brackets.
 bool is_metadata_host(std::string_view host);
 
 // A metadata base URL override (AWS_EC2_METADATA_SERVICE_ENDPOINT): https to
 // any host, plain http only to is_metadata_host(); trailing slashes dropped.
 Result<Endpoint> metadata_url_override(std::string url, std::string const& origin);
 
-// The host[:port] of a URL ("https://sts.us-east-1.amazonaws.com/" ->
-// "sts.us-east-1.amazonaws.com"): what messages name, never the path or query.
-std::string endpoint_host(std::string const& url);
-
 // True for 127.0.0.0/8, ::1 and localhost: the modules' rule (url.h), so that
 // the core and the modules agree on where plain http may go.
 using modules::is_loopback_host;
+
+// host[:port] of a URL for messages, never the path, query or user info
+// ("https://sts.us-east-1.amazonaws.com/" -> "sts.us-east-1.amazonaws.com").
+using modules::url_authority;
 
 }  // namespace fedcred

@@ -37,11 +37,11 @@ Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps con
   std::string session_name =
       req.session_name ? *req.session_name : default_session_name(subject->claims, deps.clock.unix_seconds());
   auto sts_params = messages::encode(assume_role_params(req, session_name, subject->token, deadline_ms));
-  deps.log.debug("AssumeRoleWithWebIdentity at " + endpoint_host(req.sts.url) + " (" + req.sts.origin + ") role " +
+  deps.log.debug("AssumeRoleWithWebIdentity at " + url_authority(req.sts.url) + " (" + req.sts.origin + ") role " +
                  req.role_arn + " session " + session_name);
   auto exchanged = deps.modules.run("sts", FEDCRED_OP_ASSUME_ROLE, sts_params, deps.log);
   if (!exchanged) return std::move(exchanged).error();
-  auto creds = aws_credentials_from_exchange(*exchanged, deps.clock.unix_seconds(), endpoint_host(req.sts.url));
+  auto creds = aws_credentials_from_exchange(*exchanged, deps.clock.unix_seconds(), url_authority(req.sts.url));
   if (creds) {
     creds->subject = subject->claims.sub;
     creds->session_name = session_name;

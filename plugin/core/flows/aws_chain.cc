@@ -13,29 +13,6 @@ using modules::ascii::lower_case;
 
 constexpr char kEcsHost[] = "http://169.254.170.2";
 
-// The host of an http(s) URL, lower-cased, IPv6 without brackets.
-std::string bare_host(std::string const& url) {
-  std::string host = endpoint_host(url);
-  if (!host.empty() && host.front() == '[') return lower_case(host.substr(1, host.find(']') - 1));
-  return lower_case(host.substr(0, host.find(':')));
-}
-
-// botocore's ContainerMetadataFetcher rule: https anywhere; plain http only to
-// a loopback address or the ECS / EKS Pod Identity agent hosts.
-Result<void> check_container_host(std::string const& url, std::string const& origin) {
-  std::string const l = lower_case(url);
-  if (l.rfind("https://", 0) == 0) return {};
-  if (l.rfind("http://", 0) != 0) return make_error(Status::usage, origin + ": not an http(s) URL");
-  if (endpoint_host(url).find('@') != std::string::npos) {
-    return make_error(Status::usage, origin + ": the URL must not contain user information ('@')");
-  }
-  std::string const host = bare_host(url);
-  if (aws::is_allowed_container_http_host(host)) return {};
-  return make_error(Status::usage, origin + ": container credentials host '" + host +
-                                       "' is not allowed over plain http: use https, a loopback address, or "
-                                       "169.254.170.2, 169.254.170.23, fd00:ec2::23 (as the AWS SDKs require)");
-}
-
 // The container credentials URL: RELATIVE_URI against the ECS host (or the
 // test override), else FULL_URI.
 Result<std::string> container_url(Env const& env) {
@@ -43,8 +20,8 @@ Result<std::string> container_url(Env const& env) {
     std::string base = kEcsHost;
     if (auto override_base = env.get(kContainerEndpointVar)) {
       // For tests only: it may redirect the ECS host to a stand-in, nowhere else.
-      if (lower_case(*override_base).rfind("http://", 0) != 0 || !is_loopback_host(bare_host(*override_base)) ||
-          endpoint_host(*override_base).find('@') != std::string::npos) {
+      auto url = modules::parse_url(*override_base);
+      if (!url || url->scheme != "http" || !is_loopback_host(url->host)) {
         return make_error(Status::usage, std::string(kContainerEndpointVar) +
                                              " must be http://<loopback address>[:port] (a test stand-in)");
       }
@@ -57,8 +34,8 @@ Result<std::string> container_url(Env const& env) {
     return base + *relative;
   }
   auto full = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-  auto checked = check_container_host(*full, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
-  if (!checked) return std::move(checked).error();
+  auto checked = aws::check_container_credentials_url(*full);
+  if (!checked) return Error(checked.error()).prefix("AWS_CONTAINER_CREDENTIALS_FULL_URI");
   return *full;
 }
 

@@ -46,7 +46,7 @@ bool is_google_service_host(std::string_view host_in, std::string_view service) 
   return false;
 }
 
-std::string origin_of(modules::Url const& url) { return url.scheme + "://" + lower(url.authority()); }
+std::string origin_of(modules::Url const& url) { return lower(url.origin()); }
 
 // token_url or the impersonation URL: Google's host over https, or the
 // endpoint the root-owned fedcred.conf names (then moved onto it).
@@ -60,7 +60,7 @@ Result<void> check_google_url(std::string& url, std::string const& key, std::str
   if (!parsed) return bad("is not a usable URL: " + parsed.error().message);
   if (!named.empty() && origin_of(*parsed) == named) return {};  // the endpoint root named: as is
   if (parsed->scheme != "https" || !is_google_host(parsed->host) || !(parsed->port.empty() || parsed->port == "443")) {
-    return bad("names " + parsed->scheme + "://" + parsed->authority() + ": only https to " + shapes +
+    return bad("names " + parsed->origin() + ": only https to " + shapes +
                " is accepted (rule google-endpoint; another endpoint only when a root-owned fedcred.conf names it "
                "with " + setting + ")");
   }

@@ -8,7 +8,7 @@ namespace {
 
 int run(fedcred_module_host const* host, fedcred_module_call* call, char const* operation) {
   return fedcred::modules::run_network_module(
-      host, call, operation, "aws", [](auto& mc, std::string_view op, auto& http, auto& clock) {
+      host, call, operation, "aws", fedcred::modules::ProbeTarget::imds, [](auto& mc, std::string_view op, auto& http, auto& clock) {
         return fedcred::modules::run_aws_operation(mc, op, http, clock);
       });
 }

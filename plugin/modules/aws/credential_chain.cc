@@ -2,7 +2,6 @@
 #include "credential_chain.h"
 
 #include "time_format.h"
-#include "ascii.h"
 #include "aws_container_host.h"
 #include "assume_role.h"
 #include "aws_partition.h"
@@ -23,20 +22,9 @@ std::int64_t expiry_of(std::string const& text) {
 }  // namespace
 
 Result<void> check_container_url(std::string const& text) {
-  auto url = parse_url(text);
-  if (!url) return Error(url.error()).prefix("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-  if (url->scheme == "https") return {};
-  std::string host = url->host;
-  for (char& c : host) c = ascii::to_lower(c);
-  // botocore compares the bare host (urlparse drops the IPv6 brackets).
-  std::string bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
-  if (aws::is_allowed_container_http_host(bare)) {
-    return {};
-  }
-  return make_error(Status::usage,
-                    "container credentials endpoint host " + url->host +
-                        " is not allowed over plain http: use https, a loopback address, or one of 169.254.170.2, "
-                        "169.254.170.23, fd00:ec2::23 (check AWS_CONTAINER_CREDENTIALS_FULL_URI)");
+  auto checked = aws::check_container_credentials_url(text);
+  if (!checked) return Error(checked.error()).prefix("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  return {};
 }
 
 Result<AwsCredentials> CredentialChain::resolve(std::optional<messages::AwsKeys> const& keys,

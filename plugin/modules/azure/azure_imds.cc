@@ -38,7 +38,7 @@ Result<std::string> normalize_endpoint(std::string const& endpoint) {
   if (url->path != "/") {
     return make_error(Status::usage, "Azure IMDS endpoint must be http://host[:port] without a path");
   }
-  return url->scheme + "://" + url->authority();
+  return url->origin();
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 namespace {
 
 int run(fedcred_module_host const* host, fedcred_module_call* call, char const* operation) {
-  return fedcred::modules::run_network_module(host, call, operation, "azure",
+  return fedcred::modules::run_network_module(host, call, operation, "azure", fedcred::modules::ProbeTarget::none,
                                               [](auto& mc, std::string_view op, auto& http, auto& clock) {
                                                 return fedcred::modules::run_azure_operation(mc, op, http, clock);
                                               });

@@ -23,11 +23,11 @@ namespace fedcred::modules {
 // operations; run_guarded keeps exceptions from crossing the C ABI.
 template <typename Operations>
 int run_network_module(fedcred_module_host const* host, fedcred_module_call* call, char const* operation,
-                       std::string_view module_name, Operations operations) noexcept {
+                       std::string_view module_name, ProbeTarget probe_target, Operations operations) noexcept {
   return run_guarded(host, call, operation, [&](ModuleCall& mc, std::string_view op) {
     CurlHttpClient http;
     SystemClock clock;
-    if (op == "probe") return run_probe_operation(mc, module_name, http, clock);
+    if (op == "probe") return run_probe_operation(mc, module_name, probe_target, http, clock);
     return operations(mc, op, http, clock);
   });
 }

@@ -2,6 +2,7 @@
 #include "probe.h"
 
 #include "ascii.h"
+#include "module_messages.h"
 #include "retry.h"
 #include "url.h"
 
@@ -12,11 +13,72 @@ constexpr std::int64_t kProbeTimeoutMs = 2000;
 constexpr std::int64_t kImdsProbeTimeoutMs = 1000;  // as Imds::kAttemptTimeoutMs
 constexpr std::size_t kMaxText = 256;
 
-void report(ModuleCall& call, std::string const& prefix, ProbeOutcome const& o) {
-  messages::Values out;
-  messages::encode_reading(out, prefix, {o.status, o.latency_ms, o.error, o.timed_out, o.flavor});
-  if (!o.date.empty()) out[FEDCRED_KEY_DATE] = Secret(o.date);
-  call.set_results(out);
+messages::ProbeReading reading_of(ProbeOutcome const& o) {
+  return {o.status, o.latency_ms, o.error, o.timed_out, o.flavor};
+}
+
+// GET the default service account's email with Metadata-Flavor: Google.
+messages::ProbeResult probe_gce_metadata(std::string const& host, std::int64_t deadline, HttpClient& http,
+                                         Clock& clock) {
+  HttpRequest request;
+  request.url = "http://" + host + "/computeMetadata/v1/instance/service-accounts/default/email";
+  request.headers = {{"Metadata-Flavor", "Google"}};
+  request.timeout_ms = attempt_timeout_ms(clock, deadline, kProbeTimeoutMs);
+  request.direct = true;
+  auto outcome = probe_http(http, clock, request, true);
+  return {reading_of(outcome), {}, {}, outcome.date, outcome.text};
+}
+
+// PUT a session token (dropped: wiped with the body), then GET without one.
+messages::ProbeResult probe_imds(std::string base, std::int64_t deadline, HttpClient& http, Clock& clock) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = base + "/latest/api/token";
+  put.headers = {{"X-aws-ec2-metadata-token-ttl-seconds", "60"}};
+  put.timeout_ms = attempt_timeout_ms(clock, deadline, kImdsProbeTimeoutMs);
+  put.direct = true;
+  auto const put_outcome = probe_http(http, clock, put, false);
+  HttpRequest get;
+  get.url = base + "/latest/meta-data/";
+  get.timeout_ms = attempt_timeout_ms(clock, deadline, kImdsProbeTimeoutMs);
+  get.direct = true;
+  auto const get_outcome = probe_http(http, clock, get, false);
+  return {{}, reading_of(put_outcome), reading_of(get_outcome),
+          get_outcome.date.empty() ? put_outcome.date : get_outcome.date, ""};
+}
+
+messages::ProbeResult probe_sts(std::string const& endpoint, std::int64_t deadline, HttpClient& http, Clock& clock) {
+  HttpRequest request;
+  request.url = endpoint;
+  request.timeout_ms = attempt_timeout_ms(clock, deadline, kProbeTimeoutMs);
+  auto outcome = probe_http(http, clock, request, false);
+  return {reading_of(outcome), {}, {}, outcome.date, ""};
+}
+
+// The target's address, checked: what the module was given to probe.
+Result<std::string> probe_address(ProbeTarget target, messages::ProbeParams const& params) {
+  switch (target) {
+    case ProbeTarget::gce_metadata:
+      if (params.metadata_host.empty()) return make_error(Status::usage, "missing parameter " FEDCRED_KEY_METADATA_HOST);
+      if (!is_valid_authority(params.metadata_host)) {
+        return make_error(Status::usage, "invalid GCE metadata host \"" + params.metadata_host + "\"");
+      }
+      return params.metadata_host;
+    case ProbeTarget::imds:
+      if (params.imds_endpoint.empty()) return make_error(Status::usage, "missing parameter " FEDCRED_KEY_IMDS_ENDPOINT);
+      if (!parse_url(params.imds_endpoint)) {
+        return make_error(Status::usage, "invalid IMDS endpoint: not an http(s) URL");
+      }
+      return params.imds_endpoint;
+    case ProbeTarget::sts:
+      if (params.endpoint.empty()) return make_error(Status::usage, "missing parameter " FEDCRED_KEY_ENDPOINT);
+      if (!parse_url(params.endpoint)) return make_error(Status::usage, "invalid STS endpoint URL");
+      return params.endpoint;
+    case ProbeTarget::none:
+      break;
+  }
+  return make_error(Status::internal, "no probe target");
 }
 
 }  // namespace
@@ -43,55 +105,21 @@ ProbeOutcome probe_http(HttpClient& http, Clock& clock, HttpRequest const& reque
   return out;
 }
 
-int run_probe_operation(ModuleCall& call, std::string_view module, HttpClient& http, Clock& clock) {
+int run_probe_operation(ModuleCall& call, std::string_view module, ProbeTarget target, HttpClient& http,
+                        Clock& clock) {
+  if (target == ProbeTarget::none) return call.fail(unsupported_operation(module, "probe"));
+  auto params = messages::decode_probe_params(call.reader());
+  if (!params) return call.fail(params.error());
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
-  if (module == "gce") {
-    auto host = call.required_param(FEDCRED_KEY_METADATA_HOST);
-    if (!host) return call.fail(host.error());
-    if (!is_valid_authority(*host)) {
-      return call.fail(make_error(Status::usage, "invalid GCE metadata host \"" + *host + "\""));
-    }
-    HttpRequest request;
-    request.url = "http://" + *host + "/computeMetadata/v1/instance/service-accounts/default/email";
-    request.headers = {{"Metadata-Flavor", "Google"}};
-    request.timeout_ms = attempt_timeout_ms(clock, *deadline, kProbeTimeoutMs);
-    request.direct = true;
-    auto outcome = probe_http(http, clock, request, true);
-    report(call, "", outcome);
-    if (!outcome.text.empty()) call.set_result(FEDCRED_KEY_EMAIL, outcome.text);
-    return FEDCRED_OK;
-  }
-  if (module == "aws") {
-    auto base = call.required_param(FEDCRED_KEY_IMDS_ENDPOINT);
-    if (!base) return call.fail(base.error());
-    while (!base->empty() && base->back() == '/') base->pop_back();
-    if (!parse_url(*base)) return call.fail(make_error(Status::usage, "invalid IMDS endpoint: not an http(s) URL"));
-    HttpRequest put;
-    put.method = "PUT";
-    put.url = *base + "/latest/api/token";
-    put.headers = {{"X-aws-ec2-metadata-token-ttl-seconds", "60"}};
-    put.timeout_ms = attempt_timeout_ms(clock, *deadline, kImdsProbeTimeoutMs);
-    put.direct = true;
-    report(call, "put_", probe_http(http, clock, put, false));  // the token in the body is dropped (wiped)
-    HttpRequest get;
-    get.url = *base + "/latest/meta-data/";
-    get.timeout_ms = attempt_timeout_ms(clock, *deadline, kImdsProbeTimeoutMs);
-    get.direct = true;
-    report(call, "get_", probe_http(http, clock, get, false));
-    return FEDCRED_OK;
-  }
-  if (module == "sts") {
-    auto endpoint = call.required_param(FEDCRED_KEY_ENDPOINT);
-    if (!endpoint) return call.fail(endpoint.error());
-    if (!parse_url(*endpoint)) return call.fail(make_error(Status::usage, "invalid STS endpoint URL"));
-    HttpRequest request;
-    request.url = *endpoint;
-    request.timeout_ms = attempt_timeout_ms(clock, *deadline, kProbeTimeoutMs);
-    report(call, "", probe_http(http, clock, request, false));
-    return FEDCRED_OK;
-  }
-  return call.fail(unsupported_operation(module, "probe"));
+  auto address = probe_address(target, *params);
+  if (!address) return call.fail(address.error());
+  messages::ProbeResult result;
+  if (target == ProbeTarget::gce_metadata) result = probe_gce_metadata(*address, *deadline, http, clock);
+  if (target == ProbeTarget::imds) result = probe_imds(*address, *deadline, http, clock);
+  if (target == ProbeTarget::sts) result = probe_sts(*address, *deadline, http, clock);
+  call.set_results(messages::encode(result));
+  return FEDCRED_OK;
 }
 
 }  // namespace fedcred::modules

@@ -3,7 +3,8 @@
 // request, no retry, no token kept, reporting how the endpoint answered
 // (HTTP status, latency, its Date header) or why it did not.
 //
-// Module operation "probe" (all values strings, empty = absent):
+// Module operation "probe" (parameters messages::ProbeParams, results
+// messages::ProbeResult, both encoded by module_messages.h; on the wire):
 //   gce: in metadata_host, deadline_ms. GET /computeMetadata/v1/instance/
 //        service-accounts/default/email with Metadata-Flavor: Google.
 //        out: status, latency_ms, date, flavor, email, error, timed_out
@@ -41,7 +42,13 @@ struct ProbeOutcome {
 // One attempt of `request`; keep_text keeps a short printable body.
 ProbeOutcome probe_http(HttpClient& http, Clock& clock, HttpRequest const& request, bool keep_text);
 
-// Dispatches "probe" for the module named `module` (gce, aws or sts).
-int run_probe_operation(ModuleCall& call, std::string_view module, HttpClient& http, Clock& clock);
+// What a module's "probe" reaches: each network module names its own (the gce
+// module the metadata server, aws IMDS, sts the STS endpoint; the others none).
+enum class ProbeTarget { none, gce_metadata, imds, sts };
+
+// Runs "probe" for `target`: decodes messages::ProbeParams, encodes a
+// messages::ProbeResult. `module` only names the module in the error for none.
+int run_probe_operation(ModuleCall& call, std::string_view module, ProbeTarget target, HttpClient& http,
+                        Clock& clock);
 
 }  // namespace fedcred::modules

@@ -7,7 +7,7 @@ namespace {
 
 int run(fedcred_module_host const* host, fedcred_module_call* call, char const* operation) {
   return fedcred::modules::run_network_module(
-      host, call, operation, "gce", [](auto& mc, std::string_view op, auto& http, auto& clock) {
+      host, call, operation, "gce", fedcred::modules::ProbeTarget::gce_metadata, [](auto& mc, std::string_view op, auto& http, auto& clock) {
         return fedcred::modules::run_gce_operation(mc, op, http, clock);
       });
 }

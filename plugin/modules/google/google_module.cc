@@ -9,7 +9,7 @@ namespace {
 
 int run(fedcred_module_host const* host, fedcred_module_call* call, char const* operation) {
   return fedcred::modules::run_network_module(
-      host, call, operation, "google", [](auto& mc, std::string_view op, auto& http, auto& clock) {
+      host, call, operation, "google", fedcred::modules::ProbeTarget::none, [](auto& mc, std::string_view op, auto& http, auto& clock) {
         return fedcred::modules::run_google_operation(mc, op, http, clock);
       });
 }

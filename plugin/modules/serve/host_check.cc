@@ -15,12 +15,10 @@ namespace fedcred::serve {
 // and no client reaches this server by that name: the Google libraries are
 // pointed at it with GCE_METADATA_HOST=127.0.0.1:PORT.
 bool host_allowed(std::optional<std::string_view> header) {
-  if (!header || header->empty()) return false;
-  // An authority only: parse_url would read a path, query or user info.
-  if (header->find_first_of("/?#@\\ ") != std::string_view::npos) return false;
-  auto url = modules::parse_url("http://" + std::string(*header));
-  if (!url) return false;
-  std::string host = url->host;
+  std::string host;
+  std::string port;
+  // An authority only (host, host:port, [v6], [v6]:port): no path, query or user info.
+  if (!header || !modules::split_authority(*header, host, port)) return false;
   if (!host.empty() && host.back() == '.') host.pop_back();  // the absolute form names the same host
   return modules::is_loopback_host(host);
 }

@@ -7,7 +7,7 @@ namespace {
 
 int run(fedcred_module_host const* host, fedcred_module_call* call, char const* operation) {
   return fedcred::modules::run_network_module(
-      host, call, operation, "sts", [](auto& mc, std::string_view op, auto& http, auto& clock) {
+      host, call, operation, "sts", fedcred::modules::ProbeTarget::sts, [](auto& mc, std::string_view op, auto& http, auto& clock) {
         return fedcred::modules::run_sts_operation(mc, op, http, clock);
       });
 }

@@ -99,21 +99,34 @@ TEST(TrustPolicy, GoogleDocumentCarriesExactlyTheClaims) {
   EXPECT_EQ(string_at(equals, "accounts.google.com:sub"), c.sub);
 }
 
+// The policy for a role in account 123456789012 federates the IAM OIDC
+// provider named `provider` and conditions on its aud and sub.
+void expect_oidc_provider_policy(JwtClaims const& c, std::string const& provider) {
+  auto text = render_aws_trust_policy(c, "arn:aws:iam::123456789012:role/r");
+  ASSERT_TRUE(Succeeds(text));
+  JsonPtr doc = parse(*text);
+  json_object* st = json_object_array_get_idx(member(doc.get(), "Statement"), 0);
+  EXPECT_EQ(string_at(member(st, "Principal"), "Federated"), "arn:aws:iam::123456789012:oidc-provider/" + provider);
+  json_object* equals = member(member(st, "Condition"), "StringEquals");
+  EXPECT_EQ(string_at(equals, (provider + ":aud").c_str()), c.aud);
+  EXPECT_EQ(string_at(equals, (provider + ":sub").c_str()), c.sub);
+}
+
 TEST(TrustPolicy, OtherIssuerNamesTheOidcProviderOfTheRolesAccount) {
   JwtClaims c;
   c.iss = "https://token.actions.githubusercontent.com";
   c.aud = "sts.amazonaws.com";
   c.sub = "repo:o/r:ref:refs/heads/main";
   EXPECT_TRUE(FailsWith(render_aws_trust_policy(c, ""), Status::usage, "--role-arn"));
-  auto text = render_aws_trust_policy(c, "arn:aws:iam::123456789012:role/ci");
-  ASSERT_TRUE(Succeeds(text));
-  JsonPtr doc = parse(*text);
-  json_object* st = json_object_array_get_idx(member(doc.get(), "Statement"), 0);
-  EXPECT_EQ(string_at(member(st, "Principal"), "Federated"),
-            "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com");
-  json_object* equals = member(member(st, "Condition"), "StringEquals");
-  EXPECT_EQ(string_at(equals, "token.actions.githubusercontent.com:aud"), c.aud);
-  EXPECT_EQ(string_at(equals, "token.actions.githubusercontent.com:sub"), c.sub);
+  expect_oidc_provider_policy(c, "token.actions.githubusercontent.com");
+}
+
+TEST(TrustPolicy, IssuerWithAPathKeepsItInTheProviderName) {
+  JwtClaims c;
+  c.iss = "https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF/";
+  c.aud = "sts.amazonaws.com";
+  c.sub = "system:serviceaccount:ns:sa";
+  expect_oidc_provider_policy(c, "oidc.eks.us-east-1.amazonaws.com/id/ABCDEF");
 }
 
 TEST(AwsConfig, SectionRunsTheGivenBinaryWithTheProfile) {

@@ -173,10 +173,29 @@ TEST(ModuleMessages, AssumeRoleRoundTripAndMissingFields) {
   EXPECT_NE(missing.error().message.find("SessionToken"), std::string::npos);
 }
 
+TEST(ModuleMessages, ProbeParamsRoundTrip) {
+  ProbeParams p;
+  p.imds_endpoint = "http://169.254.169.254";
+  p.deadline_ms = 5000;
+  Values wire = encode(p);
+  EXPECT_EQ(wire.count(FEDCRED_KEY_METADATA_HOST), 0U) << "an empty address is not sent";
+  auto back = decode_probe_params(reader_of(wire));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->imds_endpoint, p.imds_endpoint);
+  EXPECT_EQ(back->metadata_host, "");
+  EXPECT_EQ(back->deadline_ms, 5000);
+  Values bad{{FEDCRED_KEY_ENDPOINT, S("https://sts.example")}, {FEDCRED_KEY_DEADLINE_MS, S("soon")}};
+  EXPECT_EQ(decode_probe_params(reader_of(bad)).error().status, Status::usage);
+}
+
 TEST(ModuleMessages, ProbeReadings) {
-  Values wire;
-  encode_reading(wire, "put_", {200, 12, "", false, ""});
-  encode_reading(wire, "get_", {0, 1000, "timeout", true, ""});
+  ProbeResult aws;
+  aws.put = {200, 12, "", false, ""};
+  aws.get = {0, 1000, "timeout", true, ""};
+  aws.date = "Sat, 05 Dec 2026 07:00:00 GMT";
+  Values wire = encode(aws);
+  EXPECT_EQ(wire.count(FEDCRED_KEY_LATENCY_MS), 0U) << "the unused unprefixed reading is not sent";
+  EXPECT_EQ(wire.count(std::string("put_") + FEDCRED_KEY_STATUS), 1U);
   auto r = decode_probe_result(reader_of(wire));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->put.status, 200);
@@ -184,6 +203,7 @@ TEST(ModuleMessages, ProbeReadings) {
   EXPECT_EQ(r->get.status, 0);
   EXPECT_TRUE(r->get.timed_out);
   EXPECT_EQ(r->reading.status, 0);
+  EXPECT_EQ(r->date, aws.date);
   Values bad{{FEDCRED_KEY_STATUS, S("2OO")}};
   EXPECT_EQ(decode_probe_result(reader_of(bad)).error().status, Status::response);
 }

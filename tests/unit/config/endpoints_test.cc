@@ -210,6 +210,28 @@ TEST(MetadataUrlOverride, PlainHttpOnlyToMetadataHosts) {
   }
 }
 
+TEST(MetadataUrlOverride, UserInfoIsRefusedWithoutEchoingIt) {
+  auto e = metadata_url_override("http://u:SECRETPW@169.254.169.254/", "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  EXPECT_TRUE(FailsWith(e, Status::usage, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "user information"));
+  EXPECT_EQ(e.error().message.find("SECRETPW"), std::string::npos);
+}
+
+TEST(MetadataUrlOverride, BadPortIsRefused) {
+  EXPECT_TRUE(FailsWith(metadata_url_override("http://169.254.169.254:imds/", "AWS_EC2_METADATA_SERVICE_ENDPOINT"),
+                        Status::usage, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "port"));
+}
+
+TEST(GceMetadataHost, BadPortIsRefused) {
+  EXPECT_TRUE(FailsWith(gce_metadata_host(env_of({{"GCE_METADATA_HOST", "metadata.google.internal:http"}})),
+                        Status::usage, "GCE_METADATA_HOST", "host[:port]"));
+}
+
+TEST(UrlAuthority, NamesHostAndPortOnly) {
+  EXPECT_EQ(url_authority("https://sts.us-east-1.amazonaws.com/?Action=x"), "sts.us-east-1.amazonaws.com");
+  EXPECT_EQ(url_authority("http://[fd00:ec2::254]:80/latest"), "[fd00:ec2::254]:80");
+  EXPECT_EQ(url_authority("https://user:SECRETPW@sts.example/"), "(invalid URL)");
+}
+
 TEST(MetadataUrlOverride, TrailingSlashesAreDropped) {
   auto e = metadata_url_override("http://169.254.169.254//", "AWS_EC2_METADATA_SERVICE_ENDPOINT");
   ASSERT_TRUE(Succeeds(e));

@@ -73,15 +73,23 @@ TEST(AwsChain, ContainerHostRule) {
     MapEnv env{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", ok}};
     EXPECT_TRUE(select_aws_link(env, kImds).ok()) << ok;
   }
-  for (char const* bad : {"http://192.0.2.1/c", "http://169.254.169.254/c", "http://127.0.0.1@evil.example/c"}) {
+  for (char const* bad : {"http://192.0.2.1/c", "http://169.254.169.254/c", "http://127.0.0.1@evil.example/c",
+                          "https://", "https://:443/c", "ftp://127.0.0.1/c", "http://127.0.0.1:http/c"}) {
     MapEnv env{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", bad}};
     auto r = select_aws_link(env, kImds);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().status, Status::usage);
+    EXPECT_EQ(r.error().message.rfind("AWS_CONTAINER_CREDENTIALS_FULL_URI: ", 0), 0U) << r.error().message;
   }
-  MapEnv override_elsewhere{{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"},
-                            {kContainerEndpointVar, "http://192.0.2.1:80"}};
-  EXPECT_EQ(select_aws_link(override_elsewhere, kImds).error().status, Status::usage);
+  for (char const* elsewhere : {"http://192.0.2.1:80", "https://127.0.0.1:80", "http://127.0.0.1@192.0.2.1/",
+                                "127.0.0.1:80"}) {
+    MapEnv override_elsewhere{{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"}, {kContainerEndpointVar, elsewhere}};
+    EXPECT_EQ(select_aws_link(override_elsewhere, kImds).error().status, Status::usage) << elsewhere;
+  }
+  MapEnv stand_in{{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/x"}, {kContainerEndpointVar, "http://[::1]:8080/"}};
+  auto link = select_aws_link(stand_in, kImds);
+  ASSERT_TRUE(link.ok());
+  EXPECT_EQ(link->identity, "container credentials http://[::1]:8080/x");
 }
 
 TEST(AwsChain, MetadataDisabledWithoutAnyLinkIsSource) {

@@ -57,6 +57,29 @@ TEST(Authority, AcceptsMetadataHostShapes) {
   EXPECT_FALSE(is_valid_authority("host:123456"));
 }
 
+TEST(Authority, SplitsHostAndPort) {
+  std::string host;
+  std::string port;
+  ASSERT_TRUE(split_authority("[fd00:ec2::254]:8080", host, port));
+  EXPECT_EQ(host, "[fd00:ec2::254]");
+  EXPECT_EQ(port, "8080");
+  ASSERT_TRUE(split_authority("metadata.google.internal", host, port));
+  EXPECT_EQ(host, "metadata.google.internal");
+  EXPECT_EQ(port, "");
+  EXPECT_FALSE(split_authority("metadata.google.internal:http", host, port));
+  EXPECT_FALSE(split_authority("fe80::1", host, port)) << "a bare IPv6 literal is ambiguous with a port";
+}
+
+TEST(IsLinkLocalHost, OnlyTheLinkLocalRanges) {
+  for (char const* h : {"169.254.169.254", "169.254.0.1", "[fe80::a9fe:a9fe]", "fe80::1", "[FE80::1]", "[febf::1]"}) {
+    EXPECT_TRUE(is_link_local_host(h)) << h;
+  }
+  for (char const* h : {"", "169.253.1.1", "169.255.0.1", "169.254.169.254.evil.example", "127.0.0.1", "[::1]",
+                        "[fec0::1]", "[fd00:ec2::254]", "metadata.google.internal", "169.254.169.254:80"}) {
+    EXPECT_FALSE(is_link_local_host(h)) << h;
+  }
+}
+
 TEST(PercentEncode, KeepsOnlyUnreserved) {
   EXPECT_EQ(percent_encode("AZaz09-._~"), "AZaz09-._~");
   EXPECT_EQ(percent_encode("a b+c/d=e&f?"), "a%20b%2Bc%2Fd%3De%26f%3F");

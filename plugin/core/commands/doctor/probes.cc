@@ -12,12 +12,13 @@ namespace {
 std::string status_text(int status) { return std::to_string(status); }
 
 // One probe through `module`; its results decoded (module_messages.h).
-Result<messages::ProbeResult> run_probe(ProbeRun const& run, char const* module, char const* endpoint_key,
-                                    std::string const& endpoint) {
-  Values params;
-  params[endpoint_key] = Secret(endpoint);
-  params[FEDCRED_KEY_DEADLINE_MS] = Secret(std::to_string(run.deadline_ms));
-  auto results = run.modules.run(module, FEDCRED_OP_PROBE, params, run.log);
+// `address` names the ProbeParams field of the module's target.
+Result<messages::ProbeResult> run_probe(ProbeRun const& run, char const* module,
+                                        std::string messages::ProbeParams::*address, std::string const& value) {
+  messages::ProbeParams params;
+  params.*address = value;
+  params.deadline_ms = run.deadline_ms;
+  auto results = run.modules.run(module, FEDCRED_OP_PROBE, messages::encode(params), run.log);
   if (!results) return std::move(results).error();
   return messages::decode_probe_result(messages::reader_of(*results));
 }
@@ -26,7 +27,7 @@ Result<messages::ProbeResult> run_probe(ProbeRun const& run, char const* module,
 
 bool check_gce_metadata(ProbeRun const& run, std::string const& metadata_host, StepRecorder& steps) {
   std::string const where = "the GCE metadata server at " + metadata_host;
-  auto probe = run_probe(run, "gce", FEDCRED_KEY_METADATA_HOST, metadata_host);
+  auto probe = run_probe(run, "gce", &messages::ProbeParams::metadata_host, metadata_host);
   if (!probe) {
     steps.fail("metadata", probe.error().status, probe.error().message, "check the module directory (FEDCRED_MODULE_DIR)");
     return false;
@@ -65,8 +66,8 @@ bool check_gce_metadata(ProbeRun const& run, std::string const& metadata_host, S
 }
 
 bool check_imds(ProbeRun const& run, std::string const& imds_endpoint, StepRecorder& steps) {
-  std::string const where = "IMDS at " + endpoint_host(imds_endpoint);
-  auto probe = run_probe(run, "aws", FEDCRED_KEY_IMDS_ENDPOINT, imds_endpoint);
+  std::string const where = "IMDS at " + url_authority(imds_endpoint);
+  auto probe = run_probe(run, "aws", &messages::ProbeParams::imds_endpoint, imds_endpoint);
   if (!probe) {
     steps.fail("imds", probe.error().status, probe.error().message, "check the module directory (FEDCRED_MODULE_DIR)");
     return false;
@@ -108,8 +109,8 @@ bool check_imds(ProbeRun const& run, std::string const& imds_endpoint, StepRecor
 }
 
 bool check_sts_endpoint(ProbeRun const& run, Endpoint const& sts, StepRecorder& steps) {
-  std::string const where = "STS at " + endpoint_host(sts.url) + " (" + sts.origin + ")";
-  auto probe = run_probe(run, "sts", FEDCRED_KEY_ENDPOINT, sts.url);
+  std::string const where = "STS at " + url_authority(sts.url) + " (" + sts.origin + ")";
+  auto probe = run_probe(run, "sts", &messages::ProbeParams::endpoint, sts.url);
   if (!probe) {
     steps.fail("sts-endpoint", probe.error().status, probe.error().message,
          "check the module directory (FEDCRED_MODULE_DIR) and the endpoint URL");

@@ -7,6 +7,7 @@
 
 #include "base/json_handle.h"
 #include "commands/setup/pretty_json.h"
+#include "url.h"
 
 namespace fedcred {
 namespace {
@@ -32,10 +33,14 @@ std::string partition_of_role(std::string_view role_arn) {
   return std::string(role_arn.substr(start + 1, end - start - 1));
 }
 
+// IAM names an OIDC provider by its issuer URL without "https://" and
+// without a trailing slash: host[:port][/path]. An issuer that is not an
+// https URL is named as written.
 std::string issuer_provider(std::string_view iss) {
-  if (iss.substr(0, 8) == "https://") iss.remove_prefix(8);
-  while (!iss.empty() && iss.back() == '/') iss.remove_suffix(1);
-  return std::string(iss);
+  auto url = modules::parse_url(iss);
+  std::string provider = url && url->scheme == "https" ? url->authority() + url->path : std::string(iss);
+  while (!provider.empty() && provider.back() == '/') provider.pop_back();
+  return provider;
 }
 
 }  // namespace
