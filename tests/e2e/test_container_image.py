@@ -266,6 +266,11 @@ class TestEksPod(PodCase, ChainTestCase):
         config["token_url"] = self.google.token_url
         config["service_account_impersonation_url"] = self.google.impersonation_url(SA)
         config_map["data"]["credential-config.json"] = json.dumps(config)
+        # a credential config may name another endpoint than Google's only when a root-owned
+        # fedcred.conf names it (issue 21.1): the ConfigMap's file is root's in the pod
+        config_map["data"]["fedcred.conf"] = config_map["data"]["fedcred.conf"].replace(
+            "[profile gcs]\n", "[profile gcs]\ngoogle_sts_endpoint = %s\n"
+            "google_iamcredentials_endpoint = %s\n" % (self.google.url, self.google.url))
         self.container.token = POD_TOKEN
         self.container.path = "/v1/credentials"
         add_env(container(self.pod, "fedcred"),
