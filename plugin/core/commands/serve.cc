@@ -140,7 +140,7 @@ void audit_caller(fedcred_serve_audit const& event, std::vector<std::string> con
   audit.event = event.served ? "served" : "refused";
   audit.client_uid = static_cast<std::int64_t>(event.uid);
   audit.route = event.route == FEDCRED_SERVE_AWS ? "aws" : event.route == FEDCRED_SERVE_GOOGLE ? "google" : "other";
-  if (event.route >= 0 && static_cast<std::size_t>(event.route) < profiles.size()) audit.profile = profiles[event.route];
+  if (event.route >= 0 && static_cast<std::size_t>(event.route) < profiles.size()) audit.profile = profiles[static_cast<std::size_t>(event.route)];
   audit.count = event.count;
   write_audit(audit, event.served ? Status::ok : Status::denied,
               event.served ? "" : "caller not in [serve] allow_users / allow_groups", env, false);
