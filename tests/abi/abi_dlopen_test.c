@@ -211,7 +211,7 @@ int main(int argc, char **argv) {
   static const char *const kInternal[] = {
       /* the core's C++ functions */
       "_ZN7fedcred16validate_settingESt17basic_string_viewIcSt11char_traitsIcEES3_",
-      "_ZN7fedcred15run_aws_commandERKNS_13CommandInputsERKNS_11CommandDepsE",
+      "_ZN7fedcred15run_aws_commandERKNS_13CommandInputsERKNS_14CredentialDepsE",
       "_ZN7fedcred17decode_jwt_claimsESt17basic_string_viewIcSt11char_traitsIcEE",
       "_ZN7fedcred13scrub_secretsENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE",
       "_ZN7fedcred11load_configERKSt6vectorINS_10ConfigFileESaIS1_EE",

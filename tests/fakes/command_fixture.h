@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The fixture of every command test: the seams a command takes (CommandDeps)
+// The fixture of every command test: the seams a command takes (CommandContext,
+// CredentialDeps)
 // as fakes, and scratch directories for the configuration and the cache.
 #pragma once
 
@@ -9,7 +10,7 @@
 #include <string>
 
 #include "base/env.h"
-#include "commands/command.h"
+#include "commands/credential_deps.h"
 #include "config/settings.h"
 #include "files/group.h"
 #include "fakes/instance_role.h"
@@ -27,10 +28,9 @@ class CommandFixture : public ::testing::Test {
   // The cache stays inside the test's own private directory.
   CommandFixture() { env_.set("FEDCRED_CACHE_DIR", cache_.path()); }
 
-  CommandDeps deps() {
-    CommandDeps d{env_, clock_, random_, modules_, log_, sysconf_.path(), 15};
+  CredentialDeps deps() {
+    CredentialDeps d{{env_, clock_, log_, sysconf_.path(), 15}, random_, modules_};
     d.instance_role = &instance_role_;
-    d.lookup_group = lookup_group;  // the system's groups, as the full wiring (commands/runtime_full.cc)
     d.metadata_account = &metadata_account_;
     return d;
   }

@@ -30,7 +30,7 @@
 
 #include "cache/freshness.h"
 #include "clock.h"
-#include "commands/command.h"
+#include "commands/credential_deps.h"
 #include "base/env.h"
 #include "commands/gcp.h"
 #include "logger.h"
@@ -136,7 +136,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   fedcred::test::FixedRandom random;
   std::string log_text;
   fedcred::Logger log([&log_text](int, std::string const& m) { log_text += m + "\n"; });
-  fedcred::CommandDeps deps{env, clock, random, runner, log, scratch_dir() + "/no-sysconf", 15};
+  fedcred::CredentialDeps deps{{env, clock, log, scratch_dir() + "/no-sysconf", 15}, random, runner};
 
   std::string token;
   if (auto it = results.find("subject_token"); it != results.end()) token = it->second.reveal();

@@ -123,7 +123,7 @@ struct Subject {
 };
 
 Result<Subject> subject_token(AccessTokenRequest const& r, CommandInputs const& in, ConfigSet const& files,
-                              std::int64_t deadline_ms, CommandDeps const& deps) {
+                              std::int64_t deadline_ms, CredentialDeps const& deps) {
   CredentialConfig const& c = r.config;
   if (c.source == CredentialConfig::Source::file) {
     // Named by the config's author: under the same trust rules as the config.
@@ -139,7 +139,7 @@ Result<Subject> subject_token(AccessTokenRequest const& r, CommandInputs const& 
     inner.explicit_settings["audience"] = Setting{c.audience, "audience in " + c.path};
     auto req = resolve_subject_request(SubjectCommand::gcp, files, inner, deps.env, deps.default_timeout_seconds);
     if (!req) return std::move(req).error();
-    CommandDeps no_audit = deps;
+    CredentialDeps no_audit = deps;
     no_audit.audit = nullptr;
     auto token = cached_subject_token(*req, no_audit);
     if (!token) return std::move(token).error();
@@ -165,7 +165,7 @@ Result<Subject> subject_token(AccessTokenRequest const& r, CommandInputs const& 
 }
 
 Result<CacheEntry> fetch(AccessTokenRequest const& r, CommandInputs const& in, ConfigSet const& files,
-                         std::int64_t deadline_ms, CommandDeps const& deps) {
+                         std::int64_t deadline_ms, CredentialDeps const& deps) {
   auto subject = subject_token(r, in, files, deadline_ms, deps);
   if (!subject) return std::move(subject).error();
   messages::AccessTokenParams params;
@@ -197,7 +197,7 @@ struct Resolved {
   AccessTokenRequest req;
 };
 
-Result<Resolved> load_and_resolve(CommandInputs const& in, CommandDeps const& deps) {
+Result<Resolved> load_and_resolve(CommandInputs const& in, CredentialDeps const& deps) {
   auto files = load_command_config(in, deps);
   if (!files) return std::move(files).error();
   auto req = resolve(in, deps.env, *files, deps.default_timeout_seconds);
@@ -207,14 +207,14 @@ Result<Resolved> load_and_resolve(CommandInputs const& in, CommandDeps const& de
 
 }  // namespace
 
-Result<AccessTokenTarget> resolve_access_token_target(CommandInputs const& in, CommandDeps const& deps) {
+Result<AccessTokenTarget> resolve_access_token_target(CommandInputs const& in, CredentialDeps const& deps) {
   auto r = load_and_resolve(in, deps);
   if (!r) return std::move(r).error();
   return AccessTokenTarget{r->req.config.audience, r->req.config.impersonation_url, r->req.scope, r->req.project_id};
 }
 
 Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::optional<std::int64_t> margin_seconds,
-                                              CommandDeps const& deps, AuditRecord& audit) {
+                                              CredentialDeps const& deps, AuditRecord& audit) {
   auto resolved = load_and_resolve(in, deps);
   if (!resolved) return std::move(resolved).error();
   AccessTokenRequest& req = resolved->req;
@@ -247,7 +247,7 @@ Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::opti
 }
 
 Result<Secret> run_access_token_command(CommandInputs const& in, CommandOptions const& options,
-                                        std::string const& output_file, CommandDeps const& deps) {
+                                        std::string const& output_file, CredentialDeps const& deps) {
   std::string format = "token";
   if (auto it = options.find("format"); it != options.end()) format = it->second;
   AuditRecord scratch;

@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "commands/command.h"
+#include "commands/credential_deps.h"
 #include "output/audit.h"
 #include "result.h"
 #include "secret.h"
@@ -26,7 +26,7 @@ struct AccessTokenTarget {
   std::string scope;              // space-separated
   std::string project_id;         // the profile's project_id key, may be empty
 };
-Result<AccessTokenTarget> resolve_access_token_target(CommandInputs const& in, CommandDeps const& deps);
+Result<AccessTokenTarget> resolve_access_token_target(CommandInputs const& in, CredentialDeps const& deps);
 
 struct IssuedAccessToken {
   Secret access_token;
@@ -38,11 +38,11 @@ struct IssuedAccessToken {
 // than `margin_seconds` remain (nullopt: the profile's refresh margin, as the
 // command does), else exchanged. Fills in `audit`.
 Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::optional<std::int64_t> margin_seconds,
-                                              CommandDeps const& deps, AuditRecord& audit);
+                                              CredentialDeps const& deps, AuditRecord& audit);
 
 // options: "format" (token | json); output_file: write there (atomic, 0600)
 // and print nothing.
 Result<Secret> run_access_token_command(CommandInputs const& in, CommandOptions const& options,
-                                        std::string const& output_file, CommandDeps const& deps);
+                                        std::string const& output_file, CredentialDeps const& deps);
 
 }  // namespace fedcred

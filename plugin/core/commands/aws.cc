@@ -75,14 +75,14 @@ CacheKey aws_cache_key(AwsRequest const& req, std::string const& metadata_accoun
       .build();
 }
 
-Result<AwsRequest> resolve_aws_command(CommandInputs const& in, CommandDeps const& deps) {
+Result<AwsRequest> resolve_aws_command(CommandInputs const& in, CredentialDeps const& deps) {
   auto config = load_command_config(in, deps);
   if (!config) return std::move(config).error();
   return resolve_aws_request(*config, in.profile, in.explicit_settings, deps.env, deps.default_timeout_seconds);
 }
 
 Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_t margin_seconds,
-                                              CommandDeps const& deps, AuditRecord& audit) {
+                                              CredentialDeps const& deps, AuditRecord& audit) {
   // One deadline for the whole call: the lock wait and the fetch after it.
   std::int64_t const started_ms = run_started_ms(deps);
   std::int64_t const deadline_ms = started_ms + req.timeout_seconds * 1000;
@@ -120,7 +120,7 @@ Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_
   return std::move(*creds);
 }
 
-Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps) {
+Result<Secret> run_aws_command(CommandInputs const& in, CredentialDeps const& deps) {
   auto req = resolve_aws_command(in, deps);
   if (!req) return std::move(req).error();
   AuditRecord scratch;

@@ -8,21 +8,21 @@
 
 #include "flows/aws.h"
 #include "cache/key.h"
-#include "commands/command.h"
+#include "commands/credential_deps.h"
 
 namespace fedcred {
 
-Result<Secret> run_aws_command(CommandInputs const& in, CommandDeps const& deps);
+Result<Secret> run_aws_command(CommandInputs const& in, CredentialDeps const& deps);
 
 // The configuration read and the profile resolved, as `fedcred aws` does.
-Result<AwsRequest> resolve_aws_command(CommandInputs const& in, CommandDeps const& deps);
+Result<AwsRequest> resolve_aws_command(CommandInputs const& in, CredentialDeps const& deps);
 
 // The credentials of `req` through the cache and its single flight: served
 // from the cache while more than `margin_seconds` remain (`fedcred aws`
 // passes the profile's refresh margin, `fedcred serve` a larger one to
 // refresh ahead of its clients). Fills in `audit`.
 Result<AwsCredentials> cached_aws_credentials(AwsRequest const& req, std::int64_t margin_seconds,
-                                              CommandDeps const& deps, AuditRecord& audit);
+                                              CredentialDeps const& deps, AuditRecord& audit);
 
 // Everything that changes the credentials an "aws" request gets, so two
 // requests share a cache entry only when they would get the same role

@@ -11,7 +11,7 @@ namespace fedcred {
 Result<CacheEntry> cached_credentials(CacheKey const& key, RunSettings const& run, FetchBounds const& bounds,
                                       std::function<Result<CacheEntry>()> const& fetch,
                                       std::function<bool(CacheEntry const&)> const& usable,
-                                      CommandDeps const& deps, CacheUse* use) {
+                                      CredentialDeps const& deps, CacheUse* use) {
   auto cache = open_cache(run.cache, deps.env, deps.log);
   // Half the deadline at most goes to waiting for another process's fetch,
   // so a stuck holder still leaves time to fetch ourselves.

@@ -12,7 +12,7 @@
 #include "cache/entry.h"
 #include "cache/freshness.h"
 #include "cache/key.h"
-#include "commands/command.h"
+#include "commands/credential_deps.h"
 #include "config/profile.h"
 #include "result.h"
 
@@ -27,6 +27,6 @@ struct FetchBounds {
 Result<CacheEntry> cached_credentials(CacheKey const& key, RunSettings const& run, FetchBounds const& bounds,
                                       std::function<Result<CacheEntry>()> const& fetch,
                                       std::function<bool(CacheEntry const&)> const& usable,
-                                      CommandDeps const& deps, CacheUse* use);
+                                      CredentialDeps const& deps, CacheUse* use);
 
 }  // namespace fedcred

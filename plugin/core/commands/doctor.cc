@@ -36,8 +36,8 @@ std::string value_or_none(std::string const& v) { return v.empty() ? "(none)" : 
 
 class Doctor {
  public:
-  Doctor(CommandInputs const& in, DoctorOptions const& options, CommandDeps const& deps)
-      : in_(in), options_(options), deps_(deps) {}
+  Doctor(CommandInputs const& in, DoctorOptions const& options, CommandContext const& context, ModuleRunner& modules)
+      : in_(in), options_(options), context_(context), modules_(modules) {}
 
   DoctorReport run() {
     if (!check_config()) return steps_.take();
@@ -60,11 +60,11 @@ class Doctor {
     steps_.fail(std::move(name), status, std::move(detail), std::move(fix));
   }
 
-  std::int64_t deadline() const { return deps_.clock.monotonic_ms() + timeout_seconds_ * 1000; }
-  ProbeRun probe_run() const { return ProbeRun{deps_.modules, deps_.log, deps_.clock, deadline()}; }
+  std::int64_t deadline() const { return context_.clock.monotonic_ms() + timeout_seconds_ * 1000; }
+  ProbeRun probe_run() const { return ProbeRun{modules_, context_.log, context_.clock, deadline()}; }
 
   bool check_config() {
-    auto files = config_search_list(deps_.env, in_.config_file, deps_.sysconfdir);
+    auto files = config_search_list(context_.env, in_.config_file, context_.sysconfdir);
     auto config = load_config(files);
     if (!config) {
       fail("config", config.error().status, config.error().message,
@@ -84,7 +84,7 @@ class Doctor {
     } else {
       read = "read " + read;
     }
-    auto settings = effective_settings(*config, in_.profile, in_.explicit_settings, deps_.env);
+    auto settings = effective_settings(*config, in_.profile, in_.explicit_settings, context_.env);
     if (!settings) {
       fail("config", settings.error().status, read + "; " + settings.error().message,
            "define [profile " + in_.profile + "] in one of the files read, or pass the settings as flags");
@@ -103,7 +103,8 @@ class Doctor {
                          ": " + (effective.empty() ? std::string("no settings") : effective);
 
     if (gcp_) {
-      auto req = resolve_subject_request(SubjectCommand::gcp, *config, in_, deps_.env, deps_.default_timeout_seconds);
+      auto req =
+          resolve_subject_request(SubjectCommand::gcp, *config, in_, context_.env, context_.default_timeout_seconds);
       if (!req) {
         fail("config", req.error().status, detail + "; " + req.error().message,
              "set audience to the workload identity provider (in the profile, --audience, or "
@@ -115,8 +116,8 @@ class Doctor {
       cache_enabled_ = req->cache;
       detail += "; source " + token_req_.source + ", audience " + token_req_.audience;
     } else {
-      auto req = resolve_aws_request(*config, in_.profile, in_.explicit_settings, deps_.env,
-                                     deps_.default_timeout_seconds);
+      auto req = resolve_aws_request(*config, in_.profile, in_.explicit_settings, context_.env,
+                                     context_.default_timeout_seconds);
       if (!req) {
         fail("config", req.error().status, detail + "; " + req.error().message,
              "set role_arn in [profile NAME] or pass --role-arn; for AWS -> GCP run 'fedcred doctor --gcp'");
@@ -164,7 +165,7 @@ class Doctor {
   }
 
   void check_allow_executables() {
-    auto value = deps_.env.get(kAllowExecutables);
+    auto value = context_.env.get(kAllowExecutables);
     if (value == std::optional<std::string>("1")) {
       ok("allow-executables", std::string(kAllowExecutables) + "=1");
     } else if (value) {
@@ -185,7 +186,7 @@ class Doctor {
       ok("cache", "disabled for this profile (cache = false): every call goes to the network");
       return;
     }
-    auto path = cache_dir_path(deps_.env);
+    auto path = cache_dir_path(context_.env);
     if (!path) {
       warn("cache", path.error().message, "set FEDCRED_CACHE_DIR to an absolute path; until then fedcred runs uncached");
       return;
@@ -212,7 +213,7 @@ class Doctor {
       return;
     }
     auto entries = dir->list();
-    std::int64_t const now = deps_.clock.unix_seconds();
+    std::int64_t const now = context_.clock.unix_seconds();
     int mine = 0, fresh = 0;
     for (auto const& e : entries) {
       if (e.profile != in_.profile) continue;
@@ -242,7 +243,7 @@ class Doctor {
     SubjectTokenRequest t = token_req_;
     t.deadline_ms = deadline();
     // Straight from the source, never through the cache: doctor writes nothing.
-    auto token = fetch_subject_token(t, deps_.env, deps_.modules, deps_.log);
+    auto token = fetch_subject_token(t, context_.env, modules_, context_.log);
     if (!token) {
       fail("subject-token", token.error().status, token.error().message, source_fix(t.source, token.error().status));
       return false;
@@ -252,7 +253,7 @@ class Doctor {
     have_token_ = true;
     token_ = token->token;
     JwtClaims const& c = claims_;
-    std::int64_t const now = deps_.clock.unix_seconds();
+    std::int64_t const now = context_.clock.unix_seconds();
     std::string detail = "source " + t.source + " issued a JWT: iss=" + value_or_none(c.iss) +
                          " aud=" + value_or_none(c.aud) + " azp=" + value_or_none(c.azp) +
                          " sub=" + value_or_none(c.sub) + " email=" + value_or_none(c.email) + " exp=" +
@@ -271,7 +272,7 @@ class Doctor {
   }
 
   void check_clock() {
-    std::int64_t const now = deps_.clock.unix_seconds();
+    std::int64_t const now = context_.clock.unix_seconds();
     std::string detail;
     std::int64_t worst = 0;
     std::string worst_what;
@@ -321,10 +322,10 @@ class Doctor {
 
   void check_exchange() {
     std::string const session_name =
-        aws_.session_name ? *aws_.session_name : default_session_name(claims_, deps_.clock.unix_seconds());
-    auto exchanged = deps_.modules.run("sts", FEDCRED_OP_ASSUME_ROLE,
+        aws_.session_name ? *aws_.session_name : default_session_name(claims_, context_.clock.unix_seconds());
+    auto exchanged = modules_.run("sts", FEDCRED_OP_ASSUME_ROLE,
                                        messages::encode(assume_role_params(aws_, session_name, token_, deadline())),
-                                       deps_.log);
+                                       context_.log);
     if (!exchanged) {
       fail("exchange", exchanged.error().status,
            "AssumeRoleWithWebIdentity for " + aws_.role_arn + " failed: " + exchanged.error().message,
@@ -348,7 +349,8 @@ class Doctor {
 
   CommandInputs const& in_;
   DoctorOptions const& options_;
-  CommandDeps const& deps_;
+  CommandContext const& context_;
+  ModuleRunner& modules_;
   StepRecorder steps_;
   bool gcp_ = false;
   bool cache_enabled_ = true;
@@ -363,16 +365,17 @@ class Doctor {
 
 }  // namespace
 
-DoctorReport run_doctor(CommandInputs const& in, DoctorOptions const& options, CommandDeps const& deps) {
-  return Doctor(in, options, deps).run();
+DoctorReport run_doctor(CommandInputs const& in, DoctorOptions const& options, CommandContext const& context,
+                        ModuleRunner& modules) {
+  return Doctor(in, options, context, modules).run();
 }
 
-Result<Secret> run_doctor_command(CommandInputs const& in, CommandOptions const& options, CommandDeps const& deps,
-                                  Secret& report_out) {
+Result<Secret> run_doctor_command(CommandInputs const& in, CommandOptions const& options, CommandContext const& context,
+                                  ModuleRunner& modules, Secret& report_out) {
   DoctorOptions o;
   if (auto it = options.find("json"); it != options.end()) o.json = it->second == "true";
   if (auto it = options.find("gcp"); it != options.end()) o.gcp = it->second == "true";
-  DoctorReport report = run_doctor(in, o, deps);
+  DoctorReport report = run_doctor(in, o, context, modules);
   std::string text;
   if (o.json) {
     auto json = render_doctor_json(report);

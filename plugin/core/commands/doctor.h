@@ -36,8 +36,9 @@
 #include <string_view>
 #include <vector>
 
-#include "commands/command.h"
+#include "commands/context.h"
 #include "commands/doctor/report.h"
+#include "module_host/runner.h"
 #include "result.h"
 #include "time_format.h"
 #include "secret.h"
@@ -56,12 +57,13 @@ struct DoctorOptions {
 inline constexpr std::int64_t kClockWarnSeconds = 10;
 inline constexpr std::int64_t kClockFailSeconds = 60;
 
-DoctorReport run_doctor(CommandInputs const& in, DoctorOptions const& options, CommandDeps const& deps);
+DoctorReport run_doctor(CommandInputs const& in, DoctorOptions const& options, CommandContext const& context,
+                        ModuleRunner& modules);
 
 
 // The command: the report (text, or JSON with options "json") in `report`
 // always; an error with the first failed step's status when one failed.
-Result<Secret> run_doctor_command(CommandInputs const& in, CommandOptions const& options, CommandDeps const& deps,
-                                  Secret& report);
+Result<Secret> run_doctor_command(CommandInputs const& in, CommandOptions const& options, CommandContext const& context,
+                                  ModuleRunner& modules, Secret& report);
 
 }  // namespace fedcred

@@ -50,7 +50,7 @@ Secret render_gcp_error(Error const& error) {
   return w.finish();
 }
 
-Result<Secret> run_gcp_command(CommandInputs const& in, CommandDeps const& deps) {
+Result<Secret> run_gcp_command(CommandInputs const& in, CredentialDeps const& deps) {
   if (deps.env.get("GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE") == std::optional<std::string>("1")) {
     return make_error(Status::usage,
                       "interactive mode was requested (GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE=1), but fedcred is "

@@ -4,7 +4,7 @@
 // GOOGLE_EXTERNAL_ACCOUNT_* variables they set.
 #pragma once
 
-#include "commands/command.h"
+#include "commands/credential_deps.h"
 #include "result.h"
 #include "secret.h"
 
@@ -12,7 +12,7 @@ namespace fedcred {
 
 // {"version":1,"success":true,"token_type":...,"id_token":...,"expiration_time":N};
 // also written to GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE when set.
-Result<Secret> run_gcp_command(CommandInputs const& in, CommandDeps const& deps);
+Result<Secret> run_gcp_command(CommandInputs const& in, CredentialDeps const& deps);
 
 // {"version":1,"success":false,"code":"...","message":"..."}: what the
 // executable prints when it fails, next to a non-zero exit code.

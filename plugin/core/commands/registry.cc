@@ -6,6 +6,7 @@
 #include <array>
 
 #include "commands/cache.h"
+#include "commands/command.h"
 #include "commands/doctor.h"
 #include "commands/serve.h"
 #include "commands/setup.h"
@@ -108,11 +109,15 @@ Result<Secret> run_cache_clear_row(CommandCall const& c) {
   auto const& profile = c.inputs.profile;
   return run_cache_clear(c.deps.env, profile.empty() ? std::nullopt : std::optional(profile));
 }
-Result<Secret> run_doctor(CommandCall const& c) { return run_doctor_command(c.inputs, c.options, c.deps, c.report); }
-Result<Secret> run_trust_policy(CommandCall const& c) { return run_setup_aws_trust_policy(c.inputs, c.deps); }
+Result<Secret> run_doctor(CommandCall const& c) {
+  return run_doctor_command(c.inputs, c.options, c.deps, c.deps.modules, c.report);
+}
+Result<Secret> run_trust_policy(CommandCall const& c) {
+  return run_setup_aws_trust_policy(c.inputs, c.deps, c.deps.modules);
+}
 Result<Secret> run_aws_config(CommandCall const& c) { return run_setup_aws_config(c.inputs, c.options, c.deps); }
 Result<Secret> run_gcp_cred_config(CommandCall const& c) {
-  return run_setup_gcp_cred_config(c.inputs, c.options, c.deps);
+  return run_setup_gcp_cred_config(c.inputs, c.options);
 }
 Result<Secret> run_serve(CommandCall const& c) { return run_serve_command(c.inputs, c.options, c.deps); }
 

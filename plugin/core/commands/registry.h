@@ -18,12 +18,16 @@
 #include <string_view>
 #include <vector>
 
-#include "commands/command.h"
 #include "config/settings.h"
 #include "result.h"
 #include "secret.h"
 
 namespace fedcred {
+
+// commands/command.h: what a row's run receives. Only the rows' units and
+// the runner (commands/run.cc) see it; argv parsing and help read the rows
+// without the seams.
+struct CommandCall;
 
 // Checks a flag's value; the message says the rule only ("'bad' is not an
 // IAM role ARN"): the caller names the origin (--role-arn, file:line).

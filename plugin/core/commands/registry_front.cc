@@ -6,6 +6,7 @@
 
 #include "commands/access_token.h"
 #include "commands/aws.h"
+#include "commands/command.h"
 #include "commands/gcp.h"
 #include "commands/registry.h"
 #include "commands/setup/options.h"
@@ -96,7 +97,7 @@ Result<Secret> run_aws(CommandCall const& c) { return run_aws_command(c.inputs, 
 Result<Secret> run_gcp(CommandCall const& c) { return run_gcp_command(c.inputs, c.deps); }
 Result<Secret> run_token(CommandCall const& c) {
   return run_token_command(c.inputs, TokenOutput{option_value(c.options, "output"), option_value(c.options, "output_group")},
-                           c.deps);
+                           c.deps, c.lookup_group);
 }
 Result<Secret> run_access_token(CommandCall const& c) {
   return run_access_token_command(c.inputs, c.options, option_value(c.options, "output"), c.deps);

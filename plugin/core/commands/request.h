@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "commands/command.h"
+#include "commands/context.h"
 #include "base/env.h"
 #include "logger.h"
 #include "result.h"

@@ -98,16 +98,19 @@ Result<Secret> run_row(CommandRow const& spec, Request const& req, Env const& en
   SystemRandom random;
   AuditRecord audit;
   audit.command = req.command;
-  CommandDeps deps{env, clock, random, seams.modules, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS, &audit};
-  deps.hand_off = seams.hand_off;
-  deps.lookup_group = seams.lookup_group;
-  deps.started_ms = seams.started_ms;
   ImdsRoleLookup instance_role(clock, random, seams.resolver);
-  deps.instance_role = &instance_role;
   GceMetadataAccountLookup metadata_account(clock, seams.resolver);
-  deps.metadata_account = &metadata_account;
+  CredentialDeps const deps{
+      {env, clock, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS, seams.started_ms},
+      random,
+      seams.modules,
+      &audit,
+      seams.hand_off,
+      &instance_role,
+      &metadata_account,
+  };
   Secret report;
-  auto doc = spec.run(CommandCall{req.inputs, req.options, deps, report});
+  auto doc = spec.run(CommandCall{req.inputs, req.options, deps, seams.lookup_group, report});
   if (spec.audited) {
     if (doc) {
       write_audit(audit, Status::ok, "", env, spec.quiet_stderr);

@@ -14,6 +14,7 @@
 
 #include "base/env.h"
 #include "cache/fetch.h"
+#include "commands/command.h"
 #include "commands/request.h"
 #include "commands/registry.h"
 #include "module_host/runner.h"
@@ -27,12 +28,12 @@ namespace fedcred {
 struct RunSeams {
   ModuleRunner& modules;
   // Resolves an IMDS endpoint's host name for the instance-role lookup
-  // (CommandDeps::instance_role): getaddrinfo in the fetcher, a hand-off in
+  // (CredentialDeps::instance_role): getaddrinfo in the fetcher, a hand-off in
   // the static front.
   net::HostResolver& resolver;
-  GroupLookup lookup_group;                // CommandDeps::lookup_group
-  FetchHandoff const* hand_off = nullptr;  // CommandDeps::hand_off
-  std::int64_t started_ms = 0;             // CommandDeps::started_ms
+  GroupLookup lookup_group;                // CommandCall::lookup_group
+  FetchHandoff const* hand_off = nullptr;  // CredentialDeps::hand_off
+  std::int64_t started_ms = 0;             // CommandContext::started_ms
 };
 
 // The variable through which the static front tells the fetcher it execs

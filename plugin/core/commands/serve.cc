@@ -148,7 +148,7 @@ void audit_caller(fedcred_serve_audit const& event, std::vector<std::string> con
 
 class ServeLoop {
  public:
-  ServeLoop(RunningServer& server, CommandDeps const& deps) : server_(server), deps_(deps) {}
+  ServeLoop(RunningServer& server, CredentialDeps const& deps) : server_(server), deps_(deps) {}
 
   void add(std::unique_ptr<ServedCredential> served) { slots_.push_back(Slot{std::move(served), {}, 0, {0, 0}, 0}); }
 
@@ -233,13 +233,13 @@ class ServeLoop {
   }
 
   RunningServer& server_;
-  CommandDeps const& deps_;
+  CredentialDeps const& deps_;
   std::vector<Slot> slots_;
 };
 
 }  // namespace
 
-Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& options, CommandDeps const& deps) {
+Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& options, CredentialDeps const& deps) {
   // It holds credentials for its whole life: no core dumps, no ptrace by
   // other processes of the same user.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

@@ -6,7 +6,7 @@
 // the module (common/serve_abi.h).
 #pragma once
 
-#include "commands/command.h"
+#include "commands/credential_deps.h"
 #include "commands/setup.h"
 #include "result.h"
 #include "secret.h"
@@ -20,6 +20,6 @@ namespace fedcred {
 
 // Runs until SIGTERM, SIGINT or SIGHUP; returns an empty document then.
 // SIGUSR1 logs the counters.
-Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& options, CommandDeps const& deps);
+Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& options, CredentialDeps const& deps);
 
 }  // namespace fedcred

@@ -37,7 +37,7 @@ std::string project_number(std::string_view audience) {
 
 class AccessTokenGoogleSource final : public GoogleTokenSource {
  public:
-  AccessTokenGoogleSource(std::string config_file, CommandDeps const& deps)
+  AccessTokenGoogleSource(std::string config_file, CredentialDeps const& deps)
       : config_file_(std::move(config_file)), deps_(deps) {}
 
   Result<GoogleTokenIdentity> identity(std::string const& profile) override {
@@ -57,7 +57,7 @@ class AccessTokenGoogleSource final : public GoogleTokenSource {
   CommandInputs inputs(std::string const& profile) const { return CommandInputs{profile, config_file_, {}}; }
 
   std::string config_file_;
-  CommandDeps const& deps_;
+  CredentialDeps const& deps_;
 };
 
 }  // namespace
@@ -78,7 +78,7 @@ GoogleTokenIdentity google_identity_of(AccessTokenTarget const& target) {
   return id;
 }
 
-std::unique_ptr<GoogleTokenSource> make_google_token_source(std::string config_file, CommandDeps const& deps) {
+std::unique_ptr<GoogleTokenSource> make_google_token_source(std::string config_file, CredentialDeps const& deps) {
   return std::make_unique<AccessTokenGoogleSource>(std::move(config_file), deps);
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "commands/access_token.h"
-#include "commands/command.h"
+#include "commands/credential_deps.h"
 #include "flows/google_token_source.h"
 
 namespace fedcred {
@@ -22,6 +22,6 @@ GoogleTokenIdentity google_identity_of(AccessTokenTarget const& target);
 
 // Profiles are read from the files `config_file` and the environment name,
 // as `fedcred access-token --profile P` reads them. `deps` must outlive it.
-std::unique_ptr<GoogleTokenSource> make_google_token_source(std::string config_file, CommandDeps const& deps);
+std::unique_ptr<GoogleTokenSource> make_google_token_source(std::string config_file, CredentialDeps const& deps);
 
 }  // namespace fedcred

@@ -10,7 +10,7 @@ namespace {
 
 class ServedAws final : public ServedCredential {
  public:
-  ServedAws(AwsRequest req, CommandDeps const& deps) : req_(std::move(req)), deps_(deps) {}
+  ServedAws(AwsRequest req, CredentialDeps const& deps) : req_(std::move(req)), deps_(deps) {}
   int route() const override { return FEDCRED_SERVE_AWS; }
   std::string describe() const override {
     return "AWS profile " + (req_.profile.empty() ? std::string("(default)") : req_.profile) + " (" + req_.role_arn +
@@ -32,7 +32,7 @@ class ServedAws final : public ServedCredential {
 
  private:
   AwsRequest req_;
-  CommandDeps const& deps_;
+  CredentialDeps const& deps_;
 };
 
 class ServedGoogle final : public ServedCredential {
@@ -59,7 +59,7 @@ class ServedGoogle final : public ServedCredential {
 
 }  // namespace
 
-std::unique_ptr<ServedCredential> make_served_aws(AwsRequest req, CommandDeps const& deps) {
+std::unique_ptr<ServedCredential> make_served_aws(AwsRequest req, CredentialDeps const& deps) {
   return std::make_unique<ServedAws>(std::move(req), deps);
 }
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "commands/command.h"
+#include "commands/credential_deps.h"
 #include "config/profile.h"
 #include "flows/google_token_source.h"
 #include "output/audit.h"
@@ -34,7 +34,7 @@ class ServedCredential {
   virtual Result<Issued> fetch(std::int64_t margin_seconds) = 0;
 };
 
-std::unique_ptr<ServedCredential> make_served_aws(AwsRequest req, CommandDeps const& deps);
+std::unique_ptr<ServedCredential> make_served_aws(AwsRequest req, CredentialDeps const& deps);
 std::unique_ptr<ServedCredential> make_served_google(std::string profile, GoogleTokenSource& source);
 
 }  // namespace fedcred

@@ -14,11 +14,12 @@
 // live subject token) and hands their document back.
 #pragma once
 
-#include "commands/command.h"
+#include "commands/context.h"
 #include "commands/setup/aws_config.h"       // IWYU pragma: export
 #include "commands/setup/gcp_cred_config.h"  // IWYU pragma: export
 #include "commands/setup/options.h"          // IWYU pragma: export
 #include "commands/setup/trust_policy.h"     // IWYU pragma: export
+#include "module_host/runner.h"
 #include "result.h"
 #include "secret.h"
 
@@ -27,9 +28,10 @@ namespace fedcred {
 // The commands: "setup-aws-trust-policy" fetches one subject token (never
 // cached) for the profile (source gce, audience sts.amazonaws.com by
 // default) and renders its policy; the others only render.
-Result<Secret> run_setup_aws_trust_policy(CommandInputs const& in, CommandDeps const& deps);
-Result<Secret> run_setup_aws_config(CommandInputs const& in, CommandOptions const& options, CommandDeps const& deps);
-Result<Secret> run_setup_gcp_cred_config(CommandInputs const& in, CommandOptions const& options,
-                                         CommandDeps const& deps);
+Result<Secret> run_setup_aws_trust_policy(CommandInputs const& in, CommandContext const& context,
+                                          ModuleRunner& modules);
+Result<Secret> run_setup_aws_config(CommandInputs const& in, CommandOptions const& options,
+                                    CommandContext const& context);
+Result<Secret> run_setup_gcp_cred_config(CommandInputs const& in, CommandOptions const& options);
 
 }  // namespace fedcred

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "commands/cached_credentials.h"
+#include "commands/credential_deps.h"
 #include "config/profile.h"
 #include "time_format.h"
 
@@ -146,7 +147,8 @@ CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const
 namespace {
 
 // The token, from the cache when fresh; `cache_use` says how it was obtained.
-Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, CommandDeps const& deps, CacheUse& cache_use) {
+Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, CredentialDeps const& deps,
+                                       CacheUse& cache_use) {
   SubjectTokenRequest t = req.token;
   std::int64_t const started_ms = run_started_ms(deps);
   t.deadline_ms = started_ms + req.timeout_seconds * 1000;
@@ -198,7 +200,7 @@ Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, Command
 
 }  // namespace
 
-Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, CommandDeps const& deps) {
+Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, CredentialDeps const& deps) {
   AuditRecord scratch;
   AuditRecord& audit = deps.audit != nullptr ? *deps.audit : scratch;
   audit.profile = req.profile;

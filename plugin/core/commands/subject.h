@@ -9,12 +9,16 @@
 #include <string_view>
 
 #include "cache/key.h"
-#include "commands/command.h"
+#include "commands/context.h"
 #include "config/config.h"
 #include "config/profile.h"
 #include "flows/subject_token.h"
 
 namespace fedcred {
+
+// commands/credential_deps.h: only cached_subject_token takes it, and setup
+// and doctor resolve subject requests without the credential seams.
+struct CredentialDeps;
 
 enum class SubjectCommand { gcp, token };
 
@@ -41,7 +45,7 @@ Result<std::string> gcp_provider_audience(std::string_view audience);
 // Cache-first subject token (no cache for the file source: reading the file
 // is as cheap as reading the cache, and the file's owner may rotate it).
 // Fills deps.audit (when set) with what it hands out.
-Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, CommandDeps const& deps);
+Result<SubjectToken> cached_subject_token(SubjectCommandRequest const& req, CredentialDeps const& deps);
 
 CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const& req);
 

@@ -9,12 +9,13 @@
 
 namespace fedcred {
 
-Result<Secret> run_token_command(CommandInputs const& in, TokenOutput const& output, CommandDeps const& deps) {
+Result<Secret> run_token_command(CommandInputs const& in, TokenOutput const& output, CredentialDeps const& deps,
+                                 GroupLookup lookup_group) {
   std::optional<gid_t> reader_group;
   if (!output.group.empty()) {
     if (output.file.empty()) return make_error(Status::usage, "--output-group needs --output");
-    if (deps.lookup_group == nullptr) return make_error(Status::internal, "no group lookup in this binary");
-    auto gid = deps.lookup_group(output.group);
+    if (lookup_group == nullptr) return make_error(Status::internal, "no group lookup in this binary");
+    auto gid = lookup_group(output.group);
     if (!gid) return std::move(gid).error().prefix("--output-group");
     reader_group = *gid;
   }

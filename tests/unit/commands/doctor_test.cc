@@ -52,7 +52,7 @@ class DoctorTest : public test::CommandFixture {
     in.explicit_settings = explicit_;
     DoctorOptions options;
     options.gcp = gcp;
-    return run_doctor(in, options, deps());
+    return run_doctor(in, options, deps(), modules_);
   }
 
   static std::string names(DoctorReport const& r) {

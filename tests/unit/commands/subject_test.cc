@@ -57,7 +57,7 @@ class SubjectCommandTest : public test::CommandFixture {
 };
 
 TEST_F(SubjectCommandTest, TokenPrintsTheJwtFromTheGceSource) {
-  auto doc = run_token_command(inputs({}), {}, deps());
+  auto doc = run_token_command(inputs({}), {}, deps(), lookup_group);
   ASSERT_TRUE(Succeeds(doc));
   EXPECT_EQ(doc->reveal(), token_);
   ASSERT_THAT(modules_.modules_called(), ElementsAre("gce"));
@@ -65,8 +65,8 @@ TEST_F(SubjectCommandTest, TokenPrintsTheJwtFromTheGceSource) {
 }
 
 TEST_F(SubjectCommandTest, TokenIsServedFromTheCacheTheSecondTime) {
-  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));
-  auto again = run_token_command(inputs({}), {}, deps());
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps(), lookup_group)));
+  auto again = run_token_command(inputs({}), {}, deps(), lookup_group);
   ASSERT_TRUE(Succeeds(again));
   EXPECT_EQ(again->reveal(), token_);
   EXPECT_EQ(modules_.calls.size(), 1U);  // no second module call
@@ -74,19 +74,19 @@ TEST_F(SubjectCommandTest, TokenIsServedFromTheCacheTheSecondTime) {
 
 TEST_F(SubjectCommandTest, TokenKeysOnTheMetadataAccount) {
   // issue 21.12: the gce source's key names the account, asked on a hit too
-  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));
-  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps(), lookup_group)));
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps(), lookup_group)));
   EXPECT_EQ(modules_.calls.size(), 1U);
   ASSERT_EQ(metadata_account_.calls.size(), 2U);
   EXPECT_EQ(metadata_account_.calls[1].metadata_host, "metadata.google.internal");
   metadata_account_.email = "rebound@fedcred-demo.iam.gserviceaccount.com";
-  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps(), lookup_group)));
   EXPECT_EQ(modules_.calls.size(), 2U) << "the old account's token was served";
 }
 
 TEST_F(SubjectCommandTest, TokenOutputFileIsWrittenPrivately) {
   std::string const path = out_ / "token.jwt";
-  auto doc = run_token_command(inputs({}), {path, ""}, deps());
+  auto doc = run_token_command(inputs({}), {path, ""}, deps(), lookup_group);
   ASSERT_TRUE(Succeeds(doc));
   EXPECT_TRUE(doc->empty());  // nothing on stdout
   EXPECT_EQ(read(path), token_);  // the token alone: Azure's SDKs send the file verbatim
@@ -100,7 +100,7 @@ TEST_F(SubjectCommandTest, TokenOutputGroupMakesTheFileThatGroupsAndGroupReadabl
   struct group const* own = getgrgid(getegid());
   ASSERT_NE(own, nullptr);
   std::string const path = out_ / "token.jwt";
-  auto doc = run_token_command(inputs({}), {path, own->gr_name}, deps());
+  auto doc = run_token_command(inputs({}), {path, own->gr_name}, deps(), lookup_group);
   ASSERT_TRUE(Succeeds(doc));
   EXPECT_EQ(read(path), token_);
   struct stat st {};
@@ -111,7 +111,7 @@ TEST_F(SubjectCommandTest, TokenOutputGroupMakesTheFileThatGroupsAndGroupReadabl
 
 TEST_F(SubjectCommandTest, UnknownOutputGroupFailsBeforeAnyFetch) {
   std::string const path = out_ / "token.jwt";
-  auto doc = run_token_command(inputs({}), {path, "no-such-group-fedcred"}, deps());
+  auto doc = run_token_command(inputs({}), {path, "no-such-group-fedcred"}, deps(), lookup_group);
   EXPECT_TRUE(FailsWith(doc, Status::usage, "no such group 'no-such-group-fedcred'"));
   EXPECT_THAT(modules_.calls, IsEmpty());
   struct stat st {};
@@ -119,14 +119,14 @@ TEST_F(SubjectCommandTest, UnknownOutputGroupFailsBeforeAnyFetch) {
 }
 
 TEST_F(SubjectCommandTest, OutputGroupNeedsAnOutputFile) {
-  auto doc = run_token_command(inputs({}), {"", "nogroup"}, deps());
+  auto doc = run_token_command(inputs({}), {"", "nogroup"}, deps(), lookup_group);
   EXPECT_TRUE(FailsWith(doc, Status::usage, "--output-group needs --output"));
   EXPECT_THAT(modules_.calls, IsEmpty());
 }
 
 TEST_F(SubjectCommandTest, ExpiredTokenFromTheSourceIsRefused) {
   clock_.unix_now = 1767229200 + 10;  // after the token's exp
-  auto doc = run_token_command(inputs({}), {}, deps());
+  auto doc = run_token_command(inputs({}), {}, deps(), lookup_group);
   EXPECT_TRUE(FailsWith(doc, Status::source, "expired"));
 }
 
@@ -214,7 +214,7 @@ TEST_F(SubjectCommandTest, OtherLinksAndSourcesDoNotAskImds) {
   modules_.answer("aws", {{"subject_token", token_}});
   ASSERT_TRUE(Succeeds(run_gcp_command(inputs({}), deps())));
   EXPECT_THAT(metadata_account_.calls, IsEmpty()) << "source aws asks no metadata server";
-  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps())));  // source gce
+  ASSERT_TRUE(Succeeds(run_token_command(inputs({}), {}, deps(), lookup_group)));  // source gce
   EXPECT_THAT(instance_role_.calls, IsEmpty());
 }
 

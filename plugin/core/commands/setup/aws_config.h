@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "commands/command.h"
+#include "commands/context.h"
 #include "result.h"
 
 namespace fedcred {

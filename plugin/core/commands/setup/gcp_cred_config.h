@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "commands/command.h"
+#include "commands/context.h"
 #include "result.h"
 
 namespace fedcred {
