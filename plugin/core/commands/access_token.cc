@@ -7,6 +7,7 @@
 
 #include "cache/key.h"
 #include "commands/cached_credentials.h"
+#include "commands/registry.h"
 #include "commands/subject.h"
 #include "config/config.h"
 #include "config/profile.h"
@@ -42,7 +43,53 @@ struct AccessTokenRequest : RunSettings {
   std::string imds_endpoint;
   AwsChainLink aws_link;
   std::string sts_endpoint;  // aws1 + IRSA: the STS override, empty = regional
+  CommandInputs executable;  // fedcred_executable: `fedcred gcp`'s profile and flags
 };
+
+// The inputs of the config's `fedcred gcp ...` as the command line would give
+// them: each word through the gcp row's flags and validators (so `--source
+// azure --azure-resource R`, issue 22.5, means here what it means to Google's
+// libraries running the command). A flag this in-process run cannot honour
+// (--config: access-token's configuration is the one read) is refused.
+Result<CommandInputs> executable_inputs(CredentialConfig const& c, std::string const& config_file) {
+  CommandRow const* gcp = find_front_row("gcp");
+  if (gcp == nullptr) return make_error(Status::internal, "no gcp row");
+  std::string const origin = "credential_source.executable.command of " + c.path;
+  CommandInputs inner;
+  inner.profile = c.executable_profile;
+  inner.config_file = config_file;
+  auto const& words = c.executable_args;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::string const& word = words[i];
+    auto const eq = word.find('=');
+    std::string const spelling = word.rfind("--", 0) == 0 ? word.substr(2, eq == std::string::npos ? eq : eq - 2) : "";
+    FlagRow const* flag = nullptr;
+    for (auto const& f : gcp->flags) {
+      if (!spelling.empty() && f.spelling == spelling) flag = &f;
+    }
+    if (flag == nullptr || flag->target == FlagTarget::config || flag->target == FlagTarget::option) {
+      return make_error(Status::usage, origin + ": '" + word.substr(0, 64) +
+                                           "' is not a flag fedcred access-token runs in-process (the settings "
+                                           "flags of 'fedcred gcp' and --profile)");
+    }
+    std::string value;
+    if (flag->arity != FlagArity::value) {
+      value = flag->arity == FlagArity::switch_on ? "true" : "false";
+    } else if (eq != std::string::npos) {
+      value = word.substr(eq + 1);
+    } else if (i + 1 < words.size()) {
+      value = words[++i];
+    } else {
+      return make_error(Status::usage, origin + ": " + flag_origin(*flag) + " needs a value");
+    }
+    if (flag->target == FlagTarget::profile) continue;  // executable_profile
+    if (auto ok = flag->validate(flag->key, value); !ok) {
+      return Error(std::move(ok).error()).prefix(origin + ": " + flag_origin(*flag));
+    }
+    inner.explicit_settings[std::string(flag->key)] = Setting{value, origin + " " + flag_origin(*flag)};
+  }
+  return inner;
+}
 
 // scheme://host[:port] of the config's IMDS URLs: they all name one server.
 std::string url_base(std::string const& url) {
@@ -75,6 +122,11 @@ Result<AccessTokenRequest> resolve(CommandInputs const& in, Env const& env, Conf
   if (auto const* v = setting_value(s, "region")) req.region = *v;
   if (auto const* v = setting_value(s, "project_id")) req.project_id = *v;
 
+  if (req.config.source == CredentialConfig::Source::fedcred_executable) {
+    auto inner = executable_inputs(req.config, in.config_file);
+    if (!inner) return std::move(inner).error();
+    req.executable = std::move(*inner);
+  }
   if (req.config.source == CredentialConfig::Source::aws1) {
     // Google's libraries read IMDS where the config says; so does fedcred
     // (AWS_EC2_METADATA_SERVICE_ENDPOINT still wins, as for every AWS tool).
@@ -95,6 +147,13 @@ Result<AccessTokenRequest> resolve(CommandInputs const& in, Env const& env, Conf
   return req;
 }
 
+// The executable's words, one per line (a word holds no newline: split_command).
+std::string executable_words(std::vector<std::string> const& words) {
+  std::string out;
+  for (auto const& word : words) out += word + "\n";
+  return out;
+}
+
 CacheKey access_token_cache_key(AccessTokenRequest const& r) {
   return CacheKeyBuilder("access-token")
       .add("profile", r.profile)
@@ -110,6 +169,7 @@ CacheKey access_token_cache_key(AccessTokenRequest const& r) {
       .add("sts_endpoint", r.sts_endpoint)
       .add("file", r.config.file)
       .add("executable_profile", r.config.executable_profile)
+      .add("executable_args", executable_words(r.config.executable_args))
       // Which AWS identity signs (issue 12.1); never a secret.
       .add("aws_link", r.aws_link.link)
       .add("aws_identity", r.aws_link.identity)
@@ -122,7 +182,7 @@ struct Subject {
   std::string who;  // for the audit trail
 };
 
-Result<Subject> subject_token(AccessTokenRequest const& r, CommandInputs const& in, ConfigSet const& files,
+Result<Subject> subject_token(AccessTokenRequest const& r, ConfigSet const& files,
                               std::int64_t deadline_ms, CredentialDeps const& deps) {
   CredentialConfig const& c = r.config;
   if (c.source == CredentialConfig::Source::file) {
@@ -133,9 +193,7 @@ Result<Subject> subject_token(AccessTokenRequest const& r, CommandInputs const& 
   }
   if (c.source == CredentialConfig::Source::fedcred_executable) {
     // The config runs `fedcred gcp`: the same flow, in-process.
-    CommandInputs inner;
-    inner.profile = c.executable_profile;
-    inner.config_file = in.config_file;
+    CommandInputs inner = r.executable;
     inner.explicit_settings["audience"] = Setting{c.audience, "audience in " + c.path};
     auto req = resolve_subject_request(SubjectCommand::gcp, files, inner, deps.env, deps.default_timeout_seconds);
     if (!req) return std::move(req).error();
@@ -164,9 +222,9 @@ Result<Subject> subject_token(AccessTokenRequest const& r, CommandInputs const& 
   return Subject{std::move(signed_request->subject_token), kAws4RequestType, who};
 }
 
-Result<CacheEntry> fetch(AccessTokenRequest const& r, CommandInputs const& in, ConfigSet const& files,
+Result<CacheEntry> fetch(AccessTokenRequest const& r, ConfigSet const& files,
                          std::int64_t deadline_ms, CredentialDeps const& deps) {
-  auto subject = subject_token(r, in, files, deadline_ms, deps);
+  auto subject = subject_token(r, files, deadline_ms, deps);
   if (!subject) return std::move(subject).error();
   messages::AccessTokenParams params;
   params.token_url = r.config.token_url;
@@ -235,7 +293,7 @@ Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::opti
     auto named = name_instance_role(req.aws_link, req.imds_endpoint, deps.instance_role, deadline_ms);
     if (!named) return std::move(named).error();
   }
-  auto do_fetch = [&]() { return fetch(req, in, resolved->files, deadline_ms, deps); };
+  auto do_fetch = [&]() { return fetch(req, resolved->files, deadline_ms, deps); };
   auto usable = [](CacheEntry const& e) { return e.values.count(kAccessToken) != 0; };
   // Google STS tokens live an hour; an impersonated one what the config asked for.
   FetchBounds const bounds{started_ms, std::max<std::int64_t>(req.config.token_lifetime_seconds, 3600)};

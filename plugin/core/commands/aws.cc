@@ -66,6 +66,13 @@ CacheKey aws_cache_key(AwsRequest const& req, std::string const& metadata_accoun
       // Whose token the session was made from (issue 21.12): after
       // set-service-account the old account's session is never served.
       .add("metadata_account", metadata_account)
+      // Source azure: the identity asked of Azure IMDS names the key (issue
+      // 22.5): the resource (the token's aud), the user-assigned identity or
+      // the system-assigned one, and the endpoint. Not asked on a hit: IMDS
+      // has no cheaper question than a token (docs/DESIGN.md).
+      .add("azure_resource", req.azure.resource)
+      .add("azure_identity", req.source == kAzureSource ? describe_managed_identity(req.azure.identity) : "")
+      .add("azure_imds_endpoint", req.azure.imds_endpoint)
       .add("audience", req.audience)
       .add("role_arn", req.role_arn)
       .add("region", req.region)

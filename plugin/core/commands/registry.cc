@@ -16,6 +16,10 @@
 namespace fedcred {
 namespace {
 
+using flags::kAzureClientId;
+using flags::kAzureMsiResId;
+using flags::kAzureObjectId;
+using flags::kAzureResource;
 using flags::kConfig;
 using flags::kProfile;
 using flags::kRegion;
@@ -52,6 +56,10 @@ constexpr FlagRow kSetupTrustPolicyFlags[] = {
     kTokenFile,
     {"role-arn", "role_arn", FlagTarget::setting, FlagArity::value,
      "the role (names the account of a non-Google issuer's OIDC provider)", check_setting},
+    kAzureResource,
+    kAzureClientId,
+    kAzureObjectId,
+    kAzureMsiResId,
     kTimeout,
 };
 
@@ -69,8 +77,13 @@ constexpr FlagRow kSetupGcpCredConfigFlags[] = {
      "workloadIdentityPools/POOL/providers/PROVIDER (required)",
      check_setting},
     {"provider", "provider", FlagTarget::option, FlagArity::value,
-     "executable (fedcred gcp, default) or aws (the aws1 source for an AWS provider, read by access-token)",
+     "executable (fedcred gcp, default), aws (the aws1 source for an AWS provider, read by access-token) or "
+     "azure (fedcred gcp --source azure: an Azure VM's managed identity)",
      check_provider},
+    kAzureResource,
+    kAzureClientId,
+    kAzureObjectId,
+    kAzureMsiResId,
     {"service-account", "service_account", FlagTarget::option, FlagArity::value,
      "impersonate this service account (EMAIL)", check_service_account},
     {"output-file", "output_file", FlagTarget::option, FlagArity::value,

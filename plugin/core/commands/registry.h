@@ -123,7 +123,7 @@ inline constexpr FlagRow kProfile{"profile", "profile", FlagTarget::profile, Fla
 inline constexpr FlagRow kConfig{"config", "config", FlagTarget::config, FlagArity::value,
                                  "read only this configuration file", nullptr};
 inline constexpr FlagRow kSource{"source", "source", FlagTarget::setting, FlagArity::value,
-                                 "subject-token source: gce, aws or file", check_setting};
+                                 "subject-token source: gce, aws, azure or file", check_setting};
 inline constexpr FlagRow kRegion{"region", "region", FlagTarget::setting, FlagArity::value,
                                  "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, ...)", check_setting};
 inline constexpr FlagRow kTokenFile{"token-file", "token_file", FlagTarget::setting, FlagArity::value,
@@ -133,6 +133,17 @@ inline constexpr FlagRow kTokenDuration{"token-duration", "token_duration", Flag
                                         check_setting};
 inline constexpr FlagRow kTimeout{"timeout", "timeout", FlagTarget::setting, FlagArity::value,
                                   "total deadline in seconds (default 15)", check_setting};
+// Source azure (an Azure VM's managed identity, issue 22.5): what Azure IMDS
+// is asked for (config/azure_source.h).
+inline constexpr FlagRow kAzureResource{"azure-resource", "azure_resource", FlagTarget::setting, FlagArity::value,
+                                        "source 'azure': the resource the token is for (its aud), e.g. api://fedcred-aws",
+                                        check_setting};
+inline constexpr FlagRow kAzureClientId{"azure-client-id", "azure_client_id", FlagTarget::setting, FlagArity::value,
+                                        "source 'azure': a user-assigned identity by its client id", check_setting};
+inline constexpr FlagRow kAzureObjectId{"azure-object-id", "azure_object_id", FlagTarget::setting, FlagArity::value,
+                                        "source 'azure': a user-assigned identity by its object id", check_setting};
+inline constexpr FlagRow kAzureMsiResId{"azure-msi-res-id", "azure_msi_res_id", FlagTarget::setting, FlagArity::value,
+                                        "source 'azure': a user-assigned identity by its resource id", check_setting};
 inline constexpr FlagRow kNoCache{"no-cache", "cache", FlagTarget::setting, FlagArity::switch_off,
                                   "neither read nor write the credential cache", check_setting};
 }  // namespace flags

@@ -15,6 +15,10 @@
 namespace fedcred {
 namespace {
 
+using flags::kAzureClientId;
+using flags::kAzureMsiResId;
+using flags::kAzureObjectId;
+using flags::kAzureResource;
 using flags::kConfig;
 using flags::kNoCache;
 using flags::kProfile;
@@ -38,6 +42,10 @@ constexpr FlagRow kAwsFlags[] = {
      "session duration in seconds, 900..43200 (default 3600)", check_setting},
     kSource,
     kTokenFile,
+    kAzureResource,
+    kAzureClientId,
+    kAzureObjectId,
+    kAzureMsiResId,
     kTimeout,
     {"use-fips-endpoint", "use_fips_endpoint", FlagTarget::setting, FlagArity::switch_on,
      "use the sts-fips endpoint", check_setting},
@@ -53,6 +61,10 @@ constexpr FlagRow kGcpFlags[] = {
     kRegion,
     kTokenFile,
     kTokenDuration,
+    kAzureResource,
+    kAzureClientId,
+    kAzureObjectId,
+    kAzureMsiResId,
     kTimeout,
     kNoCache,
 };
@@ -66,6 +78,10 @@ constexpr FlagRow kTokenFlags[] = {
     kRegion,
     kTokenFile,
     kTokenDuration,
+    kAzureResource,
+    kAzureClientId,
+    kAzureObjectId,
+    kAzureMsiResId,
     kTimeout,
     kNoCache,
     // any path, checked when it is written (Status::io / usage)

@@ -15,6 +15,8 @@ namespace {
 
 constexpr char kSubjectToken[] = "subject_token";
 constexpr char kSubject[] = "subject";  // not secret: for the audit trail of cache hits
+// What Azure IMDS hands out (expires_in 86399 for a cold token).
+constexpr std::int64_t kAzureManagedIdentityTokenSeconds = 24 * 3600;
 
 bool is_resource_id(std::string_view v) {
   if (v.empty() || v.size() > 63) return false;
@@ -96,6 +98,9 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
     t.audience = std::move(*provider);
   } else if (audience != nullptr) {
     t.audience = *audience;
+  } else if (t.source == kAzureSource) {
+    // Azure IMDS issues the token for azure_resource: that is its audience.
+    if (auto const* resource = setting_value(s, "azure_resource")) t.audience = *resource;
   } else if (t.source == "gce") {
     t.audience = "sts.amazonaws.com";
   } else if (t.source != "file") {
@@ -106,6 +111,15 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
     auto host = gce_metadata_host(env);
     if (!host) return std::move(host).error();
     t.metadata_host = host->url;
+  } else if (t.source == kAzureSource) {
+    auto azure = resolve_azure_source(s, env);
+    if (!azure) return std::move(azure).error();
+    t.azure = std::move(*azure);
+    if (command == SubjectCommand::token && audience != nullptr && t.audience != t.azure.resource) {
+      return make_error(Status::usage, s.at("audience").origin + ": source 'azure' issues its token for "
+                                       "azure_resource (" + t.azure.resource + "), not for another audience: "
+                                       "drop --audience or set it to the resource");
+    }
   } else if (t.source == "aws") {
     auto imds = imds_endpoint(env);
     if (!imds) return std::move(imds).error();
@@ -141,6 +155,10 @@ CacheKey subject_cache_key(std::string const& profile, SubjectTokenRequest const
       // role under one profile and audience must never share an entry. No secret.
       .add("aws_link", t.aws_link.link)
       .add("aws_identity", t.aws_link.identity)
+      // Source azure: the managed identity asked for (see aws_cache_key).
+      .add("azure_resource", t.azure.resource)
+      .add("azure_identity", t.source == kAzureSource ? describe_managed_identity(t.azure.identity) : "")
+      .add("azure_imds_endpoint", t.azure.imds_endpoint)
       .build();
 }
 
@@ -187,8 +205,10 @@ Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, Credent
     return e;
   };
   auto usable = [](CacheEntry const& e) { return e.values.count(kSubjectToken) != 0; };
-  // Google ID tokens live an hour; GetWebIdentityToken tokens what was asked.
-  FetchBounds const bounds{started_ms, std::max<std::int64_t>(t.token_duration_seconds, 3600)};
+  // Google ID tokens live an hour; GetWebIdentityToken tokens what was asked;
+  // Azure managed-identity tokens about a day (docs/PROTOCOLS.md 13).
+  std::int64_t const longest = t.source == kAzureSource ? kAzureManagedIdentityTokenSeconds : 3600;
+  FetchBounds const bounds{started_ms, std::max<std::int64_t>(t.token_duration_seconds, longest)};
   auto entry = cached_credentials(subject_cache_key(req.profile, t), req, bounds, fetch, usable, deps, &cache_use);
   if (!entry) return std::move(entry).error();
   SubjectToken out;

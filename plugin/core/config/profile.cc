@@ -115,7 +115,7 @@ Result<AwsRequest> resolve_aws_request(ConfigSet const& config, std::string cons
     auto const& origin = s.count("source") != 0 ? s.at("source").origin : std::string("source");
     return make_error(Status::usage, origin + ": source 'aws' cannot be used by 'fedcred aws' (it turns AWS "
                                               "credentials into a token for Google: use it with 'fedcred gcp', "
-                                              "'token' or 'access-token'); for AWS credentials use source gce or file");
+                                              "'token' or 'access-token'); for AWS credentials use source gce, azure or file");
   }
   if (req.role_arn.empty()) {
     return make_error(Status::usage,
@@ -128,6 +128,11 @@ Result<AwsRequest> resolve_aws_request(ConfigSet const& config, std::string cons
   auto metadata = gce_metadata_host(env);
   if (!metadata) return std::move(metadata).error();
   req.metadata_host = std::move(*metadata);
+  if (req.source == kAzureSource) {
+    auto azure = resolve_azure_source(s, env);
+    if (!azure) return std::move(azure).error();
+    req.azure = std::move(*azure);
+  }
   return req;
 }
 

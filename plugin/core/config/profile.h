@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "config/azure_source.h"
 #include "config/config.h"
 #include "config/endpoints.h"
 #include "base/env.h"
@@ -52,6 +53,7 @@ struct AwsRequest : RunSettings {
   bool use_fips_endpoint = false;
   Endpoint sts;
   Endpoint metadata_host;
+  AzureSourceInputs azure;  // source azure: what Azure IMDS is asked for
 };
 
 // `explicit_settings` are the values set through the API (command-line

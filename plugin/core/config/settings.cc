@@ -4,6 +4,7 @@
 #include <array>
 
 #include "aws_partition.h"
+#include "azure_ids.h"
 #include "url.h"
 
 namespace fedcred {
@@ -158,12 +159,29 @@ Result<void> check_endpoint_origin(std::string_view v) {
   return {};
 }
 
+// The Azure IMDS source's keys (issue 22.5), by the rules the azure module
+// applies (plugin/common/azure_ids.h): a bad value is exit 2 where it was
+// written, before any request.
+Result<void> check_azure_resource(std::string_view v) { return azure::check_resource(v); }
+Result<void> check_azure_client_id(std::string_view v) {
+  return azure::check_client_id(v, "managed identity client id");
+}
+Result<void> check_azure_object_id(std::string_view v) {
+  return azure::check_client_id(v, "managed identity object id");
+}
+Result<void> check_azure_msi_res_id(std::string_view v) {
+  if (v.empty()) return make_error(Status::usage, "no managed identity resource id given");
+  messages::ManagedIdentity identity;
+  identity.res_id = std::string(v);
+  return azure::check_managed_identity(identity);
+}
+
 struct KeySpec {
   std::string_view key;
   Validator validate;
 };
 
-constexpr std::array<KeySpec, 18> kKeys{{
+constexpr std::array<KeySpec, 22> kKeys{{
     {"source", check_module_name},
     {"role_arn", check_role_arn},
     {"audience", check_audience},
@@ -182,6 +200,11 @@ constexpr std::array<KeySpec, 18> kKeys{{
     {"project_id", check_project_id},
     {"google_sts_endpoint", check_endpoint_origin},
     {"google_iamcredentials_endpoint", check_endpoint_origin},
+    // source azure (Azure IMDS managed identity)
+    {"azure_resource", check_azure_resource},
+    {"azure_client_id", check_azure_client_id},
+    {"azure_object_id", check_azure_object_id},
+    {"azure_msi_res_id", check_azure_msi_res_id},
 }};
 
 KeySpec const* find_key(std::string_view key) {

@@ -31,6 +31,7 @@ Result<AwsCredentials> fetch_aws_credentials(AwsRequest const& req, FlowDeps con
   source_req.audience = req.audience;
   source_req.token_file = req.token_file;
   source_req.metadata_host = req.metadata_host.url;
+  source_req.azure = req.azure;
   source_req.deadline_ms = deadline_ms;
   auto subject = fetch_subject_token(source_req, deps.env, deps.modules, deps.log);
   if (!subject) return std::move(subject).error();

@@ -122,6 +122,7 @@ Result<CredentialConfig> parse_credential_config(std::string const& text, std::s
                  "\": fedcred access-token runs no other program; only \"fedcred gcp ...\" is done in-process");
     }
     c.source = CredentialConfig::Source::fedcred_executable;
+    c.executable_args.assign(words.begin() + 2, words.end());
     for (std::size_t i = 2; i < words.size(); ++i) {
       if (words[i] == "--profile" && i + 1 < words.size()) c.executable_profile = words[i + 1];
       if (words[i].rfind("--profile=", 0) == 0) c.executable_profile = words[i].substr(10);

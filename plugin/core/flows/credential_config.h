@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "result.h"
 
@@ -35,8 +36,10 @@ struct CredentialConfig {
   std::string imdsv2_session_token_url;
   // file
   std::string file;
-  // executable running fedcred: its --profile (may be empty)
+  // executable running fedcred: its --profile (may be empty), and every word
+  // after "gcp" (the flags, which access-token applies as `fedcred gcp` would)
   std::string executable_profile;
+  std::vector<std::string> executable_args;
 };
 
 // Parses the document `text` read from `path`.

@@ -21,11 +21,19 @@ Result<messages::SubjectTokenResult> run_source_module(SubjectTokenRequest const
   params.deadline_ms = req.deadline_ms;
   // AWS credentials are read from the environment for source aws only
   // (issue 12.9): no other module is handed them.
+  // An Azure managed-identity token's audience is the resource asked for
+  // (the module's `audience`); `req.audience` stays the command's target
+  // (gcp: the provider, which the token does not carry).
+  if (req.source == kAzureSource) {
+    params.audience = req.azure.resource;
+    params.azure_imds_endpoint = req.azure.imds_endpoint;
+    params.managed_identity = req.azure.identity;
+  }
   if (req.source == "aws") {
     auto filled = fill_aws_link(req.aws_link, env, params.caller_keys, params.aws_link);
     if (!filled) return std::move(filled).error();
   }
-  log.debug("getting a subject token from source '" + req.source + "' for audience " + req.audience);
+  log.debug("getting a subject token from source '" + req.source + "' for audience " + params.audience);
   auto results = modules.run(req.source, FEDCRED_OP_SUBJECT_TOKEN, messages::encode(params), log);
   if (!results) return std::move(results).error();
   auto decoded = messages::decode_subject_token_result(messages::reader_of(*results));

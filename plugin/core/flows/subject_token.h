@@ -2,8 +2,9 @@
 // The subject token: the identity this machine already has, as a JWT, from a
 // source. "file" (a token file re-read on every call: Kubernetes projected
 // tokens, CI OIDC tokens) is built in; every other source is a network module
-// (gce: the GCE metadata server; aws: STS GetWebIdentityToken). Shared by the
-// aws, gcp and token commands.
+// (gce: the GCE metadata server; aws: STS GetWebIdentityToken; azure: an
+// Azure VM's managed identity from Azure IMDS). Shared by the aws, gcp and
+// token commands.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "clock.h"
+#include "config/azure_source.h"
 #include "config/endpoints.h"
 #include "base/env.h"
 #include "flows/aws_chain.h"
@@ -32,6 +34,7 @@ struct SubjectTokenRequest {
   std::string region;                 // source "aws"; empty: discovered from IMDS
   std::string sts_endpoint_override;  // source "aws"; empty: the regional endpoint
   AwsChainLink aws_link;              // source "aws": which credentials sign (select_aws_link)
+  AzureSourceInputs azure;            // source "azure": the resource (the token's aud), identity, IMDS
   std::int64_t token_duration_seconds = 3600;
   std::int64_t deadline_ms = 0;  // monotonic
 };

@@ -176,6 +176,87 @@ TEST_F(AwsCommandTest, AnUnknownMetadataAccountServesNothing) {
   EXPECT_EQ(modules_.calls.size(), 2u);
 }
 
+// ---- source azure: an Azure VM's managed identity (issue 22.5) ----
+
+constexpr char kTenant[] = "72f988bf-0000-4000-8000-00000000fedc";
+constexpr char kObjectId[] = "9a1b2c3d-0000-4000-8000-00000000b001";
+constexpr char kUserClientId[] = "9a1b2c3d-0000-4000-8000-00000000a002";
+
+// An Entra v1 access token as Azure IMDS hands it out (a day long).
+std::string azure_token(std::string const& resource = "api://fedcred-aws") {
+  return test::make_jwt(std::string(R"({"aud":")") + resource + R"(","iss":"https://sts.windows.net/)" + kTenant +
+                        R"(/","iat":1767225600,"nbf":1767225600,"exp":1767311999,"appid":"x","oid":")" + kObjectId +
+                        R"(","sub":")" + kObjectId + R"(","tid":")" + kTenant + R"(","ver":"1.0"})");
+}
+
+class AzureSourceTest : public AwsCommandTest {
+ protected:
+  AzureSourceTest() { modules_.answer("azure", {{"subject_token", azure_token()}}); }
+  CommandInputs azure(std::map<std::string, std::string> more = {}) {
+    CommandInputs in;
+    more.emplace("role_arn", kArn);
+    more.emplace("source", "azure");
+    more.emplace("azure_resource", "api://fedcred-aws");
+    in.explicit_settings = flags(more);
+    return in;
+  }
+};
+
+TEST_F(AzureSourceTest, AsksImdsForTheResourceThenExchangesTheToken) {
+  ASSERT_TRUE(Succeeds(run(azure())));
+  ASSERT_EQ(modules_.calls.size(), 2u);
+  auto const& source = modules_.calls.at(0);
+  EXPECT_EQ(source.module, "azure");
+  EXPECT_EQ(source.param("audience"), "api://fedcred-aws") << "the resource is the token's audience";
+  EXPECT_EQ(source.param("azure_imds_endpoint"), "http://169.254.169.254");
+  EXPECT_EQ(source.param("mi_client_id"), "<unset>") << "the system-assigned identity";
+  EXPECT_EQ(modules_.calls.at(1).param("web_identity_token"), azure_token());
+  EXPECT_EQ(modules_.calls.at(1).param("session_name"), std::string("fedcred-") + kObjectId);
+  EXPECT_THAT(metadata_account_.calls, IsEmpty()) << "no Google metadata server on an Azure VM";
+}
+
+TEST_F(AzureSourceTest, TheIdentityAskedForNamesTheCacheKey) {
+  ASSERT_TRUE(Succeeds(run(azure())));
+  ASSERT_TRUE(Succeeds(run(azure())));
+  EXPECT_EQ(modules_.calls.size(), 2u) << "the same identity: a hit";
+  ASSERT_TRUE(Succeeds(run(azure({{"azure_client_id", kUserClientId}}))));
+  ASSERT_EQ(modules_.calls.size(), 4u) << "a user-assigned identity is another key";
+  EXPECT_EQ(modules_.calls.at(2).param("mi_client_id"), kUserClientId);
+  ASSERT_TRUE(Succeeds(run(azure({{"azure_resource", "api://other"}}))));
+  EXPECT_EQ(modules_.calls.size(), 6u) << "another resource is another key";
+  env_.set("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:9");
+  ASSERT_TRUE(Succeeds(run(azure())));
+  EXPECT_EQ(modules_.calls.size(), 8u) << "another IMDS is another key";
+  EXPECT_EQ(modules_.calls.at(6).param("azure_imds_endpoint"), "http://127.0.0.1:9");
+}
+
+TEST_F(AzureSourceTest, BadInputFailsBeforeAnyCall) {
+  CommandInputs no_resource = azure();
+  no_resource.explicit_settings.erase("azure_resource");
+  EXPECT_TRUE(FailsWith(run(no_resource), Status::usage, "--azure-resource"));
+  EXPECT_TRUE(FailsWith(run(azure({{"azure_client_id", kUserClientId}, {"azure_object_id", kObjectId}})),
+                        Status::usage, "one of client id, object id or resource id"));
+  env_.set("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://imds.example.com");
+  EXPECT_TRUE(FailsWith(run(azure()), Status::usage, "AZURE_POD_IDENTITY_AUTHORITY_HOST", "loopback or link-local"));
+  env_.set("AZURE_POD_IDENTITY_AUTHORITY_HOST", "https://127.0.0.1:8443");
+  EXPECT_TRUE(FailsWith(run(azure()), Status::usage, "plain http"));
+  env_.set("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://169.254.169.254/metadata");
+  EXPECT_TRUE(FailsWith(run(azure()), Status::usage, "without a path"));
+  expect_no_module_calls();
+}
+
+TEST_F(AzureSourceTest, AConfigFileNamesTheIdentity) {
+  auto in = with_config(std::string("[profile az]\nsource = azure\nrole_arn = ") + kArn +
+                            "\nazure_resource = api://fedcred-aws\nazure_msi_res_id = /subscriptions/x/"
+                            "resourcegroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u\n",
+                        "az");
+  ASSERT_TRUE(Succeeds(run(in)));
+  EXPECT_EQ(modules_.calls.at(0).param("mi_res_id"),
+            "/subscriptions/x/resourcegroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u");
+  auto bad = with_config("[default]\nazure_client_id = not-a-guid\n");
+  EXPECT_TRUE(FailsWith(run(bad), Status::usage, "fedcred.conf:2", "GUID"));
+}
+
 // ---- usage errors happen before any module call ----
 
 TEST_F(AwsCommandTest, MissingExplicitConfigFileMakesNoModuleCall) {

@@ -123,10 +123,24 @@ TEST(TrustPolicy, OtherIssuerNamesTheOidcProviderOfTheRolesAccount) {
 
 TEST(TrustPolicy, IssuerWithAPathKeepsItInTheProviderName) {
   JwtClaims c;
-  c.iss = "https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF/";
+  c.iss = "https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF";
   c.aud = "sts.amazonaws.com";
   c.sub = "system:serviceaccount:ns:sa";
   expect_oidc_provider_policy(c, "oidc.eks.us-east-1.amazonaws.com/id/ABCDEF");
+}
+
+// Issue 22.5: IAM names a provider by the issuer as the token has it, a
+// trailing slash included: Entra's v1 issuer https://sts.windows.net/TENANT/
+// is the provider sts.windows.net/TENANT/ (its condition keys
+// sts.windows.net/TENANT/:aud and :sub), which a stripped slash misses.
+TEST(TrustPolicy, EntraV1IssuerKeepsItsTrailingSlash) {
+  JwtClaims c;
+  c.iss = "https://sts.windows.net/72f988bf-0000-4000-8000-00000000fedc/";
+  c.aud = "api://fedcred-aws";
+  c.sub = "9a1b2c3d-0000-4000-8000-00000000b001";
+  expect_oidc_provider_policy(c, "sts.windows.net/72f988bf-0000-4000-8000-00000000fedc/");
+  c.iss = "https://login.microsoftonline.com/72f988bf-0000-4000-8000-00000000fedc/v2.0";
+  expect_oidc_provider_policy(c, "login.microsoftonline.com/72f988bf-0000-4000-8000-00000000fedc/v2.0");
 }
 
 TEST(AwsConfig, SectionRunsTheGivenBinaryWithTheProfile) {
@@ -227,6 +241,38 @@ TEST(GcpCredConfig, OverridesAndValidation) {
   bad = in;
   bad.service_account = "not an email";
   EXPECT_TRUE(FailsWith(render_gcp_cred_config(bad), Status::usage, "service account"));
+}
+
+// Issue 22.5: an Azure VM's managed identity for an OIDC provider runs
+// `fedcred gcp --source azure` with the identity asked for.
+TEST(GcpCredConfig, AzureProviderRunsSourceAzure) {
+  GcpCredConfigInput in;
+  in.audience = kAudience;
+  in.fedcred_path = "/usr/bin/fedcred";
+  in.provider = "azure";
+  in.azure_resource = "api://fedcred-gcp";
+  in.azure_identity.client_id = "9a1b2c3d-0000-4000-8000-00000000a002";
+  auto text = render_gcp_cred_config(in);
+  ASSERT_TRUE(Succeeds(text));
+  JsonPtr doc = parse(*text);
+  EXPECT_EQ(string_at(doc.get(), "subject_token_type"), "urn:ietf:params:oauth:token-type:jwt");
+  json_object* exe = member(member(doc.get(), "credential_source"), "executable");
+  EXPECT_EQ(string_at(exe, "command"),
+            "/usr/bin/fedcred gcp --source azure --azure-resource api://fedcred-gcp --azure-client-id "
+            "9a1b2c3d-0000-4000-8000-00000000a002");
+
+  GcpCredConfigInput bad = in;
+  bad.azure_resource.clear();
+  EXPECT_TRUE(FailsWith(render_gcp_cred_config(bad), Status::usage, "--azure-resource"));
+  bad = in;
+  bad.azure_identity.client_id = "not-a-guid";
+  EXPECT_TRUE(FailsWith(render_gcp_cred_config(bad), Status::usage, "--azure-client-id", "GUID"));
+  bad = in;
+  bad.azure_resource = "api://a\"b";
+  EXPECT_TRUE(FailsWith(render_gcp_cred_config(bad), Status::usage, "--azure-resource", "--profile"));
+  bad = in;
+  bad.provider = "executable";
+  EXPECT_TRUE(FailsWith(render_gcp_cred_config(bad), Status::usage, "--provider azure"));
 }
 
 TEST(CommandOptions, BelongToTheirCommands) {

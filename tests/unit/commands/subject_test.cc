@@ -218,6 +218,62 @@ TEST_F(SubjectCommandTest, OtherLinksAndSourcesDoNotAskImds) {
   EXPECT_THAT(instance_role_.calls, IsEmpty());
 }
 
+// ---- source azure (issue 22.5): the token is for the resource, not the provider ----
+
+std::string azure_token() {
+  return test::make_jwt(R"({"aud":"api://fedcred-gcp","iss":"https://sts.windows.net/72f988bf-0000-4000-8000-)"
+                        R"(00000000fedc/","iat":1767225600,"exp":1767311999,"oid":"o1","sub":"o1","ver":"1.0"})");
+}
+
+TEST_F(SubjectCommandTest, GcpWithSourceAzureAsksImdsForTheResource) {
+  env_.set("GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", kProvider);
+  modules_.answer("azure", {{"subject_token", azure_token()}});
+  auto in = inputs({{"source", "azure"}, {"azure_resource", "api://fedcred-gcp"}});
+  auto doc = run_gcp_command(in, deps());
+  ASSERT_TRUE(Succeeds(doc));
+  EXPECT_THAT(doc->reveal(), HasSubstr(azure_token()));
+  EXPECT_THAT(doc->reveal(), HasSubstr("\"expiration_time\":1767311999")) << "a day-long token is served whole";
+  ASSERT_EQ(modules_.calls.size(), 1U);
+  EXPECT_EQ(modules_.calls[0].param("audience"), "api://fedcred-gcp") << "not the provider: Azure IMDS knows none";
+  ASSERT_TRUE(Succeeds(run_gcp_command(in, deps())));
+  EXPECT_EQ(modules_.calls.size(), 1U) << "the day-long entry is a hit";
+  EXPECT_THAT(metadata_account_.calls, IsEmpty());
+  EXPECT_THAT(instance_role_.calls, IsEmpty());
+}
+
+TEST_F(SubjectCommandTest, TokenWithSourceAzureIsForTheResource) {
+  modules_.answer("azure", {{"subject_token", azure_token()}});
+  auto doc = run_token_command(inputs({{"source", "azure"}, {"azure_resource", "api://fedcred-gcp"}}), {}, deps(),
+                               lookup_group);
+  ASSERT_TRUE(Succeeds(doc));
+  EXPECT_EQ(doc->reveal(), azure_token());
+  EXPECT_TRUE(FailsWith(run_token_command(inputs({{"source", "azure"},
+                                                  {"azure_resource", "api://fedcred-gcp"},
+                                                  {"audience", "sts.amazonaws.com"}}),
+                                          {}, deps(), lookup_group),
+                        Status::usage, "azure_resource"));
+  EXPECT_TRUE(FailsWith(run_token_command(inputs({{"source", "azure"}}), {}, deps(), lookup_group), Status::usage,
+                        "--azure-resource"));
+  EXPECT_EQ(modules_.calls.size(), 1U);
+}
+
+TEST(SubjectCacheKey, SourceAzureKeysOnTheIdentityAskedFor) {
+  SubjectTokenRequest a;
+  a.source = "azure";
+  a.audience = "api://r";
+  a.azure.resource = "api://r";
+  a.azure.imds_endpoint = "http://169.254.169.254";
+  SubjectTokenRequest b = a;
+  b.azure.identity.client_id = "9a1b2c3d-0000-4000-8000-00000000a002";
+  SubjectTokenRequest c = a;
+  c.azure.identity.object_id = "9a1b2c3d-0000-4000-8000-00000000a002";
+  SubjectTokenRequest d = a;
+  d.azure.imds_endpoint = "http://127.0.0.1:80";
+  EXPECT_NE(subject_cache_key("p", a).canonical, subject_cache_key("p", b).canonical);
+  EXPECT_NE(subject_cache_key("p", b).canonical, subject_cache_key("p", c).canonical);
+  EXPECT_NE(subject_cache_key("p", a).canonical, subject_cache_key("p", d).canonical);
+}
+
 TEST(SubjectCacheKey, DiffersByAudienceAndProfile) {
   SubjectTokenRequest a;
   a.source = "gce";

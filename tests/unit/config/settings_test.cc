@@ -192,6 +192,29 @@ TEST(Source, PathLikeOrUpperCaseNamesAreRefused) {
   }
 }
 
+// ---- source azure's keys (issue 22.5) ----
+
+TEST(AzureKeys, ValidValuesAreAccepted) {
+  EXPECT_TRUE(Succeeds(validate_setting("azure_resource", "api://fedcred-aws")));
+  EXPECT_TRUE(Succeeds(validate_setting("azure_resource", "https://management.azure.com/")));
+  EXPECT_TRUE(Succeeds(validate_setting("azure_client_id", "9a1b2c3d-0000-4000-8000-00000000a002")));
+  EXPECT_TRUE(Succeeds(validate_setting("azure_object_id", "9A1B2C3D-0000-4000-8000-00000000B002")));
+  EXPECT_TRUE(Succeeds(validate_setting(
+      "azure_msi_res_id", "/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u")));
+}
+
+TEST(AzureKeys, MalformedValuesAreUsageErrorsNamingTheKey) {
+  EXPECT_TRUE(FailsWith(validate_setting("azure_resource", ""), Status::usage, "azure_resource", "resource"));
+  EXPECT_TRUE(FailsWith(validate_setting("azure_resource", "api://a b"), Status::usage, "azure_resource"));
+  EXPECT_TRUE(FailsWith(validate_setting("azure_resource", std::string(1001, 'a')), Status::usage, "azure_resource"));
+  EXPECT_TRUE(FailsWith(validate_setting("azure_client_id", "not-a-guid"), Status::usage, "azure_client_id", "GUID"));
+  EXPECT_TRUE(FailsWith(validate_setting("azure_object_id", "9a1b2c3d00004000800000000000b002"), Status::usage,
+                        "azure_object_id", "GUID"));
+  EXPECT_TRUE(FailsWith(validate_setting("azure_msi_res_id", "fedcred-uai"), Status::usage, "azure_msi_res_id",
+                        "/subscriptions/"));
+  EXPECT_TRUE(FailsWith(validate_setting("azure_msi_res_id", ""), Status::usage, "azure_msi_res_id"));
+}
+
 // ---- the key table ----
 
 TEST(Keys, EveryDocumentedKeyIsAProfileKey) {

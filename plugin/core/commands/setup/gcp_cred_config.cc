@@ -10,8 +10,50 @@
 #include "commands/setup/options.h"
 #include "commands/setup/pretty_json.h"
 #include "commands/subject.h"
+#include "config/settings.h"
 
 namespace fedcred {
+
+namespace {
+
+// Characters every reader of credential_source.executable.command splits
+// alike (no blanks, quotes or backslashes): the values are written bare.
+bool is_plain_word(std::string_view v) {
+  if (v.empty()) return false;
+  for (char c : v) {
+    bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
+                    c == '/' || c == '.' || c == '_' || c == '-' || c == '~' || c == '+' || c == '=' || c == '@';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// " --source azure --azure-resource R [--azure-client-id C | ...]".
+Result<std::string> azure_source_words(GcpCredConfigInput const& in) {
+  if (in.azure_resource.empty()) {
+    return make_error(Status::usage, "--provider azure needs --azure-resource (the resource the managed identity's "
+                                     "token is for: an audience the OIDC provider allows)");
+  }
+  std::string words = " --source azure";
+  for (auto const& [flag, key, value] :
+       {std::tuple<char const*, char const*, std::string const*>{"--azure-resource", "azure_resource",
+                                                                 &in.azure_resource},
+        {"--azure-client-id", "azure_client_id", &in.azure_identity.client_id},
+        {"--azure-object-id", "azure_object_id", &in.azure_identity.object_id},
+        {"--azure-msi-res-id", "azure_msi_res_id", &in.azure_identity.res_id}}) {
+    if (value->empty()) continue;
+    if (auto ok = check_setting(key, *value); !ok) return Error(std::move(ok).error()).prefix(flag);
+    if (!is_plain_word(*value)) {
+      return make_error(Status::usage, std::string(flag) + ": '" + value->substr(0, 80) +
+                                           "' cannot be written bare into the command line: set it in the "
+                                           "profile and pass --profile");
+    }
+    words += std::string(" ") + flag + " " + *value;
+  }
+  return words;
+}
+
+}  // namespace
 
 Result<std::string> render_gcp_cred_config(GcpCredConfigInput const& in) {
   if (in.audience.empty()) {
@@ -30,6 +72,15 @@ Result<std::string> render_gcp_cred_config(GcpCredConfigInput const& in) {
       return make_error(Status::usage, "profile name '" + in.profile + "' cannot be used here (letters, digits and _-.@+ only)");
     }
     command += " --profile " + in.profile;
+  }
+  if (in.provider == "azure") {
+    auto words = azure_source_words(in);
+    if (!words) return std::move(words).error();
+    command += *words;
+  } else if (!in.azure_resource.empty() || !in.azure_identity.client_id.empty() ||
+             !in.azure_identity.object_id.empty() || !in.azure_identity.res_id.empty()) {
+    return make_error(Status::usage, "the --azure-* flags describe an Azure VM's managed identity: pass "
+                                     "--provider azure with them");
   }
   // The flags' own checks (registry.cc), for a caller that skipped them.
   using Check = Result<void> (*)(std::string_view, std::string_view);
@@ -100,6 +151,14 @@ GcpCredConfigInput gcp_cred_config_input(CommandInputs const& in, CommandOptions
   g.impersonation_url = option_value(options, "impersonation_url");
   g.fedcred_path = option_value(options, "exe");
   if (auto p = option_value(options, "provider"); !p.empty()) g.provider = p;
+  auto setting = [&](char const* key) {
+    auto it = in.explicit_settings.find(key);
+    return it == in.explicit_settings.end() ? std::string() : it->second.value;
+  };
+  g.azure_resource = setting("azure_resource");
+  g.azure_identity.client_id = setting("azure_client_id");
+  g.azure_identity.object_id = setting("azure_object_id");
+  g.azure_identity.res_id = setting("azure_msi_res_id");
   if (g.fedcred_path.empty()) g.fedcred_path = kDefaultFedcredPath;
   g.profile = in.profile;
   return g;

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // `fedcred setup gcp-cred-config`'s document: the external_account credential
 // config whose executable runs fedcred (as gcloud iam workload-identity-pools
-// create-cred-config --executable-command would write it), or the aws1 source
+// create-cred-config --executable-command would write it; with provider azure
+// the command names source azure and its managed identity), or the aws1 source
 // gcloud writes with --aws. Pure functions: what to print, from the request.
 #pragma once
 
 #include <string>
 
 #include "commands/context.h"
+#include "module_messages.h"
 #include "result.h"
 
 namespace fedcred {
@@ -23,7 +25,11 @@ struct GcpCredConfigInput {
   // "executable" (default: fedcred gcp as the executable source) or "aws":
   // the aws1 source gcloud writes with --aws --enable-imdsv2, read by
   // `fedcred access-token` (and by Google's libraries themselves).
+  // "azure": the executable runs `fedcred gcp --source azure` with these
+  // (an Azure VM's managed identity for an OIDC provider, issue 22.5).
   std::string provider = "executable";
+  std::string azure_resource;
+  messages::ManagedIdentity azure_identity;
 };
 
 inline constexpr char kGoogleStsTokenUrl[] = "https://sts.googleapis.com/v1/token";

@@ -84,8 +84,8 @@ Result<void> check_true_false(std::string_view, std::string_view value) {
 }
 
 Result<void> check_provider(std::string_view, std::string_view value) {
-  if (value != "aws" && value != "executable") {
-    return make_error(Status::usage, "'" + std::string(value) + "' is not aws or executable");
+  if (value != "aws" && value != "executable" && value != "azure") {
+    return make_error(Status::usage, "'" + std::string(value) + "' is not executable, aws or azure");
   }
   return {};
 }

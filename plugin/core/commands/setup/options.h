@@ -17,7 +17,7 @@ namespace fedcred {
 // rule only; the caller names the flag.
 Result<void> check_any_value(std::string_view key, std::string_view value);  // checked where it is used
 Result<void> check_true_false(std::string_view key, std::string_view value);
-Result<void> check_provider(std::string_view key, std::string_view value);   // aws or executable
+Result<void> check_provider(std::string_view key, std::string_view value);   // executable, aws or azure
 Result<void> check_format(std::string_view key, std::string_view value);     // token or json
 Result<void> check_command_word(std::string_view key, std::string_view path);  // command_word below
 Result<void> check_service_account(std::string_view key, std::string_view email);

@@ -33,14 +33,16 @@ std::string partition_of_role(std::string_view role_arn) {
   return std::string(role_arn.substr(start + 1, end - start - 1));
 }
 
-// IAM names an OIDC provider by its issuer URL without "https://" and
-// without a trailing slash: host[:port][/path]. An issuer that is not an
-// https URL is named as written.
+// IAM names an OIDC provider by its issuer URL without "https://":
+// host[:port][/path], the path as the iss claim has it. A trailing slash is
+// part of the name: Entra's v1 issuer https://sts.windows.net/TENANT/ is the
+// provider sts.windows.net/TENANT/, its keys sts.windows.net/TENANT/:aud and
+// :sub (issue 22.5). An issuer without a path ("https://host") is named
+// host. An issuer that is not an https URL is named as written.
 std::string issuer_provider(std::string_view iss) {
   auto url = modules::parse_url(iss);
-  std::string provider = url && url->scheme == "https" ? url->authority() + url->path : std::string(iss);
-  while (!provider.empty() && provider.back() == '/') provider.pop_back();
-  return provider;
+  if (!url || url->scheme != "https") return std::string(iss);
+  return url->authority() + (url->path == "/" && iss.back() != '/' ? std::string() : url->path);
 }
 
 }  // namespace
