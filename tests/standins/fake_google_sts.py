@@ -105,9 +105,11 @@ class Rejected(Exception):
         self.error, self.description, self.status = error, description, status
 
 
-def verify_subject_jwt(token, jwks, audience, now=None):
-    """Checks `token` as Google's STS checks an OIDC subject token. Returns (header, claims);
-    raises Rejected(invalid_grant, reason)."""
+def verify_subject_jwt(token, jwks, audience, now=None, allowed=None):
+    """Checks `token` as Google's STS checks an OIDC subject token: its aud must be one of the
+    provider's allowed audiences (`allowed`), by default the provider's resource name
+    (`audience`, in either form). Returns (header, claims); raises Rejected(invalid_grant,
+    reason)."""
     now = time.time() if now is None else now
     parts = token.split(".")
     if len(parts) != 3:
@@ -152,10 +154,11 @@ def verify_subject_jwt(token, jwks, audience, now=None):
         raise Rejected("invalid_grant", "exp - iat exceeds 48 hours")
     aud = claims.get("aud")
     auds = aud if isinstance(aud, list) else [aud]
-    allowed = {"https:" + audience, audience}
+    if allowed is None:
+        allowed = {"https:" + audience, audience}
     if not any(a in allowed for a in auds):
-        raise Rejected("invalid_grant", "the subject JWT's aud %r does not match the provider "
-                       "(expected https:%s)" % (aud, audience))
+        raise Rejected("invalid_grant", "the subject JWT's aud %r is not among the provider's "
+                       "allowed audiences (%s)" % (aud, ", ".join(sorted(allowed))))
     return header, claims
 
 
@@ -225,7 +228,8 @@ class GoogleSts(standin_server.StandinServer):
     thread_name = "google-sts-standin"
 
     def __init__(self, jwks_url=None, jwks=None, port=0, access_token_lifetime=3600,
-                 allowed_audiences=None, aws_credentials=None, require_signed_target=True):
+                 allowed_audiences=None, aws_credentials=None, require_signed_target=True,
+                 subject_issuer=None, subject_audiences=None):
         self.aws_credentials = aws_credentials
         # aws4_request: x-goog-cloud-target-resource must be signed (verify_aws4_request)
         self.require_signed_target = require_signed_target
@@ -234,6 +238,10 @@ class GoogleSts(standin_server.StandinServer):
         self.access_token_lifetime = access_token_lifetime
         # None: any well-formed provider; else only these audiences
         self.allowed_audiences = allowed_audiences
+        # An OIDC provider's configuration: its issuer-uri (None: any) and allowed audiences
+        # (None: the provider's own resource name, Google's default)
+        self.subject_issuer = subject_issuer
+        self.subject_audiences = subject_audiences
         super().__init__(port)
 
     # ----- control -----
@@ -356,7 +364,10 @@ class GoogleSts(standin_server.StandinServer):
                                              require_signed_target=self.require_signed_target)
             else:
                 _, claims = verify_subject_jwt(form["subject_token"], self.current_jwks(),
-                                               audience)
+                                               audience, allowed=self.subject_audiences)
+                if self.subject_issuer is not None and claims["iss"] != self.subject_issuer:
+                    raise Rejected("invalid_grant", "the subject JWT's iss %r is not the "
+                                   "provider's issuer" % claims["iss"])
         except Rejected as rej:
             with self._lock:
                 self.counters["token_errors"] += 1

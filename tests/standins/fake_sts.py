@@ -113,7 +113,8 @@ class FakeSTS(standin_server.StandinServer):
         """public_key_pem: verify tokens with it (None = accept any token, as moto does).
         trust: dict of condition key -> required value, e.g.
           {"accounts.google.com:aud": SA_ID, "accounts.google.com:oaud": "sts.amazonaws.com",
-           "accounts.google.com:sub": SA_ID}
+           "accounts.google.com:sub": SA_ID}, or for another issuer (an IAM OIDC provider)
+          {"sts.windows.net/TENANT/:aud": RESOURCE, "sts.windows.net/TENANT/:sub": OID}
         issuers: the token issuers the account trusts (an IAM OIDC provider's URL, e.g. an
           EKS cluster's, for IRSA); Google's by default."""
         self.public_key_pem = public_key_pem
@@ -184,6 +185,12 @@ class FakeSTS(standin_server.StandinServer):
             facts = {"accounts.google.com:aud": claims.get("azp") or claims.get("aud"),
                      "accounts.google.com:oaud": claims.get("aud"),
                      "accounts.google.com:sub": claims.get("sub")}
+            if claims.get("iss") not in self.GOOGLE_ISSUERS:
+                # An IAM OIDC provider's keys: its URL without https://, as the iss has it
+                # (a trailing slash kept: sts.windows.net/TENANT/:aud for Entra v1 tokens).
+                provider = claims["iss"][len("https://"):] \
+                    if claims["iss"].startswith("https://") else claims["iss"]
+                facts = {provider + ":aud": claims.get("aud"), provider + ":sub": claims.get("sub")}
             for key, want in self.trust.items():
                 if facts.get(key) != want:
                     return 403, error_xml("AccessDenied", "Not authorized to perform "
