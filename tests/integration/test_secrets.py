@@ -1,6 +1,6 @@
 """No secret on any failure path (issue 6): every failure this file can provoke, in aws, gcp and
 token mode, with and without -v, must keep every token, secret key and session token out of
-stdout, stderr and the debug log. The stand-ins issue distinctive canary values: the metadata
+stdout, stderr and the debug log (and, for source azure, issue 22.5, out of the audit lines). The stand-ins issue distinctive canary values: the metadata
 server's ID tokens, fake STS's canary key and session token (planted in broken answers), an IMDS
 whose key and session token say "Canary", static AWS_* credentials in the environment, a token
 file, and an STS that echoes the web identity token back inside its error message."""
@@ -15,12 +15,15 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+import fake_google_sts  # noqa: E402
 import fake_imds  # noqa: E402
 import fake_sts  # noqa: E402
 import fake_sts_outbound  # noqa: E402
 import gce_metadata  # noqa: E402
 from fault_server import (FaultServer, ScriptedHttpServer, TlsWrapped,  # noqa: E402
                           make_tls_material)
+from azure_vm_support import (PROVIDER, RESOURCE_AWS, RESOURCE_GCP, USER,  # noqa: E402
+                              AzureVmFixture)
 from harness import FedcredTestCase, refused_port, token_secrets  # noqa: E402
 
 ROLE = "arn:aws:iam::123456789012:role/s3-reader"
@@ -281,6 +284,84 @@ class TestNoSecretOnAnyFailurePath(FedcredTestCase):
         doc = json.loads(res.stdout)
         self.assertNotIn(doc["SecretAccessKey"], res.stderr)
         self.assertNotIn(doc["SessionToken"], res.stderr)
+
+
+class TestNoAzureTokenOnAnyFailurePath(AzureVmFixture, FedcredTestCase):
+    """Source azure (issue 22.5): every failure after Azure IMDS issued a managed-identity token
+    (refused by STS or Google, echoed back by a hostile STS, unwritable output) and before
+    (IMDS refusing, down, hanging), in aws, gcp, token and access-token mode, with and without
+    -v: no token in stdout, stderr or the audit trail."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.echo = EchoingSts(403, "AccessDenied")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.echo.stop()
+        super().tearDownClass()
+
+    def test_every_failure_path(self):
+        gcp_env = {"GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": PROVIDER}
+        down = "http://127.0.0.1:%d" % refused_port(self)
+        config = os.path.join(self.sandbox.root, "azure-cred.json")
+        with open(config, "w") as f:
+            json.dump({"type": "external_account", "audience": PROVIDER,
+                       "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+                       "token_url": self.google.token_url,
+                       "credential_source": {"executable": {
+                           "command": "/usr/bin/fedcred gcp --source azure --azure-resource "
+                                      + RESOURCE_GCP}}}, f)
+        self.sandbox.write_config(self.google_config())
+        aws = ["aws", "--role-arn", ROLE, "--timeout", "3", "--no-cache", "--source", "azure",
+               "--azure-resource", RESOURCE_AWS]
+        gcp = ["gcp", "--timeout", "3", "--no-cache", "--source", "azure", "--azure-resource",
+               RESOURCE_GCP]
+        token = ["token", "--timeout", "3", "--no-cache", "--source", "azure", "--azure-resource",
+                 RESOURCE_GCP]
+        cases = [
+            ("aws: STS denies another identity", aws + ["--azure-client-id", USER["client_id"]], {},
+             None),
+            ("aws: STS echoes the token", aws, {"AWS_ENDPOINT_URL_STS": self.echo.url}, None),
+            ("aws: STS malformed answer", aws, {}, (self.sts, {"malformed": True})),
+            ("aws: STS 503", aws, {}, (self.sts, {"status": 503})),
+            ("aws: IMDS 503", aws, {}, (self.azure_imds, {"status": 503})),
+            ("aws: IMDS hangs", aws, {}, (self.azure_imds, {"hang": 10})),
+            ("aws: IMDS down", aws, {"AZURE_POD_IDENTITY_AUTHORITY_HOST": down}, None),
+            ("aws: no such resource", aws[:-1] + ["api://unknown"], {}, None),
+            ("gcp: IMDS 500", gcp, gcp_env, (self.azure_imds, {"status": 500})),
+            ("gcp: identity not found", gcp + ["--azure-object-id", "0a0a0a0a-0000-4000-8000-00000000000f"],
+             gcp_env, None),
+            ("token: unwritable output", token + ["--output", "/nonexistent/dir/token"], {}, None),
+            ("access-token: Google refuses", ["access-token", "--credential-config", config,
+                                              "--no-cache", "--timeout", "3"], {},
+             (self.google, {"error": "invalid_grant", "description": "refused", "status": 400})),
+        ]
+        leaks, ran = [], 0
+        for name, argv, env_changes, fault in cases:
+            for verbose in (False, True):
+                for server in (self.sts, self.azure_imds, self.google):
+                    server.reset()
+                if fault:
+                    fault[0].set_fault(dict(fault[1]))
+                self.sandbox.syslog.lines.clear()
+                res = self.fedcred(*(argv + (["-v"] if verbose else [])), env=self.vm_env(env_changes),
+                                   timeout=30)
+                ran += 1
+                label = "%s%s" % (name, " -v" if verbose else "")
+                with self.subTest(case=label):
+                    self.assertNotEqual(res.returncode, 0, "expected a failure\n" + res.describe())
+                    audit = "\n".join(self.sandbox.syslog.wait_for(1, timeout=2))
+                    text = res.stdout + "\n" + res.stderr + "\n" + audit
+                    for secret in self.azure_secrets() + [t for seen in self.echo.seen
+                                                          for t in token_secrets(seen)]:
+                        if secret in text:
+                            leaks.append("%s: %s... in output" % (label, secret[:10]))
+        self.assertEqual(leaks, [], "secrets leaked:\n" + "\n".join(leaks))
+        self.assertEqual(ran, 2 * len(cases))
+        # the sweep saw real tokens: the echoing STS got them, IMDS issued them
+        self.assertTrue(self.echo.seen, "the echoing STS was never reached")
 
 
 if __name__ == "__main__":
