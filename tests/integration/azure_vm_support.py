@@ -2,7 +2,8 @@
 Google STS stand-ins configured to trust its Entra tenant, shared by test_azure_source.py and
 the no-secret sweep (test_secrets.py).
 
-AzureVmFixture (a StandinFixture) starts, once per class:
+AzureVmFixture (azure_support.AzureStandins' CA and lifecycle, other stand-ins) starts, once
+per class:
   cls.ca, cls.entra   a test CA and the Entra stand-in (https): only its signing key and
                       tenant are used here, as IMDS tokens are Entra-signed; it knows the two
                       resources below
@@ -18,15 +19,13 @@ AzureVmFixture (a StandinFixture) starts, once per class:
 self.env (vm_env()) points fedcred's source azure and STS at them.
 """
 
-import shutil
-import tempfile
-
 import fake_azure_imds  # noqa: E402
 import fake_entra  # noqa: E402
 import fake_google_sts  # noqa: E402
 import fake_sts  # noqa: E402
 import loopback_ca  # noqa: E402
-from harness import StandinFixture, token_secrets  # noqa: E402
+from azure_support import AzureStandins  # noqa: E402
+from harness import token_secrets  # noqa: E402
 
 RESOURCE_AWS = "api://fedcred-aws"
 RESOURCE_GCP = "api://fedcred-gcp"
@@ -41,20 +40,8 @@ def aws_provider(entra):
     return entra.issuer_v1[len("https://"):]
 
 
-class AzureVmFixture(StandinFixture):
-    @classmethod
-    def setUpClass(cls):
-        cls.tls_dir = tempfile.mkdtemp(prefix="fedcred-azure-vm-ca-")
-        try:
-            super().setUpClass()
-        except BaseException:
-            shutil.rmtree(cls.tls_dir, ignore_errors=True)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        shutil.rmtree(cls.tls_dir, ignore_errors=True)
+class AzureVmFixture(AzureStandins):
+    """AzureStandins' test CA directory and lifecycle, with this machine's stand-ins."""
 
     @classmethod
     def start_standins(cls):
