@@ -128,6 +128,7 @@ class Doctor {
       token_req_.audience = aws_.audience;
       token_req_.token_file = aws_.token_file;
       token_req_.metadata_host = aws_.metadata_host.url;
+      token_req_.azure = aws_.azure;
       timeout_seconds_ = aws_.timeout_seconds;
       cache_enabled_ = aws_.cache;
       detail += "; source " + aws_.source + ", audience " + aws_.audience + ", role " + aws_.role_arn + ", STS " +

@@ -44,6 +44,10 @@ constexpr FlagRow kDoctorFlags[] = {
     kSource,
     kRegion,
     kTokenFile,
+    kAzureResource,
+    kAzureClientId,
+    kAzureObjectId,
+    kAzureMsiResId,
     kTimeout,
 };
 

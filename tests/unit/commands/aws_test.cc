@@ -236,6 +236,7 @@ TEST_F(AzureSourceTest, BadInputFailsBeforeAnyCall) {
   EXPECT_TRUE(FailsWith(run(no_resource), Status::usage, "--azure-resource"));
   EXPECT_TRUE(FailsWith(run(azure({{"azure_client_id", kUserClientId}, {"azure_object_id", kObjectId}})),
                         Status::usage, "one of client id, object id or resource id"));
+  EXPECT_TRUE(FailsWith(run(azure({{"audience", "sts.amazonaws.com"}})), Status::usage, "azure_resource"));
   env_.set("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://imds.example.com");
   EXPECT_TRUE(FailsWith(run(azure()), Status::usage, "AZURE_POD_IDENTITY_AUTHORITY_HOST", "loopback or link-local"));
   env_.set("AZURE_POD_IDENTITY_AUTHORITY_HOST", "https://127.0.0.1:8443");

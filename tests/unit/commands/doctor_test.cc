@@ -105,6 +105,20 @@ TEST_F(DoctorTest, HealthyChainPassesEveryStep) {
   EXPECT_FALSE(std::filesystem::exists(cache_.path() + "/fedcred"));
 }
 
+// Issue 22.5: doctor asks Azure IMDS for the profile's resource, as `fedcred aws` would.
+TEST_F(DoctorTest, SourceAzureAsksImdsForTheResource) {
+  config_ += "source = azure\nazure_resource = api://fedcred-aws\n";
+  token_ = test::make_jwt(R"({"iss":"https://sts.windows.net/t/","aud":"api://fedcred-aws","sub":"o1",)"
+                         R"("iat":1767225600,"exp":1767229200})");
+  modules_.answer("azure", {{"status", "200"}, {"subject_token", token_}});
+  auto report = run();
+  EXPECT_EQ(step(report, "subject-token").state, StepState::ok) << step(report, "subject-token").detail;
+  ASSERT_FALSE(modules_.calls.empty());
+  EXPECT_EQ(modules_.calls.at(0).module, "azure");
+  EXPECT_EQ(modules_.calls.at(0).param("audience"), "api://fedcred-aws");
+  EXPECT_THAT(step(report, "config").detail, HasSubstr("audience api://fedcred-aws"));
+}
+
 TEST_F(DoctorTest, MissingRoleFailsConfigWithUsage) {
   config_ = "";
   auto report = run();
