@@ -78,7 +78,10 @@ class TestUsageErrors(ConfigTestCase):
                                      ("doctor", "--role-arn", "bad"),
                                      ("setup", "gcp-cred-config --token-url", "http://example.com"),
                                      ("setup", "gcp-cred-config --service-account", "nobody"),
-                                     ("setup", "gcp-cred-config --provider", "azure")):
+                                     # azure is a provider since issue 22.5
+                                     ("setup", "gcp-cred-config --provider", "oidc"),
+                                     ("aws", "--azure-client-id", "nope"),
+                                     ("gcp", "--azure-resource", "a b")):
             with self.subTest(command=command, flag=flag):
                 args = [command] + flag.split(" ") + ([value] if value is not None else [])
                 res = self.fedcred(*args, env=self.env)

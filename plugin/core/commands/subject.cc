@@ -96,11 +96,10 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
     auto provider = gcp_provider_audience(*audience);
     if (!provider) return Error(std::move(provider).error()).prefix(s.at("audience").origin);
     t.audience = std::move(*provider);
+  } else if (t.source == kAzureSource) {
+    // the resource (azure_token_audience, below)
   } else if (audience != nullptr) {
     t.audience = *audience;
-  } else if (t.source == kAzureSource) {
-    // Azure IMDS issues the token for azure_resource: that is its audience.
-    if (auto const* resource = setting_value(s, "azure_resource")) t.audience = *resource;
   } else if (t.source == "gce") {
     t.audience = "sts.amazonaws.com";
   } else if (t.source != "file") {
@@ -115,10 +114,10 @@ Result<SubjectCommandRequest> resolve_subject_request(SubjectCommand command, Co
     auto azure = resolve_azure_source(s, env);
     if (!azure) return std::move(azure).error();
     t.azure = std::move(*azure);
-    if (command == SubjectCommand::token && audience != nullptr && t.audience != t.azure.resource) {
-      return make_error(Status::usage, s.at("audience").origin + ": source 'azure' issues its token for "
-                                       "azure_resource (" + t.azure.resource + "), not for another audience: "
-                                       "drop --audience or set it to the resource");
+    if (command == SubjectCommand::token) {
+      auto token_audience = azure_token_audience(s, t.azure);
+      if (!token_audience) return std::move(token_audience).error();
+      t.audience = std::move(*token_audience);
     }
   } else if (t.source == "aws") {
     auto imds = imds_endpoint(env);

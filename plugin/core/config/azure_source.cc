@@ -59,6 +59,16 @@ Result<AzureSourceInputs> resolve_azure_source(Settings const& settings, Env con
   return out;
 }
 
+Result<std::string> azure_token_audience(Settings const& settings, AzureSourceInputs const& azure) {
+  auto it = settings.find("audience");
+  if (it != settings.end() && it->second.value != azure.resource) {
+    return make_error(Status::usage, it->second.origin + ": source 'azure' issues its token for azure_resource (" +
+                                         azure.resource + "), not for another audience: drop the audience or "
+                                         "set it to the resource");
+  }
+  return azure.resource;
+}
+
 std::string describe_managed_identity(messages::ManagedIdentity const& identity) {
   if (!identity.client_id.empty()) return "client_id=" + identity.client_id;
   if (!identity.object_id.empty()) return "object_id=" + identity.object_id;

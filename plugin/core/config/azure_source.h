@@ -35,6 +35,11 @@ struct AzureSourceInputs {
 // than one identity selector, or an endpoint override that breaks the rule.
 Result<AzureSourceInputs> resolve_azure_source(Settings const& settings, Env const& env);
 
+// The audience of the token source azure fetches: the resource. An
+// `audience` setting that says otherwise is Status::usage naming its origin
+// (for aws and token; gcp's audience is the provider, not the token's).
+Result<std::string> azure_token_audience(Settings const& settings, AzureSourceInputs const& azure);
+
 // AZURE_POD_IDENTITY_AUTHORITY_HOST (http://host[:port] to a loopback or
 // link-local address), else http://169.254.169.254.
 Result<std::string> azure_imds_endpoint(Env const& env);

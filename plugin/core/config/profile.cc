@@ -132,13 +132,9 @@ Result<AwsRequest> resolve_aws_request(ConfigSet const& config, std::string cons
     auto azure = resolve_azure_source(s, env);
     if (!azure) return std::move(azure).error();
     req.azure = std::move(*azure);
-    // Azure IMDS issues the token for the resource: that is its audience.
-    if (s.count("audience") != 0 && s.at("audience").value != req.azure.resource) {
-      return make_error(Status::usage, s.at("audience").origin + ": source 'azure' issues its token for "
-                                       "azure_resource (" + req.azure.resource + "), not for another audience: "
-                                       "drop audience or set it to the resource");
-    }
-    req.audience = req.azure.resource;
+    auto audience = azure_token_audience(s, req.azure);
+    if (!audience) return std::move(audience).error();
+    req.audience = std::move(*audience);
   }
   return req;
 }
