@@ -10,6 +10,7 @@ Azure documents; bad input is exit 2 before any request; no token in stderr or t
 import json
 import time
 import unittest
+import urllib.parse
 
 
 import fake_google_sts  # noqa: E402
@@ -178,6 +179,52 @@ class TestAzureVmToGoogle(AzureVmCase):
         self.assertEqual(second.stdout.strip(), token)
         self.assertEqual(self.azure_imds.stats()["token_requests"], 1)
         self.assert_clean(first)
+
+    def gcloud_azure_config(self, **source_changes):
+        """The config `gcloud iam workload-identity-pools create-cred-config --azure
+        --app-id-uri api://fedcred-gcp` writes, its IMDS URL on the stand-in; returns its path."""
+        source = {"url": "%s/metadata/identity/oauth2/token?api-version=2018-02-01&resource=%s"
+                         % (self.azure_imds.url, urllib.parse.quote(RESOURCE_GCP, safe="")),
+                  "headers": {"Metadata": "True"},
+                  "format": {"type": "json", "subject_token_field_name": "access_token"}}
+        source.update(source_changes)
+        config = {"type": "external_account", "audience": PROVIDER,
+                  "subject_token_type": JWT_TYPE,
+                  "token_url": "https://sts.googleapis.com/v1/token", "credential_source": source}
+        path = self.sandbox.root + "/gcloud-azure.json"
+        with open(path, "w") as f:
+            json.dump(config, f)
+        self.sandbox.write_config(self.google_config())
+        return path
+
+    def test_access_token_reads_gclouds_azure_config(self):
+        run = ["access-token", "--credential-config", self.gcloud_azure_config(), "--timeout", "5"]
+        first = self.fedcred(*run, env=self.env)
+        self.assertEqual(first.returncode, 0, first.describe())
+        self.assertIn(first.stdout.strip(), self.google.stats()["issued"])
+        record = self.azure_imds.stats()["records"][0]
+        self.assertEqual((record["metadata"], record["query"]["resource"]), ("true", RESOURCE_GCP))
+        self.assertEqual(self.google.stats()["verified"][0]["sub"], SYSTEM["object_id"])
+        second = self.fedcred(*run, env=self.env)
+        self.assertEqual(second.stdout, first.stdout)
+        self.assertEqual(self.azure_imds.stats()["token_requests"], 1, "the second run is a hit")
+        self.assertIn("source=azure", self.sandbox.syslog.wait_for(2)[1])
+        self.assert_clean(first)
+
+    def test_gclouds_azure_config_is_held_to_the_imds_rules(self):
+        url = "%s/metadata/identity/oauth2/token?api-version=2018-02-01&resource=x" % self.azure_imds.url
+        for changes, mentions in (
+                ({"headers": {}}, ["Metadata: True"]),
+                ({"url": url.replace("127.0.0.1", "10.1.2.3")}, ["loopback or link-local"]),
+                ({"url": url.replace("/metadata/identity", "/latest/meta-data")}, ["Azure IMDS"]),
+                ({"url": url.replace("&resource=x", "")}, ["resource"]),
+                ({"url": url + "&client_id=nope"}, ["GUID"]),
+                ({"format": {"type": "text"}}, ["access_token"])):
+            with self.subTest(changes=changes):
+                res = self.fedcred("access-token", "--credential-config", self.gcloud_azure_config(**changes),
+                                   env=self.env)
+                self.assert_failure(res, EXIT_USAGE, mentions=mentions)
+        self.assertEqual(self.azure_imds.stats()["requests"], 0)
 
     def test_access_token_refuses_an_executable_flag_it_cannot_honour(self):
         res = self.fedcred("setup", "gcp-cred-config", "--audience", PROVIDER, env=self.env)

@@ -44,6 +44,7 @@ struct AccessTokenRequest : RunSettings {
   AwsChainLink aws_link;
   std::string sts_endpoint;  // aws1 + IRSA: the STS override, empty = regional
   CommandInputs executable;  // fedcred_executable: `fedcred gcp`'s profile and flags
+  AzureSourceInputs azure;   // azure_imds: what the config's IMDS URL asks for
 };
 
 // The inputs of the config's `fedcred gcp ...` as the command line would give
@@ -127,6 +128,12 @@ Result<AccessTokenRequest> resolve(CommandInputs const& in, Env const& env, Conf
     if (!inner) return std::move(inner).error();
     req.executable = std::move(*inner);
   }
+  if (req.config.source == CredentialConfig::Source::azure_imds) {
+    // Where the config says, as Google's libraries ask (the rules checked it).
+    auto endpoint = checked_azure_imds_url(req.config.credentials_url, "credential_source.url", true);
+    if (!endpoint) return std::move(endpoint).error();
+    req.azure = AzureSourceInputs{req.config.azure_resource, req.config.azure_identity, std::move(*endpoint)};
+  }
   if (req.config.source == CredentialConfig::Source::aws1) {
     // Google's libraries read IMDS where the config says; so does fedcred
     // (AWS_EC2_METADATA_SERVICE_ENDPOINT still wins, as for every AWS tool).
@@ -170,6 +177,10 @@ CacheKey access_token_cache_key(AccessTokenRequest const& r) {
       .add("file", r.config.file)
       .add("executable_profile", r.config.executable_profile)
       .add("executable_args", executable_words(r.config.executable_args))
+      // azure_imds: the managed identity asked for (see aws_cache_key)
+      .add("azure_resource", r.azure.resource)
+      .add("azure_identity", r.azure.resource.empty() ? "" : describe_managed_identity(r.azure.identity))
+      .add("azure_imds_endpoint", r.azure.imds_endpoint)
       // Which AWS identity signs (issue 12.1); never a secret.
       .add("aws_link", r.aws_link.link)
       .add("aws_identity", r.aws_link.identity)
@@ -203,6 +214,17 @@ Result<Subject> subject_token(AccessTokenRequest const& r, ConfigSet const& file
     if (!token) return std::move(token).error();
     std::string type = c.subject_token_type.empty() ? kJwtType : c.subject_token_type;
     return Subject{std::move(token->token), type, token->subject};
+  }
+  if (c.source == CredentialConfig::Source::azure_imds) {
+    SubjectTokenRequest t;
+    t.source = kAzureSource;
+    t.audience = r.azure.resource;
+    t.azure = r.azure;
+    t.deadline_ms = deadline_ms;
+    auto token = fetch_subject_token(t, deps.env, deps.modules, deps.log);
+    if (!token) return std::move(token).error();
+    return Subject{std::move(token->token), c.subject_token_type.empty() ? kJwtType : c.subject_token_type,
+                   token->subject};
   }
   messages::Aws4RequestParams params;
   params.audience = c.audience;
@@ -278,9 +300,10 @@ Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::opti
   AccessTokenRequest& req = resolved->req;
   if (margin_seconds) req.refresh_margin_seconds = *margin_seconds;
   audit.profile = req.profile;
-  audit.source = req.config.source == CredentialConfig::Source::aws1   ? "aws1"
-                 : req.config.source == CredentialConfig::Source::file ? "file"
-                                                                       : "fedcred-gcp";
+  audit.source = req.config.source == CredentialConfig::Source::aws1         ? "aws1"
+                 : req.config.source == CredentialConfig::Source::file       ? "file"
+                 : req.config.source == CredentialConfig::Source::azure_imds ? "azure"
+                                                                             : "fedcred-gcp";
   audit.target = req.config.audience;
   choose_audit_target(req, deps, audit);
 

@@ -8,28 +8,32 @@
 
 namespace fedcred {
 
+Result<std::string> checked_azure_imds_url(std::string const& value, std::string const& origin, bool path_allowed) {
+  for (char c : value) {
+    if (c <= ' ' || c >= 0x7f) {
+      return make_error(Status::usage, origin + ": the Azure IMDS URL contains spaces or control characters");
+    }
+  }
+  auto url = modules::parse_url(value);
+  if (!url) return make_error(Status::usage, origin + ": " + url.error().message);
+  // IMDS is plain http on a link-local address, and its answer is a token:
+  // the request must not leave the machine or cross a network in clear text.
+  if (url->scheme != "http" || !(modules::is_loopback_host(url->host) || modules::is_link_local_host(url->host))) {
+    return make_error(Status::usage, origin + "=" + url->origin() +
+                                         ": the Azure IMDS endpoint is plain http to a loopback or link-local "
+                                         "address only (169.254.169.254, or a local stand-in on 127.0.0.1)");
+  }
+  if (!path_allowed && url->path != "/") {
+    return make_error(Status::usage, origin + ": expected http://host[:port] without a path");
+  }
+  return url->origin();
+}
+
 Result<std::string> azure_imds_endpoint(Env const& env) {
   constexpr char kVariable[] = "AZURE_POD_IDENTITY_AUTHORITY_HOST";
   auto value = env.get(kVariable);
   if (!value) return std::string(azure::kImdsEndpoint);
-  for (char c : *value) {
-    if (c <= ' ' || c >= 0x7f) {
-      return make_error(Status::usage, std::string(kVariable) + ": the endpoint URL contains spaces or control characters");
-    }
-  }
-  auto url = modules::parse_url(*value);
-  if (!url) return make_error(Status::usage, std::string(kVariable) + ": " + url.error().message);
-  // IMDS is plain http on a link-local address, and its answer is a token:
-  // the request must not leave the machine or cross a network in clear text.
-  if (url->scheme != "http" || !(modules::is_loopback_host(url->host) || modules::is_link_local_host(url->host))) {
-    return make_error(Status::usage, std::string(kVariable) + "=" + url->origin() +
-                                         ": the Azure IMDS endpoint is plain http to a loopback or link-local "
-                                         "address only (169.254.169.254, or a local stand-in on 127.0.0.1)");
-  }
-  if (url->path != "/") {
-    return make_error(Status::usage, std::string(kVariable) + ": expected http://host[:port] without a path");
-  }
-  return url->origin();
+  return checked_azure_imds_url(*value, kVariable, false);
 }
 
 Result<AzureSourceInputs> resolve_azure_source(Settings const& settings, Env const& env) {

@@ -44,6 +44,11 @@ Result<std::string> azure_token_audience(Settings const& settings, AzureSourceIn
 // link-local address), else http://169.254.169.254.
 Result<std::string> azure_imds_endpoint(Env const& env);
 
+// The origin (http://host[:port]) of an Azure IMDS URL under that rule;
+// Status::usage naming `origin` otherwise. With `path_allowed` the URL may
+// carry a path (a credential config's token URL), else none.
+Result<std::string> checked_azure_imds_url(std::string const& url, std::string const& origin, bool path_allowed);
+
 // "client_id=C", "object_id=O", "msi_res_id=ID" or "system-assigned": the
 // identity asked for, as the cache key and the logs name it. No secret.
 std::string describe_managed_identity(messages::ManagedIdentity const& identity);

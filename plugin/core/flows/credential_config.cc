@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flows/credential_config.h"
 
+#include <functional>
+#include <optional>
 #include <vector>
 
+#include "ascii.h"
 #include "base/json_handle.h"
 #include "files/trusted_file.h"
+#include "url.h"
 
 namespace fedcred {
 namespace {
@@ -48,6 +52,65 @@ std::vector<std::string> split_command(std::string const& command) {
   }
   if (any) words.push_back(word);
   return words;
+}
+
+constexpr char kAzureImdsTokenPath[] = "/metadata/identity/oauth2/token";
+
+// %XX decoded (a query value as gcloud or a user wrote it); nullopt when malformed.
+std::optional<std::string> percent_decoded(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() || !modules::ascii::is_xdigit(text[i + 1]) || !modules::ascii::is_xdigit(text[i + 2])) {
+      return std::nullopt;
+    }
+    out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+    i += 2;
+  }
+  return out;
+}
+
+// credential_source {"url": IMDS token URL, "headers": {"Metadata": "True"},
+// "format": {"type": "json", "subject_token_field_name": "access_token"}}, as
+// gcloud writes for --azure: its resource and identity from the URL's query.
+Result<void> parse_azure_imds_source(json_object* source, std::string const& url, CredentialConfig& c,
+                                     std::function<Error(std::string const&)> const& bad) {
+  json_object* format = object_member(source, "format");
+  if (string_member(format, "type") != "json" || string_member(format, "subject_token_field_name") != "access_token") {
+    return bad("credential_source.url is read by fedcred on Azure IMDS only, with format {\"type\": \"json\", "
+               "\"subject_token_field_name\": \"access_token\"} (gcloud ... create-cred-config --azure)");
+  }
+  if (!modules::ascii::iequals(string_member(object_member(source, "headers"), "Metadata"), "true")) {
+    return bad("credential_source.headers must carry Metadata: True (Azure IMDS refuses a request without it)");
+  }
+  auto parsed = modules::parse_url(url);
+  std::string_view path = parsed ? std::string_view(parsed->path) : std::string_view();
+  auto const query_at = path.find('?');
+  if (!parsed || path.substr(0, query_at) != kAzureImdsTokenPath) {
+    return bad("credential_source.url must be Azure IMDS's http://169.254.169.254" + std::string(kAzureImdsTokenPath) +
+               "?api-version=...&resource=...");
+  }
+  c.source = CredentialConfig::Source::azure_imds;
+  c.credentials_url = url;
+  std::string_view query = query_at == std::string_view::npos ? std::string_view() : path.substr(query_at + 1);
+  while (!query.empty()) {
+    auto const amp = query.find('&');
+    std::string_view const pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    auto const eq = pair.find('=');
+    auto value = percent_decoded(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    if (!value) return bad("credential_source.url: a malformed %-escape in its query");
+    std::string_view const name = pair.substr(0, eq);
+    if (name == "resource") c.azure_resource = *value;
+    if (name == "client_id") c.azure_identity.client_id = *value;
+    if (name == "object_id") c.azure_identity.object_id = *value;
+    if (name == "msi_res_id" || name == "mi_res_id") c.azure_identity.res_id = *value;
+  }
+  if (c.azure_resource.empty()) return bad("credential_source.url names no resource (resource=...)");
+  return {};
 }
 
 }  // namespace
@@ -129,7 +192,12 @@ Result<CredentialConfig> parse_credential_config(std::string const& text, std::s
     }
     return c;
   }
-  return bad("credential_source has none of environment_id, file or executable");
+  if (auto url = string_member(source, "url"); !url.empty()) {
+    auto azure = parse_azure_imds_source(source, url, c, bad);
+    if (!azure) return std::move(azure).error();
+    return c;
+  }
+  return bad("credential_source has none of environment_id, file, executable or url");
 }
 
 Result<CredentialConfig> load_credential_config(std::string const& path) {

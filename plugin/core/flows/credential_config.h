@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The gcloud `external_account` credential config (docs/PROTOCOLS.md 7.1, 8.2), as
 // `gcloud iam workload-identity-pools create-cred-config` writes it, read for
-// `fedcred access-token`. Three credential sources are understood:
+// `fedcred access-token`. Four credential sources are understood:
 //   - environment_id "aws1": fedcred signs GetCallerIdentity itself (the AWS
 //     provider of a workload identity pool), with the AWS credential chain;
 //   - file: a token file (text format), re-read on every fetch;
 //   - executable: only when it runs fedcred itself ("fedcred gcp ..."), which
-//     is then done in-process: no child process.
+//     is then done in-process: no child process;
+//   - url on Azure IMDS's token path with `Metadata: True` and the json field
+//     access_token (gcloud ... --azure): an Azure VM's managed identity, asked
+//     as source azure asks it (docs/PROTOCOLS.md 13).
 // Every problem is Status::usage and names the file and the key to fix.
 #pragma once
 
@@ -14,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "module_messages.h"
 #include "result.h"
 
 namespace fedcred {
@@ -28,7 +32,7 @@ struct CredentialConfig {
   std::string impersonation_url;       // empty: no impersonation
   std::int64_t token_lifetime_seconds = 3600;
 
-  enum class Source { aws1, file, fedcred_executable } source = Source::aws1;
+  enum class Source { aws1, file, fedcred_executable, azure_imds } source = Source::aws1;
   // aws1
   std::string regional_cred_verification_url;
   std::string region_url;
@@ -40,6 +44,10 @@ struct CredentialConfig {
   // after "gcp" (the flags, which access-token applies as `fedcred gcp` would)
   std::string executable_profile;
   std::vector<std::string> executable_args;
+  // azure_imds (gcloud ... create-cred-config --azure): credentials_url is the
+  // IMDS token URL; its resource and user-assigned identity, from its query
+  std::string azure_resource;
+  messages::ManagedIdentity azure_identity;
 };
 
 // Parses the document `text` read from `path`.

@@ -2,6 +2,8 @@
 #include "flows/credential_config_rules.h"
 
 #include "aws_partition.h"
+#include "azure_ids.h"
+#include "config/azure_source.h"
 #include "config/endpoints.h"
 #include "url.h"
 
@@ -156,6 +158,17 @@ Result<void> apply_credential_config_rules(CredentialConfig& c, NamedGoogleEndpo
                             std::pair{"imdsv2_session_token_url", &c.imdsv2_session_token_url}}) {
       auto metadata = check_metadata_url(*url, key, c.path);
       if (!metadata) return metadata;
+    }
+  }
+  if (c.source == CredentialConfig::Source::azure_imds) {
+    // Source azure's rules (config/azure_source.h): plain http to a loopback or
+    // link-local address, a valid resource and at most one identity.
+    std::string const where = "credential config " + c.path + ": credential_source.url";
+    auto endpoint = checked_azure_imds_url(c.credentials_url, where, true);
+    if (!endpoint) return std::move(endpoint).error();
+    if (auto ok = azure::check_resource(c.azure_resource); !ok) return Error(std::move(ok).error()).prefix(where);
+    if (auto ok = azure::check_managed_identity(c.azure_identity); !ok) {
+      return Error(std::move(ok).error()).prefix(where);
     }
   }
   return {};

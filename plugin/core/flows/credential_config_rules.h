@@ -15,7 +15,9 @@
 //   credential_source url, region_url,
 //   imdsv2_session_token_url           the metadata hosts only (loopback, link-local,
 //                                      metadata.google.internal, fd00:ec2::254), as the
-//                                      IMDS endpoint override
+//                                      IMDS endpoint override; an Azure IMDS url
+//                                      (gcloud --azure) plain http to loopback or
+//                                      link-local only, as AZURE_POD_IDENTITY_AUTHORITY_HOST
 //
 // Another STS or IAM Credentials endpoint (a proxy, a test's stand-in) is
 // accepted only when a root-owned fedcred.conf names it, with

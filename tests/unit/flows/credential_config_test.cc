@@ -80,5 +80,34 @@ TEST(CredentialConfig, FileSource) {
   EXPECT_FALSE(json_format.ok());
 }
 
+// gcloud iam workload-identity-pools create-cred-config --azure (issue 22.5):
+// the resource and identity come from the IMDS URL's query, %-decoded.
+TEST(CredentialConfig, AzureImdsUrlAsGcloudWritesIt) {
+  std::string const base = R"({"type":"external_account","audience":"a","subject_token_type":"urn:ietf:params:oauth:token-type:jwt",
+    "credential_source":{"url":"URL","headers":{"Metadata":"True"},
+    "format":{"type":"json","subject_token_field_name":"access_token"}}})";
+  auto ok = parse_credential_config(
+      with(base, "URL",
+           "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=api%3A%2F%2Ffedcred-gcp"
+           "&client_id=9a1b2c3d-0000-4000-8000-00000000a002"),
+      "c.json");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->source, CredentialConfig::Source::azure_imds);
+  EXPECT_EQ(ok->azure_resource, "api://fedcred-gcp");
+  EXPECT_EQ(ok->azure_identity.client_id, "9a1b2c3d-0000-4000-8000-00000000a002");
+  for (std::string const& bad :
+       {with(base, "URL", "http://169.254.169.254/metadata/identity/oauth2/token?api-version=1"),   // no resource
+        with(base, "URL", "http://169.254.169.254/latest/meta-data/iam?resource=r"),                // not IMDS's path
+        with(base, "URL", "http://169.254.169.254/metadata/identity/oauth2/token?resource=%zz"),    // bad escape
+        with(with(base, "URL", "http://169.254.169.254/metadata/identity/oauth2/token?resource=r"), "True", "no"),
+        with(with(base, "URL", "http://169.254.169.254/metadata/identity/oauth2/token?resource=r"), "access_token",
+             "token")}) {
+    auto r = parse_credential_config(bad, "c.json");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().status, Status::usage);
+    EXPECT_NE(r.error().message.find("credential_source"), std::string::npos) << r.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace fedcred
