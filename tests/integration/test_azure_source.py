@@ -29,9 +29,9 @@ class AzureVmCase(AzureVmFixture, FedcredTestCase):
         super().setUp()
         self.env = self.vm_env()
 
-    def aws_azure(self, *args, resource=RESOURCE_AWS, env=None, no_cache=True):
+    def aws_azure(self, *args, resource=RESOURCE_AWS, env=None, no_cache=True, timeout_flag=None):
         more = AZURE + (["--azure-resource", resource] if resource else []) + list(args)
-        return self.aws(*more, env=env or self.env, no_cache=no_cache)
+        return self.aws(*more, env=env or self.env, no_cache=no_cache, timeout_flag=timeout_flag)
 
     def gcp_azure(self, *args, resource=RESOURCE_GCP, env=None):
         gcp_env = dict(env or self.env)
@@ -132,7 +132,7 @@ class TestAzureVmToAws(AzureVmCase):
     def test_unreachable_imds_fails_within_the_deadline(self):
         env = dict(self.env, AZURE_POD_IDENTITY_AUTHORITY_HOST="http://127.0.0.1:%d" % refused_port(self))
         started = time.monotonic()
-        res = self.aws_azure("--timeout", "3", env=env)
+        res = self.aws_azure(env=env, timeout_flag="3")
         self.assert_failure(res, EXIT_SOURCE, mentions=["Azure IMDS", "managed identity"])
         self.assertLess(time.monotonic() - started, 6)
 
