@@ -139,7 +139,10 @@ void audit_caller(fedcred_serve_audit const& event, std::vector<std::string> con
   audit.command = "serve";
   audit.event = event.served ? "served" : "refused";
   audit.client_uid = static_cast<std::int64_t>(event.uid);
-  audit.route = event.route == FEDCRED_SERVE_AWS ? "aws" : event.route == FEDCRED_SERVE_GOOGLE ? "google" : "other";
+  audit.route = event.route == FEDCRED_SERVE_AWS      ? "aws"
+                : event.route == FEDCRED_SERVE_GOOGLE ? "google"
+                : event.route == FEDCRED_SERVE_AZURE  ? "azure"
+                                                      : "other";
   if (event.route >= 0 && static_cast<std::size_t>(event.route) < profiles.size()) audit.profile = profiles[static_cast<std::size_t>(event.route)];
   audit.count = event.count;
   write_audit(audit, event.served ? Status::ok : Status::denied,
@@ -291,7 +294,8 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
     token_refresher = std::make_unique<TokenFileRefresher>(settings->token_file, deps.log);
     // The state the watch starts from: later calls report changes only.
     auto primed = token_refresher->changed();
-    server_options.aws_authorization = primed && !primed->empty() ? std::move(*primed) : std::move(*token);
+    server_options.client_token = primed && !primed->empty() ? std::move(*primed) : std::move(*token);
+    server_options.aws = true;
     server_options.authorization_changed = [r = token_refresher.get()] { return r->changed(); };
     served.push_back(make_served_aws(std::move(*req), deps));
   }

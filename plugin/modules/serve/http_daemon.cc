@@ -22,6 +22,11 @@ constexpr std::size_t kConnectionMemory = 16 * 1024;  // request line + headers;
 constexpr unsigned kConnectionLimit = 1024;
 constexpr unsigned kThreadsPerSocket = 2;
 
+MHD_Result add_argument(void* cls, MHD_ValueKind, char const* key, char const* value) {
+  static_cast<HttpRequest*>(cls)->query.emplace_back(key, value == nullptr ? "" : value);
+  return MHD_YES;
+}
+
 std::optional<std::string_view> header(MHD_Connection* c, char const* name) {
   char const* v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
   if (v == nullptr) return std::nullopt;
@@ -62,7 +67,10 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, char const* url, ch
   req.host = header(connection, MHD_HTTP_HEADER_HOST);
   req.authorization = header(connection, MHD_HTTP_HEADER_AUTHORIZATION);
   req.metadata_flavor = header(connection, "Metadata-Flavor");
+  req.azure_metadata = header(connection, "Metadata");
+  req.identity_header = header(connection, "X-IDENTITY-HEADER");
   req.forwarded = header(connection, "X-Forwarded-For").has_value();
+  MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &add_argument, &req);
   if (char const* r = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "recursive")) req.recursive = r;
   if (state != nullptr) req.caller = state->caller;
   auto now = static_cast<std::int64_t>(time(nullptr));
