@@ -4,6 +4,7 @@
 #include <array>
 
 #include "aws_partition.h"
+#include "azure_ids.h"
 #include "url.h"
 
 namespace fedcred {
@@ -158,12 +159,17 @@ Result<void> check_endpoint_origin(std::string_view v) {
   return {};
 }
 
+// `fedcred azure` (issue 22.1): the Entra application and what its token is for.
+Result<void> check_tenant_id(std::string_view v) { return azure::check_tenant_id(v); }
+Result<void> check_client_id(std::string_view v) { return azure::check_client_id(v); }
+Result<void> check_entra_scope(std::string_view v) { return azure::check_scope(v); }
+
 struct KeySpec {
   std::string_view key;
   Validator validate;
 };
 
-constexpr std::array<KeySpec, 18> kKeys{{
+constexpr std::array<KeySpec, 21> kKeys{{
     {"source", check_module_name},
     {"role_arn", check_role_arn},
     {"audience", check_audience},
@@ -182,6 +188,9 @@ constexpr std::array<KeySpec, 18> kKeys{{
     {"project_id", check_project_id},
     {"google_sts_endpoint", check_endpoint_origin},
     {"google_iamcredentials_endpoint", check_endpoint_origin},
+    {"tenant_id", check_tenant_id},
+    {"client_id", check_client_id},
+    {"scope", check_entra_scope},
 }};
 
 KeySpec const* find_key(std::string_view key) {

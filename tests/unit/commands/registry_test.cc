@@ -154,8 +154,8 @@ TEST(CommandRegistry, OnlyTheFrontsRowsAreAuditedAndServedByIt) {
     if (row->audited) audited.insert(row->name);
     if (row->hands_out_credentials) credentials.insert(row->name);
   }
-  EXPECT_EQ(audited, (std::set<std::string_view>{"access-token", "aws", "gcp", "token"}));
-  EXPECT_EQ(credentials, (std::set<std::string_view>{"access-token", "aws", "gcp", "serve", "token"}));
+  EXPECT_EQ(audited, (std::set<std::string_view>{"access-token", "aws", "azure", "gcp", "token"}));
+  EXPECT_EQ(credentials, (std::set<std::string_view>{"access-token", "aws", "azure", "gcp", "serve", "token"}));
   // the static front (helper/front/) serves exactly these rows
   std::set<std::string_view> front;
   for (auto const& row : front_rows()) front.insert(row.name);
