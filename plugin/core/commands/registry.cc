@@ -92,8 +92,12 @@ constexpr FlagRow kServeFlags[] = {
      "serve this profile's AWS credentials at /aws/credentials", validate_serve_setting},
     {"gcp-profile", "gcp_profile", FlagTarget::option, FlagArity::value,
      "serve this profile's Google token as a GCE metadata server", validate_serve_setting},
+    {"azure-profile", "azure_profile", FlagTarget::option, FlagArity::value,
+     "serve this profile's Entra tokens at Azure's managed-identity endpoints (App Service and IMDS forms)",
+     validate_serve_setting},
     {"token-file", "token_file", FlagTarget::option, FlagArity::value,
-     "the AWS route's Authorization token (created if missing)", validate_serve_setting},
+     "the token the AWS route's and the Azure App Service form's clients send (created if missing)",
+     validate_serve_setting},
     {"token-group", "token_group", FlagTarget::option, FlagArity::value,
      "group of a token file created at start (mode 0640)", validate_serve_setting},
     kConfig,
@@ -143,7 +147,7 @@ constexpr std::array kRows{
     CommandRow{"setup gcp-cred-config", "setup-gcp-cred-config",
                "print the external_account credential config that runs fedcred", kSetupGcpCredConfigFlags,
                false, false, false, false, false, true, false, run_gcp_cred_config, nullptr},
-    CommandRow{"serve", "serve", "serve credentials on loopback to SDKs (AWS container endpoint)", kServeFlags,
+    CommandRow{"serve", "serve", "serve credentials on loopback to SDKs (AWS container endpoint, GCE metadata, Azure managed identity)", kServeFlags,
                true, false, false, false, true, false, true, run_serve, nullptr},
 };
 

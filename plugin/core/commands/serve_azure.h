@@ -15,6 +15,12 @@
 
 namespace fedcred {
 
+// Profiles are read from the files `config_file` and the environment name,
+// as `fedcred azure --profile P` reads them; tokens through its cache (one
+// entry per scope) and single flight, one fetch at a time. `deps` must
+// outlive it.
+std::unique_ptr<AzureTokenSource> make_azure_token_source(std::string config_file, CredentialDeps const& deps);
+
 // What ServerOptions::azure gets for `profile`: Status::usage (before the
 // server starts) when the profile gives no Entra tokens. `source` and `deps`
 // must outlive the server.

@@ -91,8 +91,7 @@ std::optional<HttpResponse> refuse_query(Form form, HttpRequest const& req, Azur
   }
   auto version = arguments(req, "api-version");
   if (version.empty() || version[0].empty()) {
-    return azure_error(form, 400, "invalid_request",
-                       "Bad request. api-version was not specified in the request");
+    return azure_error(form, 400, "invalid_request", "Bad request. api-version was not specified in the request");
   }
   if (form == Form::app_service && version[0] != kAppServiceApiVersion) {
     return bad_request(form, "api-version must be 2019-08-01, the version fedcred serve answers");
@@ -106,8 +105,9 @@ std::optional<HttpResponse> refuse_query(Form form, HttpRequest const& req, Azur
   }
   for (auto name : kOtherSelectors) {
     if (!arguments(req, name).empty()) {
-      return bad_request(form, "Identity not found: fedcred serve answers for its Azure profile's application "
-                               "only; select it by client_id or by no selector");
+      return bad_request(form,
+                         "Identity not found: fedcred serve answers for its Azure profile's application "
+                         "only; select it by client_id or by no selector");
     }
   }
   auto client = arguments(req, "client_id");
@@ -122,8 +122,8 @@ std::optional<HttpResponse> refuse_query(Form form, HttpRequest const& req, Azur
 // cannot fix (the SDKs stop; DefaultAzureCredential tries its next
 // credential), 503 for what it can (the SDKs retry), 500 otherwise.
 HttpResponse fetch_failed(Form form, AzureTokenAnswer const& answer) {
-  std::string message = "fedcred serve could not get an Entra token for this resource: " +
-                        answer.error.substr(0, kMaxMessage);
+  std::string message =
+      "fedcred serve could not get an Entra token for this resource: " + answer.error.substr(0, kMaxMessage);
   switch (answer.status) {
     case FEDCRED_E_TRANSIENT:
       return azure_error(form, 503, "temporarily_unavailable", message);
@@ -139,8 +139,8 @@ HttpResponse fetch_failed(Form form, AzureTokenAnswer const& answer) {
 
 // The success document: every value a string, as both endpoints send them
 // (expires_on in unix seconds: the 2019-08-01 and 2018-02-01 forms).
-HttpResponse token_document(Form form, Published const& token, std::string_view resource,
-                            AzureIdentity const& identity, std::int64_t now_unix) {
+HttpResponse token_document(Form form, Published const& token, std::string_view resource, AzureIdentity const& identity,
+                            std::int64_t now_unix) {
   Json o(json_object_new_object());
   auto put = [&](char const* key, std::string const& value) {
     json_object_object_add(o.get(), key, json_object_new_string_len(value.data(), static_cast<int>(value.size())));

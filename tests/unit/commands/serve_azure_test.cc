@@ -41,7 +41,8 @@ TEST_F(ServedAzure, EachRequestAsksTheSourceForItsResource) {
   EXPECT_EQ(token->expiration, source_.expiration);
   source_.cache = CacheUse::hit;
   ASSERT_TRUE(azure->token("https://vault.azure.net"));
-  EXPECT_EQ(source_.asked, (std::vector<std::string>{"entra https://storage.azure.com", "entra https://vault.azure.net"}));
+  EXPECT_EQ(source_.asked,
+            (std::vector<std::string>{"entra https://storage.azure.com", "entra https://vault.azure.net"}));
   // A line for the token fetched fresh, none for the cache hit, no token in either.
   ASSERT_EQ(lines_.size(), 1u);
   EXPECT_NE(lines_[0].find("https://storage.azure.com"), std::string::npos);

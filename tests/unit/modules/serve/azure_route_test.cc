@@ -65,7 +65,9 @@ class AzureRoutes : public ::testing::Test {
     c.aws = aws;
     c.azure = AzureIdentity{kClientId, [this](std::string const& r) { return fetch(r); }};
     c.caller_allowed = [](uid_t uid) { return uid == kCaller; };
-    c.audit = [this](uid_t uid, int route, bool served, std::uint64_t n) { reports.emplace_back(uid, route, served, n); };
+    c.audit = [this](uid_t uid, int route, bool served, std::uint64_t n) {
+      reports.emplace_back(uid, route, served, n);
+    };
     return c;
   }
 
@@ -209,7 +211,8 @@ TEST_F(AzureRoutes, QueryRefusalsAsAzureWordsThem) {
       {imds_with({{"api-version", "2018-02-01"}, {"resource", long_resource}}), "visible ASCII"},
       {imds_with({{"api-version", "2018-02-01"}, {"resource", kStorage}, {"resource", "https://vault.azure.net"}}),
        "more than once"},
-      {imds_with({{"api-version", "2018-02-01"}, {"resource", kStorage},
+      {imds_with({{"api-version", "2018-02-01"},
+                  {"resource", kStorage},
                   {"client_id", "00000000-0000-0000-0000-000000000000"}}),
        "Identity not found"},
       {imds_with({{"api-version", "2018-02-01"}, {"resource", kStorage}, {"object_id", kClientId}}),
