@@ -14,8 +14,6 @@ import os
 import stat
 import time
 import unittest
-import urllib.error
-import urllib.request
 
 from azure_support import (AWS_CLIENT_ID, EXCHANGE_AUDIENCE, GCP_CLIENT_ID, GOOGLE_ISSUER,  # noqa: E402
                            STORAGE_SCOPE, AzureStandins)
@@ -45,15 +43,6 @@ class AzureCommandCase(AzureStandins, FedcredTestCase):
         if not cache:
             argv.append("--no-cache")
         return self.fedcred(*(argv + list(args)), env=env or self.gce_env)
-
-    def read_blob(self, token):
-        request = urllib.request.Request(self.blob_url, headers={
-            "Authorization": "Bearer " + token, "x-ms-version": "2021-08-06"})
-        try:
-            with urllib.request.urlopen(request, timeout=10, context=self.ca.client_context()) as resp:
-                return resp.status, resp.read()
-        except urllib.error.HTTPError as err:
-            return err.code, err.read()
 
     def assert_token(self, res):
         self.assertEqual(res.returncode, 0, res.describe())

@@ -7,12 +7,10 @@ The App Service form's X-IDENTITY-HEADER is the token file; the IMDS form's prob
 second local user gets nothing; the audit trail and the log hold no secret. The request
 parsing and shapes in detail: tests/unit/modules/serve/azure_route_test.cc."""
 
-import json
 import os
+import time
 import unittest
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from azure_support import GCP_CLIENT_ID, AzureStandins  # noqa: E402
 from harness import EXIT_USAGE, FedcredTestCase, token_secrets  # noqa: E402
@@ -59,15 +57,6 @@ class ServeAzureCase(AzureStandins, FedcredTestCase):
         self.addCleanup(server.stop)
         return server.wait_ready()
 
-    def read_blob(self, token):
-        request = urllib.request.Request(self.blob_url, headers={
-            "Authorization": "Bearer " + token, "x-ms-version": "2021-08-06"})
-        try:
-            with urllib.request.urlopen(request, timeout=10, context=self.ca.client_context()) as resp:
-                return resp.status, resp.read()
-        except urllib.error.HTTPError as err:
-            return err.code, err.read()
-
     def secrets(self, server):
         out = [server.token()]
         for token in self.md.stats()["issued"] + self.entra.stats()["issued"]:
@@ -93,7 +82,7 @@ class TestImdsForm(ServeAzureCase):
         self.assertEqual((doc["resource"], doc["client_id"], doc["token_type"]),
                          (STORAGE, GCP_CLIENT_ID, "Bearer"))
         self.assertAlmostEqual(int(doc["expires_on"]) - int(doc["expires_in"]),
-                               int(__import__("time").time()), delta=5)
+                               int(time.time()), delta=5)
         self.assertEqual(self.read_blob(doc["access_token"]), (200, b"hello from the blob stand-in\n"))
         form = self.entra.stats()["forms"][0]
         self.assertEqual((form["client_id"], form["scope"]), (GCP_CLIENT_ID, STORAGE + "/.default"))
