@@ -8,6 +8,7 @@ second local user gets nothing; the audit trail and the log hold no secret. The 
 parsing and shapes in detail: tests/unit/modules/serve/azure_route_test.cc."""
 
 import os
+import threading
 import time
 import unittest
 import urllib.parse
@@ -189,6 +190,43 @@ class TestCallers(ServeAzureCase):
         self.assertEqual(len(served), 1, self.syslog.lines)
         self.assertIn("route=azure", served[0])
         self.assert_clean(server)
+
+
+class TestSlowEntra(ServeAzureCase):
+    """A cold exchange waits on Entra for up to its deadline. It must not hold the daemon's
+    threads (the Azure requests are answered by the server's worker thread) nor be cut off by
+    the 5 s request-time bound, which is for slow clients, not for the server's own wait."""
+
+    def test_a_hanging_exchange_stalls_no_other_request(self):
+        server = self.serve()
+        self.entra.set_fault({"hang": 6, "times": 1})
+        answers = {}
+
+        def ask(resource):
+            started = time.monotonic()
+            try:
+                resp = http_get(server.port, imds_path(resource), {"Metadata": "true"})
+                answers[resource] = (resp.status, time.monotonic() - started)
+            except OSError as exc:
+                answers[resource] = (repr(exc), time.monotonic() - started)
+
+        askers = [threading.Thread(target=ask, args=(r,)) for r in (STORAGE, "https://vault.azure.net")]
+        for t in askers:
+            t.start()
+            time.sleep(0.3)
+        slowest = 0.0
+        for _ in range(10):
+            started = time.monotonic()
+            self.assertEqual(http_get(server.port, "/healthz").status, 200)
+            self.assertEqual(http_get(server.port, "/stats").status, 200)
+            slowest = max(slowest, time.monotonic() - started)
+            time.sleep(0.1)
+        self.assertLess(slowest, 1.0, "other requests waited on the Azure exchange")
+        for t in askers:
+            t.join(30)
+        self.assertEqual(answers[STORAGE][0], 200, answers)
+        self.assertGreater(answers[STORAGE][1], 5.5, "the exchange did not hang as set up")
+        self.assertEqual(answers["https://vault.azure.net"][0], 200, answers)
 
 
 class TestStart(ServeAzureCase):

@@ -83,7 +83,18 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, char const* url, ch
     if (!daemons->router().should_hold(req, now)) daemons->release_held();
     return MHD_YES;
   }
-  HttpResponse resp = daemons->router().handle(req, now);
+  HttpResponse resp;
+  if (state != nullptr && state->answer) {
+    // Resumed by the worker: its answer.
+    resp = std::move(*state->answer);
+    state->answer.reset();
+  } else if (state != nullptr && daemons->router().answers_on_worker(req)) {
+    MHD_suspend_connection(connection);
+    daemons->answer_on_worker(req, state, connection);
+    return MHD_YES;
+  } else {
+    resp = daemons->router().handle(req, now);
+  }
 
   auto* body = new std::string(std::move(resp.body));
   MHD_Response* response =
@@ -134,8 +145,18 @@ void on_completed(void* cls, MHD_Connection* connection, void** /*con_cls*/, MHD
 void HttpDaemons::Stop::operator()(MHD_Daemon* d) const noexcept { MHD_stop_daemon(d); }
 
 HttpDaemons::~HttpDaemons() {
+  worker_.stop();  // the request it is answering ends; those queued get 503
   connections_.release_held();
   daemons_.clear();
+}
+
+void HttpDaemons::answer_on_worker(HttpRequest const& req, Connection* state, MHD_Connection* connection) {
+  connections_.work_started(state);
+  worker_.post([this, req, state, connection](bool run) {
+    HttpResponse answer = run ? router_.handle(req, static_cast<std::int64_t>(time(nullptr)))
+                              : json_error(503, "Stopping", "the server is stopping");
+    connections_.work_done(state, connection, std::move(answer));
+  });
 }
 
 void HttpDaemons::release_held() { connections_.release_held(); }

@@ -11,6 +11,7 @@
 #include "connections.h"
 #include "logger.h"
 #include "router.h"
+#include "worker.h"
 
 struct MHD_Daemon;
 
@@ -22,7 +23,9 @@ class HttpDaemons {
       : router_(router), log_(std::move(log)), connections_([&router] { return router.hold_until_unix(); }) {}
   HttpDaemons(HttpDaemons const&) = delete;
   HttpDaemons& operator=(HttpDaemons const&) = delete;
-  ~HttpDaemons();  // answers the held requests, stops every daemon (and closes its socket)
+  // Answers the held requests and those waiting for the worker, stops every
+  // daemon (and closes its socket).
+  ~HttpDaemons();
 
   // Takes ownership of `fd` (closed by the daemon, or here on failure).
   // Returns an error message, empty on success.
@@ -32,6 +35,9 @@ class HttpDaemons {
   Connections& connections() { return connections_; }
   // Answers the requests held for the first credentials (after a publish).
   void release_held();
+  // Answers `req` on the worker; the caller suspended `connection`, whose
+  // request (and so `req`'s views) lives until the resume.
+  void answer_on_worker(HttpRequest const& req, Connection* state, MHD_Connection* connection);
   Logger const& log() const { return log_; }
 
  private:
@@ -41,6 +47,7 @@ class HttpDaemons {
   Router& router_;
   Logger log_;
   Connections connections_;  // before the daemons: they report closed connections while stopping
+  Worker worker_;
   std::vector<std::unique_ptr<MHD_Daemon, Stop>> daemons_;
 };
 

@@ -62,6 +62,9 @@ class Router {
   // asks for credentials whose first fetch has not ended yet.
   bool should_hold(HttpRequest const& req, std::int64_t now_unix) const;
   std::int64_t hold_until_unix() const { return config_.hold_until_unix; }
+  // Whether the request's answer may wait on the library (the Azure routes'
+  // per-request token fetch): the HTTP side answers it off its threads.
+  bool answers_on_worker(HttpRequest const& req) const { return config_.azure && is_azure_path(req.path); }
 
   PublishedSlot& aws() { return aws_; }
   PublishedSlot& authorization() { return authorization_; }

@@ -328,6 +328,21 @@ TEST_F(AzureRoutes, AbsentWithoutAnAzureProfileAndNoAwsRouteWithoutOne) {
   EXPECT_FALSE(azure_only.should_hold(imds(), kNow - 100));
 }
 
+// The Azure requests may wait on a token exchange: the HTTP side answers
+// them on its worker thread (worker.h), never on a daemon thread.
+TEST_F(AzureRoutes, OnlyTheAzureRoutesAreAnsweredOnTheWorker) {
+  Router router(config(true));
+  EXPECT_TRUE(router.answers_on_worker(imds()));
+  EXPECT_TRUE(router.answers_on_worker(app_service()));
+  EXPECT_TRUE(router.answers_on_worker(get("/metadata/identity/oauth2/token/", {})));
+  EXPECT_FALSE(router.answers_on_worker(get("/aws/credentials", {})));
+  EXPECT_FALSE(router.answers_on_worker(get("/healthz", {})));
+  auto c = config(true);
+  c.azure.reset();
+  Router without(std::move(c));
+  EXPECT_FALSE(without.answers_on_worker(imds()));
+}
+
 // Nothing is published ahead for Azure: a server of Azure routes only is healthy.
 TEST_F(AzureRoutes, HealthzOfAnAzureOnlyServerIsValidJson) {
   Router router(config());
