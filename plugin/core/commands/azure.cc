@@ -91,10 +91,10 @@ struct Resolved {
   AzureRequest req;
 };
 
-Result<Resolved> load_and_resolve(CommandInputs const& in, CredentialDeps const& deps) {
-  auto files = load_command_config(in, deps);
+Result<Resolved> load_and_resolve(CommandInputs const& in, CommandContext const& context) {
+  auto files = load_command_config(in, context);
   if (!files) return std::move(files).error();
-  auto req = resolve(in, deps.env, *files, deps.default_timeout_seconds);
+  auto req = resolve(in, context.env, *files, context.default_timeout_seconds);
   if (!req) return std::move(req).error();
   return Resolved{std::move(*files), std::move(*req)};
 }
@@ -112,6 +112,31 @@ CacheKey azure_cache_key(AzureRequest const& r) {
       .build();
 }
 
+// Entra's "no federated identity credential matches the assertion" codes
+// (modules/azure/entra_errors.cc gives each its fix): the application lacks
+// exactly the triple this assertion carries.
+bool is_unmatched_federated_credential(std::string_view message) {
+  for (std::string_view code : {"AADSTS70021", "AADSTS700211", "AADSTS700212", "AADSTS700213", "AADSTS7002137",
+                                "AADSTS7002138"}) {
+    for (auto at = message.find(code); at != std::string_view::npos; at = message.find(code, at + 1)) {
+      std::size_t const end = at + code.size();
+      if (end == message.size() || message[end] < '0' || message[end] > '9') return true;
+    }
+  }
+  return false;
+}
+
+// The refusal with what to register: the assertion's own iss, sub and aud
+// (identifiers, never the token), as setup azure-federated-credential prints them.
+Error with_triple_to_register(Error error, JwtClaims const& claims) {
+  if (error.status == Status::denied && is_unmatched_federated_credential(error.message)) {
+    error.message += "; this machine's assertion carries issuer " + claims.iss + ", subject " + claims.sub +
+                     ", audience " + claims.aud +
+                     " (fedcred setup azure-federated-credential prints the az command that registers them)";
+  }
+  return error;
+}
+
 Result<CacheEntry> fetch(AzureRequest const& r, CredentialDeps const& deps) {
   auto assertion = fetch_subject_token(r.assertion, deps.env, deps.modules, deps.log);
   if (!assertion) return std::move(assertion).error();
@@ -123,7 +148,7 @@ Result<CacheEntry> fetch(AzureRequest const& r, CredentialDeps const& deps) {
   params.client_assertion = std::move(assertion->token);
   params.deadline_ms = r.assertion.deadline_ms;
   auto results = deps.modules.run("azure", FEDCRED_OP_ENTRA_TOKEN, messages::encode(params), deps.log);
-  if (!results) return std::move(results).error();
+  if (!results) return with_triple_to_register(std::move(results).error(), assertion->claims);
   auto token = messages::decode_access_token_result(messages::reader_of(*results));
   if (!token) return Error(std::move(token).error()).prefix("module azure");
   deps.log.info("issued an Entra token for client " + r.target.client_id + " in tenant " + r.target.tenant_id +
@@ -154,6 +179,17 @@ Result<EntraTarget> resolve_entra_target(CommandInputs const& in, CredentialDeps
   auto r = load_and_resolve(in, deps);
   if (!r) return std::move(r).error();
   return std::move(r->req.target);
+}
+
+Result<EntraAssertion> fetch_entra_assertion(CommandInputs const& in, CommandContext const& context,
+                                             ModuleRunner& modules) {
+  auto r = load_and_resolve(in, context);
+  if (!r) return std::move(r).error();
+  SubjectTokenRequest& t = r->req.assertion;
+  t.deadline_ms = run_started_ms(context) + r->req.timeout_seconds * 1000;
+  auto token = fetch_subject_token(t, context.env, modules, context.log);
+  if (!token) return std::move(token).error();
+  return EntraAssertion{std::move(r->req.target), std::move(*token)};
 }
 
 std::string entra_scope_for_resource(std::string_view resource) { return std::string(resource) + "/.default"; }

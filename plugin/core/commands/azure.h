@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "commands/credential_deps.h"
+#include "flows/subject_token.h"
 #include "output/audit.h"
 #include "result.h"
 #include "secret.h"
@@ -49,6 +50,17 @@ struct IssuedEntraToken {
 Result<IssuedEntraToken> cached_entra_token(CommandInputs const& in, std::string const& scope,
                                             std::optional<std::int64_t> margin_seconds, CredentialDeps const& deps,
                                             AuditRecord& audit);
+
+// The client assertion `fedcred azure` would send for the profile, fetched
+// now from its source (never cached), with the target it is for: its iss,
+// sub and aud are the federated identity credential the application needs
+// (setup azure-federated-credential).
+struct EntraAssertion {
+  EntraTarget target;
+  SubjectToken assertion;
+};
+Result<EntraAssertion> fetch_entra_assertion(CommandInputs const& in, CommandContext const& context,
+                                             ModuleRunner& modules);
 
 // The scope that asks Entra for `resource` (a managed-identity request's
 // `resource`, an `az --resource`): RESOURCE + "/.default", the trailing '/'
