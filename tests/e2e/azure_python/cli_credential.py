@@ -13,21 +13,12 @@ Runs under /usr/bin/python3; TLS trusts REQUESTS_CA_BUNDLE.
 
 import hashlib
 import json
-import os
-import ssl
 import sys
-import urllib.request
 
 from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import AzureCliCredential, CredentialUnavailableError
 
-
-def read_blob(url, token):
-    request = urllib.request.Request(url, headers={"Authorization": "Bearer " + token,
-                                                   "x-ms-version": "2021-08-06"})
-    context = ssl.create_default_context(cafile=os.environ.get("REQUESTS_CA_BUNDLE"))
-    with urllib.request.urlopen(request, timeout=10, context=context) as resp:
-        return resp.read().decode()
+from get_token import read_blob  # the script's own directory is on sys.path
 
 
 def main(argv):
