@@ -333,5 +333,53 @@ class TestSetupFederatedCredential(AzureCommandCase):
         self.assert_nothing_sent()
 
 
+
+class TestDoctor(AzureCommandCase):
+    """`fedcred doctor` toward Azure (issue 22.4): the chain up to Entra's token request, and
+    on AADSTS700211/700213 the issuer, subject and audience to register."""
+
+    def doctor(self, client_id, env, *extra):
+        return self.fedcred("doctor", "--json", "--tenant-id", self.entra.tenant_id, "--client-id", client_id,
+                            "--scope", STORAGE_SCOPE, *extra, env=env)
+
+    def steps(self, res):
+        doc = json.loads(res.stdout)
+        self.assertEqual(doc["exit_code"], res.returncode, res.describe())
+        return {s["name"]: s for s in doc["steps"]}
+
+    def test_a_healthy_chain_from_gce_and_aws(self):
+        for env, client_id, extra in ((self.gce_env, GCP_CLIENT_ID, ()),
+                                      (self.aws_env, AWS_CLIENT_ID, ("--source", "aws"))):
+            with self.subTest(client_id=client_id):
+                res = self.doctor(client_id, env, *extra)
+                self.assertEqual(res.returncode, 0, res.describe())
+                steps = self.steps(res)
+                self.assertIn("-> Azure (fedcred azure)", steps["config"]["detail"])
+                self.assertIn("aud=" + EXCHANGE_AUDIENCE, steps["subject-token"]["detail"])
+                self.assertEqual(steps["exchange"]["status"], "ok", steps["exchange"])
+                self.assert_no_secrets(res, self.secrets())
+        # doctor writes no cache: the next run fetches
+        self.assertEqual(self.azure(cache=True).returncode, 0)
+        self.assertEqual(self.entra.stats()["token_requests"], 3)
+
+    def test_no_matching_federated_credential_names_the_triple(self):
+        res = self.doctor(AWS_CLIENT_ID, self.gce_env)  # the AWS app does not federate the GCE identity
+        self.assertEqual(res.returncode, EXIT_DENIED, res.describe())
+        exchange = self.steps(res)["exchange"]
+        self.assertEqual(exchange["status"], "fail")
+        self.assertIn("AADSTS700211", exchange["detail"])
+        for part in ("issuer " + GOOGLE_ISSUER, "subject " + self.md.identity["sa_id"],
+                     "audience " + EXCHANGE_AUDIENCE, "fedcred setup azure-federated-credential"):
+            self.assertIn(part, exchange["fix"])
+        self.assert_no_secrets(res, self.secrets())
+
+    def test_the_profile_chooses_the_direction(self):
+        self.sandbox.write_config("[profile storage]\ntenant_id = %s\nclient_id = %s\nscope = %s\n"
+                                  % (self.entra.tenant_id, GCP_CLIENT_ID, STORAGE_SCOPE))
+        res = self.fedcred("doctor", "--json", "--profile", "storage", env=self.gce_env)
+        self.assertEqual(res.returncode, 0, res.describe())
+        self.assertIn("-> Azure", self.steps(res)["config"]["detail"])
+
+
 if __name__ == "__main__":
     unittest.main()
