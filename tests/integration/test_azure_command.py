@@ -11,10 +11,13 @@ stderr or the audit line."""
 import datetime
 import json
 import os
+import re
+import shlex
 import stat
 import time
 import unittest
 
+import fake_entra  # noqa: E402
 from azure_support import (AWS_CLIENT_ID, EXCHANGE_AUDIENCE, GCP_CLIENT_ID, GOOGLE_ISSUER,  # noqa: E402
                            STORAGE_SCOPE, AzureStandins)
 from harness import (EXIT_DENIED, EXIT_TRANSIENT, EXIT_USAGE, FedcredTestCase,  # noqa: E402
@@ -261,6 +264,110 @@ class TestEntraRefusals(AzureCommandCase):
         self.assert_refused(res, EXIT_TRANSIENT, ["HTTP 503"])
         posts = [r for r in self.entra.stats()["records"] if r["method"] == "POST"]
         self.assertGreater(len(posts), 1, "a transient refusal is retried")
+
+
+
+class TestSetupFederatedCredential(AzureCommandCase):
+    """`fedcred setup azure-federated-credential` (issue 22.4): what it prints, registered on a
+    new application as `az ad app federated-credential create` would, lets `fedcred azure` in;
+    before that, Entra's AADSTS700211 comes with the triple to register."""
+
+    def setup_document(self, client_id, env, *extra):
+        res = self.fedcred("setup", "azure-federated-credential", "--tenant-id", self.entra.tenant_id,
+                           "--client-id", client_id, *extra, env=env)
+        self.assertEqual(res.returncode, 0, res.describe())
+        self.assert_no_secrets(res, self.secrets())
+        lines = res.stdout.splitlines()
+        az = [i for i, line in enumerate(lines) if line.startswith("az ad app federated-credential create")]
+        self.assertEqual(len(az), 1, res.stdout)
+        # the command spans lines (pretty JSON in single quotes): a shell reads it as one
+        command = shlex.split("\n".join(lines[az[0]:lines.index("", az[0])]))
+        self.assertEqual(command[:8], ["az", "ad", "app", "federated-credential", "create", "--id", client_id,
+                                       "--parameters"])
+        env_block = dict(line.split("=", 1) for line in lines if re.match(r"^AZURE_[A-Z_]+=", line))
+        return json.loads(command[8]), env_block
+
+    def register_and_get_in(self, client_id, env, issuer, subject, extra=()):
+        # an application that federates someone else: Entra refuses, fedcred names the triple
+        self.entra.register(client_id, [fake_entra.fic("https://issuer.example", "someone-else")])
+        refused = self.azure(*extra, client_id=client_id, env=env)
+        self.assert_failure(refused, EXIT_DENIED, mentions=[
+            "AADSTS700211", "issuer " + issuer, "subject " + subject, "audience " + EXCHANGE_AUDIENCE,
+            "fedcred setup azure-federated-credential"], secrets=self.secrets())
+        params, env_block = self.setup_document(client_id, env, *extra)
+        self.assertEqual((params["issuer"], params["subject"], params["audiences"]),
+                         (issuer, subject, [EXCHANGE_AUDIENCE]))
+        self.assertRegex(params["name"], r"^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$")
+        self.assertEqual(env_block["AZURE_TENANT_ID"], self.entra.tenant_id)
+        self.assertEqual(env_block["AZURE_CLIENT_ID"], client_id)
+        self.assertEqual(env_block["AZURE_AUTHORITY_HOST"], self.entra.url)
+        # registered as az would: now fedcred azure gets in
+        self.entra.register(client_id, [fake_entra.fic(params["issuer"], params["subject"],
+                                                       params["audiences"])])
+        token = self.assert_token(self.azure(*extra, client_id=client_id, env=env))
+        self.assertEqual(self.read_blob(token)[0], 200)
+
+    def test_gce_identity(self):
+        self.register_and_get_in("0a0a0a0a-1111-4222-8333-0000000000e1", self.gce_env, GOOGLE_ISSUER,
+                                 self.md.identity["sa_id"])
+
+    def test_aws_identity(self):
+        self.register_and_get_in("0a0a0a0a-1111-4222-8333-0000000000e2", self.aws_env, self.outbound.issuer,
+                                 self.outbound.role_arn, extra=("--source", "aws"))
+
+    def test_bad_ids_exit_2_before_any_request(self):
+        res = self.fedcred("setup", "azure-federated-credential", "--tenant-id", "common", "--client-id",
+                           GCP_CLIENT_ID, env=self.gce_env)
+        self.assert_failure(res, EXIT_USAGE, mentions=["tenant"])
+        self.assert_nothing_sent()
+
+
+
+class TestDoctor(AzureCommandCase):
+    """`fedcred doctor` toward Azure (issue 22.4): the chain up to Entra's token request, and
+    on AADSTS700211/700213 the issuer, subject and audience to register."""
+
+    def doctor(self, client_id, env, *extra):
+        return self.fedcred("doctor", "--json", "--tenant-id", self.entra.tenant_id, "--client-id", client_id,
+                            "--scope", STORAGE_SCOPE, *extra, env=env)
+
+    def steps(self, res):
+        doc = json.loads(res.stdout)
+        self.assertEqual(doc["exit_code"], res.returncode, res.describe())
+        return {s["name"]: s for s in doc["steps"]}
+
+    def test_a_healthy_chain_from_gce_and_aws(self):
+        for env, client_id, extra in ((self.gce_env, GCP_CLIENT_ID, ()),
+                                      (self.aws_env, AWS_CLIENT_ID, ("--source", "aws"))):
+            with self.subTest(client_id=client_id):
+                res = self.doctor(client_id, env, *extra)
+                self.assertEqual(res.returncode, 0, res.describe())
+                steps = self.steps(res)
+                self.assertIn("-> Azure (fedcred azure)", steps["config"]["detail"])
+                self.assertIn("aud=" + EXCHANGE_AUDIENCE, steps["subject-token"]["detail"])
+                self.assertEqual(steps["exchange"]["status"], "ok", steps["exchange"])
+                self.assert_no_secrets(res, self.secrets())
+        # doctor writes no cache: the next run fetches
+        self.assertEqual(self.azure(cache=True).returncode, 0)
+        self.assertEqual(self.entra.stats()["token_requests"], 3)
+
+    def test_no_matching_federated_credential_names_the_triple(self):
+        res = self.doctor(AWS_CLIENT_ID, self.gce_env)  # the AWS app does not federate the GCE identity
+        self.assertEqual(res.returncode, EXIT_DENIED, res.describe())
+        exchange = self.steps(res)["exchange"]
+        self.assertEqual(exchange["status"], "fail")
+        self.assertIn("AADSTS700211", exchange["detail"])
+        for part in ("issuer " + GOOGLE_ISSUER, "subject " + self.md.identity["sa_id"],
+                     "audience " + EXCHANGE_AUDIENCE, "fedcred setup azure-federated-credential"):
+            self.assertIn(part, exchange["fix"])
+        self.assert_no_secrets(res, self.secrets())
+
+    def test_the_profile_chooses_the_direction(self):
+        self.sandbox.write_config("[profile storage]\ntenant_id = %s\nclient_id = %s\nscope = %s\n"
+                                  % (self.entra.tenant_id, GCP_CLIENT_ID, STORAGE_SCOPE))
+        res = self.fedcred("doctor", "--json", "--profile", "storage", env=self.gce_env)
+        self.assertEqual(res.returncode, 0, res.describe())
+        self.assertIn("-> Azure", self.steps(res)["config"]["detail"])
 
 
 if __name__ == "__main__":

@@ -28,15 +28,6 @@ constexpr char kSubject[] = "subject";  // not secret: whose assertion, for the 
 // policy may ask for up to a day. Anything later is not Entra's answer.
 constexpr std::int64_t kMaxTokenLifetimeSeconds = 24 * 3600;
 
-struct AzureRequest : RunSettings {
-  // azure-identity refreshes 5 minutes before expiry (azure.core's
-  // BearerTokenCredentialPolicy), as Google's libraries do.
-  AzureRequest() { refresh_margin_seconds = 300; }
-  std::string profile;
-  EntraTarget target;
-  SubjectTokenRequest assertion;  // the workload's identity for audience api://AzureADTokenExchange
-};
-
 Result<std::string> authority_of(Env const& env) {
   auto host = env.get("AZURE_AUTHORITY_HOST");
   if (!host || host->empty()) return std::string(azure::kPublicCloudAuthority);
@@ -45,7 +36,7 @@ Result<std::string> authority_of(Env const& env) {
   return authority;
 }
 
-Result<AzureRequest> resolve(CommandInputs const& in, Env const& env, ConfigSet const& files,
+Result<EntraRequest> resolve(CommandInputs const& in, Env const& env, ConfigSet const& files,
                              std::int64_t default_timeout) {
   // The assertion is a subject token as `fedcred token` gets one (source,
   // token_file, region, token_duration), always for Entra's audience.
@@ -58,7 +49,7 @@ Result<AzureRequest> resolve(CommandInputs const& in, Env const& env, ConfigSet 
   if (!settings) return std::move(settings).error();
   Settings const& s = *settings;
 
-  AzureRequest req;
+  EntraRequest req;
   // timeout, cache, refresh_margin and log, read by resolve_subject_request
   // with the same default margin.
   static_cast<RunSettings&>(req) = static_cast<RunSettings const&>(*subject);
@@ -86,20 +77,7 @@ Result<AzureRequest> resolve(CommandInputs const& in, Env const& env, ConfigSet 
   return req;
 }
 
-struct Resolved {
-  ConfigSet files;
-  AzureRequest req;
-};
-
-Result<Resolved> load_and_resolve(CommandInputs const& in, CredentialDeps const& deps) {
-  auto files = load_command_config(in, deps);
-  if (!files) return std::move(files).error();
-  auto req = resolve(in, deps.env, *files, deps.default_timeout_seconds);
-  if (!req) return std::move(req).error();
-  return Resolved{std::move(*files), std::move(*req)};
-}
-
-CacheKey azure_cache_key(AzureRequest const& r) {
+CacheKey azure_cache_key(EntraRequest const& r) {
   return CacheKeyBuilder("azure")
       .add("profile", r.profile)  // see aws_cache_key
       .add("authority", r.target.authority)
@@ -112,28 +90,32 @@ CacheKey azure_cache_key(AzureRequest const& r) {
       .build();
 }
 
-Result<CacheEntry> fetch(AzureRequest const& r, CredentialDeps const& deps) {
+// The refusal with what to register: the assertion's own iss, sub and aud
+// (identifiers, never the token), as setup azure-federated-credential prints them.
+Error with_triple_to_register(Error error, JwtClaims const& claims) {
+  if (error.status == Status::denied && is_unmatched_federated_credential(error.message)) {
+    error.message += "; this machine's assertion carries issuer " + claims.iss + ", subject " + claims.sub +
+                     ", audience " + claims.aud +
+                     " (fedcred setup azure-federated-credential prints the az command that registers them)";
+  }
+  return error;
+}
+
+Result<CacheEntry> fetch(EntraRequest const& r, CredentialDeps const& deps) {
   auto assertion = fetch_subject_token(r.assertion, deps.env, deps.modules, deps.log);
   if (!assertion) return std::move(assertion).error();
-  messages::EntraTokenParams params;
-  params.authority = r.target.authority;
-  params.tenant_id = r.target.tenant_id;
-  params.client_id = r.target.client_id;
-  params.scope = r.target.scope;
-  params.client_assertion = std::move(assertion->token);
-  params.deadline_ms = r.assertion.deadline_ms;
-  auto results = deps.modules.run("azure", FEDCRED_OP_ENTRA_TOKEN, messages::encode(params), deps.log);
-  if (!results) return std::move(results).error();
-  auto token = messages::decode_access_token_result(messages::reader_of(*results));
-  if (!token) return Error(std::move(token).error()).prefix("module azure");
+  std::string const subject = assertion->subject;
+  auto token = exchange_entra_assertion(r.target, std::move(*assertion), r.assertion.deadline_ms, deps.modules,
+                                        deps.log);
+  if (!token) return std::move(token).error();
   deps.log.info("issued an Entra token for client " + r.target.client_id + " in tenant " + r.target.tenant_id +
-                " (" + r.target.scope + ") to " + assertion->subject);
+                " (" + r.target.scope + ") to " + subject);
   CacheEntry e;
   e.profile = r.profile;
   e.label = r.target.scope;
   e.expiration = token->expiration;
   e.values[kAccessToken] = std::move(token->access_token);
-  e.values[kSubject] = Secret(assertion->subject);
+  e.values[kSubject] = Secret(subject);
   return e;
 }
 
@@ -150,10 +132,58 @@ std::string az_local_time(std::int64_t unix_seconds) {
 
 }  // namespace
 
+Result<EntraRequest> resolve_entra_request(CommandInputs const& in, CommandContext const& context) {
+  auto files = load_command_config(in, context);
+  if (!files) return std::move(files).error();
+  return resolve(in, context.env, *files, context.default_timeout_seconds);
+}
+
 Result<EntraTarget> resolve_entra_target(CommandInputs const& in, CredentialDeps const& deps) {
-  auto r = load_and_resolve(in, deps);
+  auto r = resolve_entra_request(in, deps);
   if (!r) return std::move(r).error();
-  return std::move(r->req.target);
+  return std::move(r->target);
+}
+
+// Entra's "no federated identity credential matches the assertion" codes
+// (modules/azure/entra_errors.cc gives each its fix): the application lacks
+// exactly the triple this assertion carries.
+bool is_unmatched_federated_credential(std::string_view message) {
+  for (std::string_view code : {"AADSTS70021", "AADSTS700211", "AADSTS700212", "AADSTS700213", "AADSTS7002137",
+                                "AADSTS7002138"}) {
+    for (auto at = message.find(code); at != std::string_view::npos; at = message.find(code, at + 1)) {
+      std::size_t const end = at + code.size();
+      if (end == message.size() || message[end] < '0' || message[end] > '9') return true;
+    }
+  }
+  return false;
+}
+
+Result<messages::AccessTokenResult> exchange_entra_assertion(EntraTarget const& target, SubjectToken assertion,
+                                                             std::int64_t deadline_ms, ModuleRunner& modules,
+                                                             Logger const& log) {
+  messages::EntraTokenParams params;
+  params.authority = target.authority;
+  params.tenant_id = target.tenant_id;
+  params.client_id = target.client_id;
+  params.scope = target.scope;
+  params.client_assertion = std::move(assertion.token);
+  params.deadline_ms = deadline_ms;
+  auto results = modules.run("azure", FEDCRED_OP_ENTRA_TOKEN, messages::encode(params), log);
+  if (!results) return with_triple_to_register(std::move(results).error(), assertion.claims);
+  auto token = messages::decode_access_token_result(messages::reader_of(*results));
+  if (!token) return Error(std::move(token).error()).prefix("module azure");
+  return token;
+}
+
+Result<EntraAssertion> fetch_entra_assertion(CommandInputs const& in, CommandContext const& context,
+                                             ModuleRunner& modules) {
+  auto r = resolve_entra_request(in, context);
+  if (!r) return std::move(r).error();
+  SubjectTokenRequest& t = r->assertion;
+  t.deadline_ms = run_started_ms(context) + r->timeout_seconds * 1000;
+  auto token = fetch_subject_token(t, context.env, modules, context.log);
+  if (!token) return std::move(token).error();
+  return EntraAssertion{std::move(r->target), std::move(*token)};
 }
 
 std::string entra_scope_for_resource(std::string_view resource) { return std::string(resource) + "/.default"; }
@@ -161,9 +191,9 @@ std::string entra_scope_for_resource(std::string_view resource) { return std::st
 Result<IssuedEntraToken> cached_entra_token(CommandInputs const& in, std::string const& scope,
                                             std::optional<std::int64_t> margin_seconds, CredentialDeps const& deps,
                                             AuditRecord& audit) {
-  auto resolved = load_and_resolve(in, deps);
+  auto resolved = resolve_entra_request(in, deps);
   if (!resolved) return std::move(resolved).error();
-  AzureRequest& req = resolved->req;
+  EntraRequest& req = *resolved;
   if (!scope.empty()) {
     if (auto checked = azure::check_scope(scope); !checked) return checked.error();
     req.target.scope = scope;

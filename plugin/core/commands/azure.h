@@ -15,6 +15,9 @@
 #include <string_view>
 
 #include "commands/credential_deps.h"
+#include "config/profile.h"
+#include "flows/subject_token.h"
+#include "module_messages.h"
 #include "output/audit.h"
 #include "result.h"
 #include "secret.h"
@@ -31,6 +34,30 @@ struct EntraTarget {
   std::string source;     // where the assertion comes from: gce, aws, file, ...
 };
 Result<EntraTarget> resolve_entra_target(CommandInputs const& in, CredentialDeps const& deps);
+
+// A profile resolved as `fedcred azure` resolves it, before any request
+// (bad ids, scope or AZURE_AUTHORITY_HOST: Status::usage): what doctor walks.
+struct EntraRequest : RunSettings {
+  // azure-identity refreshes 5 minutes before expiry (azure.core's
+  // BearerTokenCredentialPolicy), as Google's libraries do.
+  EntraRequest() { refresh_margin_seconds = 300; }
+  std::string profile;
+  EntraTarget target;
+  SubjectTokenRequest assertion;  // for audience api://AzureADTokenExchange; deadline_ms left 0
+};
+Result<EntraRequest> resolve_entra_request(CommandInputs const& in, CommandContext const& context);
+
+// fedcred-azure.so's entra_token with `assertion` as the client assertion,
+// no cache. A refusal for want of a matching federated identity credential
+// (is_unmatched_federated_credential) adds the issuer, subject and audience
+// the assertion carries: what to register.
+Result<messages::AccessTokenResult> exchange_entra_assertion(EntraTarget const& target, SubjectToken assertion,
+                                                             std::int64_t deadline_ms, ModuleRunner& modules,
+                                                             Logger const& log);
+
+// Entra's "no federated identity credential matches the assertion" codes in
+// an error message: AADSTS70021, 700211, 700212, 700213, 7002137, 7002138.
+bool is_unmatched_federated_credential(std::string_view message);
 
 struct IssuedEntraToken {
   Secret access_token;
@@ -49,6 +76,17 @@ struct IssuedEntraToken {
 Result<IssuedEntraToken> cached_entra_token(CommandInputs const& in, std::string const& scope,
                                             std::optional<std::int64_t> margin_seconds, CredentialDeps const& deps,
                                             AuditRecord& audit);
+
+// The client assertion `fedcred azure` would send for the profile, fetched
+// now from its source (never cached), with the target it is for: its iss,
+// sub and aud are the federated identity credential the application needs
+// (setup azure-federated-credential).
+struct EntraAssertion {
+  EntraTarget target;
+  SubjectToken assertion;
+};
+Result<EntraAssertion> fetch_entra_assertion(CommandInputs const& in, CommandContext const& context,
+                                             ModuleRunner& modules);
 
 // The scope that asks Entra for `resource` (a managed-identity request's
 // `resource`, an `az --resource`): RESOURCE + "/.default", the trailing '/'

@@ -34,6 +34,14 @@ constexpr FlagRow kDoctorFlags[] = {
      check_true_false},
     {"gcp", "gcp", FlagTarget::option, FlagArity::switch_on,
      "check the AWS -> GCP chain (fedcred gcp) even without a provider audience", check_true_false},
+    {"azure", "azure", FlagTarget::option, FlagArity::switch_on,
+     "check the chain to Azure (fedcred azure): the default when the profile has tenant_id and no role_arn",
+     check_true_false},
+    {"tenant-id", "tenant_id", FlagTarget::setting, FlagArity::value, "Entra directory (tenant) id (Azure)",
+     check_setting},
+    {"client-id", "client_id", FlagTarget::setting, FlagArity::value, "Entra application (client) id (Azure)",
+     check_setting},
+    {"scope", "scope", FlagTarget::setting, FlagArity::value, "RESOURCE/.default (Azure)", check_setting},
     {"role-arn", "role_arn", FlagTarget::setting, FlagArity::value, "IAM role to assume (GCP -> AWS)", check_setting},
     {"audience", "audience", FlagTarget::setting, FlagArity::value,
      "audience of the subject token (a workload identity provider means AWS -> GCP)", check_setting},
@@ -83,6 +91,20 @@ constexpr FlagRow kSetupGcpCredConfigFlags[] = {
      nullptr},
 };
 
+// `fedcred azure`'s profile (issue 22.4): the assertion it would send.
+constexpr FlagRow kSetupAzureFederatedCredentialFlags[] = {
+    kProfile,
+    kConfig,
+    {"tenant-id", "tenant_id", FlagTarget::setting, FlagArity::value,
+     "Entra directory (tenant) id (required unless the profile sets tenant_id)", check_setting},
+    {"client-id", "client_id", FlagTarget::setting, FlagArity::value,
+     "the application to register the credential on (or client_id in the profile)", check_setting},
+    kSource,
+    kRegion,
+    kTokenFile,
+    kTimeout,
+};
+
 // The [serve] keys of fedcred.conf(5), checked as there (config/serve_settings.h).
 constexpr FlagRow kServeFlags[] = {
     {"listen", "listen", FlagTarget::option, FlagArity::value,
@@ -123,6 +145,9 @@ Result<Secret> run_aws_config(CommandCall const& c) { return run_setup_aws_confi
 Result<Secret> run_gcp_cred_config(CommandCall const& c) {
   return run_setup_gcp_cred_config(c.inputs, c.options);
 }
+Result<Secret> run_azure_federated_credential(CommandCall const& c) {
+  return run_setup_azure_federated_credential(c.inputs, c.deps, c.deps.modules);
+}
 Result<Secret> run_serve(CommandCall const& c) { return run_serve_command(c.inputs, c.options, c.deps); }
 
 // words, name, summary, flags,
@@ -147,6 +172,10 @@ constexpr std::array kRows{
     CommandRow{"setup gcp-cred-config", "setup-gcp-cred-config",
                "print the external_account credential config that runs fedcred", kSetupGcpCredConfigFlags,
                false, false, false, false, false, true, false, run_gcp_cred_config, nullptr},
+    CommandRow{"setup azure-federated-credential", "setup-azure-federated-credential",
+               "print the Entra federated credential (az ad app federated-credential create) for this machine's identity",
+               kSetupAzureFederatedCredentialFlags, false, false, false, false, false, false, false,
+               run_azure_federated_credential, nullptr},
     CommandRow{"serve", "serve", "serve credentials on loopback to SDKs (AWS container endpoint, GCE metadata, Azure managed identity)", kServeFlags,
                true, false, false, false, true, false, true, run_serve, nullptr},
 };

@@ -234,5 +234,22 @@ TEST_F(AzureCommandTest, AnEntraRefusalIsPassedOnWithItsStatus) {
   EXPECT_THAT(doc.error().message, ::testing::Not(HasSubstr(assertion_)));
 }
 
+// Entra's "no matching federated credential": the message adds the triple
+// this assertion carries (identifiers only), which is what to register.
+TEST_F(AzureCommandTest, AnUnmatchedFederatedCredentialNamesTheTripleToRegister) {
+  modules_.fail("azure", Status::denied,
+                "Entra ID refused the token: AADSTS700213 (invalid_client): No matching federated identity record");
+  auto doc = run(inputs());
+  EXPECT_TRUE(FailsWith(doc, Status::denied, "AADSTS700213",
+                        "issuer https://accounts.google.com, subject 107517467455664443765, audience sts.amazonaws.com",
+                        "fedcred setup azure-federated-credential"));
+  EXPECT_THAT(doc.error().message, ::testing::Not(HasSubstr(assertion_)));
+  // another refusal, or a code that only starts alike, gets no triple
+  modules_.fail("azure", Status::denied, "Entra ID refused the token: AADSTS7000215 (invalid_client)");
+  EXPECT_THAT(run(inputs()).error().message, ::testing::Not(HasSubstr("issuer")));
+  modules_.fail("azure", Status::transient, "AADSTS700213 but HTTP 503");
+  EXPECT_THAT(run(inputs()).error().message, ::testing::Not(HasSubstr("issuer")));
+}
+
 }  // namespace
 }  // namespace fedcred

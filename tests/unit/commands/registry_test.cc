@@ -83,7 +83,7 @@ TEST(CommandRegistry, EveryRowAndFlagIsReachableFromArgv) {
   auto unknown = parse_command_line(rows, {"aws", "--no-such-flag"});
   EXPECT_EQ(unknown.error, "unknown option --no-such-flag for 'fedcred aws'");
   EXPECT_EQ(parse_command_line(rows, {"setup"}).error,
-            "'fedcred setup' needs 'aws-trust-policy', 'aws-config' or 'gcp-cred-config'");
+            "'fedcred setup' needs 'aws-trust-policy', 'aws-config', 'gcp-cred-config' or 'azure-federated-credential'");
   EXPECT_EQ(parse_command_line(rows, {"cache", "--help"}).error, "'fedcred cache' needs 'list' or 'clear'");
   EXPECT_EQ(parse_command_line(rows, {"nope"}).row, nullptr);
 }
