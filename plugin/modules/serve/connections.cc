@@ -2,6 +2,7 @@
 #include "connections.h"
 
 #include <microhttpd.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -44,6 +45,8 @@ void Connections::closed(Connection* c) {
     open_.erase(c);
     if (auto it = per_caller_.find(c->caller); it != per_caller_.end() && --it->second == 0) per_caller_.erase(it);
   }
+  // An answer the client left before reading may hold a token.
+  if (c->answer && !c->answer->body.empty()) explicit_bzero(c->answer->body.data(), c->answer->body.size());
   delete c;
 }
 

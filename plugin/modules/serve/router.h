@@ -64,7 +64,12 @@ class Router {
   std::int64_t hold_until_unix() const { return config_.hold_until_unix; }
   // Whether the request's answer may wait on the library (the Azure routes'
   // per-request token fetch): the HTTP side answers it off its threads.
-  bool answers_on_worker(HttpRequest const& req) const { return config_.azure && is_azure_path(req.path); }
+  // A caller the policy refuses is answered at once, on the daemon's thread:
+  // it must not queue work in front of the callers it is not.
+  bool answers_on_worker(HttpRequest const& req) const {
+    return config_.azure && is_azure_path(req.path) && req.caller && config_.caller_allowed &&
+           config_.caller_allowed(*req.caller);
+  }
 
   PublishedSlot& aws() { return aws_; }
   PublishedSlot& authorization() { return authorization_; }

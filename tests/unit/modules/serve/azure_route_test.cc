@@ -337,6 +337,11 @@ TEST_F(AzureRoutes, OnlyTheAzureRoutesAreAnsweredOnTheWorker) {
   EXPECT_TRUE(router.answers_on_worker(get("/metadata/identity/oauth2/token/", {})));
   EXPECT_FALSE(router.answers_on_worker(get("/aws/credentials", {})));
   EXPECT_FALSE(router.answers_on_worker(get("/healthz", {})));
+  auto refused = imds();
+  refused.caller = 1001;
+  EXPECT_FALSE(router.answers_on_worker(refused)) << "a refused caller queues nothing";
+  refused.caller.reset();
+  EXPECT_FALSE(router.answers_on_worker(refused));
   auto c = config(true);
   c.azure.reset();
   Router without(std::move(c));
