@@ -80,6 +80,7 @@ wait_file() {  # wait_file PATH PID WHAT
 start_metadata() {
   "$PYTHON" "$REPO/tests/standins/gce_metadata.py" --port-file "$WORK/md.port" \
       --pubkey-file "$WORK/md.pem" >/dev/null 2>"$WORK/md.log" &
+  MD_PID=$!
   BG_PIDS+=($!)
   wait_file "$WORK/md.port" $! "the metadata stand-in"
   local port
