@@ -80,6 +80,7 @@ wait_file() {  # wait_file PATH PID WHAT
 start_metadata() {
   "$PYTHON" "$REPO/tests/standins/gce_metadata.py" --port-file "$WORK/md.port" \
       --pubkey-file "$WORK/md.pem" >/dev/null 2>"$WORK/md.log" &
+  MD_PID=$!
   BG_PIDS+=($!)
   wait_file "$WORK/md.port" $! "the metadata stand-in"
   local port
@@ -99,10 +100,32 @@ start_fake_sts() {
   export AWS_ENDPOINT_URL_STS="$STS_URL"
 }
 
+# A loopback port free at the time of asking.
+free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# `fedcred serve` for the AWS route of profile "bench" (ROLE_ARN) on a free loopback port, as
+# the systemd unit runs it, once /healthz answers: exports SERVE_PORT, SERVE_PID and the token
+# file $WORK/token. Needs setup_sandbox, start_metadata and start_fake_sts first.
+start_serve() {
+  printf '[profile bench]\nrole_arn = %s\n' "$ROLE_ARN" > "$FEDCRED_CONFIG"
+  SERVE_PORT=$(free_port)
+  "$FEDCRED_BIN" serve --listen "127.0.0.1:$SERVE_PORT" --aws-profile bench --token-file "$WORK/token" \
+      >/dev/null 2>"$WORK/serve.log" &
+  SERVE_PID=$!
+  BG_PIDS+=("$SERVE_PID")
+  local _
+  for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$SERVE_PORT/healthz" >/dev/null && return 0
+    kill -0 "$SERVE_PID" 2>/dev/null || die "fedcred serve exited: $(cat "$WORK/serve.log")"
+    sleep 0.1
+  done
+  die "fedcred serve did not answer /healthz (see $WORK/serve.log)"
+}
+
 # moto_server: exports MOTO_URL.
 start_moto() {
   local port
-  port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   (unset AWS_ENDPOINT_URL_STS; exec "$PYTHON" -m moto.server -H 127.0.0.1 -p "$port") \
       >"$WORK/moto.log" 2>&1 &
   BG_PIDS+=($!)
