@@ -20,18 +20,7 @@ build_empty
 setup_sandbox
 start_metadata
 start_fake_sts
-SA_ID=$(curl -s -H 'Metadata-Flavor: Google' "$MD_URL/_stats" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["identity"]["sa_id"])')
-"$PYTHON" "$REPO/tests/standins/fake_entra.py" --tls-dir "$WORK/tls" --port-file "$WORK/entra.port" \
-    --issuer "https://accounts.google.com=$MD_URL/.well-known/jwks" \
-    --app "$CLIENT_ID=https://accounts.google.com|$SA_ID" >/dev/null 2>"$WORK/entra.log" &
-BG_PIDS+=($!)
-wait_file "$WORK/entra.port" $! "the Entra stand-in"
-ENTRA_URL="https://127.0.0.1:$(cat "$WORK/entra.port")"
-# the test CA only (AWS_CA_BUNDLE, read first, would name another)
-unset AWS_CA_BUNDLE
-export AZURE_AUTHORITY_HOST="$ENTRA_URL" CURL_CA_BUNDLE="$WORK/tls/ca.pem"
-entra() { curl -s --cacert "$CURL_CA_BUNDLE" "$ENTRA_URL/_stats" | "$PYTHON" -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
-TENANT=$(entra tenant_id)
+start_entra "$CLIENT_ID"
 
 HIT=("$FEDCRED_BIN" azure --tenant-id "$TENANT" --client-id "$CLIENT_ID" --scope "$SCOPE")
 "${HIT[@]}" >/dev/null || die "the first (cold) exchange failed: $(cat "$WORK/entra.log" | tail -3)"

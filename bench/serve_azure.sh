@@ -12,36 +12,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REQUESTS=${REQUESTS:-500}
 CLIENT_ID=0a0a0a0a-1111-4222-8333-0000000000c1
 
-free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 machine_info
 setup_sandbox
 start_metadata
 start_fake_sts
-SA_ID=$(curl -s -H 'Metadata-Flavor: Google' "$MD_URL/_stats" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["identity"]["sa_id"])')
-"$PYTHON" "$REPO/tests/standins/fake_entra.py" --tls-dir "$WORK/tls" --port-file "$WORK/entra.port" \
-    --issuer "https://accounts.google.com=$MD_URL/.well-known/jwks" \
-    --app "$CLIENT_ID=https://accounts.google.com|$SA_ID" >/dev/null 2>"$WORK/entra.log" &
-BG_PIDS+=($!)
-wait_file "$WORK/entra.port" $! "the Entra stand-in"
-ENTRA_URL="https://127.0.0.1:$(cat "$WORK/entra.port")"
-unset AWS_CA_BUNDLE
-export AZURE_AUTHORITY_HOST="$ENTRA_URL" CURL_CA_BUNDLE="$WORK/tls/ca.pem"
-entra() { curl -s --cacert "$CURL_CA_BUNDLE" "$ENTRA_URL/_stats" | "$PYTHON" -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
-TENANT=$(entra tenant_id)
-printf '[profile bench]\nrole_arn = %s\n[profile entra]\ntenant_id = %s\nclient_id = %s\n' \
-    "$ROLE_ARN" "$TENANT" "$CLIENT_ID" > "$FEDCRED_CONFIG"
-
-SERVE_PORT=$(free_port)
-"$FEDCRED_BIN" serve --listen "127.0.0.1:$SERVE_PORT" --aws-profile bench --azure-profile entra \
-    --token-file "$WORK/token" >/dev/null 2>"$WORK/serve.log" &
-SERVE_PID=$!
-BG_PIDS+=("$SERVE_PID")
-for _ in $(seq 1 300); do
-  curl -sf "http://127.0.0.1:$SERVE_PORT/healthz" >/dev/null && break
-  kill -0 "$SERVE_PID" 2>/dev/null || die "fedcred serve exited: $(cat "$WORK/serve.log")"
-  sleep 0.1
-done
+start_entra "$CLIENT_ID"
+SERVE_PROFILES=$(printf '[profile entra]\ntenant_id = %s\nclient_id = %s\n' "$TENANT" "$CLIENT_ID")
+start_serve --azure-profile entra
 
 "$PYTHON" - "$SERVE_PORT" "$WORK/token" "$REQUESTS" "$ENTRA_URL" "$CURL_CA_BUNDLE" <<'PY'
 import http.client, json, ssl, statistics, sys, time, urllib.request
