@@ -12,8 +12,10 @@ import datetime
 import json
 import os
 import re
+import resource
 import shlex
 import stat
+import subprocess
 import time
 import unittest
 import urllib.error
@@ -23,7 +25,7 @@ import fake_entra  # noqa: E402
 from azure_support import (AWS_CLIENT_ID, EXCHANGE_AUDIENCE, GCP_CLIENT_ID, GOOGLE_ISSUER,  # noqa: E402
                            STORAGE_SCOPE, AzureStandins)
 from harness import (EXIT_DENIED, EXIT_TRANSIENT, EXIT_USAGE, FedcredTestCase,  # noqa: E402
-                     token_secrets)
+                     fedcred_bin, token_secrets)
 from test_cache_support import hit_objects, static_front  # noqa: E402
 
 JSON_KEYS = {"accessToken", "expiresOn", "expires_on", "tenant", "tokenType"}
@@ -379,6 +381,35 @@ class TestDoctor(AzureCommandCase):
         res = self.fedcred("doctor", "--json", "--profile", "storage", env=self.gce_env)
         self.assertEqual(res.returncode, 0, res.describe())
         self.assertIn("-> Azure", self.steps(res)["config"]["detail"])
+
+
+
+class TestCoreDumpProtection(AzureCommandCase):
+    def test_no_core_file_while_the_assertion_is_fetched(self):
+        # As test_faults' check of `token`: observed from outside while the metadata server
+        # stalls, a run about to hold the assertion already has RLIMIT_CORE 0.
+        def allow_cores():
+            _, hard = resource.getrlimit(resource.RLIMIT_CORE)
+            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+        ids = ["--tenant-id", self.entra.tenant_id, "--client-id", GCP_CLIENT_ID, "--timeout", "6"]
+        for argv in (["azure", "--no-cache"] + ids, ["setup", "azure-federated-credential"] + ids):
+            with self.subTest(argv=argv[:2]):
+                self.md.reset()
+                self.md.set_fault({"hang": 4})
+                proc = subprocess.Popen([fedcred_bin()] + argv, env=self.gce_env, stdin=subprocess.DEVNULL,
+                                        preexec_fn=allow_cores, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+                try:
+                    deadline = time.monotonic() + 3
+                    while self.md.stats()["identity_requests"] == 0 and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    self.assertGreater(self.md.stats()["identity_requests"], 0, "fedcred never asked")
+                    with open("/proc/%d/limits" % proc.pid) as f:
+                        core = [line for line in f if line.startswith("Max core file size")]
+                    self.assertEqual(core[0].split()[4], "0", core[0])
+                finally:
+                    proc.kill()
+                    proc.wait()
 
 
 if __name__ == "__main__":
