@@ -210,6 +210,21 @@ class TestCache(AzureCommandCase):
         self.assertEqual(self.entra.stats()["token_requests"], 3)
 
 
+    def test_cache_list_and_clear_know_the_entry(self):
+        self.sandbox.write_config("[profile storage]\ntenant_id = %s\nclient_id = %s\nscope = %s\n"
+                                  % (self.entra.tenant_id, GCP_CLIENT_ID, STORAGE_SCOPE))
+        run = lambda: self.fedcred("azure", "--profile", "storage", env=self.gce_env)  # noqa: E731
+        token = self.assert_token(run())
+        listed = self.fedcred("cache", "list", env=self.gce_env)
+        self.assertEqual(listed.returncode, 0, listed.describe())
+        entries = [e for e in json.loads(listed.stdout)["entries"] if e["profile"] == "storage"]
+        self.assertEqual([e["target"] for e in entries], [STORAGE_SCOPE])
+        self.assertNotIn(token, listed.stdout)
+        cleared = self.fedcred("cache", "clear", "--profile", "storage", env=self.gce_env)
+        self.assertEqual(json.loads(cleared.stdout)["removed"], 1, cleared.describe())
+        self.assert_token(run())
+        self.assertEqual(self.entra.stats()["token_requests"], 2, "the cleared entry was served")
+
 class TestBadInput(AzureCommandCase):
     def test_bad_ids_scope_and_authority_exit_2_before_any_request(self):
         cases = [
