@@ -225,6 +225,20 @@ class TestCache(AzureCommandCase):
         self.assert_token(run())
         self.assertEqual(self.entra.stats()["token_requests"], 2, "the cleared entry was served")
 
+    def test_single_flight_one_exchange_for_a_herd(self):
+        # Entra answers slowly: eight processes started together make one exchange, and the
+        # seven others are served the entry it wrote.
+        self.entra.set_fault({"hang": 1.5, "times": 1})
+        argv = [fedcred_bin(), "azure", "--tenant-id", self.entra.tenant_id, "--client-id", GCP_CLIENT_ID,
+                "--scope", STORAGE_SCOPE, "--timeout", "20"]
+        procs = [subprocess.Popen(argv, env=self.gce_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(8)]
+        outs = [p.communicate(timeout=60) for p in procs]
+        self.assertEqual([p.returncode for p in procs], [0] * 8, [err for _, err in outs])
+        self.assertEqual(len({out for out, _ in outs}), 1, "every process prints the one token")
+        self.assertEqual(self.entra.stats()["token_requests"], 1)
+        self.assertEqual(self.md.stats()["identity_requests"], 1)
+
 class TestBadInput(AzureCommandCase):
     def test_bad_ids_scope_and_authority_exit_2_before_any_request(self):
         cases = [
