@@ -173,6 +173,20 @@ class TestAwsMachine(AzureCommandCase):
         self.assertNotIn(token, res.stderr)
 
 
+class TestTokenFileSource(AzureCommandCase):
+    def test_a_token_file_is_the_assertion_as_it_stands(self):
+        # e.g. a Kubernetes projected token: the file's JWT is sent as read, re-read every fetch
+        path = os.path.join(self.sandbox.root, "assertion.jwt")
+        with open(path, "w") as f:
+            f.write(self.gce_assertion())
+        res = self.azure("--source", "file", "--token-file", path, env=self.sandbox.env(extra={
+            "AZURE_AUTHORITY_HOST": self.entra.url, "CURL_CA_BUNDLE": self.ca.ca_path}))
+        token = self.assert_token(res)
+        self.assertEqual(self.read_blob(token)[0], 200)
+        with open(path) as f:
+            self.assertEqual(self.entra.stats()["assertions"], [f.read()])
+        self.assertEqual(self.md.stats()["requests"], 0)
+
 class TestCache(AzureCommandCase):
     def test_a_hit_is_served_without_entra_and_without_shared_objects(self):
         first = self.azure("--format", "json", cache=True)
