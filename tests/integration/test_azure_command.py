@@ -12,8 +12,10 @@ import datetime
 import json
 import os
 import re
+import resource
 import shlex
 import stat
+import subprocess
 import time
 import unittest
 
@@ -21,7 +23,7 @@ import fake_entra  # noqa: E402
 from azure_support import (AWS_CLIENT_ID, EXCHANGE_AUDIENCE, GCP_CLIENT_ID, GOOGLE_ISSUER,  # noqa: E402
                            STORAGE_SCOPE, AzureStandins)
 from harness import (EXIT_DENIED, EXIT_TRANSIENT, EXIT_USAGE, FedcredTestCase,  # noqa: E402
-                     token_secrets)
+                     fedcred_bin, token_secrets)
 from test_cache_support import hit_objects, static_front  # noqa: E402
 
 JSON_KEYS = {"accessToken", "expiresOn", "expires_on", "tenant", "tokenType"}
@@ -160,6 +162,20 @@ class TestAwsMachine(AzureCommandCase):
         self.assertNotIn(token, res.stderr)
 
 
+class TestTokenFileSource(AzureCommandCase):
+    def test_a_token_file_is_the_assertion_as_it_stands(self):
+        # e.g. a Kubernetes projected token: the file's JWT is sent as read, re-read every fetch
+        path = os.path.join(self.sandbox.root, "assertion.jwt")
+        with open(path, "w") as f:
+            f.write(self.gce_assertion())
+        res = self.azure("--source", "file", "--token-file", path, env=self.sandbox.env(extra={
+            "AZURE_AUTHORITY_HOST": self.entra.url, "CURL_CA_BUNDLE": self.ca.ca_path}))
+        token = self.assert_token(res)
+        self.assertEqual(self.read_blob(token)[0], 200)
+        with open(path) as f:
+            self.assertEqual(self.entra.stats()["assertions"], [f.read()])
+        self.assertEqual(self.md.stats()["requests"], 0)
+
 class TestCache(AzureCommandCase):
     def test_a_hit_is_served_without_entra_and_without_shared_objects(self):
         first = self.azure("--format", "json", cache=True)
@@ -196,6 +212,35 @@ class TestCache(AzureCommandCase):
                                     cache=True).returncode, 0)
         self.assertEqual(self.entra.stats()["token_requests"], 3)
 
+
+    def test_cache_list_and_clear_know_the_entry(self):
+        self.sandbox.write_config("[profile storage]\ntenant_id = %s\nclient_id = %s\nscope = %s\n"
+                                  % (self.entra.tenant_id, GCP_CLIENT_ID, STORAGE_SCOPE))
+        run = lambda: self.fedcred("azure", "--profile", "storage", env=self.gce_env)  # noqa: E731
+        token = self.assert_token(run())
+        listed = self.fedcred("cache", "list", env=self.gce_env)
+        self.assertEqual(listed.returncode, 0, listed.describe())
+        entries = [e for e in json.loads(listed.stdout)["entries"] if e["profile"] == "storage"]
+        self.assertEqual([e["target"] for e in entries], [STORAGE_SCOPE])
+        self.assertNotIn(token, listed.stdout)
+        cleared = self.fedcred("cache", "clear", "--profile", "storage", env=self.gce_env)
+        self.assertEqual(json.loads(cleared.stdout)["removed"], 1, cleared.describe())
+        self.assert_token(run())
+        self.assertEqual(self.entra.stats()["token_requests"], 2, "the cleared entry was served")
+
+    def test_single_flight_one_exchange_for_a_herd(self):
+        # Entra answers slowly: eight processes started together make one exchange, and the
+        # seven others are served the entry it wrote.
+        self.entra.set_fault({"hang": 1.5, "times": 1})
+        argv = [fedcred_bin(), "azure", "--tenant-id", self.entra.tenant_id, "--client-id", GCP_CLIENT_ID,
+                "--scope", STORAGE_SCOPE, "--timeout", "20"]
+        procs = [subprocess.Popen(argv, env=self.gce_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(8)]
+        outs = [p.communicate(timeout=60) for p in procs]
+        self.assertEqual([p.returncode for p in procs], [0] * 8, [err for _, err in outs])
+        self.assertEqual(len({out for out, _ in outs}), 1, "every process prints the one token")
+        self.assertEqual(self.entra.stats()["token_requests"], 1)
+        self.assertEqual(self.md.stats()["identity_requests"], 1)
 
 class TestBadInput(AzureCommandCase):
     def test_bad_ids_scope_and_authority_exit_2_before_any_request(self):
@@ -368,6 +413,35 @@ class TestDoctor(AzureCommandCase):
         res = self.fedcred("doctor", "--json", "--profile", "storage", env=self.gce_env)
         self.assertEqual(res.returncode, 0, res.describe())
         self.assertIn("-> Azure", self.steps(res)["config"]["detail"])
+
+
+
+class TestCoreDumpProtection(AzureCommandCase):
+    def test_no_core_file_while_the_assertion_is_fetched(self):
+        # As test_faults' check of `token`: observed from outside while the metadata server
+        # stalls, a run about to hold the assertion already has RLIMIT_CORE 0.
+        def allow_cores():
+            _, hard = resource.getrlimit(resource.RLIMIT_CORE)
+            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+        ids = ["--tenant-id", self.entra.tenant_id, "--client-id", GCP_CLIENT_ID, "--timeout", "6"]
+        for argv in (["azure", "--no-cache"] + ids, ["setup", "azure-federated-credential"] + ids):
+            with self.subTest(argv=argv[:2]):
+                self.md.reset()
+                self.md.set_fault({"hang": 4})
+                proc = subprocess.Popen([fedcred_bin()] + argv, env=self.gce_env, stdin=subprocess.DEVNULL,
+                                        preexec_fn=allow_cores, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+                try:
+                    deadline = time.monotonic() + 3
+                    while self.md.stats()["identity_requests"] == 0 and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    self.assertGreater(self.md.stats()["identity_requests"], 0, "fedcred never asked")
+                    with open("/proc/%d/limits" % proc.pid) as f:
+                        core = [line for line in f if line.startswith("Max core file size")]
+                    self.assertEqual(core[0].split()[4], "0", core[0])
+                finally:
+                    proc.kill()
+                    proc.wait()
 
 
 if __name__ == "__main__":

@@ -156,7 +156,9 @@ Result<Secret> run_serve(CommandCall const& c) { return run_serve_command(c.inpu
 // doctor and setup: reports and configuration, not credentials, so no audit
 // record; doctor's report is its document whether or not a check failed.
 // serve audits each issuance itself: it runs for days, not one request.
-// setup only prints configuration: the one kind that is not made undumpable.
+// setup only prints configuration: the one kind that is not made undumpable,
+// but for azure-federated-credential, which holds the assertion (an Entra
+// client credential) while it reads its claims.
 constexpr std::array kRows{
     CommandRow{"cache list", "cache-list", "show cached entries: profile, role, expiry (never a secret)", {},
                false, false, false, false, false, false, true, run_cache_list_row, nullptr},
@@ -174,7 +176,7 @@ constexpr std::array kRows{
                false, false, false, false, false, true, false, run_gcp_cred_config, nullptr},
     CommandRow{"setup azure-federated-credential", "setup-azure-federated-credential",
                "print the Entra federated credential (az ad app federated-credential create) for this machine's identity",
-               kSetupAzureFederatedCredentialFlags, false, false, false, false, false, false, false,
+               kSetupAzureFederatedCredentialFlags, false, false, false, false, false, false, true,
                run_azure_federated_credential, nullptr},
     CommandRow{"serve", "serve", "serve credentials on loopback to SDKs (AWS container endpoint, GCE metadata, Azure managed identity)", kServeFlags,
                true, false, false, false, true, false, true, run_serve, nullptr},
