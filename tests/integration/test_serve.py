@@ -7,12 +7,14 @@ test_access_token.py: the served token reads the GCS stand-in, the metadata iden
 the shared cache with `fedcred access-token`, and the Metadata-Flavor / X-Forwarded-For
 refusals (the rest of its HTTP behaviour: tests/unit/modules/serve/router_test.cc)."""
 
+import json
 import os
 import shutil
 import signal
 import socket
 import stat
 import subprocess
+import threading
 import time
 import unittest
 
@@ -20,7 +22,7 @@ import unittest
 from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: E402
                      FedcredTestCase, GceStsFixture, fedcred_bin, free_port)
 from test_audit import SyslogCollector  # noqa: E402
-from test_cache_support import hit_objects, rfc3339_in  # noqa: E402
+from test_cache_support import LockHolder, hit_objects, rfc3339_in  # noqa: E402
 from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
                                 profile_config)
 from test_access_token import SA, AccessTokenCase  # noqa: E402  (a helper class: no tests)
@@ -644,6 +646,40 @@ class TestSystemd(ServeTestCase):
         self.assertEqual(resp.status, 200, resp.body if resp.status != 200 else "")
         self.assertEqual(set(resp.json()), CONTAINER_KEYS)
         self.assertEqual(self.sts.stats()["assume_calls"], 1)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_the_first_request_waits_as_long_as_the_profiles_timeout(self):
+        # issue 21.8: the hold is bounded by the profile's own fetch deadline (`timeout`), not
+        # by a fixed 60 s. The first fetch waits 63 s for the cache lock (another fetch of the
+        # same key holds it), within timeout = 150 (a fetch waits for the lock at most half its
+        # deadline); a fixed 60 s hold answered 503 first.
+        self.sandbox.write_config(profile_config().replace("timeout = 5", "timeout = 150"))
+        self.assert_credentials(self.fedcred("aws", "--profile", PROFILE, env=self.env))
+        listed = json.loads(self.fedcred("cache", "list", env=self.env).stdout)
+        entry = os.path.join(listed["directory"], listed["entries"][0]["file"])
+        os.unlink(entry)  # the next fetch of this key is a miss: it must take the lock
+        holder = LockHolder(entry[:-len(".json")] + ".lock")
+        self.addCleanup(holder.kill)
+        token = "socket-activated-token-0123456789"
+        path = os.path.join(self.sandbox.root, "tok")
+        write(path, token)
+        os.chmod(path, 0o600)
+        number = free_port()
+        self.socket_activated("127.0.0.1:%d" % number)
+        released = threading.Timer(63, holder.kill)
+        self.addCleanup(released.cancel)
+        released.start()
+        started = time.monotonic()
+        resp = None
+        while resp is None and time.monotonic() < started + 30:
+            try:  # the answer comes once the lock is released: wait longer than the hold
+                resp = http_get(number, "/aws/credentials", {"Authorization": token}, timeout=120)
+            except ConnectionRefusedError:  # systemd-socket-activate not listening yet
+                time.sleep(0.05)
+        waited = time.monotonic() - started
+        self.assertEqual(resp.status, 200, "after %.1f s: %s" % (waited, resp.body if resp.status != 200 else ""))
+        self.assertGreater(waited, 60, "the request was not held for the fetch")
+        self.assertEqual(set(resp.json()), CONTAINER_KEYS)
 
     @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
     def test_the_shipped_socket_cannot_be_squatted(self):

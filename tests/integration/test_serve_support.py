@@ -28,9 +28,9 @@ class Response:
         return json.loads(self.body)
 
 
-def http_get(port, path, headers=None, host="127.0.0.1"):
+def http_get(port, path, headers=None, host="127.0.0.1", timeout=10):
     """GET with exactly these headers (Host defaults to the loopback address)."""
-    conn = http.client.HTTPConnection(host, port, timeout=10)
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
         all_headers = {"Host": "%s:%d" % (host, port)}

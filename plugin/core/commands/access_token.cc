@@ -210,7 +210,8 @@ Result<Resolved> load_and_resolve(CommandInputs const& in, CredentialDeps const&
 Result<AccessTokenTarget> resolve_access_token_target(CommandInputs const& in, CredentialDeps const& deps) {
   auto r = load_and_resolve(in, deps);
   if (!r) return std::move(r).error();
-  return AccessTokenTarget{r->req.config.audience, r->req.config.impersonation_url, r->req.scope, r->req.project_id};
+  return AccessTokenTarget{r->req.config.audience, r->req.config.impersonation_url, r->req.scope, r->req.project_id,
+                           r->req.timeout_seconds};
 }
 
 Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::optional<std::int64_t> margin_seconds,
