@@ -7,6 +7,7 @@ test_access_token.py: the served token reads the GCS stand-in, the metadata iden
 the shared cache with `fedcred access-token`, and the Metadata-Flavor / X-Forwarded-For
 refusals (the rest of its HTTP behaviour: tests/unit/modules/serve/router_test.cc)."""
 
+import http.client
 import json
 import os
 import shutil
@@ -23,8 +24,8 @@ from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: 
                      FedcredTestCase, GceStsFixture, fedcred_bin, free_port)
 from test_audit import SyslogCollector  # noqa: E402
 from test_cache_support import LockHolder, hit_objects, rfc3339_in  # noqa: E402
-from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
-                                profile_config)
+from test_serve_support import (PROFILE, Response, ServeProcess, http_get,  # noqa: E402
+                                listening_socket, profile_config)
 from test_access_token import SA, AccessTokenCase  # noqa: E402  (a helper class: no tests)
 from test_aws_chain_support import AUDIENCE  # noqa: E402
 from local_users import (OTHER_GROUP, OTHER_USER, get_as_other, other_user,  # noqa: E402
@@ -352,13 +353,15 @@ class GoogleServeTestCase(AccessTokenCase):
     """`fedcred serve --gcp-profile` whose profile names the aws1 credential config of
     test_access_token.py, signing with the IMDS link of the AWS chain."""
 
-    def serve_google(self, extra_profile="", **config_changes):
+    def serve_google(self, extra_profile="", socket_activated=False, **config_changes):
+        """The server, ready; or socket_activated, listening and not started."""
         self.sandbox.write_config(self.google_endpoints_conf() +
                                   "[profile %s]\ncredential_config = %s\ntimeout = 8\n%s"
                                   % (GCP_PROFILE, self.aws1_config(**config_changes), extra_profile))
-        server = ServeProcess(self.sandbox, self.link_env("imds"), ["--gcp-profile", GCP_PROFILE])
+        server = ServeProcess(self.sandbox, self.link_env("imds"), ["--gcp-profile", GCP_PROFILE],
+                              socket_activated=socket_activated)
         self.addCleanup(server.stop)
-        return server.wait_ready()
+        return server.wait_listening() if socket_activated else server.wait_ready()
 
     def metadata(self, server, path, headers=GOOGLE):
         return http_get(server.port, "/computeMetadata/v1/" + path, headers)
@@ -646,6 +649,37 @@ class TestSystemd(ServeTestCase):
         self.assertEqual(resp.status, 200, resp.body if resp.status != 200 else "")
         self.assertEqual(set(resp.json()), CONTAINER_KEYS)
         self.assertEqual(self.sts.stats()["assume_calls"], 1)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_a_failed_first_fetch_answers_the_held_request_and_exits(self):
+        # the request that started the server is held; the first exchange is denied: the
+        # server answers it (503) and exits with the reason. It used to re-suspend the request
+        # while stopping, and libmicrohttpd aborted the process ("MHD_stop_daemon() called
+        # while we have suspended connections"), the reason never printed.
+        token = "socket-activated-token-0123456789"
+        path = os.path.join(self.sandbox.root, "tok")
+        write(path, token)
+        os.chmod(path, 0o600)
+        self.sts.set_fault({"code": "AccessDenied", "message": "Not authorized", "status": 403,
+                            "hang": 1.0})
+        number = free_port()
+        proc = self.socket_activated("127.0.0.1:%d" % number)
+        answer = None
+        deadline = time.monotonic() + 30
+        while answer is None and time.monotonic() < deadline:
+            try:
+                answer = http_get(number, "/aws/credentials", {"Authorization": token}, timeout=30)
+            except ConnectionRefusedError:  # systemd-socket-activate not listening yet
+                time.sleep(0.05)
+            except (ConnectionError, http.client.HTTPException) as e:
+                answer = e  # closed unanswered: still, the server must exit cleanly
+        self.assertEqual(proc.wait(timeout=30), EXIT_DENIED)
+        err = proc.stderr.read().decode()
+        self.assertIn("cannot get the first credentials", err)
+        self.assertIn("AccessDenied", err)
+        self.assertNotIn("Fatal error", err)
+        if isinstance(answer, Response):
+            self.assertEqual(answer.status, 503)
 
     @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
     def test_the_first_request_waits_as_long_as_the_profiles_timeout(self):

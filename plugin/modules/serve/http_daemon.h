@@ -4,6 +4,7 @@
 // request costs one connection slot, never a thread other clients wait for.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ class HttpDaemons {
   Connections& connections() { return connections_; }
   // Answers the requests held for the first credentials (after a publish).
   void release_held();
+  // Whether a request may be held now: not once the server is stopping.
+  bool holding() const { return !stopping_.load(); }
   Logger const& log() const { return log_; }
 
  private:
@@ -40,6 +43,10 @@ class HttpDaemons {
   };
   Router& router_;
   Logger log_;
+  // Set before the held requests are released for the last time: a request
+  // resumed then is answered, never held again (libmicrohttpd aborts the
+  // process when a daemon stops with a suspended connection).
+  std::atomic<bool> stopping_{false};
   Connections connections_;  // before the daemons: they report closed connections while stopping
   std::vector<std::unique_ptr<MHD_Daemon, Stop>> daemons_;
 };
