@@ -145,45 +145,38 @@ class TestGoAwsSdkV2StartsTheServer(GoCase, E2ETestCase):
         self.assertNotIn(token, server.log())
 
 
-@unittest.skipUnless(SOCKET_ACTIVATE, "needs systemd-socket-activate")
-class TestGoOauth2StartsTheServer(GoCase, GoogleServeTestCase):
+class Oauth2ThroughServeCase(GoCase, GoogleServeTestCase):
     programs = ("seed_oauth2_google",)
 
+    def read_through(self, server):
+        """x/oauth2 finds the metadata server at `server` (GCE_METADATA_HOST) and reads the object
+        with its token, which is the server's."""
+        env = {k: v for k, v in self.env.items()
+               if not k.startswith(("AWS_", "GOOGLE_", "CLOUDSDK_", "GCE_"))}
+        env.update(GCE_METADATA_HOST="127.0.0.1:%d" % server.port,
+                   E2E_OBJECT_URL=self.gcs.object_url("demo-bucket", "hello.txt"))
+        res, out = self.go("seed_oauth2_google", env)
+        self.assertTrue(out["ok"], res.describe() + "\n" + server.log())
+        self.assertEqual((out["status"], out["object"]), (200, "hello from gcs\n"))
+        served = http_get(server.port, TOKEN_PATH, {"Metadata-Flavor": "Google"}).json()
+        self.assertEqual(out["token_start"], served["access_token"][:6])
+        self.assertEqual(self.gcs.stats()["reads"][-1]["reader"], SA)
+        self.assert_clean_log(server, served["access_token"])
+
+
+@unittest.skipUnless(SOCKET_ACTIVATE, "needs systemd-socket-activate")
+class TestGoOauth2StartsTheServer(Oauth2ThroughServeCase):
     def test_first_request_of_a_socket_activated_server(self):
         # a slow exchange at Google STS: the token request waits for the first token
         self.google.set_fault({"hang": 2.0, "hang_only": True, "times": 1})
-        server = self.serve_google(service_account_impersonation_url=self.google.impersonation_url(SA),
-                                   socket_activated=True)
-        env = {k: v for k, v in self.env.items()
-               if not k.startswith(("AWS_", "GOOGLE_", "CLOUDSDK_", "GCE_"))}
-        env.update(GCE_METADATA_HOST="127.0.0.1:%d" % server.port,
-                   E2E_OBJECT_URL=self.gcs.object_url("demo-bucket", "hello.txt"))
-        res, out = self.go("seed_oauth2_google", env)
-        self.assertTrue(out["ok"], res.describe() + "\n" + server.log())
-        self.assertEqual((out["status"], out["object"]), (200, "hello from gcs\n"))
-        self.assertEqual(self.gcs.stats()["reads"][-1]["reader"], SA)
+        self.read_through(self.serve_google(
+            service_account_impersonation_url=self.google.impersonation_url(SA), socket_activated=True))
         self.assertEqual(self.google.stats()["token_ok"], 1)
-        served = http_get(server.port, TOKEN_PATH, {"Metadata-Flavor": "Google"}).json()
-        self.assertEqual(out["token_start"], served["access_token"][:6])
-        self.assert_clean_log(server, served["access_token"])
 
 
-class TestGoOauth2ThroughServe(GoCase, GoogleServeTestCase):
-    programs = ("seed_oauth2_google",)
-
+class TestGoOauth2ThroughServe(Oauth2ThroughServeCase):
     def test_find_default_credentials_with_gce_metadata_host(self):
-        server = self.serve_google(service_account_impersonation_url=self.google.impersonation_url(SA))
-        env = {k: v for k, v in self.env.items()
-               if not k.startswith(("AWS_", "GOOGLE_", "CLOUDSDK_", "GCE_"))}
-        env.update(GCE_METADATA_HOST="127.0.0.1:%d" % server.port,
-                   E2E_OBJECT_URL=self.gcs.object_url("demo-bucket", "hello.txt"))
-        res, out = self.go("seed_oauth2_google", env)
-        self.assertTrue(out["ok"], res.describe() + "\n" + server.log())
-        self.assertEqual((out["status"], out["object"]), (200, "hello from gcs\n"))
-        served = http_get(server.port, TOKEN_PATH, {"Metadata-Flavor": "Google"}).json()
-        self.assertEqual(out["token_start"], served["access_token"][:6])
-        self.assertEqual(self.gcs.stats()["reads"][-1]["reader"], SA)
-        self.assert_clean_log(server, served["access_token"])
+        self.read_through(self.serve_google(service_account_impersonation_url=self.google.impersonation_url(SA)))
 
 
 class TestGoOauth2ExecutableSource(GoCase, AwsToGcpFixture, FedcredTestCase):

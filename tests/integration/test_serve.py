@@ -24,8 +24,8 @@ from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: 
                      FedcredTestCase, GceStsFixture, fedcred_bin, free_port)
 from test_audit import SyslogCollector  # noqa: E402
 from test_cache_support import LockHolder, hit_objects, rfc3339_in  # noqa: E402
-from test_serve_support import (PROFILE, Response, ServeProcess, http_get,  # noqa: E402
-                                listening_socket, profile_config)
+from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
+                                profile_config)
 from test_access_token import SA, AccessTokenCase  # noqa: E402  (a helper class: no tests)
 from test_aws_chain_support import AUDIENCE  # noqa: E402
 from local_users import (OTHER_GROUP, OTHER_USER, get_as_other, other_user,  # noqa: E402
@@ -632,20 +632,8 @@ class TestSystemd(ServeTestCase):
     def test_the_first_request_under_socket_activation_is_answered(self):
         # issue 21.8: the connection that starts the server asks for credentials at once; it
         # used to get 503 before the first exchange was done (rclone, Go SDK v2, x/oauth2 fail)
-        token = "socket-activated-token-0123456789"
-        path = os.path.join(self.sandbox.root, "tok")
-        write(path, token)
-        os.chmod(path, 0o600)
         self.sts.set_fault({"hang": 1.5, "times": 1})
-        number = free_port()
-        self.socket_activated("127.0.0.1:%d" % number)
-        deadline = time.monotonic() + 30
-        resp = None
-        while resp is None and time.monotonic() < deadline:
-            try:
-                resp = http_get(number, "/aws/credentials", {"Authorization": token})
-            except OSError:  # systemd-socket-activate not listening yet
-                time.sleep(0.05)
+        _, resp = self.first_request()
         self.assertEqual(resp.status, 200, resp.body if resp.status != 200 else "")
         self.assertEqual(set(resp.json()), CONTAINER_KEYS)
         self.assertEqual(self.sts.stats()["assume_calls"], 1)
@@ -656,29 +644,19 @@ class TestSystemd(ServeTestCase):
         # server answers it (503) and exits with the reason. It used to re-suspend the request
         # while stopping, and libmicrohttpd aborted the process ("MHD_stop_daemon() called
         # while we have suspended connections"), the reason never printed.
-        token = "socket-activated-token-0123456789"
-        path = os.path.join(self.sandbox.root, "tok")
-        write(path, token)
-        os.chmod(path, 0o600)
         self.sts.set_fault({"code": "AccessDenied", "message": "Not authorized", "status": 403,
                             "hang": 1.0})
-        number = free_port()
-        proc = self.socket_activated("127.0.0.1:%d" % number)
         answer = None
-        deadline = time.monotonic() + 30
-        while answer is None and time.monotonic() < deadline:
-            try:
-                answer = http_get(number, "/aws/credentials", {"Authorization": token}, timeout=30)
-            except ConnectionRefusedError:  # systemd-socket-activate not listening yet
-                time.sleep(0.05)
-            except (ConnectionError, http.client.HTTPException) as e:
-                answer = e  # closed unanswered: still, the server must exit cleanly
+        try:
+            proc, answer = self.first_request(timeout=30)
+        except (ConnectionError, http.client.HTTPException):
+            proc = self.activated  # closed unanswered: still, the server must exit cleanly
         self.assertEqual(proc.wait(timeout=30), EXIT_DENIED)
         err = proc.stderr.read().decode()
         self.assertIn("cannot get the first credentials", err)
         self.assertIn("AccessDenied", err)
         self.assertNotIn("Fatal error", err)
-        if isinstance(answer, Response):
+        if answer is not None:
             self.assertEqual(answer.status, 503)
 
     @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
@@ -694,22 +672,12 @@ class TestSystemd(ServeTestCase):
         os.unlink(entry)  # the next fetch of this key is a miss: it must take the lock
         holder = LockHolder(entry[:-len(".json")] + ".lock")
         self.addCleanup(holder.kill)
-        token = "socket-activated-token-0123456789"
-        path = os.path.join(self.sandbox.root, "tok")
-        write(path, token)
-        os.chmod(path, 0o600)
-        number = free_port()
-        self.socket_activated("127.0.0.1:%d" % number)
         released = threading.Timer(63, holder.kill)
         self.addCleanup(released.cancel)
         released.start()
         started = time.monotonic()
-        resp = None
-        while resp is None and time.monotonic() < started + 30:
-            try:  # the answer comes once the lock is released: wait longer than the hold
-                resp = http_get(number, "/aws/credentials", {"Authorization": token}, timeout=120)
-            except ConnectionRefusedError:  # systemd-socket-activate not listening yet
-                time.sleep(0.05)
+        # the answer comes once the lock is released: wait longer than the hold
+        _, resp = self.first_request(timeout=120)
         waited = time.monotonic() - started
         self.assertEqual(resp.status, 200, "after %.1f s: %s" % (waited, resp.body if resp.status != 200 else ""))
         self.assertGreater(waited, 60, "the request was not held for the fetch")
@@ -752,6 +720,26 @@ class TestSystemd(ServeTestCase):
         self.assertTrue(res.stdout.startswith("refused"), res.stdout + res.stderr)
         # the control: the old default port, 8960, was anyone's to take
         self.assertTrue(run_as_other(squat, free_port()).stdout.startswith("bound"))
+
+    def first_request(self, timeout=10):
+        """A socket-activated server started by a request for credentials, as a booting VM's
+        first client starts it: (the process, the answer). The token file is written first;
+        the request is sent as soon as systemd-socket-activate listens."""
+        token = "socket-activated-token-0123456789"
+        path = os.path.join(self.sandbox.root, "tok")
+        write(path, token)
+        os.chmod(path, 0o600)
+        number = free_port()
+        self.activated = self.socket_activated("127.0.0.1:%d" % number)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                return self.activated, http_get(number, "/aws/credentials", {"Authorization": token},
+                                                timeout=timeout)
+            except ConnectionRefusedError:  # systemd-socket-activate not listening yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def socket_activated(self, listen, *args):
         """systemd-socket-activate -l LISTEN fedcred serve --aws-profile PROFILE ARGS."""
