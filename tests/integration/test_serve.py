@@ -312,7 +312,7 @@ class TestFirstFetch(ServeTestCase):
 class TestStartFaults(ServeTestCase):
     def test_sts_down_at_start_exits_transient(self):
         self.sts.set_fault({"status": 503})
-        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % 0x2000,
+        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % free_port(),
                            "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env,
                            timeout=60)
         self.assertEqual(res.returncode, EXIT_TRANSIENT, res.describe())
@@ -322,7 +322,7 @@ class TestStartFaults(ServeTestCase):
 
     def test_denied_at_start_exits_denied(self):
         self.sts.set_fault({"code": "AccessDenied", "message": "Not authorized", "status": 403})
-        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % 0x2001,
+        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % free_port(),
                            "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env)
         self.assertEqual(res.returncode, EXIT_DENIED, res.describe())
         self.assertIn("AccessDenied", res.stderr)
