@@ -124,9 +124,9 @@ class TestCacheKeyNamesTheSigner(ChainTestCase):
         """The pod's Pod Identity token is now another one (the pod re-created under another
         service account, or a token for another identity): the agent wants it and answers
         with another role's session."""
+        self.addCleanup(setattr, self.container, "role_arn", self.container.role_arn)
         self.container.token = token
         self.container.role_arn = "arn:aws:iam::123456789012:role/rebound-role"
-        self.addCleanup(setattr, self.container, "role_arn", self.container.role_arn)
         self.write("pod-token", token)
 
     def test_rebound_pod_identity_is_not_served_the_old_session(self):
