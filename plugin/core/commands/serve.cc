@@ -273,9 +273,6 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
   ServerOptions server_options;
   server_options.listen = settings->listen;
   if (auto callers = resolve_callers(*settings, server_options); !callers) return std::move(callers).error();
-  // A safety net only: the first fetch ends within its own --timeout, and the
-  // server exits when it fails.
-  server_options.first_fetch_seconds = 60;
   // By FEDCRED_SERVE_* route (FEDCRED_SERVE_AWS_AUTHORIZATION is none).
   std::vector<std::string> profiles{settings->aws_profile, settings->gcp_profile, "", settings->azure_profile};
   server_options.audit = [profiles, &deps](fedcred_serve_audit const& e) { audit_caller(e, profiles, deps.env); };
@@ -286,7 +283,7 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
     auto id = google_source->identity(settings->gcp_profile);
     if (!id) return std::move(id).error();
     server_options.google = ServerOptions::Google{id->email, id->scopes, id->project_id, id->numeric_project_id};
-    served.push_back(make_served_google(settings->gcp_profile, *google_source));
+    served.push_back(make_served_google(settings->gcp_profile, *google_source, id->timeout_seconds));
   }
   auto azure_source = make_azure_token_source(in.config_file, deps);
   if (!settings->azure_profile.empty()) {
@@ -310,6 +307,11 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
     server_options.client_token = primed && !primed->empty() ? std::move(*primed) : std::move(*token);
     server_options.authorization_changed = [r = token_refresher.get()] { return r->changed(); };
   }
+  // Early requests wait as long as the first fetches may take, by the
+  // profiles' own deadlines (issue 21.8).
+  std::vector<std::int64_t> fetch_timeouts;
+  for (auto const& s : served) fetch_timeouts.push_back(s->fetch_timeout_seconds());
+  server_options.first_fetch_seconds = static_cast<unsigned>(first_fetch_hold_seconds(fetch_timeouts));
 
   BlockedSignals signals;
   auto server = start_server(module_directory(deps.env), server_options, deps.log);

@@ -74,13 +74,13 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, char const* url, ch
   if (char const* r = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "recursive")) req.recursive = r;
   if (state != nullptr) req.caller = state->caller;
   auto now = static_cast<std::int64_t>(time(nullptr));
-  if (state != nullptr && daemons->router().should_hold(req, now)) {
+  if (state != nullptr && daemons->holding() && daemons->router().should_hold(req, now)) {
     // Answered once the first credentials are in (issue 21.8): MHD calls
     // again after the resume.
     MHD_suspend_connection(connection);
     daemons->connections().hold(state, connection);
-    // Published in between: the release may have missed this one.
-    if (!daemons->router().should_hold(req, now)) daemons->release_held();
+    // Published, or stopping, in between: the release may have missed this one.
+    if (!daemons->holding() || !daemons->router().should_hold(req, now)) daemons->release_held();
     return MHD_YES;
   }
   HttpResponse resp;
@@ -145,6 +145,7 @@ void on_completed(void* cls, MHD_Connection* connection, void** /*con_cls*/, MHD
 void HttpDaemons::Stop::operator()(MHD_Daemon* d) const noexcept { MHD_stop_daemon(d); }
 
 HttpDaemons::~HttpDaemons() {
+  stopping_.store(true);  // nothing is held from here on
   worker_.stop();  // the request it is answering ends; those queued get 503
   connections_.release_held();
   daemons_.clear();

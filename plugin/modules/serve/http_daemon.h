@@ -4,6 +4,7 @@
 // request costs one connection slot, never a thread other clients wait for.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ class HttpDaemons {
   // Answers `req` on the worker; the caller suspended `connection`, whose
   // request (and so `req`'s views) lives until the resume.
   void answer_on_worker(HttpRequest const& req, Connection* state, MHD_Connection* connection);
+  // Whether a request may be held now: not once the server is stopping.
+  bool holding() const { return !stopping_.load(); }
   Logger const& log() const { return log_; }
 
  private:
@@ -46,6 +49,10 @@ class HttpDaemons {
   };
   Router& router_;
   Logger log_;
+  // Set before the held requests are released for the last time: a request
+  // resumed then is answered, never held again (libmicrohttpd aborts the
+  // process when a daemon stops with a suspended connection).
+  std::atomic<bool> stopping_{false};
   Connections connections_;  // before the daemons: they report closed connections while stopping
   Worker worker_;
   std::vector<std::unique_ptr<MHD_Daemon, Stop>> daemons_;
