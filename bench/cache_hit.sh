@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cache hit, whole process: `fedcred aws` served from the cache vs a trivial C program that
 # exits 0, measured side by side (interleaved) in one run, for the build tree's binary and for
-# the installed package. Goals (issue 15): median ratio <= 1.3 for the installed package, peak
+# the installed package. Goals: median ratio <= 1.15 (issue 20; 1.3 in issue 15), peak
 # RSS <= 2 MiB. Also shows `fedcred version` (the binary's own start-up floor) and an empty C++
 # program (libstdc++ alone), which are not part of the ratio.
 #
@@ -100,14 +100,35 @@ check_hit() {
 }
 check_hit build-tree "$FEDCRED_BIN" "$BUILD_MODULES"
 [ -z "$INSTALLED_BIN" ] || check_hit installed "$INSTALLED_BIN" "${INSTALLED_MODULES:-}" "${INSTALLED_FETCHER:-}"
+HIT=("$FEDCRED_BIN" aws --role-arn "$ROLE_ARN")
 compare_cmds=()
 for pair in ${COMPARE:-}; do
   check_hit "${pair%%=*}" "${pair#*=}" "${COMPARE_MODULE_DIR:-$BUILD_MODULES}"
   compare_cmds+=(';' "${pair%%=*}" "${pair#*=}" aws --role-arn "$ROLE_ARN")
 done
+# The timed hits ask the metadata server one thing, the account (issue 21.12). The Python
+# stand-in takes milliseconds for it where the real server, native and next to the VM, does
+# not; it hands its port to a native server of that one path (bench/metadata_email.c), so
+# the cache key (which names the host:port) still matches. METADATA=python keeps the stand-in.
+if [ "${METADATA:-native}" = native ]; then
+  cc -O2 -Wall -o "$WORK/metadata_email" "$REPO/bench/metadata_email.c"
+  account=$(curl -s -H 'Metadata-Flavor: Google' "$MD_URL/computeMetadata/v1/instance/service-accounts/default/email")
+  [ -n "$account" ] || die "the metadata stand-in named no account"
+  kill "$MD_PID" && wait "$MD_PID" 2>/dev/null
+  "$WORK/metadata_email" "${MD_URL##*:}" "$account" 2>"$WORK/md-native.log" &
+  BG_PIDS+=($!)
+  for _ in $(seq 50); do
+    [ "$(curl -s -H 'Metadata-Flavor: Google' "$MD_URL/computeMetadata/v1/instance/service-accounts/default/email")" = "$account" ] && break
+    sleep 0.1
+  done
+  "${HIT[@]}" -v 2>"$WORK/hit.log" >/dev/null && grep -q "cache hit" "$WORK/hit.log" ||
+    die "no cache hit through the native metadata server: $(cat "$WORK/hit.log" "$WORK/md-native.log")"
+  echo "metadata: the timed hits ask a native server of the account path on the stand-in's port ($MD_URL)"
+else
+  echo "metadata: the timed hits ask the Python stand-in ($MD_URL)"
+fi
 calls_before=$(curl -s "$STS_URL/_stats" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["assume_calls"])')
 
-HIT=("$FEDCRED_BIN" aws --role-arn "$ROLE_ARN")
 installed_cmd=()
 [ -z "$INSTALLED_BIN" ] || installed_cmd=(';' installed-hit "$INSTALLED_BIN" aws --role-arn "$ROLE_ARN")
 echo
@@ -135,12 +156,12 @@ r=$(ratio "$(stat_of "$hit" median_ms)" "$(stat_of "$empty" median_ms)")
 rcxx=$(ratio "$(stat_of "$cxx" median_ms)" "$(stat_of "$empty" median_ms)")
 rss=$(stat_of "$hit" maxrss_kib)
 echo
-echo "RESULT cache hit (build tree) / empty C program, median wall time: ${r}x (goal <= 1.3)"
+echo "RESULT cache hit (build tree) / empty C program, median wall time: ${r}x (goal <= 1.15, issue 20)"
 if [ -n "$INSTALLED_BIN" ]; then
   inst=$(grep '^installed-hit' <<<"$out")
   ri=$(ratio "$(stat_of "$inst" median_ms)" "$(stat_of "$empty" median_ms)")
   rssi=$(stat_of "$inst" maxrss_kib)
-  echo "RESULT cache hit (installed, $INSTALLED) / empty C program, median wall time: ${ri}x (goal <= 1.3)"
+  echo "RESULT cache hit (installed, $INSTALLED) / empty C program, median wall time: ${ri}x (goal <= 1.15, issue 20)"
 fi
 for pair in ${COMPARE:-}; do
   line=$(grep "^${pair%%=*}"$'\t' <<<"$out")

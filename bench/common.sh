@@ -80,6 +80,7 @@ wait_file() {  # wait_file PATH PID WHAT
 start_metadata() {
   "$PYTHON" "$REPO/tests/standins/gce_metadata.py" --port-file "$WORK/md.port" \
       --pubkey-file "$WORK/md.pem" >/dev/null 2>"$WORK/md.log" &
+  MD_PID=$!
   BG_PIDS+=($!)
   wait_file "$WORK/md.port" $! "the metadata stand-in"
   local port
@@ -99,10 +100,53 @@ start_fake_sts() {
   export AWS_ENDPOINT_URL_STS="$STS_URL"
 }
 
+# A loopback port free at the time of asking.
+free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# `fedcred serve` for the AWS route of profile "bench" (ROLE_ARN) on a free loopback port, as
+# the systemd unit runs it, once /healthz answers: exports SERVE_PORT, SERVE_PID and the token
+# file $WORK/token. Needs setup_sandbox, start_metadata and start_fake_sts first.
+# `start_serve ARGS...` passes ARGS on to serve; $SERVE_PROFILES is added to the configuration.
+start_serve() {
+  printf '[profile bench]\nrole_arn = %s\n%s' "$ROLE_ARN" "${SERVE_PROFILES:-}" > "$FEDCRED_CONFIG"
+  SERVE_PORT=$(free_port)
+  "$FEDCRED_BIN" serve --listen "127.0.0.1:$SERVE_PORT" --aws-profile bench --token-file "$WORK/token" "$@" \
+      >/dev/null 2>"$WORK/serve.log" &
+  SERVE_PID=$!
+  BG_PIDS+=("$SERVE_PID")
+  local _
+  for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$SERVE_PORT/healthz" >/dev/null && return 0
+    kill -0 "$SERVE_PID" 2>/dev/null || die "fedcred serve exited: $(cat "$WORK/serve.log")"
+    sleep 0.1
+  done
+  die "fedcred serve did not answer /healthz (see $WORK/serve.log)"
+}
+
+# The Entra stand-in (https, a test CA) with one application CLIENT_ID federating the metadata
+# stand-in's service account: exports ENTRA_URL, TENANT, AZURE_AUTHORITY_HOST and
+# CURL_CA_BUNDLE (the test CA only), and `entra KEY` prints a field of its /_stats. Needs
+# start_metadata first.
+start_entra() {  # start_entra CLIENT_ID
+  local sa_id
+  sa_id=$(curl -s -H 'Metadata-Flavor: Google' "$MD_URL/_stats" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["identity"]["sa_id"])')
+  "$PYTHON" "$REPO/tests/standins/fake_entra.py" --tls-dir "$WORK/tls" --port-file "$WORK/entra.port" \
+      --issuer "https://accounts.google.com=$MD_URL/.well-known/jwks" \
+      --app "$1=https://accounts.google.com|$sa_id" >/dev/null 2>"$WORK/entra.log" &
+  BG_PIDS+=($!)
+  wait_file "$WORK/entra.port" $! "the Entra stand-in"
+  ENTRA_URL="https://127.0.0.1:$(cat "$WORK/entra.port")"
+  # the test CA only (AWS_CA_BUNDLE, read first, would name another)
+  unset AWS_CA_BUNDLE
+  export AZURE_AUTHORITY_HOST="$ENTRA_URL" CURL_CA_BUNDLE="$WORK/tls/ca.pem"
+  TENANT=$(entra tenant_id)
+}
+entra() { curl -s --cacert "$CURL_CA_BUNDLE" "$ENTRA_URL/_stats" | "$PYTHON" -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
+
 # moto_server: exports MOTO_URL.
 start_moto() {
   local port
-  port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   (unset AWS_ENDPOINT_URL_STS; exec "$PYTHON" -m moto.server -H 127.0.0.1 -p "$port") \
       >"$WORK/moto.log" 2>&1 &
   BG_PIDS+=($!)

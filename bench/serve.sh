@@ -16,26 +16,12 @@ NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install -y wrk)"
 [ -x "$NGINX" ] || die "nginx is not installed (apt-get install -y nginx-light)"
 
-free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 machine_info
 echo "wrk:     $(wrk --version 2>&1 | head -1 | cut -c1-40); nginx: $("$NGINX" -v 2>&1 | sed 's/.*: //')"
 setup_sandbox
 start_metadata
 start_fake_sts
-printf '[profile bench]\nrole_arn = %s\n' "$ROLE_ARN" > "$FEDCRED_CONFIG"
-
-# The server, as the systemd unit runs it but on a free port.
-SERVE_PORT=$(free_port)
-"$FEDCRED_BIN" serve --listen "127.0.0.1:$SERVE_PORT" --aws-profile bench --token-file "$WORK/token" \
-    >/dev/null 2>"$WORK/serve.log" &
-SERVE_PID=$!
-BG_PIDS+=("$SERVE_PID")
-for _ in $(seq 1 300); do
-  curl -sf "http://127.0.0.1:$SERVE_PORT/healthz" >/dev/null && break
-  kill -0 "$SERVE_PID" 2>/dev/null || die "fedcred serve exited: $(cat "$WORK/serve.log")"
-  sleep 0.1
-done
+start_serve
 TOKEN=$(cat "$WORK/token")
 
 # nginx with the very document the server answers, from a static file (no auth check: the

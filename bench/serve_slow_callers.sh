@@ -15,23 +15,11 @@ SLOW=${SLOW:-2000}
 id fedcred-other >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin fedcred-other
 ulimit -n $((SLOW * 2 + 1024))
 
-free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 machine_info
 setup_sandbox
 start_metadata
 start_fake_sts
-printf '[profile bench]\nrole_arn = %s\n' "$ROLE_ARN" > "$FEDCRED_CONFIG"
-PORT=$(free_port)
-"$FEDCRED_BIN" serve --listen "127.0.0.1:$PORT" --aws-profile bench --token-file "$WORK/token" \
-    >/dev/null 2>"$WORK/serve.log" &
-SERVE_PID=$!
-BG_PIDS+=("$SERVE_PID")
-for _ in $(seq 1 300); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  kill -0 "$SERVE_PID" 2>/dev/null || die "fedcred serve exited: $(cat "$WORK/serve.log")"
-  sleep 0.1
-done
+start_serve
 
 # The well-behaved client: REQUESTS sequential GETs, each on a new connection, 1 s timeout
 # (the SDKs' own), prints "p50 p99 max failures" in milliseconds.
@@ -95,12 +83,12 @@ while True:
                 sel.unregister(s); open_.discard(s); s.close()
 PY
 chmod a+rx "$WORK" "$WORK/slow.py"
-read -r b50 b99 bmax bfail < <("$PYTHON" "$WORK/client.py" "$PORT" "$WORK/token" "$REQUESTS")
-setpriv --reuid fedcred-other --regid fedcred-other --init-groups /usr/bin/python3 "$WORK/slow.py" "$PORT" "$SLOW" &
+read -r b50 b99 bmax bfail < <("$PYTHON" "$WORK/client.py" "$SERVE_PORT" "$WORK/token" "$REQUESTS")
+setpriv --reuid fedcred-other --regid fedcred-other --init-groups /usr/bin/python3 "$WORK/slow.py" "$SERVE_PORT" "$SLOW" &
 BG_PIDS+=("$!")
 sleep 5  # the slow user has opened (and keeps reopening) its connections
-held=$(ss -Htn state established "( sport = :$PORT )" | wc -l)
-read -r l50 l99 lmax lfail < <("$PYTHON" "$WORK/client.py" "$PORT" "$WORK/token" "$REQUESTS")
+held=$(ss -Htn state established "( sport = :$SERVE_PORT )" | wc -l)
+read -r l50 l99 lmax lfail < <("$PYTHON" "$WORK/client.py" "$SERVE_PORT" "$WORK/token" "$REQUESTS")
 echo "well-behaved client, $REQUESTS requests (new connection each), ms:"
 echo "  alone:                     p50 $b50  p99 $b99  max $bmax  failures $bfail"
 echo "  with $SLOW slow connections: p50 $l50  p99 $l99  max $lmax  failures $lfail"

@@ -28,20 +28,24 @@
 extern "C" {
 #endif
 
-#define FEDCRED_SERVE_ABI_VERSION 2
+#define FEDCRED_SERVE_ABI_VERSION 3
 #define FEDCRED_SERVE_ENTRY_SYMBOL "fedcred_serve_entry_v1"
 
 /* What publish() updates. */
 #define FEDCRED_SERVE_AWS 0    /* the container-credentials JSON document */
 #define FEDCRED_SERVE_GOOGLE 1 /* the raw Google access token */
-#define FEDCRED_SERVE_AWS_AUTHORIZATION 2 /* the AWS route's Authorization value; empty: none matches */
+#define FEDCRED_SERVE_AWS_AUTHORIZATION 2 /* the token file's content (the AWS route's Authorization, the
+                                             Azure App Service form's X-IDENTITY-HEADER); empty: none matches */
+/* What the Azure managed-identity routes hand out (audit reports only: they
+ * fetch per request through fedcred_serve_options.azure_token). */
+#define FEDCRED_SERVE_AZURE 3
 
 /* What the module reports for the audit trail: a caller was served a token,
  * or refused; at most one report per caller and route a minute (`count`
  * says how many requests it stands for). */
 typedef struct fedcred_serve_audit {
   uint32_t uid; /* the caller: owner of the connection's other end */
-  int route;    /* FEDCRED_SERVE_AWS or FEDCRED_SERVE_GOOGLE */
+  int route;    /* FEDCRED_SERVE_AWS, FEDCRED_SERVE_GOOGLE or FEDCRED_SERVE_AZURE */
   int served;   /* 1: credentials handed out; 0: the caller was refused */
   uint64_t count;
 } fedcred_serve_audit;
@@ -58,8 +62,10 @@ typedef struct fedcred_serve_options {
   /* Where to listen; ignored when systemd passed sockets (LISTEN_FDS). */
   const fedcred_serve_listen *listen;
   size_t listen_count;
-  /* The AWS route's Authorization value; NULL turns the route off. */
-  const char *aws_authorization;
+  /* The token file's content: the AWS route's Authorization value and the
+   * Azure App Service form's X-IDENTITY-HEADER; NULL: neither route. */
+  const char *client_token;
+  int serve_aws; /* the AWS route (needs client_token) */
   /* Who may call (issue 21.3): a caller whose uid is listed, or who is a
    * member of a listed group, is served; everyone else gets 403. */
   const uint32_t *allowed_uids;
@@ -69,7 +75,8 @@ typedef struct fedcred_serve_options {
   /* How long a request for credentials not yet fetched waits for them
    * before 503 (the first fetch's deadline, issue 21.8). */
   unsigned first_fetch_seconds;
-  /* Called before each request of the AWS route is checked: the library
+  /* Called before each request the token file authorizes (AWS route, Azure
+   * App Service form) is checked: the library
    * re-reads the token file when it changed and publishes
    * FEDCRED_SERVE_AWS_AUTHORIZATION (issue 21.4). May be NULL. Called from
    * the server's threads, concurrently. */
@@ -83,6 +90,17 @@ typedef struct fedcred_serve_options {
   const char *google_scopes;
   const char *google_project_id;
   const char *google_numeric_project_id;
+  /* The Azure managed-identity routes (issue 22.3); NULL azure_client_id
+   * turns them off. azure_token is asked, from the server's threads and
+   * concurrently, for a token of `resource` (it asks Entra for the scope
+   * RESOURCE/.default): it calls
+   * deliver(sink, token, len, expiration) and returns FEDCRED_OK, or returns
+   * a FEDCRED_E_* status with a message (no secret) in `error`. The module
+   * copies the token into memory it wipes. */
+  const char *azure_client_id;
+  int (*azure_token)(void *user, const char *resource, void *sink,
+                     void (*deliver)(void *sink, const char *token, size_t len, int64_t expiration), char *error,
+                     size_t error_size);
   void (*log)(void *user, int level, const char *message); /* FEDCRED_LOG_* levels */
   void *log_user;
 } fedcred_serve_options;

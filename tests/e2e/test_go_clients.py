@@ -6,6 +6,8 @@ against fedcred (issue 24.5). Each calls the stand-in API with what it got and c
   `fedcred serve`'s container endpoint. Neither version reads AWS_ENDPOINT_URL* (the programs
   take moto's URL from E2E_STS_ENDPOINT) nor AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (they read
   AWS_CONTAINER_AUTHORIZATION_TOKEN; with the file alone serve refuses them, 401).
+- Under socket activation (issue 21.8: they gave up on the early 503), aws-sdk-go-v2 1.17 and
+  x/oauth2 0.3 each start `fedcred serve` with their first request, through a slow first fetch.
 - golang.org/x/oauth2/google 0.3 FindDefaultCredentials: with GCE_METADATA_HOST -> `fedcred
   serve --gcp-profile` (cloud.google.com/go/compute/metadata trusts the variable as "on GCE"),
   and with GOOGLE_APPLICATION_CREDENTIALS naming `fedcred setup gcp-cred-config` output (an
@@ -18,6 +20,7 @@ against fedcred (issue 24.5). Each calls the stand-in API with what it got and c
 
 import json
 import os
+import shutil
 import unittest
 
 import fake_gcs  # noqa: E402
@@ -28,7 +31,10 @@ from harness import AwsToGcpFixture, FedcredTestCase  # noqa: E402
 from serve_e2e_base import ServeE2ETestCase  # noqa: E402
 from test_access_token import SA  # noqa: E402
 from test_serve import TOKEN_PATH, GoogleServeTestCase  # noqa: E402
-from test_serve_support import http_get  # noqa: E402
+from test_serve_support import PROFILE as SERVE_PROFILE  # noqa: E402
+from test_serve_support import ServeProcess, http_get, profile_config  # noqa: E402
+
+SOCKET_ACTIVATE = shutil.which("systemd-socket-activate")
 
 AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/aws-pool/"
             "providers/aws-provider")
@@ -113,11 +119,38 @@ class TestGoAwsSdkThroughServe(GoCase, ServeE2ETestCase):
                 self.assertIn(error, out["error"], out)
 
 
-class TestGoOauth2ThroughServe(GoCase, GoogleServeTestCase):
+@unittest.skipUnless(SOCKET_ACTIVATE, "needs systemd-socket-activate")
+class TestGoAwsSdkV2StartsTheServer(GoCase, E2ETestCase):
+    programs = ("seed_awssdk_v2",)
+
+    def test_first_request_of_a_socket_activated_server(self):
+        self.sandbox.write_config(profile_config())
+        # a slow metadata server: the SDK's request waits for the first credentials
+        self.md.set_fault({"hang": 2.0, "times": 1})
+        server = ServeProcess(self.sandbox, self.sandbox.env(metadata_host=self.md.host, sts_url=self.moto.url),
+                              ["--aws-profile", SERVE_PROFILE], socket_activated=True)
+        self.addCleanup(server.stop)
+        token = "socket-activated-go-token-0123456789"
+        server.write_token(token)
+        server.wait_listening()
+        with open(self.sandbox.aws_config, "w") as f:  # nothing but the container endpoint
+            f.write("")
+        env = dict(self.env, AWS_CONTAINER_CREDENTIALS_FULL_URI=server.url + "/aws/credentials",
+                   AWS_CONTAINER_AUTHORIZATION_TOKEN=token, E2E_STS_ENDPOINT=self.moto.url)
+        res, out = self.go("seed_awssdk_v2", env)
+        self.assertTrue(out["ok"], res.describe() + "\n" + server.log())
+        self.assertEqual(out["arn"], self.expected_arn())
+        self.assertIn("Endpoint", out["source"])
+        self.assertEqual(self.md.stats()["identity_requests"], 1)
+        self.assertNotIn(token, server.log())
+
+
+class Oauth2ThroughServeCase(GoCase, GoogleServeTestCase):
     programs = ("seed_oauth2_google",)
 
-    def test_find_default_credentials_with_gce_metadata_host(self):
-        server = self.serve_google(service_account_impersonation_url=self.google.impersonation_url(SA))
+    def read_through(self, server):
+        """x/oauth2 finds the metadata server at `server` (GCE_METADATA_HOST) and reads the object
+        with its token, which is the server's."""
         env = {k: v for k, v in self.env.items()
                if not k.startswith(("AWS_", "GOOGLE_", "CLOUDSDK_", "GCE_"))}
         env.update(GCE_METADATA_HOST="127.0.0.1:%d" % server.port,
@@ -129,6 +162,21 @@ class TestGoOauth2ThroughServe(GoCase, GoogleServeTestCase):
         self.assertEqual(out["token_start"], served["access_token"][:6])
         self.assertEqual(self.gcs.stats()["reads"][-1]["reader"], SA)
         self.assert_clean_log(server, served["access_token"])
+
+
+@unittest.skipUnless(SOCKET_ACTIVATE, "needs systemd-socket-activate")
+class TestGoOauth2StartsTheServer(Oauth2ThroughServeCase):
+    def test_first_request_of_a_socket_activated_server(self):
+        # a slow exchange at Google STS: the token request waits for the first token
+        self.google.set_fault({"hang": 2.0, "hang_only": True, "times": 1})
+        self.read_through(self.serve_google(
+            service_account_impersonation_url=self.google.impersonation_url(SA), socket_activated=True))
+        self.assertEqual(self.google.stats()["token_ok"], 1)
+
+
+class TestGoOauth2ThroughServe(Oauth2ThroughServeCase):
+    def test_find_default_credentials_with_gce_metadata_host(self):
+        self.read_through(self.serve_google(service_account_impersonation_url=self.google.impersonation_url(SA)))
 
 
 class TestGoOauth2ExecutableSource(GoCase, AwsToGcpFixture, FedcredTestCase):

@@ -7,14 +7,13 @@ assumed; rclone also against a socket-activated server whose first request is it
 import os
 import shutil
 import subprocess
-import time
 import unittest
 
 
 from e2e_base import BUCKET, KEY  # noqa: E402
-from harness import fedcred_bin, free_port  # noqa: E402
 from serve_e2e_base import ServeE2ETestCase  # noqa: E402
 from test_serve_support import PROFILE as SERVE_PROFILE  # noqa: E402
+from test_serve_support import ServeProcess  # noqa: E402
 
 AWS_CLI_2_9 = "/usr/bin/aws"
 GO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "go")
@@ -93,29 +92,18 @@ class TestServeWithRealClients(ServeE2ETestCase):
     def test_rclone_starts_a_socket_activated_server(self):
         need("rclone")
         token = "socket-activated-e2e-token-0123456789"
-        path = os.path.join(self.sandbox.root, "activated-token")
-        with open(path, "w") as f:
-            f.write(token)
-        os.chmod(path, 0o600)
-        port = free_port()
         # the first fetch takes a while (a slow metadata server), so rclone's first request
         # arrives before the first credentials, as on a booting VM
         self.md.set_fault({"hang": 2.0, "times": 1})
-        server_env = self.sandbox.env(metadata_host=self.md.host, sts_url=self.moto.url)
-        keep = [a for key in sorted(server_env) for a in ("-E", key)]
-        proc = subprocess.Popen(
-            ["systemd-socket-activate", "-l", "127.0.0.1:%d" % port] + keep +
-            [fedcred_bin(), "serve", "--aws-profile", SERVE_PROFILE, "--token-file", path],
-            env=server_env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.addCleanup(lambda: (proc.poll() is None and proc.terminate(), proc.wait()))
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:  # listening (not started: that is rclone's request)
-            if subprocess.run(["ss", "-Hltn", "sport = :%d" % port], capture_output=True,
-                              text=True).stdout.strip():
-                break
-            time.sleep(0.05)
-        res = self.rclone_cat(self.value_env(url="http://127.0.0.1:%d/aws/credentials" % port, token=token))
-        self.assertEqual(res.returncode, 0, res.describe())
+        activated = ServeProcess(self.sandbox,
+                                 self.sandbox.env(metadata_host=self.md.host, sts_url=self.moto.url),
+                                 ["--aws-profile", SERVE_PROFILE], socket_activated=True,
+                                 token_file=os.path.join(self.sandbox.root, "activated-token"))
+        self.addCleanup(activated.stop)
+        activated.write_token(token)
+        activated.wait_listening()  # not started: that is rclone's request
+        res = self.rclone_cat(self.value_env(url=activated.url + "/aws/credentials", token=token))
+        self.assertEqual(res.returncode, 0, res.describe() + "\n" + activated.log())
         self.assertEqual(res.stdout, self.content)
 
 

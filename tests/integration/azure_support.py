@@ -18,6 +18,8 @@ and mints the two workloads' assertions for Entra.
 import shutil
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 import fake_azure_imds  # noqa: E402
 import fake_blob  # noqa: E402
@@ -71,6 +73,16 @@ class AzureStandins(StandinFixture):
     @property
     def blob_url(self):
         return self.blob.url + BLOB_PATH
+
+    def read_blob(self, token):
+        """(status, body) of the blob stand-in's read with `token`, over the test CA."""
+        request = urllib.request.Request(self.blob_url, headers={
+            "Authorization": "Bearer " + token, "x-ms-version": "2021-08-06"})
+        try:
+            with urllib.request.urlopen(request, timeout=10, context=self.ca.client_context()) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.read()
 
     # ----- the workloads' assertions -----
     def gce_assertion(self, audience=EXCHANGE_AUDIENCE):

@@ -235,6 +235,20 @@ class TestCache(AccessTokenCase):
         self.assertEqual(self.access_token(link="environment", cache=True).returncode, 0)
         self.assertEqual(self.google.stats()["token_ok"], 2)
 
+    def test_rebound_pod_identity_is_a_new_key(self):
+        """Issue 21.12: the Pod Identity URL is every pod's; the key names its token's digest."""
+        env = self.link_env("pod_identity")
+        for _ in range(2):
+            self.assertEqual(self.access_token(env=env, cache=True).returncode, 0)
+        self.assertEqual(self.google.stats()["token_ok"], 1, "same token: a hit")
+        rebound = "eyJhbGciOiJSUzI1NiJ9.rebound-service-account." + "q" * 40
+        self.container.token = rebound
+        self.write("pod-token", rebound)
+        res = self.access_token(env=env, cache=True)
+        self.assertEqual(res.returncode, 0, res.describe())
+        self.assertEqual(self.google.stats()["token_ok"], 2, "the old identity's token was served")
+        self.assertTrue(self.container.stats()["records"][-1]["authorization_ok"])
+
 
 if __name__ == "__main__":
     unittest.main()

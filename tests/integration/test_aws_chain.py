@@ -15,7 +15,7 @@ import unittest
 
 from test_aws_chain_support import ChainTestCase as _  # noqa: E402,F401  (path set-up)
 from harness import EXIT_SOURCE, EXIT_USAGE, ROLE_ARN  # noqa: E402
-from test_aws_chain_support import (AUDIENCE, IRSA_ROLE, LINKS, STATIC,  # noqa: E402
+from test_aws_chain_support import (AUDIENCE, IRSA_ROLE, LINKS, POD_TOKEN, STATIC,  # noqa: E402
                                     ChainTestCase)
 from test_gcp_support import JWT_TYPE  # noqa: E402
 
@@ -119,6 +119,53 @@ class TestCacheKeyNamesTheSigner(ChainTestCase):
         # and each is a hit for itself
         self.assert_gcp_success(self.gcp(env=other))
         self.assertEqual(self.sts.stats()["token_calls"], 2)
+
+    def rebind_pod(self, token):
+        """The pod's Pod Identity token is now another one (the pod re-created under another
+        service account, or a token for another identity): the agent wants it and answers
+        with another role's session."""
+        self.addCleanup(setattr, self.container, "role_arn", self.container.role_arn)
+        self.container.token = token
+        self.container.role_arn = "arn:aws:iam::123456789012:role/rebound-role"
+        self.write("pod-token", token)
+
+    def test_rebound_pod_identity_is_not_served_the_old_session(self):
+        """Issue 21.12, the container link: its URL is the same for every pod
+        (169.254.170.23/v1/credentials), so the key names the Authorization token too."""
+        env = self.link_env("pod_identity", **GCP_ENV)
+        first = self.gcp(env=env)
+        self.assert_gcp_success(first)
+        self.assert_gcp_success(self.gcp(env=env))
+        self.assertEqual(self.sts.stats()["token_calls"], 1, "same token: a hit")
+        self.assertEqual(self.container.stats()["requests"], 1, "a hit asks the endpoint nothing")
+        rebound = "eyJhbGciOiJSUzI1NiJ9.rebound-service-account." + "q" * 40
+        self.rebind_pod(rebound)
+        second = self.gcp(env=env)
+        self.assert_gcp_success(second)
+        self.assertEqual(self.sts.stats()["token_calls"], 2, "the old identity's JWT was served")
+        self.assertNotEqual(json.loads(first.stdout)["id_token"], json.loads(second.stdout)["id_token"])
+        self.assertTrue(self.container.stats()["records"][-1]["authorization_ok"])
+        self.assert_gcp_success(self.gcp(env=env))
+        self.assertEqual(self.sts.stats()["token_calls"], 2, "the new token: a hit for itself")
+        for name in os.listdir(self.sandbox.cache_dir):
+            with open(os.path.join(self.sandbox.cache_dir, name), "rb") as f:
+                data = f.read().decode("utf-8", "replace")
+            self.assertNotIn(POD_TOKEN, data)
+            self.assertNotIn(rebound, data)
+
+    def test_container_token_variable_names_the_key_too(self):
+        """AWS_CONTAINER_AUTHORIZATION_TOKEN (the value, no file) is named the same way."""
+        env = self.link_env("pod_identity", **GCP_ENV)
+        del env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]
+        env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = POD_TOKEN
+        self.assert_gcp_success(self.gcp(env=env))
+        self.assert_gcp_success(self.gcp(env=env))
+        self.assertEqual(self.sts.stats()["token_calls"], 1)
+        rebound = "eyJhbGciOiJSUzI1NiJ9.other-value." + "v" * 40
+        self.rebind_pod(rebound)
+        env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = rebound
+        self.assert_gcp_success(self.gcp(env=env))
+        self.assertEqual(self.sts.stats()["token_calls"], 2, "the old token's JWT was served")
 
     def test_the_key_holds_no_secret(self):
         self.assert_gcp_success(self.gcp(env=self.link_env("environment", **GCP_ENV)))

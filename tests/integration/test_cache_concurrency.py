@@ -8,6 +8,7 @@ import unittest
 
 
 from test_cache_support import CacheTestCase, LockHolder, rfc3339_in  # noqa: E402
+from harness import DEADLINE_SLACK  # noqa: E402
 
 PARALLEL = 32
 
@@ -66,7 +67,7 @@ class TestSingleFlight(CacheTestCase):
         for proc in procs:
             res = self.finish(proc, argv, started, timeout=60)
             self.assert_failure(res, EXIT_TRANSIENT, mentions=["500"], secrets=self.secrets())
-            self.assertLess(res.elapsed, timeout + 1.5, "a waiter overran --timeout %d\n%s"
+            self.assertLess(res.elapsed, timeout + DEADLINE_SLACK, "a waiter overran --timeout %d\n%s"
                             % (timeout, res.describe()))
         self.assertEqual(self.entry_files(), [], "a failure writes no entry")
 
@@ -175,7 +176,7 @@ class TestLockHolder(CacheTestCase):
         self.assert_credentials(res)
         self.assertGreaterEqual(res.elapsed, timeout / 2 - 0.2,
                                 "fedcred did not wait for the holder at all\n" + res.describe())
-        self.assertLess(res.elapsed, timeout + 1.5,  # slack: process start on a loaded box
+        self.assertLess(res.elapsed, timeout + DEADLINE_SLACK,
                         "fedcred overran its --timeout %ds\n%s" % (timeout, res.describe()))
         self.assertIn("warning", res.stderr, res.describe())
         self.assertIn("lock", res.stderr.lower(), res.describe())

@@ -10,9 +10,10 @@ import unittest
 
 import fake_imds  # noqa: E402
 from fault_server import FaultServer  # noqa: E402
-from harness import EXIT_SOURCE, EXIT_TRANSIENT, FedcredTestCase, GceStsFixture  # noqa: E402
+from harness import (DEADLINE_SLACK, EXIT_SOURCE, EXIT_TRANSIENT, FedcredTestCase,  # noqa: E402
+                     GceStsFixture)
 
-SLACK = float(os.environ.get("FEDCRED_TEST_DEADLINE_SLACK", "1.5"))
+SLACK = DEADLINE_SLACK
 DEFAULT_DEADLINE = 15
 GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/"
                 "pool/providers/aws")

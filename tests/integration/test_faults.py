@@ -33,7 +33,7 @@ import gce_metadata  # noqa: E402
 import recording_proxy  # noqa: E402
 from fault_server import (FaultServer, ScriptedHttpServer, StalledResolver, TlsWrapped,  # noqa: E402
                           http_response, make_tls_material)
-from harness import (EXIT_BAD_RESPONSE, EXIT_SOURCE, EXIT_TRANSIENT, ROLE_ARN,  # noqa: E402
+from harness import (DEADLINE_SLACK, EXIT_BAD_RESPONSE, EXIT_SOURCE, EXIT_TRANSIENT, ROLE_ARN,  # noqa: E402
                      AwsToGcpFixture, FedcredTestCase, GceStsFixture, fedcred_bin, refused_port,
                      token_secrets)
 
@@ -41,7 +41,7 @@ AUDIENCE = "sts.amazonaws.com"
 GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/"
                 "pool/providers/aws")
 # slack over --timeout for process start, module loading and the last attempt's teardown
-SLACK = float(os.environ.get("FEDCRED_TEST_DEADLINE_SLACK", "1.5"))
+SLACK = DEADLINE_SLACK
 
 
 class FaultCase(GceStsFixture, FedcredTestCase):

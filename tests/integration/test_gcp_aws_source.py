@@ -13,7 +13,7 @@ import unittest
 
 
 import fake_google_sts  # noqa: E402
-from harness import AwsToGcpFixture, refused_port  # noqa: E402
+from harness import DEADLINE_SLACK, AwsToGcpFixture, refused_port  # noqa: E402
 from test_cache_support import static_front  # noqa: E402
 from test_gcp_support import (AUDIENCE, AUDIENCE_HTTPS, EXIT_DENIED, EXIT_SOURCE,  # noqa: E402
                               EXIT_TRANSIENT, EXIT_USAGE, JWT_TYPE, GcpTestCase, jwt_claims)
@@ -205,7 +205,7 @@ class TestImdsFailures(AwsSourceCase):
         res = self.run_gcp(timeout_flag="3", timeout=30)
         elapsed = time.monotonic() - started
         self.assert_gcp_failure(res, EXIT_SOURCE, mentions=["hop limit"], secrets=self.secrets())
-        self.assertLess(elapsed, 3 + 1.5, "must give up within --timeout (took %.1fs)" % elapsed)
+        self.assertLess(elapsed, 3 + DEADLINE_SLACK, "must give up within --timeout (took %.1fs)" % elapsed)
         self.assertEqual(self.outbound.stats()["requests"], 0)
 
     def test_imds_401(self):

@@ -13,7 +13,7 @@ import unittest
 
 from test_aws_chain_support import AUDIENCE, ChainTestCase  # noqa: E402  (path set-up first)
 from fault_server import StalledResolver  # noqa: E402
-from harness import EXIT_SOURCE  # noqa: E402
+from harness import DEADLINE_SLACK, EXIT_SOURCE  # noqa: E402
 from test_cache_support import hit_objects as hit_objects_of, loaded_objects, static_front  # noqa: E402
 from test_gcp_support import JWT_TYPE  # noqa: E402
 
@@ -25,7 +25,7 @@ CREDS_B = {"AccessKeyId": "ASIAFAKEROLEB0000001", "SecretAccessKey": "RoleBSecre
 ROLES_PATH = "/latest/meta-data/iam/security-credentials/"
 NETWORK = ("libcurl", "libssl", "libcrypto", "libexpat", "/proc/self/fd/")
 # slack over --timeout for process start and teardown (test_deadline.py)
-SLACK = float(os.environ.get("FEDCRED_TEST_DEADLINE_SLACK", "1.5"))
+SLACK = DEADLINE_SLACK
 
 
 class InstanceRoleCase(ChainTestCase):

@@ -7,12 +7,15 @@ test_access_token.py: the served token reads the GCS stand-in, the metadata iden
 the shared cache with `fedcred access-token`, and the Metadata-Flavor / X-Forwarded-For
 refusals (the rest of its HTTP behaviour: tests/unit/modules/serve/router_test.cc)."""
 
+import http.client
+import json
 import os
 import shutil
 import signal
 import socket
 import stat
 import subprocess
+import threading
 import time
 import unittest
 
@@ -20,7 +23,7 @@ import unittest
 from harness import (EXIT_DENIED, EXIT_IO, EXIT_TRANSIENT, EXIT_USAGE,  # noqa: E402
                      FedcredTestCase, GceStsFixture, fedcred_bin, free_port)
 from test_audit import SyslogCollector  # noqa: E402
-from test_cache_support import hit_objects, rfc3339_in  # noqa: E402
+from test_cache_support import LockHolder, hit_objects, rfc3339_in  # noqa: E402
 from test_serve_support import (PROFILE, ServeProcess, http_get, listening_socket,  # noqa: E402
                                 profile_config)
 from test_access_token import SA, AccessTokenCase  # noqa: E402  (a helper class: no tests)
@@ -257,6 +260,9 @@ class TestCallers(ServeTestCase):
         server = self.serve()
         for _ in range(30):
             self.assertEqual(server.credentials().status, 200)
+        # the issuance and the first served line, however late they come on a loaded machine;
+        # then half a second for a second served line to show up (it must not)
+        self.syslog.wait_for(2)
         time.sleep(0.5)
         served = [l for l in self.syslog.lines if "event=served" in l]
         self.assertEqual(len(served), 1, self.syslog.lines)
@@ -306,7 +312,7 @@ class TestFirstFetch(ServeTestCase):
 class TestStartFaults(ServeTestCase):
     def test_sts_down_at_start_exits_transient(self):
         self.sts.set_fault({"status": 503})
-        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % 0x2000,
+        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % free_port(),
                            "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env,
                            timeout=60)
         self.assertEqual(res.returncode, EXIT_TRANSIENT, res.describe())
@@ -316,7 +322,7 @@ class TestStartFaults(ServeTestCase):
 
     def test_denied_at_start_exits_denied(self):
         self.sts.set_fault({"code": "AccessDenied", "message": "Not authorized", "status": 403})
-        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % 0x2001,
+        res = self.fedcred("serve", "--aws-profile", PROFILE, "--listen", "127.0.0.1:%d" % free_port(),
                            "--token-file", os.path.join(self.sandbox.root, "t"), env=self.env)
         self.assertEqual(res.returncode, EXIT_DENIED, res.describe())
         self.assertIn("AccessDenied", res.stderr)
@@ -350,13 +356,15 @@ class GoogleServeTestCase(AccessTokenCase):
     """`fedcred serve --gcp-profile` whose profile names the aws1 credential config of
     test_access_token.py, signing with the IMDS link of the AWS chain."""
 
-    def serve_google(self, extra_profile="", **config_changes):
+    def serve_google(self, extra_profile="", socket_activated=False, **config_changes):
+        """The server, ready; or socket_activated, listening and not started."""
         self.sandbox.write_config(self.google_endpoints_conf() +
                                   "[profile %s]\ncredential_config = %s\ntimeout = 8\n%s"
                                   % (GCP_PROFILE, self.aws1_config(**config_changes), extra_profile))
-        server = ServeProcess(self.sandbox, self.link_env("imds"), ["--gcp-profile", GCP_PROFILE])
+        server = ServeProcess(self.sandbox, self.link_env("imds"), ["--gcp-profile", GCP_PROFILE],
+                              socket_activated=socket_activated)
         self.addCleanup(server.stop)
-        return server.wait_ready()
+        return server.wait_listening() if socket_activated else server.wait_ready()
 
     def metadata(self, server, path, headers=GOOGLE):
         return http_get(server.port, "/computeMetadata/v1/" + path, headers)
@@ -627,23 +635,56 @@ class TestSystemd(ServeTestCase):
     def test_the_first_request_under_socket_activation_is_answered(self):
         # issue 21.8: the connection that starts the server asks for credentials at once; it
         # used to get 503 before the first exchange was done (rclone, Go SDK v2, x/oauth2 fail)
-        token = "socket-activated-token-0123456789"
-        path = os.path.join(self.sandbox.root, "tok")
-        write(path, token)
-        os.chmod(path, 0o600)
         self.sts.set_fault({"hang": 1.5, "times": 1})
-        number = free_port()
-        self.socket_activated("127.0.0.1:%d" % number)
-        deadline = time.monotonic() + 30
-        resp = None
-        while resp is None and time.monotonic() < deadline:
-            try:
-                resp = http_get(number, "/aws/credentials", {"Authorization": token})
-            except OSError:  # systemd-socket-activate not listening yet
-                time.sleep(0.05)
+        _, resp = self.first_request()
         self.assertEqual(resp.status, 200, resp.body if resp.status != 200 else "")
         self.assertEqual(set(resp.json()), CONTAINER_KEYS)
         self.assertEqual(self.sts.stats()["assume_calls"], 1)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_a_failed_first_fetch_answers_the_held_request_and_exits(self):
+        # the request that started the server is held; the first exchange is denied: the
+        # server answers it (503) and exits with the reason. It used to re-suspend the request
+        # while stopping, and libmicrohttpd aborted the process ("MHD_stop_daemon() called
+        # while we have suspended connections"), the reason never printed.
+        self.sts.set_fault({"code": "AccessDenied", "message": "Not authorized", "status": 403,
+                            "hang": 1.0})
+        answer = None
+        try:
+            proc, answer = self.first_request(timeout=30)
+        except (ConnectionError, http.client.HTTPException):
+            proc = self.activated  # closed unanswered: still, the server must exit cleanly
+        self.assertEqual(proc.wait(timeout=30), EXIT_DENIED)
+        err = proc.stderr.read().decode()
+        self.assertIn("cannot get the first credentials", err)
+        self.assertIn("AccessDenied", err)
+        self.assertNotIn("Fatal error", err)
+        if answer is not None:
+            self.assertEqual(answer.status, 503)
+
+    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
+    def test_the_first_request_waits_as_long_as_the_profiles_timeout(self):
+        # issue 21.8: the hold is bounded by the profile's own fetch deadline (`timeout`), not
+        # by a fixed 60 s. The first fetch waits 63 s for the cache lock (another fetch of the
+        # same key holds it), within timeout = 150 (a fetch waits for the lock at most half its
+        # deadline); a fixed 60 s hold answered 503 first.
+        self.sandbox.write_config(profile_config().replace("timeout = 5", "timeout = 150"))
+        self.assert_credentials(self.fedcred("aws", "--profile", PROFILE, env=self.env))
+        listed = json.loads(self.fedcred("cache", "list", env=self.env).stdout)
+        entry = os.path.join(listed["directory"], listed["entries"][0]["file"])
+        os.unlink(entry)  # the next fetch of this key is a miss: it must take the lock
+        holder = LockHolder(entry[:-len(".json")] + ".lock")
+        self.addCleanup(holder.kill)
+        released = threading.Timer(63, holder.kill)
+        self.addCleanup(released.cancel)
+        released.start()
+        started = time.monotonic()
+        # the answer comes once the lock is released: wait longer than the hold
+        _, resp = self.first_request(timeout=120)
+        waited = time.monotonic() - started
+        self.assertEqual(resp.status, 200, "after %.1f s: %s" % (waited, resp.body if resp.status != 200 else ""))
+        self.assertGreater(waited, 60, "the request was not held for the fetch")
+        self.assertEqual(set(resp.json()), CONTAINER_KEYS)
 
     @unittest.skipUnless(shutil.which("systemd-socket-activate"), "needs systemd-socket-activate")
     def test_the_shipped_socket_cannot_be_squatted(self):
@@ -682,6 +723,26 @@ class TestSystemd(ServeTestCase):
         self.assertTrue(res.stdout.startswith("refused"), res.stdout + res.stderr)
         # the control: the old default port, 8960, was anyone's to take
         self.assertTrue(run_as_other(squat, free_port()).stdout.startswith("bound"))
+
+    def first_request(self, timeout=10):
+        """A socket-activated server started by a request for credentials, as a booting VM's
+        first client starts it: (the process, the answer). The token file is written first;
+        the request is sent as soon as systemd-socket-activate listens."""
+        token = "socket-activated-token-0123456789"
+        path = os.path.join(self.sandbox.root, "tok")
+        write(path, token)
+        os.chmod(path, 0o600)
+        number = free_port()
+        self.activated = self.socket_activated("127.0.0.1:%d" % number)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                return self.activated, http_get(number, "/aws/credentials", {"Authorization": token},
+                                                timeout=timeout)
+            except ConnectionRefusedError:  # systemd-socket-activate not listening yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def socket_activated(self, listen, *args):
         """systemd-socket-activate -l LISTEN fedcred serve --aws-profile PROFILE ARGS."""

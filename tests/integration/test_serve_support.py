@@ -28,9 +28,9 @@ class Response:
         return json.loads(self.body)
 
 
-def http_get(port, path, headers=None, host="127.0.0.1"):
+def http_get(port, path, headers=None, host="127.0.0.1", timeout=10):
     """GET with exactly these headers (Host defaults to the loopback address)."""
-    conn = http.client.HTTPConnection(host, port, timeout=10)
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
         all_headers = {"Host": "%s:%d" % (host, port)}
@@ -47,14 +47,23 @@ def http_get(port, path, headers=None, host="127.0.0.1"):
 
 class ServeProcess:
     """`fedcred serve ARGS` in the background, its stderr collected in a file; `wrap` (argv ->
-    argv, which must exec the program in the same process) runs it in a namespace."""
+    argv, which must exec the program in the same process) runs it in a namespace.
+    `socket_activated`: under systemd-socket-activate, which holds the port and starts the
+    server at the first connection (a client's, as on a booting VM: issue 21.8); write the
+    token file first (write_token) and wait_listening() instead of wait_ready()."""
 
-    def __init__(self, sandbox, env, args, port=None, wrap=None):
+    def __init__(self, sandbox, env, args, port=None, wrap=None, socket_activated=False,
+                 token_file=None):
         self.port = port or free_port()
-        self.token_file = os.path.join(sandbox.root, "serve-token")
+        self.token_file = token_file or os.path.join(sandbox.root, "serve-token")
         self.stderr_path = os.path.join(sandbox.root, "serve-%d.stderr" % self.port)
-        argv = [fedcred_bin(), "serve", "--listen", "127.0.0.1:%d" % self.port,
-                "--token-file", self.token_file] + list(args)
+        argv = [fedcred_bin(), "serve", "--token-file", self.token_file] + list(args)
+        if socket_activated:
+            # it passes on only the environment named with -E
+            keep = [a for key in sorted(env) for a in ("-E", key)]
+            argv = ["systemd-socket-activate", "-l", "127.0.0.1:%d" % self.port] + keep + argv
+        else:
+            argv[2:2] = ["--listen", "127.0.0.1:%d" % self.port]
         if wrap:
             argv = wrap(argv)
         self.stderr = open(self.stderr_path, "wb")
@@ -68,6 +77,25 @@ class ServeProcess:
     def token(self):
         with open(self.token_file) as f:
             return f.read()
+
+    def write_token(self, token):
+        """The AWS route's token file, before a socket-activated server exists to make one."""
+        fd = os.open(self.token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(token)
+
+    def wait_listening(self, timeout=10):
+        """Until the port listens, without connecting (which would start a socket-activated
+        server); raises if the process exits first."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("exited with %s:\n%s" % (self.proc.returncode, self.log()))
+            if subprocess.run(["ss", "-Hltn", "sport = :%d" % self.port], capture_output=True,
+                              text=True).stdout.strip():
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("port %d not listening within %ss:\n%s" % (self.port, timeout, self.log()))
 
     def wait_ready(self, timeout=30):
         """Until /healthz answers 200; raises if the process exits first."""

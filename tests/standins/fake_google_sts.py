@@ -45,7 +45,8 @@ Test-only endpoints:
                    `rejected` (the reasons), `subject_tokens`, `issued` (access tokens),
                    `impersonated` (SA access tokens), `records` (method, path, headers)
   POST /_control   arm a fault: {"endpoint": "token"|"iam", "status": 503, "error": "...",
-                   "description": "...", "times": N}; {} clears it
+                   "description": "...", "times": N, "hang": S}; {} clears it. "hang" waits S
+                   seconds first (true = 60) and, with "hang_only": true, then answers as usual
   POST /_reset     clear counters, records and faults
 
 In-process: `GoogleSts(jwks_url=...).start()`, `.url`, `.token_url`, `.impersonation_url(sa)`,
@@ -328,6 +329,11 @@ class GoogleSts(standin_server.StandinServer):
             self.forms.append({k: v for k, v in form.items() if k != "subject_token"})
         try:
             fault = self._take_fault("token")
+            if fault and fault.get("hang"):
+                # a slow exchange that then succeeds (with "hang_only"), or fails as below
+                self.wait(standin_server.hang_seconds(fault["hang"]))
+                if fault.get("hang_only"):
+                    fault = None
             if fault:
                 raise Rejected(fault.get("error", "temporarily_unavailable"),
                                fault.get("description", "stand-in fault"),

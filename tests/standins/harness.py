@@ -41,6 +41,11 @@ SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}$", re.ASCII)
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_SOURCE, EXIT_DENIED, EXIT_TRANSIENT, EXIT_BAD_RESPONSE, \
     EXIT_IO = range(8)
 
+# What a run may take beyond its --timeout before a deadline test calls it an overrun: process
+# start-up and scheduling on a loaded machine. One knob for every such test (.ci/sanitizers
+# raises it for the slower sanitized builds).
+DEADLINE_SLACK = float(os.environ.get("FEDCRED_TEST_DEADLINE_SLACK", "1.5"))
+
 # Variables passed through from the test runner's environment (sanitizers, module overrides).
 PASS_THROUGH = ("PATH", "LD_LIBRARY_PATH", "FEDCRED_MODULE_DIR", "ASAN_OPTIONS", "UBSAN_OPTIONS",
                 "LSAN_OPTIONS", "MSAN_OPTIONS", "MALLOC_PERTURB_", "SYSTEMROOT")

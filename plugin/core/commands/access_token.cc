@@ -15,7 +15,7 @@
 #include "flows/aws_chain.h"
 #include "flows/credential_config.h"
 #include "flows/credential_config_rules.h"
-#include "flows/instance_role.h"
+#include "flows/signer_identity.h"
 #include "flows/subject_token.h"
 #include "output/json_writer.h"
 #include "output/output_file.h"
@@ -290,7 +290,8 @@ Result<Resolved> load_and_resolve(CommandInputs const& in, CredentialDeps const&
 Result<AccessTokenTarget> resolve_access_token_target(CommandInputs const& in, CredentialDeps const& deps) {
   auto r = load_and_resolve(in, deps);
   if (!r) return std::move(r).error();
-  return AccessTokenTarget{r->req.config.audience, r->req.config.impersonation_url, r->req.scope, r->req.project_id};
+  return AccessTokenTarget{r->req.config.audience, r->req.config.impersonation_url, r->req.scope, r->req.project_id,
+                           r->req.timeout_seconds};
 }
 
 Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::optional<std::int64_t> margin_seconds,
@@ -310,10 +311,10 @@ Result<IssuedAccessToken> cached_access_token(CommandInputs const& in, std::opti
   // One deadline for the run: the lock wait and the exchange both count from here.
   std::int64_t const started_ms = run_started_ms(deps);
   std::int64_t const deadline_ms = started_ms + req.timeout_seconds * 1000;
-  // The key names who signs; for an instance that is its current role, asked
-  // of IMDS on a hit too (issue 12.1): a replaced instance profile is a new key.
+  // The key names who signs, confirmed on a hit too (flows/signer_identity.h):
+  // a replaced instance profile or another container token is a new key.
   if (req.config.source == CredentialConfig::Source::aws1) {
-    auto named = name_instance_role(req.aws_link, req.imds_endpoint, deps.instance_role, deadline_ms);
+    auto named = confirm_signer(req.aws_link, deps.env, req.imds_endpoint, deps.instance_role, deadline_ms);
     if (!named) return std::move(named).error();
   }
   auto do_fetch = [&]() { return fetch(req, resolved->files, deadline_ms, deps); };

@@ -25,6 +25,7 @@ struct AccessTokenTarget {
   std::string impersonation_url;  // empty: the federated token itself
   std::string scope;              // space-separated
   std::string project_id;         // the profile's project_id key, may be empty
+  std::int64_t timeout_seconds = 15;  // the profile's deadline for one exchange
 };
 Result<AccessTokenTarget> resolve_access_token_target(CommandInputs const& in, CredentialDeps const& deps);
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "cache/dir.h"
+#include "commands/azure.h"
 #include "commands/doctor/advice.h"
 #include "commands/doctor/probes.h"
 #include "commands/subject.h"
@@ -45,9 +46,13 @@ class Doctor {
     check_cache();
     if (!check_metadata()) return steps_.take();
     if (!check_subject_token()) return steps_.take();
-    bool sts_ok = gcp_ || check_sts_endpoint(probe_run(), aws_.sts, steps_);
+    bool sts_ok = gcp_ || azure_ || check_sts_endpoint(probe_run(), aws_.sts, steps_);
     check_clock();
-    if (!gcp_ && sts_ok) check_exchange();
+    if (azure_) {
+      check_entra_exchange();
+    } else if (!gcp_ && sts_ok) {
+      check_exchange();
+    }
     return steps_.take();
   }
 
@@ -93,16 +98,33 @@ class Doctor {
     if (!check_credential_config(*settings)) return false;
     auto const* audience = setting_value(*settings, "audience");
     gcp_ = options_.gcp || (audience != nullptr && gcp_provider_audience(*audience).ok());
+    azure_ = options_.azure || (!gcp_ && settings->count("tenant_id") != 0 && settings->count("role_arn") == 0);
     std::string effective;
     for (auto const& [key, setting] : *settings) {
       effective += (effective.empty() ? "" : ", ") + key + "=" + setting.value + " (" + setting.origin + ")";
     }
     std::string const profile = in_.profile.empty() ? std::string("(none: [default] and flags)") : in_.profile;
-    std::string detail = read + "; profile " + profile + ", direction " +
-                         (gcp_ ? std::string("AWS -> GCP (fedcred gcp)") : std::string("GCP -> AWS (fedcred aws)")) +
-                         ": " + (effective.empty() ? std::string("no settings") : effective);
+    std::string const direction = azure_ ? "-> Azure (fedcred azure)"
+                                  : gcp_ ? "AWS -> GCP (fedcred gcp)"
+                                         : "GCP -> AWS (fedcred aws)";
+    std::string detail = read + "; profile " + profile + ", direction " + direction + ": " +
+                         (effective.empty() ? std::string("no settings") : effective);
 
-    if (gcp_) {
+    if (azure_) {
+      auto req = resolve_entra_request(in_, context_);
+      if (!req) {
+        fail("config", req.error().status, detail + "; " + req.error().message,
+             "set tenant_id and client_id in the profile or pass --tenant-id and --client-id (fedcred.conf(5))");
+        return false;
+      }
+      entra_ = req->target;
+      token_req_ = req->assertion;
+      timeout_seconds_ = req->timeout_seconds;
+      cache_enabled_ = req->cache;
+      detail += "; source " + token_req_.source + ", audience " + token_req_.audience + ", tenant " +
+                entra_.tenant_id + ", application " + entra_.client_id + ", scope " + entra_.scope + ", Entra ID " +
+                url_authority(entra_.authority);
+    } else if (gcp_) {
       auto req =
           resolve_subject_request(SubjectCommand::gcp, *config, in_, context_.env, context_.default_timeout_seconds);
       if (!req) {
@@ -348,12 +370,31 @@ class Doctor {
     ok("exchange", detail + "; nothing was cached");
   }
 
+  // Entra's token request with this token as the assertion; the token it
+  // issues stays in `result` (wiped when it dies): never printed, never cached.
+  void check_entra_exchange() {
+    SubjectToken assertion;
+    assertion.token = token_;
+    assertion.claims = claims_;
+    auto result = exchange_entra_assertion(entra_, std::move(assertion), deadline(), modules_, context_.log);
+    if (!result) {
+      fail("exchange", result.error().status,
+           "Entra ID token for application " + entra_.client_id + " failed: " + result.error().message,
+           entra_exchange_fix(result.error(), claims_, entra_.tenant_id, entra_.client_id));
+      return;
+    }
+    ok("exchange", "Entra ID issued a token for application " + entra_.client_id + " (" + entra_.scope + ") until " +
+                       format_rfc3339_utc(result->expiration) + "; nothing was cached");
+  }
+
   CommandInputs const& in_;
   DoctorOptions const& options_;
   CommandContext const& context_;
   ModuleRunner& modules_;
   StepRecorder steps_;
   bool gcp_ = false;
+  bool azure_ = false;
+  EntraTarget entra_;
   bool cache_enabled_ = true;
   std::int64_t timeout_seconds_ = 15;
   AwsRequest aws_;
@@ -376,6 +417,7 @@ Result<Secret> run_doctor_command(CommandInputs const& in, CommandOptions const&
   DoctorOptions o;
   if (auto it = options.find("json"); it != options.end()) o.json = it->second == "true";
   if (auto it = options.find("gcp"); it != options.end()) o.gcp = it->second == "true";
+  if (auto it = options.find("azure"); it != options.end()) o.azure = it->second == "true";
   DoctorReport report = run_doctor(in, o, context, modules);
   std::string text;
   if (o.json) {

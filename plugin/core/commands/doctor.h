@@ -7,7 +7,9 @@
 // Direction: GCP -> AWS (the `aws` command) unless --gcp is given or the
 // profile's audience is a workload identity provider, then AWS -> GCP (the
 // `gcp` command, whose exchange Google's library makes: doctor checks up to
-// the subject token and the consumer's GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES).
+// the subject token and the consumer's GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES);
+// GCP or AWS -> Azure (the `azure` command) with --azure, or when the profile
+// names a tenant_id and no role_arn.
 //
 // Steps, in order (a failed step that later steps depend on ends the walk):
 //   config              files read, the effective profile with each value's origin
@@ -23,7 +25,9 @@
 //                       the servers' Date headers
 //   exchange            (aws) AssumeRoleWithWebIdentity itself; on
 //                       AccessDenied the trust-policy conditions this token
-//                       satisfies
+//                       satisfies. (azure) the Entra token request itself;
+//                       when no federated credential matches, the issuer,
+//                       subject and audience to register
 // Exit status: 0 when no step failed (warnings allowed), else the status of
 // the first failed step: 2 configuration (also a skewed clock and an
 // allow-executables variable set to something else than 1), 3 source, 4
@@ -49,6 +53,7 @@ namespace fedcred {
 struct DoctorOptions {
   bool json = false;
   bool gcp = false;
+  bool azure = false;
 };
 
 // Largest offset between this machine's clock and a server's before doctor

@@ -38,6 +38,14 @@ constexpr FlagRow kDoctorFlags[] = {
      check_true_false},
     {"gcp", "gcp", FlagTarget::option, FlagArity::switch_on,
      "check the AWS -> GCP chain (fedcred gcp) even without a provider audience", check_true_false},
+    {"azure", "azure", FlagTarget::option, FlagArity::switch_on,
+     "check the chain to Azure (fedcred azure): the default when the profile has tenant_id and no role_arn",
+     check_true_false},
+    {"tenant-id", "tenant_id", FlagTarget::setting, FlagArity::value, "Entra directory (tenant) id (Azure)",
+     check_setting},
+    {"client-id", "client_id", FlagTarget::setting, FlagArity::value, "Entra application (client) id (Azure)",
+     check_setting},
+    {"scope", "scope", FlagTarget::setting, FlagArity::value, "RESOURCE/.default (Azure)", check_setting},
     {"role-arn", "role_arn", FlagTarget::setting, FlagArity::value, "IAM role to assume (GCP -> AWS)", check_setting},
     {"audience", "audience", FlagTarget::setting, FlagArity::value,
      "audience of the subject token (a workload identity provider means AWS -> GCP)", check_setting},
@@ -100,6 +108,20 @@ constexpr FlagRow kSetupGcpCredConfigFlags[] = {
      nullptr},
 };
 
+// `fedcred azure`'s profile (issue 22.4): the assertion it would send.
+constexpr FlagRow kSetupAzureFederatedCredentialFlags[] = {
+    kProfile,
+    kConfig,
+    {"tenant-id", "tenant_id", FlagTarget::setting, FlagArity::value,
+     "Entra directory (tenant) id (required unless the profile sets tenant_id)", check_setting},
+    {"client-id", "client_id", FlagTarget::setting, FlagArity::value,
+     "the application to register the credential on (or client_id in the profile)", check_setting},
+    kSource,
+    kRegion,
+    kTokenFile,
+    kTimeout,
+};
+
 // The [serve] keys of fedcred.conf(5), checked as there (config/serve_settings.h).
 constexpr FlagRow kServeFlags[] = {
     {"listen", "listen", FlagTarget::option, FlagArity::value,
@@ -109,8 +131,12 @@ constexpr FlagRow kServeFlags[] = {
      "serve this profile's AWS credentials at /aws/credentials", validate_serve_setting},
     {"gcp-profile", "gcp_profile", FlagTarget::option, FlagArity::value,
      "serve this profile's Google token as a GCE metadata server", validate_serve_setting},
+    {"azure-profile", "azure_profile", FlagTarget::option, FlagArity::value,
+     "serve this profile's Entra tokens at Azure's managed-identity endpoints (App Service and IMDS forms)",
+     validate_serve_setting},
     {"token-file", "token_file", FlagTarget::option, FlagArity::value,
-     "the AWS route's Authorization token (created if missing)", validate_serve_setting},
+     "the token the AWS route's and the Azure App Service form's clients send (created if missing)",
+     validate_serve_setting},
     {"token-group", "token_group", FlagTarget::option, FlagArity::value,
      "group of a token file created at start (mode 0640)", validate_serve_setting},
     kConfig,
@@ -136,6 +162,9 @@ Result<Secret> run_aws_config(CommandCall const& c) { return run_setup_aws_confi
 Result<Secret> run_gcp_cred_config(CommandCall const& c) {
   return run_setup_gcp_cred_config(c.inputs, c.options);
 }
+Result<Secret> run_azure_federated_credential(CommandCall const& c) {
+  return run_setup_azure_federated_credential(c.inputs, c.deps, c.deps.modules);
+}
 Result<Secret> run_serve(CommandCall const& c) { return run_serve_command(c.inputs, c.options, c.deps); }
 
 // words, name, summary, flags,
@@ -144,7 +173,9 @@ Result<Secret> run_serve(CommandCall const& c) { return run_serve_command(c.inpu
 // doctor and setup: reports and configuration, not credentials, so no audit
 // record; doctor's report is its document whether or not a check failed.
 // serve audits each issuance itself: it runs for days, not one request.
-// setup only prints configuration: the one kind that is not made undumpable.
+// setup only prints configuration: the one kind that is not made undumpable,
+// but for azure-federated-credential, which holds the assertion (an Entra
+// client credential) while it reads its claims.
 constexpr std::array kRows{
     CommandRow{"cache list", "cache-list", "show cached entries: profile, role, expiry (never a secret)", {},
                false, false, false, false, false, false, true, run_cache_list_row, nullptr},
@@ -160,7 +191,11 @@ constexpr std::array kRows{
     CommandRow{"setup gcp-cred-config", "setup-gcp-cred-config",
                "print the external_account credential config that runs fedcred", kSetupGcpCredConfigFlags,
                false, false, false, false, false, true, false, run_gcp_cred_config, nullptr},
-    CommandRow{"serve", "serve", "serve credentials on loopback to SDKs (AWS container endpoint)", kServeFlags,
+    CommandRow{"setup azure-federated-credential", "setup-azure-federated-credential",
+               "print the Entra federated credential (az ad app federated-credential create) for this machine's identity",
+               kSetupAzureFederatedCredentialFlags, false, false, false, false, false, false, true,
+               run_azure_federated_credential, nullptr},
+    CommandRow{"serve", "serve", "serve credentials on loopback to SDKs (AWS container endpoint, GCE metadata, Azure managed identity)", kServeFlags,
                true, false, false, false, true, false, true, run_serve, nullptr},
 };
 

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The registry's rows the static front serves (registry.h): aws, gcp, token,
-// access-token. Nothing here may name a command that needs what a static
+// access-token, azure. Nothing here may name a command that needs what a static
 // program must not load (dlopen, NSS): those rows are in registry.cc.
 #include <array>
 
 #include "commands/access_token.h"
 #include "commands/aws.h"
+#include "commands/azure.h"
 #include "commands/command.h"
 #include "commands/gcp.h"
 #include "commands/registry.h"
@@ -109,6 +110,29 @@ constexpr FlagRow kAccessTokenFlags[] = {
     kNoCache,
 };
 
+constexpr FlagRow kAzureFlags[] = {
+    kProfile,
+    kConfig,
+    {"tenant-id", "tenant_id", FlagTarget::setting, FlagArity::value,
+     "Entra directory (tenant) id: a GUID or a verified domain (required unless the profile sets tenant_id)",
+     check_setting},
+    {"client-id", "client_id", FlagTarget::setting, FlagArity::value,
+     "application (client) id whose federated credential trusts this workload (or client_id in the profile)",
+     check_setting},
+    {"scope", "scope", FlagTarget::setting, FlagArity::value,
+     "RESOURCE/.default (default https://management.azure.com/.default)", check_setting},
+    {"format", "format", FlagTarget::option, FlagArity::value,
+     "token (the bare access token, default) or json (as az account get-access-token)", check_format},
+    {"output", "output", FlagTarget::option, FlagArity::value,
+     "write to this file atomically (mode 0600, no newline) instead of stdout", check_any_value},
+    kSource,
+    kRegion,
+    kTokenFile,
+    kTokenDuration,
+    kTimeout,
+    kNoCache,
+};
+
 Result<Secret> run_aws(CommandCall const& c) { return run_aws_command(c.inputs, c.deps); }
 Result<Secret> run_gcp(CommandCall const& c) { return run_gcp_command(c.inputs, c.deps); }
 Result<Secret> run_token(CommandCall const& c) {
@@ -117,6 +141,9 @@ Result<Secret> run_token(CommandCall const& c) {
 }
 Result<Secret> run_access_token(CommandCall const& c) {
   return run_access_token_command(c.inputs, c.options, option_value(c.options, "output"), c.deps);
+}
+Result<Secret> run_azure(CommandCall const& c) {
+  return run_azure_command(c.inputs, c.options, option_value(c.options, "output"), c.deps);
 }
 
 // words, name, summary, flags,
@@ -131,6 +158,8 @@ constexpr std::array kFrontRows{
                true, true, false, true, false, false, true, run_token, nullptr},
     CommandRow{"access-token", "access-token", "print a Google OAuth 2.0 access token (the whole AWS -> GCP exchange)",
                kAccessTokenFlags, true, true, false, true, false, false, true, run_access_token, nullptr},
+    CommandRow{"azure", "azure", "print a Microsoft Entra ID access token (GCP or AWS -> Azure)", kAzureFlags,
+               true, true, false, true, false, false, true, run_azure, nullptr},
 };
 
 constexpr bool all_served_by_front() {

@@ -12,6 +12,7 @@
 
 #include "commands/aws.h"
 #include "commands/registry.h"
+#include "commands/serve_azure.h"
 #include "commands/serve_google.h"
 #include "commands/serve_schedule.h"
 #include "commands/serve_stats.h"
@@ -118,7 +119,7 @@ class TokenFileRefresher {
     bool const first = !primed_;
     primed_ = true;
     if (!token) {
-      log_.warning(token.error().message + "; the AWS route refuses every request until it is fixed");
+      log_.warning(token.error().message + "; the AWS route and the Azure App Service form refuse every request until it is fixed");
       return Secret(std::string());
     }
     if (!first) log_.info("token file read again: the previous token no longer authorizes");
@@ -139,7 +140,10 @@ void audit_caller(fedcred_serve_audit const& event, std::vector<std::string> con
   audit.command = "serve";
   audit.event = event.served ? "served" : "refused";
   audit.client_uid = static_cast<std::int64_t>(event.uid);
-  audit.route = event.route == FEDCRED_SERVE_AWS ? "aws" : event.route == FEDCRED_SERVE_GOOGLE ? "google" : "other";
+  audit.route = event.route == FEDCRED_SERVE_AWS      ? "aws"
+                : event.route == FEDCRED_SERVE_GOOGLE ? "google"
+                : event.route == FEDCRED_SERVE_AZURE  ? "azure"
+                                                      : "other";
   if (event.route >= 0 && static_cast<std::size_t>(event.route) < profiles.size()) audit.profile = profiles[static_cast<std::size_t>(event.route)];
   audit.count = event.count;
   write_audit(audit, event.served ? Status::ok : Status::denied,
@@ -269,10 +273,8 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
   ServerOptions server_options;
   server_options.listen = settings->listen;
   if (auto callers = resolve_callers(*settings, server_options); !callers) return std::move(callers).error();
-  // A safety net only: the first fetch ends within its own --timeout, and the
-  // server exits when it fails.
-  server_options.first_fetch_seconds = 60;
-  std::vector<std::string> profiles{settings->aws_profile, settings->gcp_profile};  // by FEDCRED_SERVE_* route
+  // By FEDCRED_SERVE_* route (FEDCRED_SERVE_AWS_AUTHORIZATION is none).
+  std::vector<std::string> profiles{settings->aws_profile, settings->gcp_profile, "", settings->azure_profile};
   server_options.audit = [profiles, &deps](fedcred_serve_audit const& e) { audit_caller(e, profiles, deps.env); };
   std::unique_ptr<TokenFileRefresher> token_refresher;
   std::vector<std::unique_ptr<ServedCredential>> served;
@@ -281,20 +283,35 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
     auto id = google_source->identity(settings->gcp_profile);
     if (!id) return std::move(id).error();
     server_options.google = ServerOptions::Google{id->email, id->scopes, id->project_id, id->numeric_project_id};
-    served.push_back(make_served_google(settings->gcp_profile, *google_source));
+    served.push_back(make_served_google(settings->gcp_profile, *google_source, id->timeout_seconds));
+  }
+  auto azure_source = make_azure_token_source(in.config_file, deps);
+  if (!settings->azure_profile.empty()) {
+    auto azure = served_azure(settings->azure_profile, *azure_source, deps);
+    if (!azure) return std::move(azure).error();
+    server_options.azure = std::move(*azure);
   }
   if (!settings->aws_profile.empty()) {
     auto req = resolve_aws_command(CommandInputs{settings->aws_profile, in.config_file, {}}, deps);
     if (!req) return std::move(req).error();
+    served.push_back(make_served_aws(std::move(*req), deps));
+    server_options.aws = true;
+  }
+  // The AWS route's Authorization and the App Service form's X-IDENTITY-HEADER.
+  if (server_options.aws || server_options.azure) {
     auto token = ensure_token_file(settings->token_file, settings->token_group);
     if (!token) return std::move(token).error();
     token_refresher = std::make_unique<TokenFileRefresher>(settings->token_file, deps.log);
     // The state the watch starts from: later calls report changes only.
     auto primed = token_refresher->changed();
-    server_options.aws_authorization = primed && !primed->empty() ? std::move(*primed) : std::move(*token);
+    server_options.client_token = primed && !primed->empty() ? std::move(*primed) : std::move(*token);
     server_options.authorization_changed = [r = token_refresher.get()] { return r->changed(); };
-    served.push_back(make_served_aws(std::move(*req), deps));
   }
+  // Early requests wait as long as the first fetches may take, by the
+  // profiles' own deadlines (issue 21.8).
+  std::vector<std::int64_t> fetch_timeouts;
+  for (auto const& s : served) fetch_timeouts.push_back(s->fetch_timeout_seconds());
+  server_options.first_fetch_seconds = static_cast<unsigned>(first_fetch_hold_seconds(fetch_timeouts));
 
   BlockedSignals signals;
   auto server = start_server(module_directory(deps.env), server_options, deps.log);
@@ -303,6 +320,10 @@ Result<Secret> run_serve_command(CommandInputs const& in, CommandOptions const& 
   for (auto& s : served) loop.add(std::move(s));
   auto first = loop.first_fetch();
   if (!first) return std::move(first).error();
+  if (server_options.azure) {
+    deps.log.info("serving Entra tokens of Azure profile " + settings->azure_profile + " (application " +
+                  server_options.azure->client_id + ") at /msi/token and /metadata/identity/oauth2/token");
+  }
   (*server)->notify("READY=1\nSTATUS=serving credentials");
   loop.run(signals);
   (*server)->notify("STOPPING=1");

@@ -14,7 +14,7 @@
 namespace fedcred {
 
 // Options (CommandOptions, serve's row in commands/registry.cc): "listen"
-// (newline-separated ADDR:PORT), "aws_profile", "gcp_profile", "token_file",
+// (newline-separated ADDR:PORT), "aws_profile", "gcp_profile", "azure_profile", "token_file",
 // "token_group" (override [serve]), "stats" ("true": print a running
 // server's counters and exit).
 

@@ -75,6 +75,7 @@ GoogleTokenIdentity google_identity_of(AccessTokenTarget const& target) {
   }
   id.numeric_project_id = project_number(target.audience);
   id.project_id = target.project_id.empty() ? id.numeric_project_id : target.project_id;
+  id.timeout_seconds = target.timeout_seconds;
   return id;
 }
 

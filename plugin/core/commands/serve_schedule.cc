@@ -27,4 +27,10 @@ std::int64_t retry_delay_seconds(int failures, std::int64_t now, std::int64_t ex
   return std::max<std::int64_t>(delay, 1);
 }
 
+std::int64_t first_fetch_hold_seconds(std::vector<std::int64_t> const& fetch_timeouts) {
+  std::int64_t total = 0;
+  for (std::int64_t t : fetch_timeouts) total += std::max<std::int64_t>(t, 0);
+  return total + 1;
+}
+
 }  // namespace fedcred

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "random_source.h"
 
@@ -29,5 +30,12 @@ RefreshPlan plan_refresh(std::int64_t now, std::int64_t expiration, std::int64_t
 // refreshes: 1, 2, 4 ... 60 s, but never past half of what remains of the
 // credentials still served, so a short outage is bridged before they expire.
 std::int64_t retry_delay_seconds(int failures, std::int64_t now, std::int64_t expiration);
+
+// How long a request that arrives before the first credentials is held
+// (issue 21.8) when the routes' first fetches have these deadlines (each
+// profile's --timeout / `timeout`): they run one after the other and the
+// server exits when one fails, so all of them end within the sum. One second
+// more because the hold is checked against a whole-second clock.
+std::int64_t first_fetch_hold_seconds(std::vector<std::int64_t> const& fetch_timeouts);
 
 }  // namespace fedcred

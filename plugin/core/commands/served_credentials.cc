@@ -17,6 +17,7 @@ class ServedAws final : public ServedCredential {
            ")";
   }
   std::int64_t cache_margin() const override { return req_.refresh_margin_seconds; }
+  std::int64_t fetch_timeout_seconds() const override { return req_.timeout_seconds; }
   Result<Issued> fetch(std::int64_t margin_seconds) override {
     Issued out;
     out.audit.command = "serve";
@@ -37,11 +38,13 @@ class ServedAws final : public ServedCredential {
 
 class ServedGoogle final : public ServedCredential {
  public:
-  ServedGoogle(std::string profile, GoogleTokenSource& source) : profile_(std::move(profile)), source_(source) {}
+  ServedGoogle(std::string profile, GoogleTokenSource& source, std::int64_t timeout_seconds)
+      : profile_(std::move(profile)), source_(source), timeout_seconds_(timeout_seconds) {}
   int route() const override { return FEDCRED_SERVE_GOOGLE; }
   std::string describe() const override { return "Google profile " + profile_; }
   // Google's libraries refresh 5 minutes (Node) or less before expiry.
   std::int64_t cache_margin() const override { return 300; }
+  std::int64_t fetch_timeout_seconds() const override { return timeout_seconds_; }
   Result<Issued> fetch(std::int64_t margin_seconds) override {
     Issued out;
     out.audit.command = "serve";
@@ -55,6 +58,7 @@ class ServedGoogle final : public ServedCredential {
  private:
   std::string profile_;
   GoogleTokenSource& source_;
+  std::int64_t timeout_seconds_;
 };
 
 }  // namespace
@@ -63,8 +67,9 @@ std::unique_ptr<ServedCredential> make_served_aws(AwsRequest req, CredentialDeps
   return std::make_unique<ServedAws>(std::move(req), deps);
 }
 
-std::unique_ptr<ServedCredential> make_served_google(std::string profile, GoogleTokenSource& source) {
-  return std::make_unique<ServedGoogle>(std::move(profile), source);
+std::unique_ptr<ServedCredential> make_served_google(std::string profile, GoogleTokenSource& source,
+                                                     std::int64_t timeout_seconds) {
+  return std::make_unique<ServedGoogle>(std::move(profile), source, timeout_seconds);
 }
 
 }  // namespace fedcred

@@ -32,9 +32,13 @@ class ServedCredential {
   virtual std::int64_t cache_margin() const = 0;
   // Through the cache: an entry with more than margin_seconds left, else fetched.
   virtual Result<Issued> fetch(std::int64_t margin_seconds) = 0;
+  // The profile's own deadline for one fetch (--timeout / `timeout`).
+  virtual std::int64_t fetch_timeout_seconds() const = 0;
 };
 
 std::unique_ptr<ServedCredential> make_served_aws(AwsRequest req, CredentialDeps const& deps);
-std::unique_ptr<ServedCredential> make_served_google(std::string profile, GoogleTokenSource& source);
+// `timeout_seconds`: the Google profile's deadline (GoogleTokenIdentity).
+std::unique_ptr<ServedCredential> make_served_google(std::string profile, GoogleTokenSource& source,
+                                                     std::int64_t timeout_seconds);
 
 }  // namespace fedcred

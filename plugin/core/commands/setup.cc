@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "commands/azure.h"
 #include "commands/subject.h"
 #include "config/config.h"
 #include "config/profile.h"
@@ -30,6 +31,18 @@ Result<Secret> run_setup_aws_trust_policy(CommandInputs const& in, CommandContex
   auto policy = render_aws_trust_policy(token->claims, role_arn == nullptr ? std::string() : *role_arn);
   if (!policy) return std::move(policy).error();
   return Secret(*policy);
+}
+
+Result<Secret> run_setup_azure_federated_credential(CommandInputs const& in, CommandContext const& context,
+                                                    ModuleRunner& modules) {
+  // Straight from the source, as aws-trust-policy: setup changes nothing.
+  auto fetched = fetch_entra_assertion(in, context, modules);
+  if (!fetched) return std::move(fetched).error();
+  EntraTarget const& target = fetched->target;
+  auto text = render_azure_federated_credential(
+      {fetched->assertion.claims, target.tenant_id, target.client_id, target.authority, in.profile});
+  if (!text) return std::move(text).error();
+  return Secret(*text);
 }
 
 Result<Secret> run_setup_aws_config(CommandInputs const& in, CommandOptions const& options,

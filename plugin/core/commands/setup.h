@@ -5,6 +5,10 @@
 //                     machine's tokens, from the live claims of one
 //   aws-config        the ~/.aws/config section whose credential_process
 //                     runs fedcred (plus the fedcred.conf section)
+//   azure-federated-credential  the Entra application's federated identity
+//                     credential for this machine's identity (az ad app
+//                     federated-credential create), from the live claims
+//                     of one assertion, and the SDKs' environment
 //   gcp-cred-config   the external_account credential config whose
 //                     executable runs fedcred (as gcloud iam
 //                     workload-identity-pools create-cred-config
@@ -16,6 +20,7 @@
 
 #include "commands/context.h"
 #include "commands/setup/aws_config.h"       // IWYU pragma: export
+#include "commands/setup/azure_federated_credential.h"  // IWYU pragma: export
 #include "commands/setup/gcp_cred_config.h"  // IWYU pragma: export
 #include "commands/setup/options.h"          // IWYU pragma: export
 #include "commands/setup/trust_policy.h"     // IWYU pragma: export
@@ -33,5 +38,9 @@ Result<Secret> run_setup_aws_trust_policy(CommandInputs const& in, CommandContex
 Result<Secret> run_setup_aws_config(CommandInputs const& in, CommandOptions const& options,
                                     CommandContext const& context);
 Result<Secret> run_setup_gcp_cred_config(CommandInputs const& in, CommandOptions const& options);
+// "setup-azure-federated-credential" fetches the assertion `fedcred azure`
+// would send for the profile (never cached) and renders what to register.
+Result<Secret> run_setup_azure_federated_credential(CommandInputs const& in, CommandContext const& context,
+                                                    ModuleRunner& modules);
 
 }  // namespace fedcred

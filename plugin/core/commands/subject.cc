@@ -8,6 +8,7 @@
 #include "commands/cached_credentials.h"
 #include "commands/credential_deps.h"
 #include "config/profile.h"
+#include "flows/signer_identity.h"
 #include "time_format.h"
 
 namespace fedcred {
@@ -181,9 +182,9 @@ Result<SubjectToken> cache_first_token(SubjectCommandRequest const& req, Credent
     return token;
   };
   if (t.source == "file") return unexpired(fetch_subject_token(t, deps.env, deps.modules, deps.log));
-  // The key names who signs; for an instance that is its current role, asked
-  // of IMDS on a hit too (issue 12.1): a replaced instance profile is a new key.
-  auto named = name_instance_role(t.aws_link, t.imds_endpoint, deps.instance_role, t.deadline_ms);
+  // The key names who signs, confirmed on a hit too (flows/signer_identity.h):
+  // a replaced instance profile or another container token is a new key.
+  auto named = confirm_signer(t.aws_link, deps.env, t.imds_endpoint, deps.instance_role, t.deadline_ms);
   if (!named) return std::move(named).error();
   // The same for the metadata server's service account (issue 21.12); an
   // uncached run needs no key and asks nothing more.

@@ -9,8 +9,8 @@
 namespace fedcred {
 namespace {
 
-constexpr std::string_view kKeys[] = {"listen",      "aws_profile", "gcp_profile", "token_file",
-                                      "token_group", "allow_users", "allow_groups"};
+constexpr std::string_view kKeys[] = {"listen",     "aws_profile", "gcp_profile",  "azure_profile",
+                                      "token_file", "token_group", "allow_users", "allow_groups"};
 
 std::vector<std::string_view> words(std::string_view text) {
   std::vector<std::string_view> out;
@@ -128,19 +128,21 @@ Result<ServeSettings> resolve_serve_settings(Settings const& section, Settings c
   }
   if (auto const* v = setting_value(merged, "aws_profile")) s.aws_profile = *v;
   if (auto const* v = setting_value(merged, "gcp_profile")) s.gcp_profile = *v;
+  if (auto const* v = setting_value(merged, "azure_profile")) s.azure_profile = *v;
   if (auto const* v = setting_value(merged, "token_group")) s.token_group = *v;
   for (auto [key, out] : {std::pair{"allow_users", &s.allow_users}, std::pair{"allow_groups", &s.allow_groups}}) {
     if (auto const* v = setting_value(merged, key)) {
       for (auto w : words(*v)) out->emplace_back(w);
     }
   }
-  if (s.aws_profile.empty() && s.gcp_profile.empty()) {
+  if (s.aws_profile.empty() && s.gcp_profile.empty() && s.azure_profile.empty()) {
     return make_error(Status::usage,
-                      "nothing to serve: give --aws-profile and/or --gcp-profile (or [serve] aws_profile / gcp_profile)");
+                      "nothing to serve: give --aws-profile, --gcp-profile and/or --azure-profile (or [serve] "
+                      "aws_profile / gcp_profile / azure_profile)");
   }
-  // Only the AWS route has a token file (issue 21.10): the Google route alone
-  // needs no runtime directory.
-  if (s.aws_profile.empty()) return s;
+  // Only the AWS route and the Azure App Service form read the token file
+  // (issue 21.10): the Google route alone needs no runtime directory.
+  if (s.aws_profile.empty() && s.azure_profile.empty()) return s;
   if (auto const* v = setting_value(merged, "token_file")) {
     s.token_file = *v;
   } else if (auto dir = env.get("RUNTIME_DIRECTORY")) {

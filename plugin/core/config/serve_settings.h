@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The [serve] section of fedcred.conf and the `fedcred serve` options that
 // override it (issue 14): where the server listens, which profiles it serves,
-// and its AWS route's authorization token file.
+// and the token file that authorizes its AWS route and Azure App Service form.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +34,10 @@ struct ServeSettings {
   std::vector<ListenAddress> listen;  // default 127.0.0.1:8960 and optional [::1]:8960
   std::string aws_profile;
   std::string gcp_profile;
-  std::string token_file;   // the AWS route's Authorization token; empty without aws_profile
+  std::string azure_profile;  // Entra tokens at the Azure managed-identity endpoints (issue 22.3)
+  // The AWS route's Authorization and the App Service form's X-IDENTITY-HEADER;
+  // empty without aws_profile and azure_profile.
+  std::string token_file;
   std::string token_group;  // group owning the token file (read access for clients)
   // Who may call (issue 21.3): user and group names or numeric ids. Both
   // empty: the server's own user and root.

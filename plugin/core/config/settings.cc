@@ -159,6 +159,10 @@ Result<void> check_endpoint_origin(std::string_view v) {
   return {};
 }
 
+// `fedcred azure` (issue 22.1): the Entra application and what its token is for.
+Result<void> check_tenant_id(std::string_view v) { return azure::check_tenant_id(v); }
+Result<void> check_client_id(std::string_view v) { return azure::check_client_id(v); }
+Result<void> check_entra_scope(std::string_view v) { return azure::check_scope(v); }
 // The Azure IMDS source's keys (issue 22.5), by the rules the azure module
 // applies (plugin/common/azure_ids.h): a bad value is exit 2 where it was
 // written, before any request.
@@ -181,7 +185,7 @@ struct KeySpec {
   Validator validate;
 };
 
-constexpr std::array<KeySpec, 22> kKeys{{
+constexpr std::array<KeySpec, 25> kKeys{{
     {"source", check_module_name},
     {"role_arn", check_role_arn},
     {"audience", check_audience},
@@ -200,6 +204,9 @@ constexpr std::array<KeySpec, 22> kKeys{{
     {"project_id", check_project_id},
     {"google_sts_endpoint", check_endpoint_origin},
     {"google_iamcredentials_endpoint", check_endpoint_origin},
+    {"tenant_id", check_tenant_id},
+    {"client_id", check_client_id},
+    {"scope", check_entra_scope},
     // source azure (Azure IMDS managed identity)
     {"azure_resource", check_azure_resource},
     {"azure_client_id", check_azure_client_id},

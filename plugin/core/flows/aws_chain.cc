@@ -91,18 +91,21 @@ Result<void> fill_aws_link(AwsChainLink const& link, Env const& env, std::option
     auto url = container_url(env);
     if (!url) return std::move(url).error();
     inputs.container_url = *url;
-    // The token file wins over the variable and is re-read on every fetch:
-    // EKS Pod Identity rotates it.
-    if (auto file = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
-      auto token =
-          read_secret_file(*file, "container authorization token file (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)");
-      if (!token) return std::move(token).error();
-      inputs.container_authorization_token = std::move(*token);
-    } else if (auto token = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
-      inputs.container_authorization_token = Secret(*token);
-    }
+    auto token = container_authorization_token(env);
+    if (!token) return std::move(token).error();
+    inputs.container_authorization_token = std::move(*token);
   }
   return {};
+}
+
+Result<Secret> container_authorization_token(Env const& env) {
+  // The file wins over the variable and is re-read on every use: EKS Pod
+  // Identity rotates it.
+  if (auto file = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
+    return read_secret_file(*file, "container authorization token file (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)");
+  }
+  if (auto token = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN")) return Secret(*token);
+  return Secret();
 }
 
 }  // namespace fedcred

@@ -21,6 +21,7 @@
 #include "base/env.h"
 #include "module_messages.h"
 #include "result.h"
+#include "secret.h"
 
 namespace fedcred {
 
@@ -50,5 +51,11 @@ Result<AwsChainLink> select_aws_link(Env const& env, std::string const& imds_end
 // when a file cannot be read.
 Result<void> fill_aws_link(AwsChainLink const& link, Env const& env, std::optional<messages::AwsKeys>& keys,
                            messages::AwsLinkInputs& inputs);
+
+// The container link's Authorization: the content of
+// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (read now), else the value of
+// AWS_CONTAINER_AUTHORIZATION_TOKEN, else empty (ECS sends none).
+// Status::source when the file cannot be read.
+Result<Secret> container_authorization_token(Env const& env);
 
 }  // namespace fedcred

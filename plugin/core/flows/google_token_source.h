@@ -26,6 +26,7 @@ struct GoogleTokenIdentity {
   std::vector<std::string> scopes;
   std::string project_id;
   std::string numeric_project_id;
+  std::int64_t timeout_seconds = 15;  // the profile's deadline for one exchange (--timeout / `timeout`)
 };
 
 class GoogleTokenSource {

@@ -2,6 +2,7 @@
 #include "module_host/serve_host.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
 
 #include "fedcred/fedcred.h"
 
@@ -11,6 +12,7 @@ struct RunningServer::Callbacks {
   fedcred_serve_api const* api = nullptr;
   std::function<std::optional<Secret>()> authorization_changed;
   std::function<void(fedcred_serve_audit const&)> audit;
+  std::function<Result<AzureServedToken>(std::string const&)> azure_token;
 };
 
 namespace {
@@ -20,6 +22,24 @@ void check_authorization(void* user, fedcred_server* server) {
   if (!c->authorization_changed) return;
   if (auto value = c->authorization_changed()) {
     c->api->publish(server, FEDCRED_SERVE_AWS_AUTHORIZATION, value->reveal().data(), value->size(), 0);
+  }
+}
+
+int azure_token(void* user, char const* resource, void* sink,
+                void (*deliver)(void*, char const*, std::size_t, std::int64_t), char* error, std::size_t error_size) {
+  auto* c = static_cast<RunningServer::Callbacks*>(user);
+  try {
+    auto token = c->azure_token(resource);
+    if (!token) {
+      snprintf(error, error_size, "%s", token.error().message.c_str());
+      return static_cast<int>(token.error().status);
+    }
+    deliver(sink, token->access_token.reveal().data(), token->access_token.size(), token->expiration);
+    return FEDCRED_OK;
+  } catch (...) {
+    // Nothing may throw into the module's threads.
+    snprintf(error, error_size, "unexpected error getting the token");
+    return FEDCRED_E_INTERNAL;
   }
 }
 
@@ -78,7 +98,8 @@ Result<std::unique_ptr<RunningServer>> start_server(std::string const& module_di
   fedcred_serve_options o{};
   o.listen = listen.data();
   o.listen_count = listen.size();
-  o.aws_authorization = options.aws_authorization ? options.aws_authorization->reveal().c_str() : nullptr;
+  o.client_token = options.client_token ? options.client_token->reveal().c_str() : nullptr;
+  o.serve_aws = options.aws ? 1 : 0;
   if (options.google) {
     o.google_email = options.google->email.c_str();
     o.google_scopes = scopes.c_str();
@@ -96,6 +117,11 @@ Result<std::unique_ptr<RunningServer>> start_server(std::string const& module_di
   callbacks->api = api;
   callbacks->authorization_changed = options.authorization_changed;
   callbacks->audit = options.audit;
+  callbacks->azure_token = options.azure ? options.azure->token : nullptr;
+  if (options.azure) {
+    o.azure_client_id = options.azure->client_id.c_str();
+    o.azure_token = azure_token;
+  }
   o.check_authorization = check_authorization;
   o.audit = audit_from_module;
   o.callback_user = callbacks.get();

@@ -19,9 +19,17 @@
 
 namespace fedcred {
 
+struct AzureServedToken {
+  Secret access_token;
+  std::int64_t expiration = 0;  // unix seconds
+};
+
 struct ServerOptions {
   std::vector<ListenAddress> listen;
-  std::optional<Secret> aws_authorization;  // nullopt: no AWS route
+  // The token file's content: the AWS route's Authorization and the Azure
+  // App Service form's X-IDENTITY-HEADER (nullopt: neither route).
+  std::optional<Secret> client_token;
+  bool aws = false;  // the AWS route
   struct Google {
     std::string email;
     std::vector<std::string> scopes;
@@ -29,13 +37,20 @@ struct ServerOptions {
     std::string numeric_project_id;
   };
   std::optional<Google> google;  // nullopt: no metadata emulation
+  struct Azure {
+    std::string client_id;  // the application the profile's tokens are issued to
+    // A token for a managed-identity request's `resource`, from the server's
+    // threads, concurrently; its error message must hold no secret.
+    std::function<Result<AzureServedToken>(std::string const& resource)> token;
+  };
+  std::optional<Azure> azure;  // nullopt: no Azure managed-identity routes
   // The caller policy (issue 21.3).
   std::vector<std::uint32_t> allowed_uids;
   std::vector<std::uint32_t> allowed_gids;
   // How long requests wait for the first credentials (issue 21.8).
   unsigned first_fetch_seconds = 0;
-  // Before each AWS-route request, from the server's threads: the token
-  // file's content when it changed since the last call (empty: unusable now),
+  // Before each request the token file authorizes, from the server's
+  // threads: the token file's content when it changed since the last call (empty: unusable now),
   // nullopt when unchanged (issue 21.4).
   std::function<std::optional<Secret>()> authorization_changed;
   // What the server handed out to whom, from the server's threads.

@@ -1,23 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "aws_route.h"
 
+#include "same_secret.h"
 #include "serve_abi.h"
 
 namespace fedcred::serve {
-namespace {
-
-// Compares in time independent of where the first difference is, so the
-// token cannot be guessed byte by byte from response times.
-bool same_secret(std::string_view given, std::string const& expected) {
-  unsigned char diff = given.size() == expected.size() ? 0 : 1;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
-    diff = static_cast<unsigned char>(diff | (g ^ static_cast<unsigned char>(expected[i])));
-  }
-  return diff == 0;
-}
-
-}  // namespace
 
 HttpResponse aws_credentials(HttpRequest const& req, PublishedSlot const& authorization, PublishedSlot const& slot,
                              std::int64_t now_unix) {

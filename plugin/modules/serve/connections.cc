@@ -2,6 +2,7 @@
 #include "connections.h"
 
 #include <microhttpd.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -44,6 +45,8 @@ void Connections::closed(Connection* c) {
     open_.erase(c);
     if (auto it = per_caller_.find(c->caller); it != per_caller_.end() && --it->second == 0) per_caller_.erase(it);
   }
+  // An answer the client left before reading may hold a token.
+  if (c->answer && !c->answer->body.empty()) explicit_bzero(c->answer->body.data(), c->answer->body.size());
   delete c;
 }
 
@@ -69,6 +72,19 @@ void Connections::release_held() {
   }
 }
 
+void Connections::work_started(Connection* c) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  c->working = true;
+}
+
+void Connections::work_done(Connection* c, MHD_Connection* connection, HttpResponse answer) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  c->answer = std::move(answer);
+  c->working = false;
+  c->waiting_since = std::chrono::steady_clock::now();
+  MHD_resume_connection(connection);
+}
+
 void Connections::housekeeping() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
@@ -85,6 +101,7 @@ void Connections::housekeeping() {
         }
         continue;
       }
+      if (c->working) continue;
       // Too slow to send its request (issue 21.7): MHD sees the socket
       // closed and drops the connection.
       if (now - c->waiting_since > kRequestTime) shutdown(c->fd, SHUT_RDWR);

@@ -18,6 +18,8 @@
 #include <set>
 #include <thread>
 
+#include "http_types.h"
+
 struct MHD_Connection;
 
 namespace fedcred::serve {
@@ -27,6 +29,10 @@ struct Connection {
   std::optional<uid_t> caller;  // nullopt: unknown (refused by the router)
   std::chrono::steady_clock::time_point waiting_since;  // when the request being read began
   MHD_Connection* held = nullptr;  // suspended until the first credentials are in
+  // Suspended while the worker (worker.h) makes its answer: exempt from the
+  // request-time bound, which is for clients, not for the server's own wait.
+  bool working = false;
+  std::optional<HttpResponse> answer;  // the worker's answer, queued once resumed
 };
 
 class Connections {
@@ -53,6 +59,12 @@ class Connections {
   // release_held() or the hold deadline.
   void hold(Connection* c, MHD_Connection* connection);
   void release_held();
+
+  // A request answered by the worker (the caller suspended the connection):
+  // work_started() before the job is posted, work_done() from the worker
+  // with its answer, which resumes the connection.
+  void work_started(Connection* c);
+  void work_done(Connection* c, MHD_Connection* connection, HttpResponse answer);
 
  private:
   void housekeeping();

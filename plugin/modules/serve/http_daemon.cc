@@ -22,6 +22,11 @@ constexpr std::size_t kConnectionMemory = 16 * 1024;  // request line + headers;
 constexpr unsigned kConnectionLimit = 1024;
 constexpr unsigned kThreadsPerSocket = 2;
 
+MHD_Result add_argument(void* cls, MHD_ValueKind, char const* key, char const* value) {
+  static_cast<HttpRequest*>(cls)->query.emplace_back(key, value == nullptr ? "" : value);
+  return MHD_YES;
+}
+
 std::optional<std::string_view> header(MHD_Connection* c, char const* name) {
   char const* v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
   if (v == nullptr) return std::nullopt;
@@ -62,20 +67,34 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, char const* url, ch
   req.host = header(connection, MHD_HTTP_HEADER_HOST);
   req.authorization = header(connection, MHD_HTTP_HEADER_AUTHORIZATION);
   req.metadata_flavor = header(connection, "Metadata-Flavor");
+  req.azure_metadata = header(connection, "Metadata");
+  req.identity_header = header(connection, "X-IDENTITY-HEADER");
   req.forwarded = header(connection, "X-Forwarded-For").has_value();
+  MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &add_argument, &req);
   if (char const* r = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "recursive")) req.recursive = r;
   if (state != nullptr) req.caller = state->caller;
   auto now = static_cast<std::int64_t>(time(nullptr));
-  if (state != nullptr && daemons->router().should_hold(req, now)) {
+  if (state != nullptr && daemons->holding() && daemons->router().should_hold(req, now)) {
     // Answered once the first credentials are in (issue 21.8): MHD calls
     // again after the resume.
     MHD_suspend_connection(connection);
     daemons->connections().hold(state, connection);
-    // Published in between: the release may have missed this one.
-    if (!daemons->router().should_hold(req, now)) daemons->release_held();
+    // Published, or stopping, in between: the release may have missed this one.
+    if (!daemons->holding() || !daemons->router().should_hold(req, now)) daemons->release_held();
     return MHD_YES;
   }
-  HttpResponse resp = daemons->router().handle(req, now);
+  HttpResponse resp;
+  if (state != nullptr && state->answer) {
+    // Resumed by the worker: its answer.
+    resp = std::move(*state->answer);
+    state->answer.reset();
+  } else if (state != nullptr && daemons->router().answers_on_worker(req)) {
+    MHD_suspend_connection(connection);
+    daemons->answer_on_worker(req, state, connection);
+    return MHD_YES;
+  } else {
+    resp = daemons->router().handle(req, now);
+  }
 
   auto* body = new std::string(std::move(resp.body));
   MHD_Response* response =
@@ -126,8 +145,19 @@ void on_completed(void* cls, MHD_Connection* connection, void** /*con_cls*/, MHD
 void HttpDaemons::Stop::operator()(MHD_Daemon* d) const noexcept { MHD_stop_daemon(d); }
 
 HttpDaemons::~HttpDaemons() {
+  stopping_.store(true);  // nothing is held from here on
+  worker_.stop();  // the request it is answering ends; those queued get 503
   connections_.release_held();
   daemons_.clear();
+}
+
+void HttpDaemons::answer_on_worker(HttpRequest const& req, Connection* state, MHD_Connection* connection) {
+  connections_.work_started(state);
+  worker_.post([this, req, state, connection](bool run) {
+    HttpResponse answer = run ? router_.handle(req, static_cast<std::int64_t>(time(nullptr)))
+                              : json_error(503, "Stopping", "the server is stopping");
+    connections_.work_done(state, connection, std::move(answer));
+  });
 }
 
 void HttpDaemons::release_held() { connections_.release_held(); }

@@ -4,6 +4,7 @@
 // request costs one connection slot, never a thread other clients wait for.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "connections.h"
 #include "logger.h"
 #include "router.h"
+#include "worker.h"
 
 struct MHD_Daemon;
 
@@ -22,7 +24,9 @@ class HttpDaemons {
       : router_(router), log_(std::move(log)), connections_([&router] { return router.hold_until_unix(); }) {}
   HttpDaemons(HttpDaemons const&) = delete;
   HttpDaemons& operator=(HttpDaemons const&) = delete;
-  ~HttpDaemons();  // answers the held requests, stops every daemon (and closes its socket)
+  // Answers the held requests and those waiting for the worker, stops every
+  // daemon (and closes its socket).
+  ~HttpDaemons();
 
   // Takes ownership of `fd` (closed by the daemon, or here on failure).
   // Returns an error message, empty on success.
@@ -32,6 +36,11 @@ class HttpDaemons {
   Connections& connections() { return connections_; }
   // Answers the requests held for the first credentials (after a publish).
   void release_held();
+  // Answers `req` on the worker; the caller suspended `connection`, whose
+  // request (and so `req`'s views) lives until the resume.
+  void answer_on_worker(HttpRequest const& req, Connection* state, MHD_Connection* connection);
+  // Whether a request may be held now: not once the server is stopping.
+  bool holding() const { return !stopping_.load(); }
   Logger const& log() const { return log_; }
 
  private:
@@ -40,7 +49,12 @@ class HttpDaemons {
   };
   Router& router_;
   Logger log_;
+  // Set before the held requests are released for the last time: a request
+  // resumed then is answered, never held again (libmicrohttpd aborts the
+  // process when a daemon stops with a suspended connection).
+  std::atomic<bool> stopping_{false};
   Connections connections_;  // before the daemons: they report closed connections while stopping
+  Worker worker_;
   std::vector<std::unique_ptr<MHD_Daemon, Stop>> daemons_;
 };
 

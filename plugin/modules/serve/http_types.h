@@ -19,8 +19,13 @@ struct HttpRequest {
   std::optional<std::string_view> host;
   std::optional<std::string_view> authorization;
   std::optional<std::string_view> metadata_flavor;
+  std::optional<std::string_view> azure_metadata;   // Azure IMDS's "Metadata" header
+  std::optional<std::string_view> identity_header;  // Azure App Service's X-IDENTITY-HEADER
   bool forwarded = false;  // an X-Forwarded-For header is present
   std::optional<std::string_view> recursive;  // the "recursive" query argument
+  // Every query argument, in order, repeated ones repeatedly (the Azure
+  // routes refuse a repeated one rather than pick one).
+  std::vector<std::pair<std::string_view, std::string_view>> query;
   std::optional<uid_t> caller;  // who owns the connection's other end (caller.h); nullopt: unknown
 };
 
@@ -31,7 +36,7 @@ struct HttpResponse {
   // clears this one (WipedString below).
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  // The route (FEDCRED_SERVE_AWS / _GOOGLE) whose credentials this answer
+  // The route (FEDCRED_SERVE_AWS / _GOOGLE / _AZURE) whose credentials this answer
   // hands out, for the audit trail; -1 for every other answer.
   int credential = -1;
 };

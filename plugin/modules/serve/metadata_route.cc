@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "metadata_route.h"
 
-#include <json-c/json.h>
-
-#include <memory>
 #include <string>
 
+#include "json_text.h"
 #include "router.h"
 #include "serve_abi.h"
 
@@ -14,15 +12,6 @@ namespace {
 
 constexpr std::string_view kRoot = "/computeMetadata/v1/";
 constexpr std::string_view kAccountsDir = "instance/service-accounts/";
-
-struct JsonPut {
-  void operator()(json_object* o) const noexcept { json_object_put(o); }
-};
-using Json = std::unique_ptr<json_object, JsonPut>;
-
-std::string to_text(json_object* o) {
-  return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-}
 
 json_object* string_array(std::vector<std::string> const& values) {
   json_object* a = json_object_new_array();

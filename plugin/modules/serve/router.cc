@@ -31,9 +31,9 @@ HttpResponse json_error(int status, std::string_view code, std::string_view mess
 }
 
 Router::Router(RouterConfig config) : config_(std::move(config)) {
-  if (config_.aws_authorization) {
-    authorization_.publish(*config_.aws_authorization, INT64_MAX);
-    explicit_bzero(config_.aws_authorization->data(), config_.aws_authorization->size());
+  if (config_.client_token) {
+    authorization_.publish(*config_.client_token, INT64_MAX);
+    explicit_bzero(config_.client_token->data(), config_.client_token->size());
   }
 }
 
@@ -55,7 +55,7 @@ HttpResponse Router::handle(HttpRequest const& req, std::int64_t now_unix) {
 
 bool Router::should_hold(HttpRequest const& req, std::int64_t now_unix) const {
   if (now_unix >= config_.hold_until_unix) return false;
-  if (req.path == kAwsCredentialsPath && config_.aws_authorization) return aws_.current() == nullptr;
+  if (req.path == kAwsCredentialsPath && config_.aws) return aws_.current() == nullptr;
   if (config_.google && is_metadata_path(req.path) && req.path.size() >= 6 &&
       req.path.substr(req.path.size() - 6) == "/token") {
     return google_.current() == nullptr;
@@ -75,6 +75,7 @@ std::optional<HttpResponse> Router::refuse_caller(HttpRequest const& req, std::i
   if (config_.caller_allowed && config_.caller_allowed(*req.caller)) return std::nullopt;
   int route = req.path == kAwsCredentialsPath ? FEDCRED_SERVE_AWS
               : is_metadata_path(req.path)    ? FEDCRED_SERVE_GOOGLE
+              : is_azure_path(req.path)       ? FEDCRED_SERVE_AZURE
                                               : -1;
   report(*req.caller, route, false, now_unix);
   // The uid is the caller's own: it tells it nothing new.
@@ -92,26 +93,34 @@ void Router::report(uid_t caller, int route, bool served, std::int64_t now_unix)
 HttpResponse Router::dispatch(HttpRequest const& req, std::int64_t now_unix) const {
   if (req.path == "/healthz") return healthz(now_unix);
   if (req.path == "/stats") return stats();
-  if (req.path == kAwsCredentialsPath && config_.aws_authorization) {
+  if (req.path == kAwsCredentialsPath && config_.aws) {
     if (config_.check_authorization) config_.check_authorization();
     return aws_credentials(req, authorization_, aws_, now_unix);
   }
   if (config_.google && is_metadata_path(req.path)) return metadata(req, *config_.google, google_, now_unix);
+  if (config_.azure && is_azure_path(req.path)) {
+    if (config_.check_authorization && req.identity_header) config_.check_authorization();
+    return azure_token(req, *config_.azure, authorization_, now_unix);
+  }
   return json_error(404, "NotFound", "no such path");
 }
 
 HttpResponse Router::healthz(std::int64_t now_unix) const {
   bool any_valid = false;
   std::string fields;
-  if (config_.aws_authorization) fields += expiry_field("aws", aws_, now_unix, any_valid);
+  if (config_.aws) fields += expiry_field("aws", aws_, now_unix, any_valid);
   if (config_.google) fields += (fields.empty() ? "" : ",") + expiry_field("google", google_, now_unix, any_valid);
   HttpResponse r;
-  // Every enabled route must be able to answer for the server to be healthy.
+  // Every route that publishes ahead must be able to answer for the server
+  // to be healthy; the Azure routes fetch per request, so they hold nothing
+  // that could have expired.
   bool all_valid = true;
-  if (config_.aws_authorization) all_valid = all_valid && valid_at(aws_.current().get(), now_unix);
+  if (config_.aws) all_valid = all_valid && valid_at(aws_.current().get(), now_unix);
   if (config_.google) all_valid = all_valid && valid_at(google_.current().get(), now_unix);
-  r.status = all_valid && any_valid ? 200 : 503;
-  r.body = std::string("{\"status\":\"") + (r.status == 200 ? "ok" : "unavailable") + "\"," + fields + "}";
+  bool const publishes = config_.aws || config_.google.has_value();
+  r.status = all_valid && (any_valid || !publishes) ? 200 : 503;
+  r.body = std::string("{\"status\":\"") + (r.status == 200 ? "ok" : "unavailable") + "\"" +
+           (fields.empty() ? "" : ",") + fields + "}";
   return r;
 }
 

@@ -45,6 +45,27 @@ std::vector<std::string> split_lines(char const* text) {
   return out;
 }
 
+using AzureTokenFn = int (*)(void*, char const*, void*, void (*)(void*, char const*, std::size_t, std::int64_t),
+                            char*, std::size_t);
+
+// The library's azure_token callback as the router asks it.
+std::function<fedcred::serve::AzureTokenAnswer(std::string const&)> azure_fetcher(AzureTokenFn fetch, void* user) {
+  return [fetch, user](std::string const& resource) {
+    fedcred::serve::AzureTokenAnswer answer;
+    auto deliver = [](void* sink, char const* token, std::size_t len, std::int64_t expiration) {
+      static_cast<fedcred::serve::AzureTokenAnswer*>(sink)->token =
+          std::make_unique<fedcred::serve::Published>(std::string(token, len), expiration);
+    };
+    char error[1024] = "";
+    answer.status = fetch(user, resource.c_str(), &answer, deliver, error, sizeof(error));
+    if (answer.status != FEDCRED_OK) {
+      answer.token.reset();
+      answer.error = error;
+    }
+    return answer;
+  };
+}
+
 int fail(char* error, std::size_t size, int status, std::string const& message) {
   if (error != nullptr && size > 0) snprintf(error, size, "%s", message.c_str());
   return status;
@@ -54,7 +75,8 @@ int serve_start(fedcred_serve_options const* o, fedcred_server** out, char* erro
   try {
     *out = nullptr;
     RouterConfig config;
-    if (o->aws_authorization != nullptr) config.aws_authorization = std::string(o->aws_authorization);
+    if (o->client_token != nullptr) config.client_token = std::string(o->client_token);
+    config.aws = o->serve_aws != 0 && o->client_token != nullptr;
     if (o->google_email != nullptr) {
       config.google = GoogleIdentity{o->google_email, split_lines(o->google_scopes),
                                      o->google_project_id == nullptr ? "" : o->google_project_id,
@@ -72,6 +94,9 @@ int serve_start(fedcred_serve_options const* o, fedcred_server** out, char* erro
       config.check_authorization = [check, user, self] {
         if (*self != nullptr) check(user, *self);
       };
+    }
+    if (o->azure_client_id != nullptr && o->azure_token != nullptr) {
+      config.azure = fedcred::serve::AzureIdentity{o->azure_client_id, azure_fetcher(o->azure_token, user)};
     }
     if (auto audit = o->audit) {
       config.audit = [audit, user](uid_t uid, int route, bool served, std::uint64_t count) {

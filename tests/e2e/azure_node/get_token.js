@@ -9,7 +9,10 @@
 //       AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST
 //   node get_token.js managed SCOPE [BLOB_URL]
 //       ManagedIdentityCredential (IMDS at $AZURE_POD_IDENTITY_AUTHORITY_HOST; AZURE_MI_CLIENT_ID
-//       selects a user-assigned identity)
+//       selects a user-assigned identity); with IDENTITY_ENDPOINT and IDENTITY_HEADER, App Service
+//   node get_token.js default SCOPE [BLOB_URL]
+//       DefaultAzureCredential, which finds the managed identity after the environment and
+//       workload credentials
 // Instance discovery (a call to login.microsoftonline.com) is disabled: every endpoint is a
 // loopback stand-in. TLS trusts NODE_EXTRA_CA_CERTS.
 "use strict";
@@ -18,6 +21,7 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const {
   ClientAssertionCredential,
+  DefaultAzureCredential,
   ManagedIdentityCredential,
   WorkloadIdentityCredential,
 } = require("@azure/identity");
@@ -47,6 +51,9 @@ async function main(argv) {
     const clientId = process.env.AZURE_MI_CLIENT_ID;
     credential = clientId ? new ManagedIdentityCredential({ clientId })
                           : new ManagedIdentityCredential();
+  } else if (mode === "default") {
+    [scope, blobUrl] = argv.slice(1, 3);
+    credential = new DefaultAzureCredential();
   } else {
     throw new Error("unknown mode " + mode);
   }

@@ -11,6 +11,10 @@ library's error on stderr.
       AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE it is the token exchange
       (the token file); with AZURE_POD_IDENTITY_AUTHORITY_HOST, IMDS there. AZURE_MI_CLIENT_ID
       selects a user-assigned identity.
+  get_token.py default SCOPE [BLOB_URL]
+      DefaultAzureCredential() from the environment,
+      which finds the managed identity (IDENTITY_ENDPOINT + IDENTITY_HEADER, or IMDS at
+      AZURE_POD_IDENTITY_AUTHORITY_HOST) after the environment and workload credentials.
 
 Runs under /usr/bin/python3 (where Debian installs python3-azure); TLS trusts REQUESTS_CA_BUNDLE.
 """
@@ -23,7 +27,8 @@ import sys
 import urllib.request
 
 from azure.core.exceptions import ClientAuthenticationError
-from azure.identity import ClientAssertionCredential, ManagedIdentityCredential
+from azure.identity import (ClientAssertionCredential, DefaultAzureCredential,
+                            ManagedIdentityCredential)
 
 
 def read_blob(url, token):
@@ -53,6 +58,10 @@ def main(argv):
         mi_client = os.environ.get("AZURE_MI_CLIENT_ID")
         credential = ManagedIdentityCredential(client_id=mi_client) if mi_client \
             else ManagedIdentityCredential()
+    elif mode == "default":
+        scope = argv[2]
+        blob_url = argv[3] if len(argv) > 3 else None
+        credential = DefaultAzureCredential()
     else:
         raise SystemExit("unknown mode " + mode)
     try:

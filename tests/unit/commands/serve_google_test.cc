@@ -45,5 +45,10 @@ TEST(GoogleIdentityOf, WorkforcePoolsAndOddUrlsNameNoProjectOrEmail) {
             "");
 }
 
+TEST(GoogleIdentityOf, CarriesTheProfilesTimeout) {
+  // serve holds early requests for the first fetch by it (issue 21.8)
+  EXPECT_EQ(google_identity_of(AccessTokenTarget{kAudience, "", kScope, "", 90}).timeout_seconds, 90);
+}
+
 }  // namespace
 }  // namespace fedcred

@@ -44,5 +44,14 @@ TEST(RetryDelay, BacksOffButBridgesBeforeExpiry) {
   EXPECT_EQ(retry_delay_seconds(1, kNow, kNow + 1), 1);
 }
 
+// Issue 21.8: early requests wait as long as the first fetches may take, by
+// the profiles' own deadlines (they run one after the other), not a fixed 60 s.
+TEST(FirstFetchHold, IsTheSumOfTheProfilesDeadlines) {
+  EXPECT_EQ(first_fetch_hold_seconds({15}), 16);
+  EXPECT_EQ(first_fetch_hold_seconds({120}), 121) << "a slow profile's first fetch is waited for";
+  EXPECT_EQ(first_fetch_hold_seconds({5, 30}), 36) << "the Google and the AWS route, one after the other";
+  EXPECT_EQ(first_fetch_hold_seconds({}), 1);
+}
+
 }  // namespace
 }  // namespace fedcred

@@ -66,12 +66,31 @@ TEST(ResolveServeSettings, OnlyTheAwsRouteNeedsATokenFile) {
   EXPECT_NE(aws.error().message.find("--token-file"), std::string::npos);
 }
 
+// Issue 22.3: the Azure App Service form's X-IDENTITY-HEADER is the token
+// file's content, so an Azure profile needs the file as the AWS route does.
+TEST(ResolveServeSettings, TheAzureRoutesUseTheTokenFile) {
+  MapEnv none;
+  auto azure = resolve_serve_settings({}, {{"azure_profile", Setting{"z", "--azure-profile"}}}, none);
+  ASSERT_FALSE(azure);
+  EXPECT_NE(azure.error().message.find("no token file"), std::string::npos);
+  MapEnv env{{"XDG_RUNTIME_DIR", "/run/user/1000"}};
+  Settings section{{"azure_profile", Setting{"entra", "f.conf:3"}}};
+  auto s = resolve_serve_settings(section, {}, env);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->azure_profile, "entra");
+  EXPECT_EQ(s->token_file, "/run/user/1000/fedcred-serve-token");
+  auto bad = resolve_serve_settings({}, {{"azure_profile", Setting{"two words", "--azure-profile"}}}, env);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("--azure-profile"), std::string::npos);
+}
+
 TEST(ResolveServeSettings, NothingToServeIsAUsageError) {
   MapEnv env{{"XDG_RUNTIME_DIR", "/run/user/1000"}};
   auto s = resolve_serve_settings({}, {}, env);
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().status, Status::usage);
   EXPECT_NE(s.error().message.find("--aws-profile"), std::string::npos);
+  EXPECT_NE(s.error().message.find("--azure-profile"), std::string::npos);
 }
 
 // Issue 21.10: only the AWS route has a token file; the Google route alone

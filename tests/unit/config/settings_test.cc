@@ -264,5 +264,17 @@ TEST(SanitizeSessionName, ResultIsAlwaysValid) {
   }
 }
 
+// `fedcred azure`'s keys (issue 22.1), checked as plugin/common/azure_ids.h
+// checks them, so a profile's typo is exit 2 naming file and line.
+TEST(Keys, AzureKeysAreCheckedBeforeAnyRequest) {
+  EXPECT_TRUE(Succeeds(validate_setting("tenant_id", "72f988bf-86f1-41af-91ab-2d7cd011db47")));
+  EXPECT_TRUE(Succeeds(validate_setting("tenant_id", "contoso.onmicrosoft.com")));
+  EXPECT_TRUE(FailsWith(validate_setting("tenant_id", "common"), Status::usage, "tenant_id"));
+  EXPECT_TRUE(Succeeds(validate_setting("client_id", "0a0a0a0a-1111-4222-8333-0000000000c1")));
+  EXPECT_TRUE(FailsWith(validate_setting("client_id", "0a0a0a0a"), Status::usage, "client_id", "GUID"));
+  EXPECT_TRUE(Succeeds(validate_setting("scope", "https://storage.azure.com/.default")));
+  EXPECT_TRUE(FailsWith(validate_setting("scope", "https://storage.azure.com"), Status::usage, "scope"));
+}
+
 }  // namespace
 }  // namespace fedcred

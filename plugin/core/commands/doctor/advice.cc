@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands/doctor/advice.h"
 
+#include "commands/azure.h"
 #include "commands/setup.h"
 
 namespace fedcred {
@@ -46,6 +47,25 @@ std::string exchange_fix(Error const& error, JwtClaims const& claims, std::strin
     case Status::transient: return "STS kept failing or could not be reached: retry later; check the network path to it";
     case Status::response: return "STS answered with something fedcred cannot use: check AWS_ENDPOINT_URL_STS";
     default: return "see the STS error code and message";
+  }
+}
+
+std::string entra_exchange_fix(Error const& error, JwtClaims const& claims, std::string const& tenant_id,
+                               std::string const& client_id) {
+  if (is_unmatched_federated_credential(error.message)) {
+    return "register on application " + client_id + " the federated identity credential this machine's token "
+           "matches: issuer " + claims.iss + ", subject " + claims.sub + ", audience " + claims.aud +
+           " (fedcred setup azure-federated-credential --tenant-id " + tenant_id + " --client-id " + client_id +
+           " prints the az ad app federated-credential create command)";
+  }
+  switch (error.status) {
+    case Status::denied:
+      return "Entra ID refused: the AADSTS code above names the cause and its fix (tenant, application, scope)";
+    case Status::transient:
+      return "Entra ID did not answer in time: check the network and AZURE_AUTHORITY_HOST; try again";
+    default:
+      return "check AZURE_AUTHORITY_HOST and the CA bundle (AWS_CA_BUNDLE, CURL_CA_BUNDLE): the answer was not "
+             "Entra ID's";
   }
 }
 

@@ -17,4 +17,10 @@ std::string source_fix(std::string const& source, Status status);
 // trust-policy conditions this token satisfies.
 std::string exchange_fix(Error const& error, JwtClaims const& claims, std::string const& role_arn);
 
+// The fix for a failed Entra token request (`fedcred azure`, issue 22.4):
+// when no federated identity credential matches, the issuer, subject and
+// audience this token carries, to register on the application.
+std::string entra_exchange_fix(Error const& error, JwtClaims const& claims, std::string const& tenant_id,
+                               std::string const& client_id);
+
 }  // namespace fedcred

@@ -30,7 +30,8 @@ constexpr uid_t kCaller = 1000;  // the one uid the tests' caller policy allows
 
 RouterConfig routes(std::optional<std::string> token, std::optional<GoogleIdentity> google) {
   RouterConfig c;
-  c.aws_authorization = std::move(token);
+  c.aws = token.has_value();
+  c.client_token = std::move(token);
   c.google = std::move(google);
   c.caller_allowed = [](uid_t uid) { return uid == kCaller; };
   return c;
