@@ -60,6 +60,16 @@ class TestImdsRequests(ChainTestCase):
         front = ROLE_LOOKUP if static_front() else []
         self.assertEqual(requests, front + self.fetch(with_region=False))
 
+    def test_the_handed_over_session_token_is_never_printed(self):
+        # The fetcher hands its IMDS session to the module; -v prints what each step did.
+        miss, requests = self.requests_of(lambda: self.gcp("-v", env=self.env))
+        self.assertEqual(miss.returncode, 0, miss.describe())
+        self.assertIn(self.credentials, requests)
+        tokens = self.imds.stats()["tokens"]
+        self.assertTrue(tokens)
+        for token in tokens:
+            self.assertNotIn(token.encode(), miss.stdout + miss.stderr)
+
     def test_the_fetcher_alone_makes_the_four_a_miss_needs(self):
         fetcher = os.environ.get("FEDCRED_FETCHER_BIN")
         if not fetcher:
