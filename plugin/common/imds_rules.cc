@@ -63,6 +63,13 @@ Result<void> check_get_status(int status, std::string_view path, std::string con
                                           "(aws ec2 associate-iam-instance-profile) or set AWS_ACCESS_KEY_ID and "
                                           "AWS_SECRET_ACCESS_KEY");
   }
+  std::string_view const roles = kRolesPath;
+  if (status == 404 && path.size() > roles.size() && path.substr(0, roles.size()) == roles) {
+    // The role was listed a moment ago (by this client or the host's key lookup).
+    return make_error(Status::source, where(host) + " has no credentials for instance role " +
+                                          std::string(path.substr(roles.size())) +
+                                          " (HTTP 404): the instance profile was just replaced; run again");
+  }
   return make_error(Status::source, where(host) + " answered HTTP " + std::to_string(status) + status_hint(status, what));
 }
 
@@ -75,11 +82,15 @@ Error unreachable(Error const& transport, std::string const& host, std::string c
                                         "the address");
 }
 
+bool is_role_name(std::string_view name) {
+  bool valid = !name.empty() && name.size() <= 128;
+  for (char c : name) valid = valid && is_role_name_char(c);
+  return valid;
+}
+
 Result<std::string> role_from_listing(std::string_view listing, std::string const& host) {
   std::string const role(trim(listing.substr(0, listing.find('\n'))));
-  bool valid = !role.empty() && role.size() <= 128;
-  for (char c : role) valid = valid && is_role_name_char(c);
-  if (!valid) {
+  if (!is_role_name(role)) {
     return make_error(Status::source, where(host) + " returned no usable IAM role name: attach an instance profile "
                                                     "to this instance");
   }

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The rules of fedcred's IMDS client (docs/PROTOCOLS.md 4.1), shared by the two
-// places that speak to IMDS: the aws module (plugin/modules/aws/imds.cc, over
-// libcurl, on a miss) and the core's instance-role lookup
-// (plugin/core/flows/instance_role.cc, over a plain socket, before every cache
-// lookup of the imds link). One set of rules, so both ask alike and fail alike:
+// The rules of fedcred's one IMDS client (imds_client.h; docs/PROTOCOLS.md
+// 4.1), which the aws module (over libcurl, on a miss) and the core's
+// instance-role lookup (over a plain socket, before every cache lookup of the
+// imds link) both speak through, so both ask alike and fail alike:
 //
 // - IMDSv2 only, no IMDSv1 fallback: unauthenticated GETs are what SSRF
 //   attacks against EC2 use, and instances requiring IMDSv2 refuse them.
@@ -45,15 +44,19 @@ Result<Secret> token_from_answer(int status, std::string_view body, std::string 
 Error token_request_unanswered(std::string const& host, std::int64_t timeout_ms);
 
 // Ok for 200; Status::transient for 5xx (retried); Status::source otherwise,
-// 404 for kRolesPath meaning no role is attached. `what` names the read.
+// 404 for kRolesPath meaning no role is attached, for kRolesPath + ROLE that
+// the role listed a moment ago was replaced since. `what` names the read.
 Result<void> check_get_status(int status, std::string_view path, std::string const& what, std::string const& host);
 
 // Status::source for a transport failure that retries did not cure
 // ("cannot reach HOST: why" from the HTTP client; the why is kept).
 Error unreachable(Error const& transport, std::string const& host, std::string const& what);
 
+// An IAM role name: 1..128 of [A-Za-z0-9+=,.@_-] (so it is one path segment).
+bool is_role_name(std::string_view name);
+
 // The role name in the answer to GET kRolesPath: its first line, trimmed, an
-// IAM role name (1..128 of [A-Za-z0-9+=,.@_-]); Status::source otherwise.
+// IAM role name (is_role_name()); Status::source otherwise.
 Result<std::string> role_from_listing(std::string_view listing, std::string const& host);
 
 }  // namespace fedcred::imds

@@ -101,6 +101,7 @@ void put_aws_link(Values& out, std::optional<AwsKeys> const& keys, AwsLinkInputs
   put(out, FEDCRED_KEY_CONTAINER_URL, link.container_url);
   put(out, FEDCRED_KEY_CONTAINER_AUTHORIZATION_TOKEN, link.container_authorization_token);
   put(out, FEDCRED_KEY_INSTANCE_ROLE, link.instance_role);
+  put(out, FEDCRED_KEY_IMDS_SESSION_TOKEN, link.imds_session_token);
 }
 
 Result<void> read_aws_link(Reader const& read, std::optional<AwsKeys>& keys, AwsLinkInputs& link) {
@@ -122,6 +123,7 @@ Result<void> read_aws_link(Reader const& read, std::optional<AwsKeys>& keys, Aws
   link.container_url = text(read, FEDCRED_KEY_CONTAINER_URL);
   if (auto token = read(FEDCRED_KEY_CONTAINER_AUTHORIZATION_TOKEN)) link.container_authorization_token = Secret(*token);
   link.instance_role = text(read, FEDCRED_KEY_INSTANCE_ROLE);
+  if (auto token = read(FEDCRED_KEY_IMDS_SESSION_TOKEN)) link.imds_session_token = Secret(*token);
   return {};
 }
 

@@ -48,6 +48,7 @@ struct AwsLinkInputs {
   std::string container_url;             // container: the full URL
   Secret container_authorization_token;  // container, optional
   std::string instance_role;             // imds, optional: the role the cache key names (issue 12.1)
+  Secret imds_session_token;             // imds, optional: the session instance_role was listed with (20.3)
 };
 
 // azure: which managed identity the Azure IMDS source asks for; all empty:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The fake of the instance-role seam (flows/instance_role.h): answers a role
-// name, or fails, and records each question.
+// name (and no IMDS session), or fails, and records each question.
 #pragma once
 
 #include <cstdint>
@@ -22,10 +22,10 @@ class FakeInstanceRoleLookup final : public InstanceRoleLookup {
   std::optional<Error> error;  // set: every question fails with it
   std::vector<Call> calls;
 
-  Result<std::string> role_name(std::string const& imds_endpoint, std::int64_t deadline_ms) override {
+  Result<InstanceRole> role_name(std::string const& imds_endpoint, std::int64_t deadline_ms) override {
     calls.push_back(Call{imds_endpoint, deadline_ms});
     if (error) return *error;
-    return role;
+    return InstanceRole{role, Secret()};  // no session: the module opens its own
   }
 };
 

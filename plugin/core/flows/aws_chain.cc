@@ -75,6 +75,7 @@ Result<void> fill_aws_link(AwsChainLink const& link, Env const& env, std::option
                            messages::AwsLinkInputs& inputs) {
   inputs.name = link.link;
   inputs.instance_role = link.instance_role;
+  inputs.imds_session_token = link.imds_session_token;
   if (link.link == "environment") {
     messages::AwsKeys k{env.get("AWS_ACCESS_KEY_ID").value_or(""), Secret(env.get("AWS_SECRET_ACCESS_KEY").value_or("")),
                         Secret()};

@@ -39,6 +39,9 @@ struct AwsChainLink {
   // imds: the role IMDS named (name_instance_role), passed to the module,
   // which refuses to sign with another; empty before.
   std::string instance_role = {};
+  // imds: the IMDSv2 session that role was listed with, passed to the module,
+  // which goes on with it (one session per fetch: issue 20.3); empty before.
+  Secret imds_session_token = {};
 };
 
 // The link the environment selects. Status::usage for half-set pairs

@@ -41,7 +41,11 @@
  *     file's content, role_arn [, role_session_name]) | container
  *     (container_url [, container_authorization_token]) | imds
  *     (imds_endpoint [, instance_role: the role the host's cache key names;
- *     a different role at IMDS is an error]). Without credential_link:
+ *     a different role at IMDS is an error [, imds_session_token: the IMDSv2
+ *     session the host listed instance_role with, which the module goes on
+ *     with: it then reads that role's credentials without a token PUT or a
+ *     second listing; IMDS answering 404 for them is the same error]]).
+ *     Without credential_link:
  *     environment when keys are given, else imds.
  *
  *  FEDCRED_OP_ACCESS_TOKEN "access_token" (google): Google STS token
@@ -137,6 +141,7 @@ extern "C" {
 #define FEDCRED_KEY_CONTAINER_URL "container_url"
 #define FEDCRED_KEY_CONTAINER_AUTHORIZATION_TOKEN "container_authorization_token"
 #define FEDCRED_KEY_INSTANCE_ROLE "instance_role"
+#define FEDCRED_KEY_IMDS_SESSION_TOKEN "imds_session_token"
 #define FEDCRED_KEY_IDENTITY "identity"
 #define FEDCRED_KEY_VERIFICATION_URL "regional_cred_verification_url"
 #define FEDCRED_KEY_TOKEN_URL "token_url"

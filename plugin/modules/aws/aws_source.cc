@@ -107,11 +107,8 @@ int run_subject_token(ModuleCall& call, HttpClient& http, Clock& clock, RandomSo
                                              request->sts_endpoint);
     if (!checked) return call.fail(checked.error());
   }
-  // One IMDS session (one token PUT) for both the region and the instance role.
-  std::optional<Imds> imds;
-  if (!request->imds_endpoint.empty()) {
-    imds.emplace(http, clock, request->imds_endpoint, request->deadline_ms, Imds::default_policy(), random);
-  }
+  std::optional<Imds> imds =
+      imds_for_call(http, clock, random, request->imds_endpoint, request->deadline_ms, request->aws_link);
   auto region = resolve_region(request->region, imds ? &*imds : nullptr);
   if (!region) return call.fail(region.error());
   request->region = std::move(*region);

@@ -93,11 +93,7 @@ int run_caller_identity_token(ModuleCall& call, HttpClient& http, Clock& clock, 
   if (!params) return call.fail(params.error());
   auto deadline = call.deadline_ms(clock);
   if (!deadline) return call.fail(deadline.error());
-  // One IMDS session (one token PUT) for both the region and the instance role.
-  std::optional<Imds> imds;
-  if (!params->imds_endpoint.empty()) {
-    imds.emplace(http, clock, params->imds_endpoint, *deadline, Imds::default_policy(), random);
-  }
+  std::optional<Imds> imds = imds_for_call(http, clock, random, params->imds_endpoint, *deadline, params->aws_link);
   auto region = resolve_region(params->region, imds ? &*imds : nullptr);
   if (!region) return call.fail(region.error());
   CredentialChain chain(http, clock, random);

@@ -2,11 +2,11 @@
 #include "imds.h"
 
 #include "ascii.h"
+#include "fedcred/module.h"
 #include "json_doc.h"
 #include "aws_partition.h"
 #include "sts_query.h"
 #include "imds_rules.h"
-#include "url.h"
 
 namespace fedcred::modules {
 namespace {
@@ -61,109 +61,51 @@ Result<sigv4::Credentials> parse_aws_credentials_json(std::string_view json, std
 
 Imds::Imds(HttpClient& http, Clock& clock, std::string base_url, std::int64_t deadline_ms, RetryPolicy policy,
            RandomSource& random)
-    : http_(http),
-      clock_(clock),
-      base_url_(std::move(base_url)),
-      host_(url_authority(base_url_)),
-      deadline_ms_(deadline_ms),
-      policy_(policy),
-      random_(random) {
-  while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+    : client_(http, clock, std::move(base_url), deadline_ms, policy, random) {}
+
+std::optional<Imds> imds_for_call(HttpClient& http, Clock& clock, RandomSource& random, std::string const& endpoint,
+                                  std::int64_t deadline_ms, messages::AwsLinkInputs const& link) {
+  std::optional<Imds> imds;
+  if (endpoint.empty()) return imds;
+  imds.emplace(http, clock, endpoint, deadline_ms, Imds::default_policy(), random);
+  if (link.name == "imds" && !link.instance_role.empty()) imds->resume_session(link.imds_session_token);
+  return imds;
 }
 
-template <typename Fn>
-auto Imds::with_retries(Fn&& fn) -> decltype(fn()) {
-  Retrier retrier(policy_, clock_, deadline_ms_, random_);
-  return retrier.run([&](int) { return fn(); }, is_transient);
-}
-
-Error Imds::unreachable(Error const& transport, std::string const& what) const {
-  return imds::unreachable(transport, host_, what);
-}
-
-Result<void> Imds::ensure_token() {
-  if (!token_.empty()) return {};
-  if (!parse_url(base_url_)) {
-    return make_error(Status::usage, "invalid IMDS endpoint (AWS_EC2_METADATA_SERVICE_ENDPOINT): not an http(s) URL");
-  }
-  auto result = with_retries([&]() -> Result<Secret> {
-    HttpRequest request;
-    request.method = "PUT";
-    request.url = base_url_ + imds::kTokenPath;
-    request.headers = {{imds::kTokenTtlHeader, std::to_string(kTokenTtlSeconds)}};
-    request.timeout_ms = attempt_timeout_ms(clock_, deadline_ms_, kAttemptTimeoutMs);
-    request.max_body_bytes = kMaxBodyBytes;
-    request.direct = true;
-    std::int64_t const started = clock_.monotonic_ms();
-    auto response = http_.send(request);
-    if (!response) {
-      Error error = std::move(response).error();
-      // A PUT that gets no answer at all is the classic IMDSv2-in-a-container
-      // failure: the answer's IP TTL (hop limit) of 1 dies at the container
-      // bridge. Waiting longer would not help, so this is final.
-      if (error.status == Status::transient && clock_.monotonic_ms() - started >= request.timeout_ms) {
-        return imds::token_request_unanswered(host_, request.timeout_ms);
-      }
-      if (error.status == Status::response) error.status = Status::source;
-      return error;
-    }
-    return imds::token_from_answer(response->status, response->body.reveal(), host_);
-  });
-  if (!result) {
-    if (result.error().status == Status::transient) return unreachable(result.error(), "the IMDSv2 token");
-    return std::move(result).error();
-  }
-  token_ = std::move(*result);
-  return {};
-}
-
-Result<Secret> Imds::get(std::string const& path, std::string const& what) {
-  auto have_token = ensure_token();
-  if (!have_token) return std::move(have_token).error();
-  auto result = with_retries([&]() -> Result<Secret> {
-    HttpRequest request;
-    request.url = base_url_ + path;
-    request.headers = {{imds::kTokenHeader, token_.reveal()}};
-    request.timeout_ms = attempt_timeout_ms(clock_, deadline_ms_, kAttemptTimeoutMs);
-    request.max_body_bytes = kMaxBodyBytes;
-    request.direct = true;
-    auto response = http_.send(request);
-    wipe(request.headers[0].second);
-    if (!response) {
-      Error error = std::move(response).error();
-      if (error.status == Status::response) error.status = Status::source;
-      return error;
-    }
-    auto status = imds::check_get_status(response->status, path, what, host_);
-    if (!status) return std::move(status).error();
-    return std::move(response->body);
-  });
-  if (!result && result.error().status == Status::transient) return unreachable(result.error(), what);
-  return result;
+void Imds::resume_session(Secret token) {
+  resumed_ = !token.empty();
+  client_.adopt_token(std::move(token));
 }
 
 Result<sigv4::Credentials> Imds::role_credentials(std::string* expiration, std::string const& expected_role) {
-  auto roles = get(imds::kRolesPath, "the instance role name");
-  if (!roles) return std::move(roles).error();
-  auto listed = imds::role_from_listing(roles->reveal(), host_);
-  if (!listed) return std::move(listed).error();
-  std::string const role = std::move(*listed);
-  if (!expected_role.empty() && role != expected_role) {
-    return make_error(Status::source, where(host_) + " names instance role " + role + ", not " + expected_role +
-                                          " as a moment ago: the instance profile was just replaced; run again");
+  std::string role = expected_role;
+  // The host listed the expected role in this session a moment ago; it goes
+  // into the credentials' path as it came (one path segment, checked).
+  if (resumed_ && !role.empty() && !imds::is_role_name(role)) {
+    return make_error(Status::usage, "parameter " FEDCRED_KEY_INSTANCE_ROLE " is not an IAM role name");
   }
-  auto body = get(imds::kRolesPath + role, "the credentials of role " + role);
+  if (!resumed_ || role.empty()) {
+    auto listed = client_.role_name();
+    if (!listed) return std::move(listed).error();
+    role = std::move(*listed);
+    if (!expected_role.empty() && role != expected_role) {
+      return make_error(Status::source, where(client_.host()) + " names instance role " + role + ", not " +
+                                            expected_role +
+                                            " as a moment ago: the instance profile was just replaced; run again");
+    }
+  }
+  auto body = client_.get(imds::kRolesPath + role, "the credentials of role " + role);
   if (!body) return std::move(body).error();
   role_ = role;
   return parse_imds_credentials(body->reveal(), role, expiration);
 }
 
 Result<std::string> Imds::region() {
-  auto answer = get(kRegionPath, "the region");
+  auto answer = client_.get(kRegionPath, "the region");
   if (!answer) return std::move(answer).error();
   std::string region(ascii::trim(answer->reveal()));
   if (!aws::is_valid_region(region)) {
-    return make_error(Status::source, where(host_) + " returned something that is not a region name (\"" +
+    return make_error(Status::source, where(client_.host()) + " returned something that is not a region name (\"" +
                                           sanitize_sts_text(std::string_view(region).substr(0, 64)) +
                                           "\"): set AWS_REGION");
   }

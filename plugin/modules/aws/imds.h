@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Imds: the EC2 instance metadata service, IMDSv2 only (docs/PROTOCOLS.md 4.1):
-// a session token from PUT /latest/api/token, then the instance role's
-// credentials and the region with that token.
-//
-// There is deliberately no IMDSv1 fallback: unauthenticated GETs are what
-// SSRF attacks against EC2 use, and instances that require IMDSv2 refuse them.
-// Requests go direct (never through HTTPS_PROXY), follow no redirects, and
-// have short timeouts: IMDS answers in milliseconds or not at all.
+// Imds: what the aws module reads from the EC2 instance metadata service, the
+// instance role's credentials and the region (docs/PROTOCOLS.md 4.1), over
+// the one IMDS client (imds_client.h: IMDSv2 only, no IMDSv1 fallback, direct,
+// short timeouts, retries, the hop-limit diagnosis), here over libcurl.
 //
 // Every failure is Status::source (the subject token cannot be had from this
 // machine), with a message saying what to check. No message contains the
@@ -14,12 +10,15 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "clock.h"
 #include "http_client.h"
+#include "imds_client.h"
 #include "imds_rules.h"
+#include "module_messages.h"
 #include "result.h"
 #include "retry.h"
 #include "secret.h"
@@ -54,24 +53,23 @@ class Imds {
   // The instance's region, from placement/region (also right in Local Zones).
   Result<std::string> region();
 
- private:
-  Result<void> ensure_token();
-  // GET base_url + path with the session token; `what` names it in messages.
-  Result<Secret> get(std::string const& path, std::string const& what);
-  template <typename Fn>
-  auto with_retries(Fn&& fn) -> decltype(fn());
-  Error unreachable(Error const& transport, std::string const& what) const;
+  // Goes on with the IMDSv2 session the host listed its key's role with
+  // (module.h imds_session_token): no token PUT, and role_credentials() reads
+  // the expected role's credentials without listing the role again (IMDS's
+  // 404 for them says the instance profile was replaced since).
+  void resume_session(Secret token);
 
-  HttpClient& http_;
-  Clock& clock_;
-  std::string base_url_;
-  std::string host_;  // for messages
-  std::int64_t deadline_ms_;
-  RetryPolicy policy_;
-  RandomSource& random_;
-  Secret token_;
+ private:
+  imds::ImdsClient client_;  // the protocol: token, retries, errors (imds_client.h)
+  bool resumed_ = false;
   std::string role_;
 };
+
+// The IMDS of one module call: none without an endpoint; else one session
+// for both the region and the instance role, the host's when `link` hands
+// one over.
+std::optional<Imds> imds_for_call(HttpClient& http, Clock& clock, RandomSource& random, std::string const& endpoint,
+                                  std::int64_t deadline_ms, messages::AwsLinkInputs const& link);
 
 // The JSON of .../security-credentials/ROLE: Code must be "Success" and
 // AccessKeyId, SecretAccessKey and Token present (exposed for tests).

@@ -2,6 +2,7 @@
 #include "probe.h"
 
 #include "ascii.h"
+#include "imds_client.h"
 #include "module_messages.h"
 #include "retry.h"
 #include "url.h"
@@ -10,7 +11,7 @@ namespace fedcred::modules {
 namespace {
 
 constexpr std::int64_t kProbeTimeoutMs = 2000;
-constexpr std::int64_t kImdsProbeTimeoutMs = 1000;  // as Imds::kAttemptTimeoutMs
+constexpr int kImdsProbeTokenTtlSeconds = 60;  // the probe keeps no session
 constexpr std::size_t kMaxText = 256;
 
 messages::ProbeReading reading_of(ProbeOutcome const& o) {
@@ -29,21 +30,12 @@ messages::ProbeResult probe_gce_metadata(std::string const& host, std::int64_t d
   return {reading_of(outcome), {}, {}, outcome.date, outcome.text};
 }
 
-// PUT a session token (dropped: wiped with the body), then GET without one.
-messages::ProbeResult probe_imds(std::string base, std::int64_t deadline, HttpClient& http, Clock& clock) {
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  HttpRequest put;
-  put.method = "PUT";
-  put.url = base + "/latest/api/token";
-  put.headers = {{"X-aws-ec2-metadata-token-ttl-seconds", "60"}};
-  put.timeout_ms = attempt_timeout_ms(clock, deadline, kImdsProbeTimeoutMs);
-  put.direct = true;
-  auto const put_outcome = probe_http(http, clock, put, false);
-  HttpRequest get;
-  get.url = base + "/latest/meta-data/";
-  get.timeout_ms = attempt_timeout_ms(clock, deadline, kImdsProbeTimeoutMs);
-  get.direct = true;
-  auto const get_outcome = probe_http(http, clock, get, false);
+// The one IMDS client's two probe requests, each sent once: the token PUT
+// (its answer, a session token, is wiped with the body) and a GET without one.
+messages::ProbeResult probe_imds(std::string const& base, std::int64_t deadline, HttpClient& http, Clock& clock) {
+  imds::ImdsClient const imds(http, clock, base, deadline);
+  auto const put_outcome = probe_http(http, clock, imds.probe_token_request(kImdsProbeTokenTtlSeconds), false);
+  auto const get_outcome = probe_http(http, clock, imds.probe_untokened_request(), false);
   return {{}, reading_of(put_outcome), reading_of(get_outcome),
           get_outcome.date.empty() ? put_outcome.date : get_outcome.date, ""};
 }

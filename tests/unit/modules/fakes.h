@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Test doubles for the modules: a scripted HttpClient, a clock whose sleeps
-// advance time, and a module host that records what a module reports.
+// Test doubles for the modules: the scripted HttpClient (tests/fakes/fake_http_client.h),
+// a clock whose sleeps advance time, and a module host that records what a module reports.
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -13,66 +11,19 @@
 
 #include "clock.h"
 #include "fakes/fake_clock.h"
+#include "fakes/fake_http_client.h"
 #include "fakes/random.h"
 #include "fedcred/module.h"
-#include "http_client.h"
 
 namespace fedcred::modules::testing {
 
 using fedcred::test::FixedRandom;
 using fedcred::testing::FakeClock;
 
-inline HttpResponse response(int status, std::string body, HeaderList headers = {}) {
-  HttpResponse r;
-  r.status = status;
-  r.body = Secret(std::move(body));
-  r.headers = std::move(headers);
-  return r;
-}
-
-// Answers from a script, then repeats `fallback` (if set) forever. Every
-// request is recorded. Each send may take simulated time on the clock.
-class FakeHttpClient final : public HttpClient {
- public:
-  using Reply = std::function<Result<HttpResponse>(HttpRequest const&)>;
-
-  explicit FakeHttpClient(FakeClock* clock = nullptr) : clock_(clock) {}
-
-  void push(Result<HttpResponse> r) {
-    script_.emplace_back([r](HttpRequest const&) { return r; });
-  }
-  void push(Reply reply) { script_.push_back(std::move(reply)); }
-  void set_fallback(Result<HttpResponse> r) {
-    fallback_ = [r](HttpRequest const&) { return r; };
-  }
-  // Simulated duration of each request (bounded by its timeout).
-  void set_latency_ms(std::int64_t ms) { latency_ms_ = ms; }
-
-  Result<HttpResponse> send(HttpRequest const& request) override {
-    requests.push_back(request);
-    if (clock_ != nullptr) clock_->advance(std::min(latency_ms_, request.timeout_ms));
-    if (!script_.empty()) {
-      Reply next = std::move(script_.front());
-      script_.pop_front();
-      return next(request);
-    }
-    if (fallback_) return fallback_(request);
-    return make_error(Status::internal, "FakeHttpClient: script exhausted");
-  }
-
-  std::vector<HttpRequest> requests;
-
- private:
-  FakeClock* clock_;
-  std::deque<Reply> script_;
-  Reply fallback_;
-  std::int64_t latency_ms_ = 0;
-};
-
-inline Error connection_refused(std::string const& host) {
-  return make_error(Status::transient, "cannot reach " + host + ": Failed to connect to " + host +
-                                           ": Connection refused");
-}
+// The one fake of the HTTP seam (tests/fakes/fake_http_client.h).
+using fedcred::test::connection_refused;
+using fedcred::test::FakeHttpClient;
+using fedcred::test::response;
 
 // What a module told the host during one call.
 struct CallRecord {

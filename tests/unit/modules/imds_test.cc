@@ -54,6 +54,67 @@ TEST_F(ImdsTest, AnotherRoleThanTheExpectedOneIsRefusedBeforeTheCredentials) {
   EXPECT_TRUE(imds().role_credentials(nullptr, "reader").ok());
 }
 
+// Issue 20.3: the host listed the key's role in a session of its own and hands
+// both over: the module neither PUTs nor lists again.
+TEST_F(ImdsTest, TheHostsSessionReadsTheExpectedRoleAtOnce) {
+  http_.push(response(200, "us-west-2"));
+  http_.push(response(200, imds_credentials_json()));
+  messages::AwsLinkInputs link;
+  link.name = "imds";
+  link.instance_role = "reader";
+  link.imds_session_token = Secret(std::string("host-session-token"));
+  auto client = imds_for_call(http_, clock_, random_, kBase, clock_.monotonic_ms() + 10'000, link);
+  ASSERT_TRUE(client.has_value());
+  ASSERT_TRUE(client->region().ok());
+  auto creds = client->role_credentials(nullptr, "reader");
+  ASSERT_TRUE(creds.ok()) << creds.error().message;
+  EXPECT_EQ(client->role_name(), "reader");
+  ASSERT_EQ(http_.requests.size(), 2U) << "no PUT, no listing";
+  EXPECT_EQ(http_.requests[1].url, "http://169.254.169.254/latest/meta-data/iam/security-credentials/reader");
+  for (HttpRequest const& r : http_.requests) EXPECT_EQ(header(r, "X-aws-ec2-metadata-token"), "host-session-token");
+}
+
+// The role the host listed is gone by the time its credentials are read: IMDS
+// answers 404 for them, and nothing is signed for the old role's key.
+TEST_F(ImdsTest, TheHostsRoleReplacedSinceIsRefused) {
+  http_.push(response(404, "Not Found"));
+  Imds client = imds();
+  client.resume_session(Secret(std::string("host-session-token")));
+  auto creds = client.role_credentials(nullptr, "reader");
+  ASSERT_FALSE(creds.ok());
+  EXPECT_EQ(creds.error().status, Status::source);
+  EXPECT_NE(creds.error().message.find("no credentials for instance role reader (HTTP 404): the instance profile was "
+                                       "just replaced"),
+            std::string::npos)
+      << creds.error().message;
+  EXPECT_EQ(http_.requests.size(), 1U);
+  // What goes into the path unlisted is one IAM role name.
+  auto traversal = client.role_credentials(nullptr, "../../user-data");
+  ASSERT_FALSE(traversal.ok());
+  EXPECT_EQ(traversal.error().status, Status::usage);
+  EXPECT_EQ(http_.requests.size(), 1U) << "nothing sent";
+}
+
+// Without a session, or without the role it listed, the module opens its own.
+TEST_F(ImdsTest, NoSessionHandedOverMeansItsOwn) {
+  messages::AwsLinkInputs link;
+  link.name = "imds";
+  link.imds_session_token = Secret(std::string("host-session-token"));  // but no role
+  for (int i = 0; i < 2; ++i) {
+    http_.requests.clear();
+    push_token();
+    http_.push(response(200, "reader\n"));
+    http_.push(response(200, imds_credentials_json()));
+    auto client = imds_for_call(http_, clock_, random_, kBase, clock_.monotonic_ms() + 10'000, link);
+    ASSERT_TRUE(client->role_credentials(nullptr, "reader").ok());
+    ASSERT_EQ(http_.requests.size(), 3U);
+    EXPECT_EQ(http_.requests[0].method, "PUT");
+    link.instance_role = "reader";
+    link.imds_session_token = Secret();  // a role but no session
+  }
+  EXPECT_FALSE(imds_for_call(http_, clock_, random_, "", clock_.monotonic_ms() + 10'000, link).has_value());
+}
+
 TEST_F(ImdsTest, RoleCredentialsRequestShapes) {
   push_token();
   http_.push(response(200, "reader\n"));

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// HttpClient: the HTTP seam of the network modules. Production code uses
-// CurlHttpClient (curl_http.h); unit tests script responses with a fake.
+// HttpClient: the HTTP seam of the network modules and of the one IMDS client
+// (imds_client.h). Production code uses the modules' CurlHttpClient
+// (modules/common/curl_http.h) or, on the core's cache-hit path, which maps
+// no libcurl, net::PlainHttpClient (core/net/plain_http_client.h); unit tests
+// script responses with the one fake (tests/fakes/fake_http_client.h).
 //
 // Contract for implementations:
 //  - send() returns an HttpResponse for every HTTP answer, whatever its status
