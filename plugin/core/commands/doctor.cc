@@ -104,9 +104,12 @@ class Doctor {
       effective += (effective.empty() ? "" : ", ") + key + "=" + setting.value + " (" + setting.origin + ")";
     }
     std::string const profile = in_.profile.empty() ? std::string("(none: [default] and flags)") : in_.profile;
-    std::string const direction = azure_ ? "-> Azure (fedcred azure)"
-                                  : gcp_ ? "AWS -> GCP (fedcred gcp)"
-                                         : "GCP -> AWS (fedcred aws)";
+    // An Azure VM's managed identity (source azure) reaches AWS and GCP too.
+    auto const* source = setting_value(*settings, "source");
+    bool const from_azure = source != nullptr && *source == "azure";
+    std::string const direction = azure_  ? "-> Azure (fedcred azure)"
+                                  : gcp_  ? std::string(from_azure ? "Azure" : "AWS") + " -> GCP (fedcred gcp)"
+                                          : std::string(from_azure ? "Azure" : "GCP") + " -> AWS (fedcred aws)";
     std::string detail = read + "; profile " + profile + ", direction " + direction + ": " +
                          (effective.empty() ? std::string("no settings") : effective);
 

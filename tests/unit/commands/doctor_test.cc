@@ -117,6 +117,12 @@ TEST_F(DoctorTest, SourceAzureAsksImdsForTheResource) {
   EXPECT_EQ(modules_.calls.at(0).module, "azure");
   EXPECT_EQ(modules_.calls.at(0).param("audience"), "api://fedcred-aws");
   EXPECT_THAT(step(report, "config").detail, HasSubstr("audience api://fedcred-aws"));
+  EXPECT_THAT(step(report, "config").detail, HasSubstr("direction Azure -> AWS (fedcred aws)"));
+}
+
+TEST_F(DoctorTest, TheDirectionNamesTheDefaultSource) {
+  auto report = run();
+  EXPECT_THAT(step(report, "config").detail, HasSubstr("direction GCP -> AWS (fedcred aws)"));
 }
 
 TEST_F(DoctorTest, MissingRoleFailsConfigWithUsage) {
