@@ -64,11 +64,7 @@ echo
 echo "1. cache hit: spawnbench, $RUNS interleaved runs each (+$WARMUP warm-up)"
 out=$("$WORK/spawnbench" -n "$RUNS" -w "$WARMUP" -- empty-c "$WORK/empty" ';' access-token-hit "${HIT[@]}")
 [ "$before" = "$(token_ok)" ] || die "Google STS was called during the hit benchmark"
-printf '%-20s %10s %10s %10s %10s %12s\n' command median_ms p10_ms p90_ms mean_ms maxrss_KiB
-while IFS= read -r line; do
-  printf '%-20s %10s %10s %10s %10s %12s\n' "$(cut -f1 <<<"$line")" "$(stat_of "$line" median_ms)" \
-    "$(stat_of "$line" p10_ms)" "$(stat_of "$line" p90_ms)" "$(stat_of "$line" mean_ms)" "$(stat_of "$line" maxrss_kib)"
-done <<<"$out"
+print_stats "$out"
 e=$(grep '^empty-c' <<<"$out"); h=$(grep '^access-token-hit' <<<"$out")
 echo "RESULT access-token cache hit / empty C program, median: $(ratio "$(stat_of "$h" median_ms)" "$(stat_of "$e" median_ms)")x (goal <= 2.0)"
 
@@ -87,10 +83,6 @@ echo "2. cold exchange: spawnbench, $COLD_RUNS interleaved runs each (+2 warm-up
 out=$("$WORK/spawnbench" -n "$COLD_RUNS" -w 2 -- fedcred-cold "${COLD[@]}" ';' google-auth-node "${NODE[@]}")
 calls=$(( $(token_ok) - before ))
 [ "$calls" -eq $(( 2 * (COLD_RUNS + 2) )) ] || die "expected $(( 2 * (COLD_RUNS + 2) )) exchanges, saw $calls"
-printf '%-20s %10s %10s %10s %10s %12s\n' command median_ms p10_ms p90_ms mean_ms maxrss_KiB
-while IFS= read -r line; do
-  printf '%-20s %10s %10s %10s %10s %12s\n' "$(cut -f1 <<<"$line")" "$(stat_of "$line" median_ms)" \
-    "$(stat_of "$line" p10_ms)" "$(stat_of "$line" p90_ms)" "$(stat_of "$line" mean_ms)" "$(stat_of "$line" maxrss_kib)"
-done <<<"$out"
+print_stats "$out"
 c=$(grep '^fedcred-cold' <<<"$out"); n=$(grep '^google-auth-node' <<<"$out")
 echo "RESULT access-token cold exchange / google-auth-library (Node) aws source, median: $(ratio "$(stat_of "$c" median_ms)" "$(stat_of "$n" median_ms)")x"

@@ -73,10 +73,6 @@ echo "2. cold exchange: spawnbench, $COLD_RUNS interleaved runs each (+2 warm-up
 out=$("$WORK/spawnbench" -q -n "$COLD_RUNS" -w 2 -- fedcred-cold "${COLD[@]}" ';' azure-identity-node "${NODE[@]}")
 calls=$(( $(entra token_requests) - before ))
 [ "$calls" -eq $(( 2 * (COLD_RUNS + 2) )) ] || die "expected $(( 2 * (COLD_RUNS + 2) )) exchanges, saw $calls"
-printf '%-20s %10s %10s %10s %10s %12s\n' command median_ms p10_ms p90_ms mean_ms maxrss_KiB
-while IFS= read -r line; do
-  printf '%-20s %10s %10s %10s %10s %12s\n' "$(cut -f1 <<<"$line")" "$(stat_of "$line" median_ms)" \
-    "$(stat_of "$line" p10_ms)" "$(stat_of "$line" p90_ms)" "$(stat_of "$line" mean_ms)" "$(stat_of "$line" maxrss_kib)"
-done <<<"$out"
+print_stats "$out"
 c=$(grep '^fedcred-cold' <<<"$out"); n=$(grep '^azure-identity-node' <<<"$out")
 echo "RESULT azure cold exchange (metadata ID token + Entra) / @azure/identity WorkloadIdentityCredential (token file + Entra), median: $(ratio "$(stat_of "$c" median_ms)" "$(stat_of "$n" median_ms)")x"

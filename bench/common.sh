@@ -165,6 +165,16 @@ PY
   die "moto_server did not start (see $WORK/moto.log)"
 }
 
+# print_stats OUT: spawnbench's lines as a table, one command a row.
+print_stats() {
+  local line
+  printf '%-20s %10s %10s %10s %10s %12s\n' command median_ms p10_ms p90_ms mean_ms maxrss_KiB
+  while IFS= read -r line; do
+    printf '%-20s %10s %10s %10s %10s %12s\n' "$(cut -f1 <<<"$line")" "$(stat_of "$line" median_ms)" \
+      "$(stat_of "$line" p10_ms)" "$(stat_of "$line" p90_ms)" "$(stat_of "$line" mean_ms)" "$(stat_of "$line" maxrss_kib)"
+  done <<<"$1"
+}
+
 # stat_of LINE KEY: one field of a spawnbench output line.
 stat_of() { tr '\t' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
 
