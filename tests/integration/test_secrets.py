@@ -9,10 +9,7 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import unittest
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 import fake_google_sts  # noqa: E402
@@ -20,11 +17,11 @@ import fake_imds  # noqa: E402
 import fake_sts  # noqa: E402
 import fake_sts_outbound  # noqa: E402
 import gce_metadata  # noqa: E402
-from fault_server import (FaultServer, ScriptedHttpServer, TlsWrapped,  # noqa: E402
+from fault_server import (EchoingFormServer, FaultServer, ScriptedHttpServer, TlsWrapped,  # noqa: E402
                           make_tls_material)
 from azure_vm_support import (PROVIDER, RESOURCE_AWS, RESOURCE_GCP, USER,  # noqa: E402
                               AzureVmFixture)
-from harness import FedcredTestCase, refused_port, token_secrets  # noqa: E402
+from harness import STATIC_CANARY, FedcredTestCase, refused_port, token_secrets  # noqa: E402
 
 ROLE = "arn:aws:iam::123456789012:role/s3-reader"
 GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/"
@@ -32,51 +29,16 @@ GCP_AUDIENCE = ("//iam.googleapis.com/projects/123456/locations/global/workloadI
 IMDS_CANARY = {"AccessKeyId": "ASIAFAKEIMDSCANARY01",
                "SecretAccessKey": "CanaryImdsSecretKey/" + "z" * 20,
                "Token": "CanaryImdsSessionToken" + "Y" * 150}
-STATIC_CANARY = {"AWS_ACCESS_KEY_ID": "AKIAFAKESTATICCANARY",
-                 "AWS_SECRET_ACCESS_KEY": "CanaryStaticSecretKey/" + "w" * 18,
-                 "AWS_SESSION_TOKEN": "CanaryStaticSessionToken" + "V" * 100}
 
 
-class EchoingSts:
-    """An STS that quotes the request's WebIdentityToken (and any secret-looking form field)
-    back in its ErrorResponse message: a hostile or buggy endpoint fedcred must not relay."""
-
-    def __init__(self, status=400, code="InvalidIdentityToken"):
-        owner = self
-        self.seen = []
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                form = dict(urllib.parse.parse_qsl(body.decode(errors="replace")))
-                token = form.get("WebIdentityToken", "")
-                owner.seen.append(token)
-                auth = self.headers.get("Authorization", "")
-                sec = self.headers.get("X-Amz-Security-Token", "")
-                msg = "token %s rejected; auth %s; session %s" % (token, auth, sec)
-                xml = fake_sts.error_xml(code, msg).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(xml)))
-                self.end_headers()
-                self.wfile.write(xml)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.httpd.server_address[1]
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def EchoingSts(status=400, code="InvalidIdentityToken"):
+    """An STS that quotes the request's WebIdentityToken (and the request's signature and
+    session token) back in its ErrorResponse message."""
+    def answer(token, headers):
+        msg = "token %s rejected; auth %s; session %s" % (
+            token, headers.get("Authorization", ""), headers.get("X-Amz-Security-Token", ""))
+        return status, "text/xml", fake_sts.error_xml(code, msg)
+    return EchoingFormServer("WebIdentityToken", answer)
 
 
 class TestNoSecretOnAnyFailurePath(FedcredTestCase):

@@ -7,65 +7,30 @@ in its error description and in a broken 200 answer: fedcred must not relay it."
 
 import json
 import os
-import ssl
 import sys
-import threading
 import unittest
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from azure_support import AWS_CLIENT_ID, GCP_CLIENT_ID, STORAGE_SCOPE, AzureStandins  # noqa: E402
-from harness import FedcredTestCase, refused_port, token_secrets  # noqa: E402
+from fault_server import EchoingFormServer  # noqa: E402
+from harness import STATIC_CANARY, FedcredTestCase, refused_port, token_secrets  # noqa: E402
 
-STATIC_CANARY = {"AWS_ACCESS_KEY_ID": "AKIAFAKESTATICCANARY",
-                 "AWS_SECRET_ACCESS_KEY": "CanaryStaticSecretKey/" + "w" * 18,
-                 "AWS_SESSION_TOKEN": "CanaryStaticSessionToken" + "V" * 100}
 UNKNOWN_CLIENT_ID = "0a0a0a0a-1111-4222-8333-0000000000ff"
 
 
-class EchoingEntra:
+def EchoingEntra(tls, status):
     """An https Entra token endpoint that quotes the request's client_assertion back: in an
     AADSTS error description (status 401) or, with status 200, in an answer that is no token."""
-
-    def __init__(self, tls, status):
-        owner = self
-        self.seen = []
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                form = dict(urllib.parse.parse_qsl(body.decode(errors="replace")))
-                assertion = form.get("client_assertion", "")
-                owner.seen.append(assertion)
-                if status == 200:
-                    doc = {"token_type": "Bearer", "expires_in": "soon", "access_token": None,
-                           "echo": assertion}
-                else:
-                    doc = {"error": "invalid_client", "error_codes": [700213],
-                           "error_description": "AADSTS700213: No matching federated identity "
-                                                "record found for presented assertion " + assertion +
-                                                " (client_assertion=" + assertion + ")"}
-                data = json.dumps(doc).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
-        self.url = "https://127.0.0.1:%d" % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(assertion, _headers):
+        if status == 200:
+            doc = {"token_type": "Bearer", "expires_in": "soon", "access_token": None,
+                   "echo": assertion}
+        else:
+            doc = {"error": "invalid_client", "error_codes": [700213],
+                   "error_description": "AADSTS700213: No matching federated identity "
+                                        "record found for presented assertion " + assertion +
+                                        " (client_assertion=" + assertion + ")"}
+        return status, "application/json", json.dumps(doc)
+    return EchoingFormServer("client_assertion", answer, tls=tls)
 
 
 class TestNoSecretOnAzureFailurePaths(AzureStandins, FedcredTestCase):

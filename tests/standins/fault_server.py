@@ -32,7 +32,7 @@ import struct
 import threading
 import time
 
-from standin_server import Loopback  # noqa: E402  (host and url of a port)
+from standin_server import Loopback, _TlsThreadingHTTPServer  # noqa: E402  (host and url of a port)
 
 CRLF = b"\r\n"
 
@@ -368,6 +368,55 @@ class ScriptedHttpServer(Loopback):
     def start(self):
         threading.Thread(target=self.httpd.serve_forever, daemon=True, name="scripted").start()
         return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class EchoingFormServer(Loopback):
+    """A POST endpoint that quotes a secret of its request back: a hostile or buggy service
+    fedcred must not relay. Records form field `field` of each request in `seen`;
+    `answer(value, headers)` gives the reply as (status, content_type, body). Plain http, or
+    https with `tls` (an ssl.SSLContext, server side). Serves from construction."""
+
+    def __init__(self, field, answer, tls=None):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        import urllib.parse
+        self.seen = []
+        self.tls = tls
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                value = dict(urllib.parse.parse_qsl(body.decode(errors="replace"))).get(field, "")
+                owner.seen.append(value)
+                status, content_type, data = answer(value, self.headers)
+                if isinstance(data, str):
+                    data = data.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        if tls is None:
+            self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        else:
+            self.httpd = _TlsThreadingHTTPServer(("127.0.0.1", 0), Handler)
+            self.httpd.tls = tls
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True, name="echoing").start()
+
+    @property
+    def port(self):
+        return self.httpd.server_address[1]
 
     def stop(self):
         self.httpd.shutdown()

@@ -273,6 +273,12 @@ class MotoServer:
                              region_name="us-east-1")
 
 
+# Static AWS keys that must never appear in any output (the no-secret sweeps).
+STATIC_CANARY = {"AWS_ACCESS_KEY_ID": "AKIAFAKESTATICCANARY",
+                 "AWS_SECRET_ACCESS_KEY": "CanaryStaticSecretKey/" + "w" * 18,
+                 "AWS_SESSION_TOKEN": "CanaryStaticSessionToken" + "V" * 100}
+
+
 def token_secrets(token):
     """The parts of a JWT that must never be printed: the whole, its claims, its signature."""
     if not token:
