@@ -50,7 +50,10 @@ Result<Secret> run_linked_row(CommandRow const& row, Request const& req, Env con
   HandOffModuleRunner modules;
   FetchHandoff const hand_off = [] { return front::exec_fetcher(); };
   HandOffResolver resolver;
-  RunSeams const seams{modules, resolver, hand_off_group_lookup, &hand_off, front::run_started_ms()};
+  // The front serves hits: a burst of them asks the metadata server its
+  // account once per kAccountRecallSeconds (flows/recalled_account.h).
+  RunSeams const seams{modules, resolver, hand_off_group_lookup, &hand_off, front::run_started_ms(),
+                       /*may_recall_account=*/true};
   return run_row(row, req, env, log, seams, failure_document);
 }
 

@@ -22,6 +22,7 @@ namespace {
 constexpr std::string_view kEntrySuffix = ".json";
 constexpr std::string_view kLockSuffix = ".lock";
 constexpr std::string_view kFailureSuffix = ".fail";
+constexpr std::string_view kIdentitySuffix = ".seen";
 constexpr std::size_t kHashLength = 32;
 
 struct DirClose {
@@ -176,6 +177,14 @@ Result<void> CacheDir::write_failure(CacheKey const& key, CacheEntry const& reco
   return write_named(key, kFailureSuffix, record);
 }
 
+std::optional<CacheEntry> CacheDir::read_identity(CacheKey const& key) const {
+  return read_named(key, kIdentitySuffix, nullptr);
+}
+
+Result<void> CacheDir::write_identity(CacheKey const& key, CacheEntry const& record) {
+  return write_named(key, kIdentitySuffix, record);
+}
+
 void CacheDir::remove_failure(CacheKey const& key) {
   unlinkat(fd_.get(), (key.hash_hex() + std::string(kFailureSuffix)).c_str(), 0);
 }
@@ -278,12 +287,14 @@ Result<int> CacheDir::clear(std::optional<std::string> const& profile) {
       if (Result<void> r = remove(name); !r) return std::move(r).error();
       ++removed;
       remove_idle_lock_file(fd_.get(), lock_name_of(name));
-    } else if (!profile && is_hash_name(name, kFailureSuffix)) {
+    } else if (!profile && (is_hash_name(name, kFailureSuffix) || is_hash_name(name, kIdentitySuffix))) {
       if (Result<void> r = remove(name); !r) return std::move(r).error();
     } else if (!profile && is_hash_name(name, kLockSuffix)) {
       remove_idle_lock_file(fd_.get(), name);  // orphan of a failed fetch
     } else if (auto target = temporary_file_target(name);
-               !profile && target && is_hash_name(*target, kEntrySuffix)) {
+               !profile && target &&
+               (is_hash_name(*target, kEntrySuffix) || is_hash_name(*target, kFailureSuffix) ||
+                is_hash_name(*target, kIdentitySuffix))) {
       // Temporary files of killed writers. One of a live writer vanishing
       // only fails that write, which the writer reports and survives.
       if (Result<void> r = remove(name); !r) return std::move(r).error();

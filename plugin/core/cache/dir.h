@@ -4,7 +4,9 @@
 //
 // Layout: <dir>/<hash>.json (entry, 0600), <dir>/<hash>.lock (flock target,
 // 0600), <dir>/<hash>.fail (the last failed fetch, shared with the processes
-// waiting on the lock; same format as an entry), where <hash> is
+// waiting on the lock; same format as an entry), <dir>/<hash>.seen (an
+// identity a server confirmed, e.g. the metadata server's account,
+// flows/recalled_account.h; same format), where <hash> is
 // CacheKey::hash_hex(). Write leaves hidden
 // ".<hash>.json.tmp.*" files only if killed mid-write; `clear` removes them.
 //
@@ -80,6 +82,12 @@ class CacheDir {
   Result<void> write_failure(CacheKey const& key, CacheEntry const& record);
   void remove_failure(CacheKey const& key);
 
+  // The record of an identity a server confirmed (read_identity: nullopt as
+  // for read_failure), in the entry format: expiration = until when it may be
+  // recalled without asking again, values what was confirmed.
+  std::optional<CacheEntry> read_identity(CacheKey const& key) const;
+  Result<void> write_identity(CacheKey const& key, CacheEntry const& record);
+
   // The per-key lock; see acquire_cache_lock for waiting and errors
   // (Status::transient on timeout, Status::io otherwise).
   Result<CacheLock> lock(CacheKey const& key, std::int64_t deadline_monotonic_ms, Clock& clock);
@@ -90,7 +98,8 @@ class CacheDir {
 
   // Removes the entries of `profile`, or every entry (readable or not) when
   // nullopt, with their idle lock files; clearing everything also removes
-  // temporary files left by killed writers. Only fedcred's own file names are
+  // the failure and identity records and temporary files left by killed
+  // writers. Only fedcred's own file names are
   // touched. Returns the number of entries removed. Error (Status::io): the
   // directory cannot be listed, or an entry cannot be removed.
   Result<int> clear(std::optional<std::string> const& profile);

@@ -5,6 +5,7 @@
 #include "commands/setup/options.h"
 #include "config/settings.h"
 #include "flows/instance_role.h"
+#include "flows/recalled_account.h"
 #include "fedcred_build_config.h"
 #include "output/audit.h"
 #include "random_source.h"
@@ -99,7 +100,8 @@ Result<Secret> run_row(CommandRow const& spec, Request const& req, Env const& en
   AuditRecord audit;
   audit.command = req.command;
   ImdsRoleLookup instance_role(clock, random, seams.resolver);
-  GceMetadataAccountLookup metadata_account(clock, seams.resolver);
+  GceMetadataAccountLookup asked_account(clock, seams.resolver);
+  RecalledAccountLookup metadata_account(asked_account, env, clock, seams.may_recall_account);
   CredentialDeps const deps{
       {env, clock, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS, seams.started_ms},
       random,

@@ -34,6 +34,10 @@ struct RunSeams {
   GroupLookup lookup_group;                // CommandCall::lookup_group
   FetchHandoff const* hand_off = nullptr;  // CredentialDeps::hand_off
   std::int64_t started_ms = 0;             // CommandContext::started_ms
+  // Whether a metadata server's account confirmed a few seconds ago may be
+  // recalled instead of asked (flows/recalled_account.h): the static front's
+  // hits only; a process that fetches always asks.
+  bool may_recall_account = false;
 };
 
 // The variable through which the static front tells the fetcher it execs

@@ -527,6 +527,28 @@ TEST_F(CacheListClear, ClearAllRemovesOnlyFedcredFiles) {
   EXPECT_EQ(names_in(dir_->path()), (std::vector<std::string>{".hidden.tmp.1", "notes.txt"}));
 }
 
+// An identity record (flows/recalled_account.h) is not an entry: `cache list`
+// does not show it, clearing a profile keeps it, clearing everything removes it
+// with a killed writer's temporary file.
+TEST_F(CacheListClear, IdentityRecordsGoWithEverythingOnly) {
+  CacheKey const seen = CacheKeyBuilder("metadata-account").add("host", "169.254.169.254").build();
+  CacheEntry record;
+  record.label = "metadata account";
+  record.expiration = 1000;
+  record.values.emplace("account", Secret(std::string("sa@p.iam.gserviceaccount.com")));
+  ASSERT_TRUE(dir_->write_identity(seen, record).ok());
+  std::optional<CacheEntry> back = dir_->read_identity(seen);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->values.at("account").reveal(), "sa@p.iam.gserviceaccount.com");
+  EXPECT_FALSE(dir_->read(seen).has_value()) << "an identity record is no entry";
+  EXPECT_EQ(dir_->list().size(), 3u);
+  EXPECT_EQ(*dir_->clear(std::string("alpha")), 2);
+  EXPECT_TRUE(dir_->read_identity(seen).has_value());
+  write_file(dir_->path() + "/." + seen.hash_hex() + ".seen.tmp.1.0.2", "{partial");
+  EXPECT_EQ(*dir_->clear(std::nullopt), 1);
+  EXPECT_TRUE(names_in(dir_->path()).empty());
+}
+
 TEST_F(CacheListClear, ClearKeepsTheLockFileOfAFetchInProgress) {
   SystemClock clock;
   Result<CacheLock> held = dir_->lock(b_, 0, clock);
