@@ -57,6 +57,7 @@ case "$INSTALLED" in
       deb=$(ls "$deb_dir"/${p}_*.deb 2>/dev/null | head -1)
       [ -n "$deb" ] || die "no ${p}_*.deb in $deb_dir"
       dpkg-deb -x "$deb" "$root"
+      sync  # dpkg -i syncs what it unpacks; the timed binary's pages are clean, as installed
     done
     INSTALLED_BIN="$root/usr/bin/fedcred"
     INSTALLED_MODULES=$(dirname "$(ls -d "$root"/usr/lib/*/fedcred/modules | head -1)")/modules

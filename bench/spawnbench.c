@@ -3,8 +3,11 @@
  *
  *   spawnbench [-n RUNS] [-w WARMUP] [-q] -- NAME1 CMD1 ARGS... ';' NAME2 CMD2 ARGS... [';' ...]
  *
- * Each round runs every command once, in an order that rotates every round (so neither is
- * always first after the other's page-cache or CPU-frequency effects). A run is
+ * Each round runs every command once, in an order shuffled every round (a fixed seed, so a
+ * run is reproducible): each command follows each other one equally often, so none always
+ * runs right after the one whose page-cache, TLB or CPU-frequency effects favour or hurt it.
+ * (A rotating order keeps every command's predecessor fixed: the empty C program always ran
+ * right after the C++ one, which had just loaded libc and ld.so.) A run is
  * posix_spawn + wait4 of the command itself (no shell), stdin and stdout on /dev/null,
  * stderr kept (-q: /dev/null too). Wall time is CLOCK_MONOTONIC around spawn..reap, which is
  * what a parent such as the AWS CLI pays; peak RSS is the child's ru_maxrss from wait4.
@@ -127,12 +130,21 @@ int main(int argc, char **argv) {
   for (int r = 0; r < warmup; ++r)
     for (int k = 0; k < ncmd; ++k)
       if (run_once(&cmds[k], quiet, &ms, &rss) != 0) return 1;
+  int *order = calloc((size_t)ncmd, sizeof(int));
+  unsigned long long seed = 0x9E3779B97F4A7C15ull;
   for (int r = 0; r < runs; ++r) {
+    for (int k = 0; k < ncmd; ++k) order[k] = k;
+    for (int k = ncmd - 1; k > 0; --k) { /* Fisher-Yates, xorshift64 */
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      int pick = (int)(seed % (unsigned long long)(k + 1)), kept = order[k];
+      order[k] = order[pick], order[pick] = kept;
+    }
     for (int j = 0; j < ncmd; ++j) {
-      struct cmd *c = &cmds[(j + r) % ncmd];
+      struct cmd *c = &cmds[order[j]];
       if (run_once(c, quiet, &c->ms[r], &c->rss[r]) != 0) return 1;
     }
   }
+  free(order);
   for (int k = 0; k < ncmd; ++k) {
     struct cmd *c = &cmds[k];
     double sum = 0;
