@@ -182,7 +182,8 @@ std::optional<CacheEntry> CacheDir::read_identity(CacheKey const& key) const {
 }
 
 Result<void> CacheDir::write_identity(CacheKey const& key, CacheEntry const& record) {
-  return write_named(key, kIdentitySuffix, record);
+  // Lost at a crash, a record is only asked again: not worth a hit's fsyncs.
+  return write_named(key, kIdentitySuffix, record, Durability::unsynced);
 }
 
 void CacheDir::remove_failure(CacheKey const& key) {
@@ -207,14 +208,16 @@ std::optional<CacheEntry> CacheDir::read_named(CacheKey const& key, std::string_
   return entry;
 }
 
-Result<void> CacheDir::write_named(CacheKey const& key, std::string_view suffix, CacheEntry const& entry) {
+Result<void> CacheDir::write_named(CacheKey const& key, std::string_view suffix, CacheEntry const& entry,
+                                   Durability durability) {
   Result<Secret> text = encode_cache_entry(key.canonical, entry);
   if (!text) return std::move(text).error();
   if (text->size() > kMaxCacheEntryBytes) {
     return make_error(Status::io, "cache entry for profile " + entry.profile + " is larger than " +
                                       std::to_string(kMaxCacheEntryBytes) + " bytes");
   }
-  return write_private_file(fd_.get(), path_, key.hash_hex() + std::string(suffix), text->reveal());
+  return write_private_file(fd_.get(), path_, key.hash_hex() + std::string(suffix), text->reveal(), std::nullopt,
+                            durability);
 }
 
 Result<CacheLock> CacheDir::lock(CacheKey const& key, std::int64_t deadline_monotonic_ms,

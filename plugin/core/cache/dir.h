@@ -30,6 +30,7 @@
 #include "cache/key.h"
 #include "cache/lock.h"
 #include "files/policy.h"
+#include "files/private_file.h"
 #include "clock.h"
 #include "base/env.h"
 #include "result.h"
@@ -84,7 +85,8 @@ class CacheDir {
 
   // The record of an identity a server confirmed (read_identity: nullopt as
   // for read_failure), in the entry format: expiration = until when it may be
-  // recalled without asking again, values what was confirmed.
+  // recalled without asking again, values what was confirmed. Written
+  // without fsync: lost at a crash, it is only asked again.
   std::optional<CacheEntry> read_identity(CacheKey const& key) const;
   Result<void> write_identity(CacheKey const& key, CacheEntry const& record);
 
@@ -106,7 +108,8 @@ class CacheDir {
 
  private:
   std::optional<CacheEntry> read_named(CacheKey const& key, std::string_view suffix, std::string* why) const;
-  Result<void> write_named(CacheKey const& key, std::string_view suffix, CacheEntry const& entry);
+  Result<void> write_named(CacheKey const& key, std::string_view suffix, CacheEntry const& entry,
+                           Durability durability = Durability::synced);
 
   CacheDir(std::string path, UniqueFd fd, CachePolicy policy)
       : path_(std::move(path)), fd_(std::move(fd)), policy_(policy) {}

@@ -154,7 +154,8 @@ std::optional<Secret> read_private_file(int dir_fd, std::string const& name,
 }
 
 Result<void> write_private_file(int dir_fd, std::string const& dir_path, std::string const& name,
-                                std::string_view content, std::optional<gid_t> reader_group) {
+                                std::string_view content, std::optional<gid_t> reader_group,
+                                Durability durability) {
   auto fail = [&](std::string const& what, int err) {
     return make_error(Status::io, "cannot " + what + " cache file " + dir_path + "/" + name + ": " +
                                       errno_text(err));
@@ -180,7 +181,7 @@ Result<void> write_private_file(int dir_fd, std::string const& dir_path, std::st
     return fail("set the group of a temporary", errno);
   if (fchmod(fd.get(), reader_group ? 0640 : 0600) != 0) return fail("set the mode of a temporary", errno);
   if (!write_all(fd.get(), content)) return fail("write", errno);
-  if (fsync(fd.get()) != 0) return fail("sync", errno);
+  if (durability == Durability::synced && fsync(fd.get()) != 0) return fail("sync", errno);
   // close() can report a delayed write error (NFS); check it before rename.
   if (::close(fd.release()) != 0) return fail("close", errno);
   if (renameat(dir_fd, temp->name().c_str(), dir_fd, name.c_str()) != 0)
@@ -189,7 +190,7 @@ Result<void> write_private_file(int dir_fd, std::string const& dir_path, std::st
   remove_stale_temps(dir_fd, name);
   // Makes the rename itself durable. A failure here loses at most this entry
   // after a crash, which is only a future cache miss: not worth an error.
-  fsync(dir_fd);
+  if (durability == Durability::synced) fsync(dir_fd);
   return {};
 }
 

@@ -32,8 +32,14 @@ std::optional<Secret> read_private_file(int dir_fd, std::string const& name,
 // With `reader_group`, the file is that group's and mode 0640 instead, set on
 // the temporary before anything is written to it (no moment at which another
 // group could read it). `dir_path` only serves error messages. Error: Status::io.
+// Durability::unsynced skips both fsyncs (about a millisecond here): for a
+// file whose loss or truncation at a crash is only a future miss, written on
+// a path that must stay cheap (flows/recalled_account.h). The rename stays
+// atomic for readers either way.
+enum class Durability { synced, unsynced };
 Result<void> write_private_file(int dir_fd, std::string const& dir_path, std::string const& name,
-                                std::string_view content, std::optional<gid_t> reader_group = std::nullopt);
+                                std::string_view content, std::optional<gid_t> reader_group = std::nullopt,
+                                Durability durability = Durability::synced);
 
 // If `name` is a temporary file of write_private_file (which a killed writer
 // may leave behind), the name it was meant to replace; else nullopt.
