@@ -46,6 +46,10 @@ class TestMetadataAccount(CacheTestCase):
         self.assertEqual(asked_on_miss, 2, "the front, then the fetcher it execs")
         for _ in range(3):
             self.assertEqual(self.assert_credentials(self.cached()), first)
+        verbose = self.cached("-v")
+        self.assertEqual(self.assert_credentials(verbose), first)
+        self.assertIn("named by the metadata server at %s" % self.env["GCE_METADATA_HOST"], verbose.stderr)
+        self.assertIn("recalled, not asked", verbose.stderr)
         self.assertEqual(self.calls(), 1, "same account: hits")
         self.assertEqual(len(self.email_requests()), asked_on_miss, "a hit recalls the account")
         self.assertTrue(all(r["metadata_flavor"] == "Google" for r in self.email_requests()))

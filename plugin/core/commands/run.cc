@@ -101,7 +101,7 @@ Result<Secret> run_row(CommandRow const& spec, Request const& req, Env const& en
   audit.command = req.command;
   ImdsRoleLookup instance_role(clock, random, seams.resolver);
   GceMetadataAccountLookup asked_account(clock, seams.resolver);
-  RecalledAccountLookup metadata_account(asked_account, env, clock, seams.may_recall_account);
+  RecalledAccountLookup metadata_account(asked_account, env, clock, log, seams.may_recall_account);
   CredentialDeps const deps{
       {env, clock, log, FEDCRED_SYSCONFDIR, FEDCRED_DEFAULT_TIMEOUT_SECONDS, seams.started_ms},
       random,

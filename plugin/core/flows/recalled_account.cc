@@ -16,16 +16,21 @@ CacheKey record_key(std::string const& metadata_host) {
   return CacheKeyBuilder("metadata-account").add("metadata_host", metadata_host).build();
 }
 
+struct Recalled {
+  std::string account;
+  std::int64_t age_seconds;
+};
+
 // The recorded account when it was confirmed within the last
 // kAccountRecallSeconds by this machine's clock; nullopt otherwise.
-std::optional<std::string> recent_account(CacheDir const& dir, CacheKey const& key, std::int64_t now) {
+std::optional<Recalled> recent_account(CacheDir const& dir, CacheKey const& key, std::int64_t now) {
   std::optional<CacheEntry> record = dir.read_identity(key);
   if (!record) return std::nullopt;
   auto account = record->values.find(kAccountValue);
   if (account == record->values.end()) return std::nullopt;
   std::int64_t const confirmed = record->expiration - kAccountRecallSeconds;
   if (now < confirmed || now >= record->expiration) return std::nullopt;
-  return account->second.reveal();
+  return Recalled{account->second.reveal(), now - confirmed};
 }
 
 }  // namespace
@@ -37,7 +42,12 @@ Result<std::string> RecalledAccountLookup::account_email(std::string const& meta
   // says so once, and asking is always correct.
   auto dir = CacheDir::open(env_);
   if (dir && may_recall_) {
-    if (auto recalled = recent_account(*dir, key, clock_.unix_seconds())) return std::move(*recalled);
+    if (auto recalled = recent_account(*dir, key, clock_.unix_seconds())) {
+      log_.debug("service account " + recalled->account + ", named by the metadata server at " + metadata_host + " " +
+                 std::to_string(recalled->age_seconds) + " s ago: recalled, not asked (for up to " +
+                 std::to_string(kAccountRecallSeconds) + " s)");
+      return std::move(recalled->account);
+    }
   }
   auto email = asked_.account_email(metadata_host, deadline_ms);
   if (email && dir) {

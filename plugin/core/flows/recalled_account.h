@@ -27,6 +27,7 @@
 #include "base/env.h"
 #include "clock.h"
 #include "flows/metadata_account.h"
+#include "logger.h"
 #include "result.h"
 
 namespace fedcred {
@@ -36,15 +37,18 @@ inline constexpr std::int64_t kAccountRecallSeconds = 10;
 
 class RecalledAccountLookup final : public MetadataAccountLookup {
  public:
-  // `asked` asks the server; `may_recall` is true only in the static front.
-  RecalledAccountLookup(MetadataAccountLookup& asked, Env const& env, Clock& clock, bool may_recall)
-      : asked_(asked), env_(env), clock_(clock), may_recall_(may_recall) {}
+  // `asked` asks the server; `may_recall` is true only in the static front;
+  // `log` says at debug level (-v) when an account was recalled.
+  RecalledAccountLookup(MetadataAccountLookup& asked, Env const& env, Clock& clock, Logger const& log,
+                        bool may_recall)
+      : asked_(asked), env_(env), clock_(clock), log_(log), may_recall_(may_recall) {}
   Result<std::string> account_email(std::string const& metadata_host, std::int64_t deadline_ms) override;
 
  private:
   MetadataAccountLookup& asked_;
   Env const& env_;
   Clock& clock_;
+  Logger const& log_;
   bool may_recall_;
 };
 

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "base/env.h"
 #include "fakes/fake_clock.h"
@@ -26,7 +28,7 @@ class RecalledAccount : public ::testing::Test {
 
   // What one process learns: the front (may_recall) or any other.
   std::string ask(bool may_recall, std::string const& host = kHost) {
-    RecalledAccountLookup lookup(server_, env_, clock_, may_recall);
+    RecalledAccountLookup lookup(server_, env_, clock_, log_, may_recall);
     auto email = lookup.account_email(host, 0);
     EXPECT_TRUE(email.ok()) << email.error().message;
     return email.ok() ? *email : std::string();
@@ -36,6 +38,8 @@ class RecalledAccount : public ::testing::Test {
   MapEnv env_;
   testing::FakeClock clock_;
   test::FakeMetadataAccountLookup server_;
+  std::vector<std::string> logged_;
+  Logger log_{[this](int, std::string const& message) { logged_.push_back(message); }};
 };
 
 TEST_F(RecalledAccount, TheFrontRecallsAnAnswerForTenSeconds) {
@@ -43,8 +47,13 @@ TEST_F(RecalledAccount, TheFrontRecallsAnAnswerForTenSeconds) {
   EXPECT_EQ(server_.calls.size(), 1u) << "nothing to recall yet";
   server_.email = kSecond;  // re-bound
   clock_.advance((kAccountRecallSeconds - 1) * 1000);
+  EXPECT_TRUE(logged_.empty()) << "asking is not worth a line";
   EXPECT_EQ(ask(true), kFirst) << "recalled within the window";
   EXPECT_EQ(server_.calls.size(), 1u);
+  ASSERT_EQ(logged_.size(), 1u);
+  EXPECT_NE(logged_[0].find(std::string(kFirst) + ", named by the metadata server at 169.254.169.254 9 s ago: recalled"),
+            std::string::npos)
+      << logged_[0];
   clock_.advance(1000);
   EXPECT_EQ(ask(true), kSecond) << "asked again once the window ended";
   EXPECT_EQ(server_.calls.size(), 2u);
@@ -80,12 +89,12 @@ TEST_F(RecalledAccount, EachMetadataHostHasItsOwnRecord) {
 
 TEST_F(RecalledAccount, AFailureIsNeitherRecordedNorHiddenByARecord) {
   server_.error = make_error(Status::source, "cannot learn the service account");
-  RecalledAccountLookup front(server_, env_, clock_, true);
+  RecalledAccountLookup front(server_, env_, clock_, log_, true);
   EXPECT_EQ(front.account_email(kHost, 0).error().status, Status::source);
   server_.error.reset();
   EXPECT_EQ(ask(true), kFirst);
   server_.error = make_error(Status::source, "cannot learn the service account");
-  RecalledAccountLookup fetcher(server_, env_, clock_, false);
+  RecalledAccountLookup fetcher(server_, env_, clock_, log_, false);
   EXPECT_EQ(fetcher.account_email(kHost, 0).error().status, Status::source) << "the fetcher asks, and fails";
   EXPECT_EQ(server_.calls.size(), 3u);
 }
