@@ -9,9 +9,12 @@ until the next fetch; a server that cannot name its account serves nothing."""
 import copy
 import os
 import time
+import unittest
 
 from harness import EXIT_SOURCE  # noqa: E402
-from test_cache_support import CacheTestCase  # noqa: E402
+from test_cache_support import CacheTestCase, static_front  # noqa: E402
+
+RECALLS = "the static front recalls the account; a build without it asks on every run"
 
 EMAIL_PATH = "/computeMetadata/v1/instance/service-accounts/default/email"
 RECALL_SECONDS = 10  # flows/recalled_account.h kAccountRecallSeconds
@@ -40,6 +43,7 @@ class TestMetadataAccount(CacheTestCase):
         self.assertEqual(len(records), 1, records)
         os.remove(records[0])
 
+    @unittest.skipUnless(static_front(), RECALLS)
     def test_a_burst_of_hits_asks_once(self):
         first = self.assert_credentials(self.cached())
         asked_on_miss = len(self.email_requests())
@@ -55,6 +59,17 @@ class TestMetadataAccount(CacheTestCase):
         self.assertTrue(all(r["metadata_flavor"] == "Google" for r in self.email_requests()))
         self.assertEqual(oct(os.stat(self.seen_records()[0]).st_mode & 0o777), "0o600")
 
+    @unittest.skipIf(static_front(), RECALLS)
+    def test_without_the_static_front_every_run_asks(self):
+        first = self.assert_credentials(self.cached())
+        self.assertEqual(len(self.email_requests()), 1)
+        self.assertEqual(self.assert_credentials(self.cached()), first)
+        self.assertEqual(len(self.email_requests()), 2, "a hit asks once")
+        self.rebind("other-sa@fedcred-demo.iam.gserviceaccount.com")
+        self.assertNotEqual(self.assert_credentials(self.cached()), first, "the old account's session was served")
+        self.assertEqual(self.calls(), 2)
+
+    @unittest.skipUnless(static_front(), RECALLS)
     def test_aws_session_of_the_old_account_is_served_for_ten_seconds_at_most(self):
         first = self.assert_credentials(self.cached())
         named_before = time.time()  # the fetcher asked (and recorded the account) before it returned

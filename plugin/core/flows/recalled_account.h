@@ -7,8 +7,9 @@
 // (CacheDir::write_identity, "<hash>.seen", 0600 like an entry) with the time
 // it was given. A process that may recall (the static front, which serves the
 // hits) uses a record younger than kAccountRecallSeconds instead of asking;
-// one that may not (the fetcher, the library, serve) always asks, and its
-// answer refreshes the record. So:
+// one that may not (the fetcher, the library, serve, and the one binary of a
+// build without the static front) always asks, and its answer refreshes the
+// record. So:
 //   - a burst of hits asks the server once per kAccountRecallSeconds;
 //   - every fetch keys its new entry by the account the server names just
 //     before it: another account's token is never filed under the old key;
