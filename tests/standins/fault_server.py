@@ -32,7 +32,7 @@ import struct
 import threading
 import time
 
-from standin_server import Loopback, _TlsThreadingHTTPServer  # noqa: E402  (host and url of a port)
+from standin_server import Loopback, StandinHandler, _TlsThreadingHTTPServer  # noqa: E402  (host and url of a port)
 
 CRLF = b"\r\n"
 
@@ -381,30 +381,21 @@ class EchoingFormServer(Loopback):
     https with `tls` (an ssl.SSLContext, server side). Serves from construction."""
 
     def __init__(self, field, answer, tls=None):
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import ThreadingHTTPServer
         import urllib.parse
         self.seen = []
         self.tls = tls
         owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
+        class Handler(StandinHandler):
+            log_name = "echoing"
 
             def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                body = self._read_body()
                 value = dict(urllib.parse.parse_qsl(body.decode(errors="replace"))).get(field, "")
                 owner.seen.append(value)
                 status, content_type, data = answer(value, self.headers)
-                if isinstance(data, str):
-                    data = data.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self._respond(status, data, [("Content-Type", content_type)])
 
         if tls is None:
             self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
