@@ -124,3 +124,48 @@ class TestStaticFront(CacheTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def text_section(program):
+    """(address, size) of PROGRAM's .text section (readelf -S)."""
+    for line in subprocess.run(["readelf", "-SW", program], capture_output=True, text=True,
+                               check=True).stdout.splitlines():
+        fields = line.replace("[ ", "[").split()
+        if ".text" in fields and fields.index(".text") + 4 < len(fields):
+            at = fields.index(".text")
+            return int(fields[at + 2], 16), int(fields[at + 4], 16)
+    raise AssertionError("%s has no .text section" % program)
+
+
+def function_extents(program):
+    """{name: (address, size)} of the functions PROGRAM defines (nm -S)."""
+    listing = subprocess.run(["nm", "-S", "--defined-only", program], capture_output=True, text=True,
+                             check=True).stdout
+    return {f[3]: (int(f[0], 16), int(f[1], 16))
+            for f in (line.split() for line in listing.splitlines()) if len(f) == 4 and f[2] in "tTwW"}
+
+
+@unittest.skipUnless(os.environ.get("FEDCRED_HIT_LAYOUT") == "1",
+                     "the front is not linked by lld in the hit's order (meson option hit_layout)")
+class TestHitLayout(unittest.TestCase):
+    """The code a hit runs lies together at the start of the front's text (helper/meson.build,
+    hit_layout): each page fault maps a 64 KiB window of the program, and GNU ld's layout spreads
+    that code over nearly every window of it (bench/README.md, issue 20)."""
+
+    def test_the_functions_a_hit_runs_lie_together_at_the_start_of_the_text(self):
+        with open(os.environ["FEDCRED_HIT_ORDER"]) as f:
+            names = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+        extents = function_extents(fedcred_bin())
+        text_start, text_size = text_section(fedcred_bin())
+        listed = {extents[n] for n in names if n in extents}
+        # a list that no longer names what the front links lays out nothing: bench/hit_order.sh
+        self.assertGreater(len([n for n in names if n in extents]), 0.8 * len(names),
+                           "helper/front/hit_path.order is stale: run bench/hit_order.sh")
+        in_text = {(a, s) for a, s in listed if text_start <= a < text_start + text_size}
+        listed_bytes = sum(s for _, s in in_text)
+        span = max(a + s for a, s in in_text) - text_start
+        # what shares an object's one .text section with a listed function (libc.a) comes
+        # along; laid out by GNU ld the span is the whole text, 3-4 times the listed bytes
+        self.assertLess(span, 2 * listed_bytes,
+                        "the %d listed functions (%d bytes) span %d of the %d bytes of text"
+                        % (len(in_text), listed_bytes, span, text_size))
