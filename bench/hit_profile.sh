@@ -47,9 +47,13 @@ profile() {
   cycles=$(sed -n 's/.*total startup time in dynamic loader: *\([0-9]*\).*/\1/p' "$out.stats" | tail -1)
   # A static program (the static front, issue 15) runs no ld.so, so nothing is printed: it
   # applies its own relocations at start, which are those of its ELF file (static-pie:
-  # R_X86_64_RELATIVE, plus IRELATIVE for glibc's ifuncs, counted as symbolic).
+  # R_X86_64_RELATIVE, or as many packed in RELR, plus IRELATIVE for glibc's ifuncs, counted as
+  # symbolic).
   if [ -z "$sym$rel" ] && ! readelf -l "$1" 2>/dev/null | grep -q 'INTERP'; then
     rel=$(readelf -rW "$1" | grep -c 'R_X86_64_RELATIVE' || true)
+    # packed (RELR, hit_layout): readelf counts the offsets in its header line
+    relr=$(readelf -rW "$1" | sed -n 's/^ *\([0-9]*\) offsets$/\1/p' | head -1)
+    [ -z "$relr" ] || rel="${relr}_packed"
     sym=$(readelf -rW "$1" | grep -c 'R_X86_64_IRELATIVE' || true)
     cycles=none
   fi

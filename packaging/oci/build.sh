@@ -52,7 +52,7 @@ exec 9<"$builddir"
 flock 9
 if [ ! -f "$builddir/build.ninja" ]; then
   step "meson setup $builddir" meson setup "$builddir" "$root" --prefix=/usr --libdir="lib/$multiarch" \
-    -Dtests=false -Dtest_hooks=disabled -Dman=disabled -Dsystemdunitdir=no
+    -Dtests=false -Dtest_hooks=disabled -Dman=disabled -Dsystemdunitdir=no -Dhit_layout=enabled
 fi
 step "ninja -C $builddir" ninja -C "$builddir"
 step "meson install" meson install -C "$builddir" --destdir "$work/destdir" --strip
