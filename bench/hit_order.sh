@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes helper/front/hit_path.order: the functions the static front runs on a cache hit, by
 # their linker (mangled) names, which lld then lays out first and together in the front's text
-# (helper/meson.build, hit_layout; bench/README.md "Where a hit's time goes"). Each page fault
+# (helper/meson.build, hit_layout; bench/README.md "The hit's layout"). Each page fault
 # on the program maps a 64 KiB window of it; laid out by GNU ld, a hit's code touches nearly
 # every window of the 1 MiB text.
 #

@@ -122,10 +122,6 @@ class TestStaticFront(CacheTestCase):
         self.assertLess(rest.elapsed, 3.0, "the fetcher restarted the deadline: " + rest.describe())
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 def text_section(program):
     """(address, size) of PROGRAM's .text section (readelf -S)."""
     for line in subprocess.run(["readelf", "-SW", program], capture_output=True, text=True,
@@ -169,3 +165,7 @@ class TestHitLayout(unittest.TestCase):
         self.assertLess(span, 2 * listed_bytes,
                         "the %d listed functions (%d bytes) span %d of the %d bytes of text"
                         % (len(in_text), listed_bytes, span, text_size))
+
+
+if __name__ == "__main__":
+    unittest.main()
