@@ -7,7 +7,8 @@
 #
 # The hits traced, each after a cold fetch against the bench's stand-ins: `fedcred aws` and
 # `fedcred token` from the GCE metadata source, the cache hits the AWS CLI and a Google
-# client make of a GCE VM or GKE pod. The other commands the front serves share all but their
+# client make of a GCE VM or GKE pod, each both ways a gce hit runs: asking the metadata server
+# its account, and recalling the answer of the last 10 s (flows/recalled_account.h). The other commands the front serves share all but their
 # own command unit with these. Start-up (glibc's, libstdc++'s) is part of every trace.
 # The trace is native, under gdb (bench/trace_functions.py): valgrind's CPU would pick other
 # string functions than the machine does, and gives a static program no vDSO to set up. glibc
@@ -42,19 +43,37 @@ unset FEDCRED_CONFIG
 start_metadata
 start_fake_sts
 
-# trace FRONT NAME ARGS...: one cold fetch, a checked hit, then the hit under gdb; prints the
-# names of the functions it ran.
+# trace_hit FRONT NAME ARGS...: the hit under gdb, with -v; prints the names of the functions it
+# ran, and leaves what -v said in $WORK/NAME.gdb (-v adds its few logging functions to the list).
+trace_hit() {
+  local front=$1 name=$2; shift 2
+  TRACE_FUNCTIONS_OUT="$WORK/$name.ran" gdb -q -batch -x "$REPO/bench/trace_functions.py" --args \
+    "$front" "$@" -v >/dev/null 2>"$WORK/$name.gdb" || die "$front $name: gdb failed: $(tail -3 "$WORK/$name.gdb")"
+  grep -q "cache hit" "$WORK/$name.gdb" || die "$front $name: not a cache hit under gdb: $(tail -3 "$WORK/$name.gdb")"
+  [ -s "$WORK/$name.ran" ] || die "$front $name: the trace is empty: $(tail -3 "$WORK/$name.gdb")"
+  cat "$WORK/$name.ran"
+}
+
+# trace FRONT NAME ARGS...: one cold fetch, then both kinds of gce hit (flows/recalled_account.h):
+# one that recalls the account a plain hit just asked the metadata server for (gdb's set-up
+# takes ~3 s of the 10 s), and one with no record, which asks.
 trace() {
   local front=$1 name=$2; shift 2
   "$front" "$@" >/dev/null 2>"$WORK/$name.cold" || die "$front $name: the cold fetch failed: $(cat "$WORK/$name.cold")"
-  "$front" "$@" -v >/dev/null 2>"$WORK/$name.hit" || die "$front $name: the hit failed"
-  grep -q "cache hit" "$WORK/$name.hit" || die "$front $name: the second run was not a cache hit: $(cat "$WORK/$name.hit")"
-  TRACE_FUNCTIONS_OUT="$WORK/$name.ran" gdb -q -batch -x "$REPO/bench/trace_functions.py" --args \
-    "$front" "$@" >/dev/null 2>"$WORK/$name.gdb" || die "$front $name: gdb failed: $(tail -3 "$WORK/$name.gdb")"
-  [ -s "$WORK/$name.ran" ] || die "$front $name: the trace is empty: $(tail -3 "$WORK/$name.gdb")"
-  cat "$WORK/$name.ran"
-  # every variant of each glibc string function that ran (__NAME_<isa>...)
-  nm --defined-only "$front" | "$PYTHON" -c '
+  rm -f "$FEDCRED_CACHE_DIR"/*.seen
+  "$front" "$@" >/dev/null 2>&1 || die "$front $name: the hit failed"
+  trace_hit "$front" "$name-recalls" "$@"
+  grep -q "recalled, not asked" "$WORK/$name-recalls.gdb" ||
+    die "$front $name: the traced hit did not recall the account asked for just before it: $(grep debug: "$WORK/$name-recalls.gdb")"
+  rm -f "$FEDCRED_CACHE_DIR"/*.seen
+  trace_hit "$front" "$name-asks" "$@"
+  ! grep -q "recalled, not asked" "$WORK/$name-asks.gdb" || die "$front $name: recalled an account it had no record of"
+}
+
+# variants FRONT RAN: every variant FRONT defines of each glibc string function named in the
+# file RAN (__NAME_<isa>...), whichever of them this CPU picked.
+variants() {
+  nm --defined-only "$1" | "$PYTHON" -c '
 import re, sys
 ran = set(open(sys.argv[1]).read().split())
 variant = re.compile(r"^(__[a-z0-9]+?)_(?:sse2|ssse3|sse4_1|sse4_2|avx|avx2|evex|avx512\w*|erms)(?:_|$)")
@@ -64,12 +83,14 @@ for line in sys.stdin:
     if len(fields) == 3:
         m = variant.match(fields[2])
         if m and m.group(1) in bases:
-            print(fields[2])' "$WORK/$name.ran"
+            print(fields[2])' "$2"
 }
 
 for front in "$@"; do
-  trace "$front" aws aws --role-arn "$ROLE_ARN"
-  trace "$front" token token
+  { trace "$front" aws aws --role-arn "$ROLE_ARN"
+    trace "$front" token token; } >"$WORK/front.ran"
+  cat "$WORK/front.ran"
+  variants "$front" "$WORK/front.ran"
 done | LC_ALL=C sort -u >"$WORK/names"
 [ -s "$WORK/names" ] || die "the traces named no function"
 

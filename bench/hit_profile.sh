@@ -50,11 +50,12 @@ profile() {
   # R_X86_64_RELATIVE, or as many packed in RELR, plus IRELATIVE for glibc's ifuncs, counted as
   # symbolic).
   if [ -z "$sym$rel" ] && ! readelf -l "$1" 2>/dev/null | grep -q 'INTERP'; then
-    rel=$(readelf -rW "$1" | grep -c 'R_X86_64_RELATIVE' || true)
+    readelf -rW "$1" >"$out.relocs"
+    rel=$(grep -c 'R_X86_64_RELATIVE' "$out.relocs" || true)
     # packed (RELR, hit_layout): readelf counts the offsets in its header line
-    relr=$(readelf -rW "$1" | sed -n 's/^ *\([0-9]*\) offsets$/\1/p' | head -1)
+    relr=$(sed -n 's/^ *\([0-9]*\) offsets$/\1/p' "$out.relocs" | head -1)
     [ -z "$relr" ] || rel="${relr}_packed"
-    sym=$(readelf -rW "$1" | grep -c 'R_X86_64_IRELATIVE' || true)
+    sym=$(grep -c 'R_X86_64_IRELATIVE' "$out.relocs" || true)
     cycles=none
   fi
   strace -f -c -o "$out.strace-c" "$@" >/dev/null 2>&1

@@ -124,13 +124,11 @@ class TestStaticFront(CacheTestCase):
 
 def text_section(program):
     """(address, size) of PROGRAM's .text section (readelf -S)."""
-    for line in subprocess.run(["readelf", "-SW", program], capture_output=True, text=True,
-                               check=True).stdout.splitlines():
-        fields = line.replace("[ ", "[").split()
-        if ".text" in fields and fields.index(".text") + 4 < len(fields):
-            at = fields.index(".text")
-            return int(fields[at + 2], 16), int(fields[at + 4], 16)
-    raise AssertionError("%s has no .text section" % program)
+    listing = subprocess.run(["readelf", "-SW", program], capture_output=True, text=True, check=True).stdout
+    found = re.search(r"\]\s+\.text\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", listing)
+    if found is None:
+        raise AssertionError("%s has no .text section" % program)
+    return int(found.group(1), 16), int(found.group(2), 16)
 
 
 def function_extents(program):
@@ -153,11 +151,11 @@ class TestHitLayout(unittest.TestCase):
             names = [line.strip() for line in f if line.strip() and not line.startswith("#")]
         extents = function_extents(fedcred_bin())
         text_start, text_size = text_section(fedcred_bin())
-        listed = {extents[n] for n in names if n in extents}
+        linked = [n for n in names if n in extents]
         # a list that no longer names what the front links lays out nothing: bench/hit_order.sh
-        self.assertGreater(len([n for n in names if n in extents]), 0.8 * len(names),
+        self.assertGreater(len(linked), 0.8 * len(names),
                            "helper/front/hit_path.order is stale: run bench/hit_order.sh")
-        in_text = {(a, s) for a, s in listed if text_start <= a < text_start + text_size}
+        in_text = {extents[n] for n in linked if text_start <= extents[n][0] < text_start + text_size}
         listed_bytes = sum(s for _, s in in_text)
         span = max(a + s for a, s in in_text) - text_start
         # what shares an object's one .text section with a listed function (libc.a) comes
